@@ -1,0 +1,182 @@
+package io.khora;
+
+import io.khora.document.SpaceDocument;
+import io.khora.document.SpaceDocumentType;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A space: a store of entries (POJOs, records or {@link SpaceDocument}s) that can be written,
+ * read and taken by id or by {@link Query}, where reads and takes may wait a {@link Period} for a
+ * match and every entry has a {@link Lease}. The same interface serves an embedded space and a
+ * cluster; obtain one from {@link Spaces}.
+ *
+ * <p>Entries are stored by value: reads return fresh copies. Operations run only while the space is
+ * {@link SpaceState#READY}; otherwise they wait up to the configured space wait and then fail with
+ * {@link SpaceNotReadyException}. All methods are thread-safe. Every method has an asynchronous
+ * twin on {@link #async()}.
+ *
+ * <p>Errors: a null entry, query or argument fails with {@link NullPointerException} or
+ * {@link IllegalArgumentException} naming it; an unusable entry type with {@link SpaceTypeException};
+ * a bad query with {@link QueryException}; a closed space with {@link SpaceClosedException}.
+ */
+public interface Space extends AutoCloseable {
+
+    /** The space's name. */
+    String name();
+
+    // ---------------------------------------------------------------- write
+
+    /** Writes {@code entry} with {@link Lease#FOREVER} and {@link WriteMode#UPDATE_OR_WRITE}. */
+    <T> LeaseHandle<T> write(T entry);
+
+    /** Writes {@code entry} with {@code lease} and {@link WriteMode#UPDATE_OR_WRITE}. */
+    <T> LeaseHandle<T> write(T entry, Lease lease);
+
+    /**
+     * Writes {@code entry}. A waiting {@code read} that it matches is woken; a waiting {@code take}
+     * that it matches takes it (the first such waiter, in arrival order).
+     *
+     * @throws EntryAlreadyExistsException {@link WriteMode#WRITE_ONLY} and the id exists
+     * @throws EntryNotFoundException {@link WriteMode#UPDATE_ONLY} and the id is missing
+     * @throws EntryVersionConflictException the type has a {@code @SpaceVersion} and the entry's version is stale
+     */
+    <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode);
+
+    /** Writes every entry with {@link Lease#FOREVER} and {@link WriteMode#UPDATE_OR_WRITE}. */
+    <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries);
+
+    /**
+     * Writes every entry. All entries are validated before any is written. Each entry is written
+     * atomically; if some fail (mode or version conflicts), the others are still written and a
+     * {@link WriteMultipleException} reports which failed and why.
+     */
+    <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode);
+
+    // ---------------------------------------------------------------- read
+
+    /** A matching entry, or null; does not wait. */
+    <T> T read(Query<T> query);
+
+    /** A matching entry, waiting up to {@code period} for one to be written; null if none came. */
+    <T> T read(Query<T> query, Period period);
+
+    /**
+     * A matching entry, or null at once if none exists. Unlike {@link #read(Query, Period)} it waits
+     * only while a matching entry exists but is locked by a transaction (with no transactions in
+     * play it never waits).
+     */
+    <T> T readIfExists(Query<T> query, Period period);
+
+    /** {@link #readIfExists(Query, Period)} with {@link Period#NONE}. */
+    <T> T readIfExists(Query<T> query);
+
+    /** The entry of {@code type} (or a subtype) with {@code id}, or null. */
+    <T> T readById(Class<T> type, Object id);
+
+    /** Like {@link #readById(Class, Object)}, routed by {@code routing} when the routing property is not the id. */
+    <T> T readById(Class<T> type, Object id, Object routing);
+
+    /** The document of {@code typeName} with {@code id}, or null. */
+    SpaceDocument readById(String typeName, Object id);
+
+    /** The entries with {@code ids}, in the order of {@code ids}, with null where an id is absent. */
+    <T> List<T> readByIds(Class<T> type, Collection<?> ids);
+
+    /** Up to {@code max} matching entries (in ORDER BY order if the query has one). */
+    <T> List<T> readMultiple(Query<T> query, int max);
+
+    /** Every matching entry. */
+    <T> List<T> readMultiple(Query<T> query);
+
+    // ---------------------------------------------------------------- take
+
+    /** Removes and returns a matching entry, or null; does not wait. */
+    <T> T take(Query<T> query);
+
+    /**
+     * Removes and returns a matching entry, waiting up to {@code period} for one. Each entry is
+     * handed to exactly one taker; waiting takers are served in arrival order.
+     */
+    <T> T take(Query<T> query, Period period);
+
+    /** Like {@link #readIfExists(Query, Period)}, but takes. */
+    <T> T takeIfExists(Query<T> query, Period period);
+
+    /** {@link #takeIfExists(Query, Period)} with {@link Period#NONE}. */
+    <T> T takeIfExists(Query<T> query);
+
+    /** Removes and returns the entry of {@code type} with {@code id}, or null. */
+    <T> T takeById(Class<T> type, Object id);
+
+    /** Like {@link #takeById(Class, Object)}, routed by {@code routing}. */
+    <T> T takeById(Class<T> type, Object id, Object routing);
+
+    /** Removes and returns the document of {@code typeName} with {@code id}, or null. */
+    SpaceDocument takeById(String typeName, Object id);
+
+    /** Removes the entries with {@code ids}; returned in the order of {@code ids}, null where absent. */
+    <T> List<T> takeByIds(Class<T> type, Collection<?> ids);
+
+    /** Removes and returns up to {@code max} matching entries. */
+    <T> List<T> takeMultiple(Query<T> query, int max);
+
+    // ---------------------------------------------------------------- other
+
+    /** The number of matching entries. */
+    <T> int count(Query<T> query);
+
+    /** Removes every matching entry (publishing TAKE events) and returns how many. */
+    <T> int clear(Query<T> query);
+
+    /**
+     * Applies {@code changes} to every matching entry, atomically per entry, and returns how many
+     * changed.
+     */
+    <T> int change(Query<T> query, ChangeSet changes);
+
+    /**
+     * Delivers the {@code events} of entries matching {@code query} to {@code listener}, off the
+     * writer's thread, in order per entry. A slow listener never blocks writers: past the
+     * configured queue capacity its subscription is terminated and told so.
+     */
+    <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener);
+
+    /** Declares a document type; required before writing documents of it. Idempotent for an equal declaration. */
+    void registerType(SpaceDocumentType type);
+
+    /** The asynchronous view of this space. */
+    AsyncSpace async();
+
+    // ---------------------------------------------------------------- life cycle
+
+    /** The current state (for a partitioned space, the worst state of its partitions). */
+    SpaceState state();
+
+    /** Whether the state is {@link SpaceState#READY}. */
+    boolean isReady();
+
+    /**
+     * Waits until the space is READY.
+     *
+     * @return true if READY, false if {@code timeout} elapsed first
+     */
+    boolean waitForReady(Duration timeout);
+
+    /** Calls {@code listener} with each new state, on a state-change thread. */
+    Subscription addStateListener(Consumer<SpaceState> listener);
+
+    /** The partition layout. */
+    ClusterInfo clusterInfo();
+
+    /** Operator controls: suspend and resume the space. */
+    SpaceAdmin admin();
+
+    /** Closes the space: every waiting operation fails with {@link SpaceClosedException}, later calls too. Idempotent. */
+    @Override
+    void close();
+}

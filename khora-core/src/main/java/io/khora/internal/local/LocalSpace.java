@@ -1,0 +1,704 @@
+package io.khora.internal.local;
+
+import io.khora.AsyncSpace;
+import io.khora.ChangeSet;
+import io.khora.ClusterInfo;
+import io.khora.Lease;
+import io.khora.LeaseHandle;
+import io.khora.Period;
+import io.khora.Query;
+import io.khora.Scheduler;
+import io.khora.Space;
+import io.khora.SpaceAdmin;
+import io.khora.SpaceEventType;
+import io.khora.SpaceException;
+import io.khora.SpaceInterruptedException;
+import io.khora.SpaceListener;
+import io.khora.SpaceState;
+import io.khora.Subscription;
+import io.khora.WriteMode;
+import io.khora.WriteMultipleException;
+import io.khora.document.SpaceDocument;
+import io.khora.document.SpaceDocumentType;
+import io.khora.internal.engine.PartitionEngine;
+import io.khora.internal.engine.SpaceEntry;
+import io.khora.internal.engine.Waiter;
+import io.khora.internal.events.EventBus;
+import io.khora.internal.lifecycle.LifeCycle;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.query.CompiledQuery;
+import io.khora.internal.router.LocalRouter;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An embedded space: the public API over a {@link LocalRouter} and its partitions. It maps user
+ * entries to values (through {@link EntryMapper}), checks the life cycle, validates arguments, and
+ * turns waiting reads and takes into {@link Waiter}s. Everything that need not wait runs on the
+ * caller's thread.
+ */
+public final class LocalSpace implements Space, SpaceAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSpace.class);
+
+    private final LocalSpaceConfig config;
+    private final LifeCycle lifeCycle;
+    private final EntryMapper mapper = new EntryMapper();
+    private final EventBus events;
+    private final LocalRouter router;
+    private final AsyncView async = new AsyncView();
+    private final Function<SpaceEntry, Object> toEntry = mapper::toEntry;
+    private volatile Future<?> sweeperTask;
+
+    /** Builds the space in state INITIAL; call {@link #start()}. */
+    public LocalSpace(LocalSpaceConfig config) {
+        this.config = config;
+        this.lifeCycle = new LifeCycle(config.name(), config.spaceWait(), config.eventExecutor());
+        this.events = new EventBus(config.name(), config.eventExecutor(), config.eventQueueCapacity());
+        PartitionEngine[] parts = new PartitionEngine[config.partitions()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = new PartitionEngine(config.name(), i, config.ticker(), events);
+        }
+        this.router = new LocalRouter(parts);
+        config.documentTypes().forEach(mapper::registerType);
+    }
+
+    /** INITIAL → LOADING → READY, and starts the lease sweeper. */
+    public LocalSpace start() {
+        lifeCycle.moveTo(SpaceState.LOADING, null);
+        scheduleSweep();
+        lifeCycle.moveTo(SpaceState.READY, null);
+        return this;
+    }
+
+    private void scheduleSweep() {
+        if (lifeCycle.isClosed()) {
+            return;
+        }
+        sweeperTask = config.scheduler().schedule(() -> {
+            try {
+                router.sweep();
+            } catch (SpaceException closed) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("space '{}': lease sweep failed", config.name(), e);
+            }
+            scheduleSweep();
+        }, config.leaseSweepInterval().toMillis());
+    }
+
+    /** The router (for tests and tools in this module). */
+    public LocalRouter router() {
+        return router;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    // ================================================================ write
+
+    @Override
+    public <T> LeaseHandle<T> write(T entry) {
+        return write(entry, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
+    }
+
+    @Override
+    public <T> LeaseHandle<T> write(T entry, Lease lease) {
+        return write(entry, lease, WriteMode.UPDATE_OR_WRITE);
+    }
+
+    @Override
+    public <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode) {
+        Objects.requireNonNull(entry, "entry to write must not be null");
+        Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
+        Objects.requireNonNull(mode, "write mode must not be null");
+        lifeCycle.awaitReady();
+        TypeDescriptor type = mapper.describeEntry(entry);
+        Object[] values = mapper.toValues(type, entry);
+        PartitionEngine p = router.forEntry(type, values);
+        return finishWrite(entry, type, p, p.write(type, values, lease, mode));
+    }
+
+    private <T> LeaseHandle<T> finishWrite(T entry, TypeDescriptor type, PartitionEngine p, PartitionEngine.WriteResult r) {
+        int vi = type.versionIndex();
+        if (vi >= 0) {
+            type.codec().writeBack(entry, vi, r.entry().values()[vi]);
+        }
+        return new LocalLeaseHandle<>(lifeCycle, p, r.entry(), r.created());
+    }
+
+    @Override
+    public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries) {
+        return writeMultiple(entries, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
+    }
+
+    @Override
+    public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
+        Objects.requireNonNull(entries, "entries must not be null");
+        Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
+        Objects.requireNonNull(mode, "write mode must not be null");
+        lifeCycle.awaitReady();
+        int n = entries.size();
+        List<T> list = new ArrayList<>(entries);
+        TypeDescriptor[] types = new TypeDescriptor[n];
+        Object[][] values = new Object[n][];
+        PartitionEngine[] parts = new PartitionEngine[n];
+        for (int i = 0; i < n; i++) {
+            T entry = list.get(i);
+            if (entry == null) {
+                throw new NullPointerException("entry " + i + " of writeMultiple is null");
+            }
+            types[i] = mapper.describeEntry(entry);
+            values[i] = mapper.toValues(types[i], entry);
+            parts[i] = router.forEntry(types[i], values[i]);
+        }
+        List<LeaseHandle<T>> handles = new ArrayList<>(n);
+        Map<Integer, SpaceException> failures = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            try {
+                handles.add(finishWrite(list.get(i), types[i], parts[i], parts[i].write(types[i], values[i], lease, mode)));
+            } catch (SpaceException e) {
+                if (lifeCycle.isClosed()) {
+                    throw e;
+                }
+                failures.put(i, e);
+                handles.add(null);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new WriteMultipleException(failures, new ArrayList<>(handles));
+        }
+        return handles;
+    }
+
+    // ================================================================ read
+
+    @Override
+    public <T> T read(Query<T> query) {
+        return read(query, Period.NONE);
+    }
+
+    @Override
+    public <T> T read(Query<T> query, Period period) {
+        return readOrTake(query, period, false);
+    }
+
+    @Override
+    public <T> T readIfExists(Query<T> query, Period period) {
+        Objects.requireNonNull(period, "period must not be null");
+        return read(query, Period.NONE);
+    }
+
+    @Override
+    public <T> T readIfExists(Query<T> query) {
+        return read(query, Period.NONE);
+    }
+
+    @Override
+    public <T> T readById(Class<T> type, Object id) {
+        return readById(type, id, null);
+    }
+
+    @Override
+    public <T> T readById(Class<T> type, Object id, Object routing) {
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.describe(type);
+        return type.cast(map(router.readById(td, mapper.checkId(td, id), routing)));
+    }
+
+    @Override
+    public SpaceDocument readById(String typeName, Object id) {
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.documentType(typeName);
+        return (SpaceDocument) map(router.readById(td, mapper.checkId(td, id), null));
+    }
+
+    @Override
+    public <T> List<T> readByIds(Class<T> type, Collection<?> ids) {
+        Objects.requireNonNull(ids, "ids must not be null");
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.describe(type);
+        List<T> out = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            out.add(type.cast(map(router.readById(td, mapper.checkId(td, id), null))));
+        }
+        return out;
+    }
+
+    @Override
+    public <T> List<T> readMultiple(Query<T> query, int max) {
+        requireMax(max);
+        lifeCycle.awaitReady();
+        return mapAll(query, router.readMultiple(mapper.compile(query), max));
+    }
+
+    @Override
+    public <T> List<T> readMultiple(Query<T> query) {
+        return readMultiple(query, Integer.MAX_VALUE);
+    }
+
+    // ================================================================ take
+
+    @Override
+    public <T> T take(Query<T> query) {
+        return take(query, Period.NONE);
+    }
+
+    @Override
+    public <T> T take(Query<T> query, Period period) {
+        return readOrTake(query, period, true);
+    }
+
+    @Override
+    public <T> T takeIfExists(Query<T> query, Period period) {
+        Objects.requireNonNull(period, "period must not be null");
+        return take(query, Period.NONE);
+    }
+
+    @Override
+    public <T> T takeIfExists(Query<T> query) {
+        return take(query, Period.NONE);
+    }
+
+    @Override
+    public <T> T takeById(Class<T> type, Object id) {
+        return takeById(type, id, null);
+    }
+
+    @Override
+    public <T> T takeById(Class<T> type, Object id, Object routing) {
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.describe(type);
+        return type.cast(map(router.takeById(td, mapper.checkId(td, id), routing)));
+    }
+
+    @Override
+    public SpaceDocument takeById(String typeName, Object id) {
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.documentType(typeName);
+        return (SpaceDocument) map(router.takeById(td, mapper.checkId(td, id), null));
+    }
+
+    @Override
+    public <T> List<T> takeByIds(Class<T> type, Collection<?> ids) {
+        Objects.requireNonNull(ids, "ids must not be null");
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.describe(type);
+        List<Object> checked = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            checked.add(mapper.checkId(td, id));
+        }
+        List<T> out = new ArrayList<>(ids.size());
+        for (Object id : checked) {
+            out.add(type.cast(map(router.takeById(td, id, null))));
+        }
+        return out;
+    }
+
+    @Override
+    public <T> List<T> takeMultiple(Query<T> query, int max) {
+        requireMax(max);
+        lifeCycle.awaitReady();
+        return mapAll(query, router.takeMultiple(mapper.compile(query), max));
+    }
+
+    // ================================================================ other
+
+    @Override
+    public <T> int count(Query<T> query) {
+        lifeCycle.awaitReady();
+        return router.count(mapper.compile(query));
+    }
+
+    @Override
+    public <T> int clear(Query<T> query) {
+        lifeCycle.awaitReady();
+        return router.clear(mapper.compile(query));
+    }
+
+    @Override
+    public <T> int change(Query<T> query, ChangeSet changes) {
+        Objects.requireNonNull(changes, "change set must not be null");
+        if (changes.isEmpty()) {
+            throw new IllegalArgumentException("change set is empty: add at least one operation or a lease");
+        }
+        lifeCycle.awaitReady();
+        return router.change(mapper.compile(query), changes);
+    }
+
+    @Override
+    public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener) {
+        Objects.requireNonNull(eventTypes, "event types must not be null");
+        Objects.requireNonNull(listener, "listener must not be null");
+        if (eventTypes.isEmpty()) {
+            throw new IllegalArgumentException("subscribe to at least one event type");
+        }
+        if (lifeCycle.isClosed()) {
+            throw new io.khora.SpaceClosedException(config.name());
+        }
+        CompiledQuery q = mapper.compile(query);
+        Class<T> type = query.type();
+        return events.subscribe(q, eventTypes, listener, e -> type.cast(mapper.toEntry(e)));
+    }
+
+    @Override
+    public void registerType(SpaceDocumentType type) {
+        mapper.registerType(type);
+    }
+
+    @Override
+    public AsyncSpace async() {
+        return async;
+    }
+
+    // ================================================================ life cycle
+
+    @Override
+    public SpaceState state() {
+        return lifeCycle.state();
+    }
+
+    @Override
+    public boolean isReady() {
+        return lifeCycle.state() == SpaceState.READY && !lifeCycle.isClosed();
+    }
+
+    @Override
+    public boolean waitForReady(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+        }
+        return lifeCycle.waitForReady(timeout);
+    }
+
+    @Override
+    public Subscription addStateListener(Consumer<SpaceState> listener) {
+        return lifeCycle.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public ClusterInfo clusterInfo() {
+        return new ClusterInfo(router.size(), 0, 0);
+    }
+
+    @Override
+    public SpaceAdmin admin() {
+        return this;
+    }
+
+    @Override
+    public void suspend() {
+        if (lifeCycle.state() != SpaceState.READY) {
+            throw new IllegalStateException("space '" + config.name() + "' can be suspended only when READY, it is " + lifeCycle.state());
+        }
+        lifeCycle.moveTo(SpaceState.SUSPENDED, "suspended by an operator");
+    }
+
+    @Override
+    public void resume() {
+        SpaceState s = lifeCycle.state();
+        if (s != SpaceState.SUSPENDED && s != SpaceState.RECOVER) {
+            throw new IllegalStateException("space '" + config.name() + "' can be resumed only when SUSPENDED or RECOVER, it is " + s);
+        }
+        lifeCycle.moveTo(SpaceState.READY, "resumed by an operator");
+    }
+
+    /** Moves the life cycle (for the persistence layer and tests in this module). */
+    public void moveTo(SpaceState state, String why) {
+        lifeCycle.moveTo(state, why);
+    }
+
+    @Override
+    public void close() {
+        if (lifeCycle.isClosed()) {
+            return;
+        }
+        lifeCycle.close();
+        Future<?> sweeper = sweeperTask;
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        router.close();
+        events.close();
+        if (config.ownsScheduler()) {
+            Scheduler.close(config.scheduler());
+        }
+        if (config.ownsEventExecutor()) {
+            config.eventExecutor().shutdown();
+        }
+        LOG.info("space '{}' closed", config.name());
+    }
+
+    // ================================================================ helpers
+
+    private static void requireMax(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative, got " + max);
+        }
+    }
+
+    private Object map(SpaceEntry e) {
+        return e == null ? null : mapper.toEntry(e);
+    }
+
+    private <T> List<T> mapAll(Query<T> query, List<SpaceEntry> entries) {
+        Class<T> type = query.type();
+        List<T> out = new ArrayList<>(entries.size());
+        for (SpaceEntry e : entries) {
+            out.add(type.cast(mapper.toEntry(e)));
+        }
+        return out;
+    }
+
+    private <T> T readOrTake(Query<T> query, Period period, boolean take) {
+        Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
+        lifeCycle.awaitReady();
+        CompiledQuery q = mapper.compile(query);
+        SpaceEntry e = take ? router.takeFirst(q) : router.readFirst(q);
+        if (e != null) {
+            return query.type().cast(mapper.toEntry(e));
+        }
+        if (period.isNone()) {
+            return null;
+        }
+        Waiter w = router.await(q, null, null, take, toEntry);
+        return query.type().cast(awaitSync(w, period));
+    }
+
+    /** Blocks for a waiter's result; on timeout or interrupt claims it, or takes what a racing write handed it. */
+    private Object awaitSync(Waiter w, Period period) {
+        CompletableFuture<?> f = w.future();
+        try {
+            return period.isForever() ? f.get() : f.get(period.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException timeout) {
+            if (w.tryClaim()) {
+                w.deliver(null);
+                return null;
+            }
+            return joinUninterruptibly(f);
+        } catch (InterruptedException interrupted) {
+            if (w.tryClaim()) {
+                SpaceInterruptedException ex = new SpaceInterruptedException("interrupted while waiting in space '" + config.name() + "'", interrupted);
+                w.fail(ex);
+                Thread.currentThread().interrupt();
+                throw ex;
+            }
+            Object v = joinUninterruptibly(f);
+            Thread.currentThread().interrupt();
+            return v;
+        } catch (ExecutionException failed) {
+            throw unwrap(failed.getCause());
+        } catch (CancellationException cancelled) {
+            return null;
+        }
+    }
+
+    private static Object joinUninterruptibly(CompletableFuture<?> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return new SpaceException(t.toString(), t);
+    }
+
+    // ================================================================ async view
+
+    /** The asynchronous API. Immediate operations complete on the caller's thread. */
+    private final class AsyncView implements AsyncSpace {
+        private <R> CompletableFuture<R> run(java.util.function.Supplier<R> op) {
+            try {
+                return CompletableFuture.completedFuture(op.get());
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public <T> CompletableFuture<LeaseHandle<T>> write(T entry, Lease lease, WriteMode mode) {
+            return run(() -> LocalSpace.this.write(entry, lease, mode));
+        }
+
+        @Override
+        public <T> CompletableFuture<LeaseHandle<T>> write(T entry) {
+            return run(() -> LocalSpace.this.write(entry));
+        }
+
+        @Override
+        public <T> CompletableFuture<List<LeaseHandle<T>>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
+            return run(() -> LocalSpace.this.writeMultiple(entries, lease, mode));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> read(Query<T> query, Period period) {
+            return waitAsync(query, period, false);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> readIfExists(Query<T> query, Period period) {
+            return run(() -> LocalSpace.this.readIfExists(query, period));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> readById(Class<T> type, Object id) {
+            return run(() -> LocalSpace.this.readById(type, id));
+        }
+
+        @Override
+        public CompletableFuture<SpaceDocument> readById(String typeName, Object id) {
+            return run(() -> LocalSpace.this.readById(typeName, id));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> readById(Class<T> type, Object id, Period period) {
+            return awaitById(type, null, id, period, false);
+        }
+
+        @Override
+        public CompletableFuture<SpaceDocument> readById(String typeName, Object id, Period period) {
+            return awaitById(SpaceDocument.class, typeName, id, period, false);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> takeById(Class<T> type, Object id, Period period) {
+            return awaitById(type, null, id, period, true);
+        }
+
+        @Override
+        public CompletableFuture<SpaceDocument> takeById(String typeName, Object id, Period period) {
+            return awaitById(SpaceDocument.class, typeName, id, period, true);
+        }
+
+        @Override
+        public <T> CompletableFuture<List<T>> readByIds(Class<T> type, Collection<?> ids) {
+            return run(() -> LocalSpace.this.readByIds(type, ids));
+        }
+
+        @Override
+        public <T> CompletableFuture<List<T>> readMultiple(Query<T> query, int max) {
+            return run(() -> LocalSpace.this.readMultiple(query, max));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> take(Query<T> query, Period period) {
+            return waitAsync(query, period, true);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> takeIfExists(Query<T> query, Period period) {
+            return run(() -> LocalSpace.this.takeIfExists(query, period));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> takeById(Class<T> type, Object id) {
+            return run(() -> LocalSpace.this.takeById(type, id));
+        }
+
+        @Override
+        public CompletableFuture<SpaceDocument> takeById(String typeName, Object id) {
+            return run(() -> LocalSpace.this.takeById(typeName, id));
+        }
+
+        @Override
+        public <T> CompletableFuture<List<T>> takeByIds(Class<T> type, Collection<?> ids) {
+            return run(() -> LocalSpace.this.takeByIds(type, ids));
+        }
+
+        @Override
+        public <T> CompletableFuture<List<T>> takeMultiple(Query<T> query, int max) {
+            return run(() -> LocalSpace.this.takeMultiple(query, max));
+        }
+
+        @Override
+        public <T> CompletableFuture<Integer> count(Query<T> query) {
+            return run(() -> LocalSpace.this.count(query));
+        }
+
+        @Override
+        public <T> CompletableFuture<Integer> clear(Query<T> query) {
+            return run(() -> LocalSpace.this.clear(query));
+        }
+
+        @Override
+        public <T> CompletableFuture<Integer> change(Query<T> query, ChangeSet changes) {
+            return run(() -> LocalSpace.this.change(query, changes));
+        }
+
+        private <T> CompletableFuture<T> waitAsync(Query<T> query, Period period, boolean take) {
+            CompiledQuery q;
+            try {
+                Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
+                lifeCycle.awaitReady();
+                q = mapper.compile(query);
+                SpaceEntry e = take ? router.takeFirst(q) : router.readFirst(q);
+                if (e != null || period.isNone()) {
+                    return CompletableFuture.completedFuture(e == null ? null : query.type().cast(mapper.toEntry(e)));
+                }
+            } catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(ex);
+            }
+            return armTimeout(router.await(q, null, null, take, toEntry), period);
+        }
+    }
+
+    /** Completes {@code w} with null when {@code period} elapses (unless it completed first). */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> armTimeout(Waiter w, Period period) {
+        CompletableFuture<T> f = (CompletableFuture<T>) w.future();
+        if (!period.isForever() && !f.isDone()) {
+            Future<?> timer = config.scheduler().schedule(() -> {
+                if (w.tryClaim()) {
+                    w.deliver(null);
+                }
+            }, Math.max(1L, TimeUnit.NANOSECONDS.toMillis(period.toNanos())));
+            f.whenComplete((r, t) -> timer.cancel(false));
+        }
+        return f;
+    }
+
+    /** A by-id read or take that may wait; {@code typeName} is set for documents. */
+    private <T> CompletableFuture<T> awaitById(Class<T> type, String typeName, Object id, Period period, boolean take) {
+        Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
+        try {
+            lifeCycle.awaitReady();
+            TypeDescriptor td = typeName != null ? mapper.documentType(typeName) : mapper.describe(type);
+            Object checkedId = mapper.checkId(td, id);
+            SpaceEntry e = take ? router.takeById(td, checkedId, null) : router.readById(td, checkedId, null);
+            if (e != null || period.isNone()) {
+                return CompletableFuture.completedFuture(e == null ? null : type.cast(mapper.toEntry(e)));
+            }
+            return armTimeout(router.await(CompiledQuery.all(td), checkedId, null, take, toEntry), period);
+        } catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+}

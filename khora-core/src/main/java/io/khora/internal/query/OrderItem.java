@@ -1,0 +1,5 @@
+package io.khora.internal.query;
+
+/** One key of an ORDER BY clause. */
+record OrderItem(Path path, boolean descending) {
+}
