@@ -194,9 +194,17 @@ public final class PartitionEngine {
             if (old != null && g != 0L && g != old.version()) {
                 throw new EntryVersionConflictException(type.name(), values[type.idIndex()], g, old.version());
             }
-            values[vi] = type.property(vi).type() == Integer.class ? (Object) (int) version : (Object) version;
+            setVersion(type, values, version);
         }
         return version;
+    }
+
+    /** Stores {@code version} in the entry's version property, in that property's type. */
+    private static void setVersion(TypeDescriptor type, Object[] values, long version) {
+        int vi = type.versionIndex();
+        if (vi >= 0) {
+            values[vi] = type.property(vi).type() == Integer.class ? (Object) (int) version : (Object) version;
+        }
     }
 
     /** Removes and returns the live entry of {@code type} with {@code id}, or null. */
@@ -286,10 +294,7 @@ public final class PartitionEngine {
             for (SpaceEntry old : found) {
                 Object[] values = ChangeApplier.apply(old, changes);
                 long version = old.version() + 1;
-                int vi = old.type().versionIndex();
-                if (vi >= 0) {
-                    values[vi] = old.type().property(vi).type() == Integer.class ? (Object) (int) version : (Object) version;
-                }
+                setVersion(old.type(), values, version);
                 long expiresAt = changes.lease() == null ? old.expiresAt() : changes.lease().expiryFrom(now);
                 SpaceEntry e = new SpaceEntry(old.type(), values, version, expiresAt);
                 replace(store, old, e);

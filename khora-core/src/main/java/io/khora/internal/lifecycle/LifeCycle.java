@@ -38,12 +38,12 @@ public final class LifeCycle {
     /**
      * @param spaceName for messages
      * @param spaceWait how long an operation waits for READY
-     * @param listenerExecutor runs state listeners (serially)
+     * @param listenerExecutor runs state listeners (one at a time, in order of the changes)
      */
     public LifeCycle(String spaceName, Duration spaceWait, Executor listenerExecutor) {
         this.spaceName = spaceName;
         this.spaceWaitNanos = spaceWait.toNanos();
-        this.listenerExecutor = listenerExecutor;
+        this.listenerExecutor = new SerialExecutor(listenerExecutor);
     }
 
     /** The current state. */
@@ -73,13 +73,14 @@ public final class LifeCycle {
             state = next;
             reason = why;
             changed.signalAll();
+            // enqueued under the lock, so listeners see changes in the order they happened
+            for (Consumer<SpaceState> l : listeners) {
+                listenerExecutor.execute(() -> notify(l, next));
+            }
         } finally {
             lock.unlock();
         }
         LOG.info("space '{}': {} -> {}{}", spaceName, prev, next, why == null ? "" : " (" + why + ")");
-        for (Consumer<SpaceState> l : listeners) {
-            listenerExecutor.execute(() -> notify(l, next));
-        }
     }
 
     private void notify(Consumer<SpaceState> l, SpaceState s) {

@@ -470,19 +470,31 @@ public final class LocalSpace implements Space, SpaceAdmin {
         return out;
     }
 
-    private <T> T readOrTake(Query<T> query, Period period, boolean take) {
+    /**
+     * A read or take served from what is present, or — if nothing matches and the period allows —
+     * the waiter that a later write will serve.
+     *
+     * @param found the entry found at once, or null
+     * @param waiter the registered waiter, or null when nothing was found and the period is NONE
+     */
+    private record Attempt(SpaceEntry found, Waiter waiter) {
+    }
+
+    private Attempt attempt(Query<?> query, Period period, boolean take) {
         Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
         lifeCycle.awaitReady();
         CompiledQuery q = mapper.compile(query);
         SpaceEntry e = take ? router.takeFirst(q) : router.readFirst(q);
-        if (e != null) {
-            return query.type().cast(mapper.toEntry(e));
+        if (e != null || period.isNone()) {
+            return new Attempt(e, null);
         }
-        if (period.isNone()) {
-            return null;
-        }
-        Waiter w = router.await(q, null, null, take, toEntry);
-        return query.type().cast(awaitSync(w, period));
+        return new Attempt(null, router.await(q, null, null, take, toEntry));
+    }
+
+    private <T> T readOrTake(Query<T> query, Period period, boolean take) {
+        Attempt a = attempt(query, period, take);
+        Object result = a.waiter() == null ? map(a.found()) : awaitSync(a.waiter(), period);
+        return query.type().cast(result);
     }
 
     /** Blocks for a waiter's result; on timeout or interrupt claims it, or takes what a racing write handed it. */
@@ -654,19 +666,16 @@ public final class LocalSpace implements Space, SpaceAdmin {
         }
 
         private <T> CompletableFuture<T> waitAsync(Query<T> query, Period period, boolean take) {
-            CompiledQuery q;
+            Attempt a;
             try {
-                Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
-                lifeCycle.awaitReady();
-                q = mapper.compile(query);
-                SpaceEntry e = take ? router.takeFirst(q) : router.readFirst(q);
-                if (e != null || period.isNone()) {
-                    return CompletableFuture.completedFuture(e == null ? null : query.type().cast(mapper.toEntry(e)));
-                }
+                a = attempt(query, period, take);
             } catch (RuntimeException ex) {
                 return CompletableFuture.failedFuture(ex);
             }
-            return armTimeout(router.await(q, null, null, take, toEntry), period);
+            if (a.waiter() == null) {
+                return CompletableFuture.completedFuture(query.type().cast(map(a.found())));
+            }
+            return armTimeout(a.waiter(), period);
         }
     }
 
