@@ -22,16 +22,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * One partition of a space: a deterministic state machine over its entries, indexes, waiters and
  * leases. The same engine serves an embedded space and, as a replicated state machine, a cluster.
  *
- * <p>Concurrency: every mutation runs under the partition's lock, so mutations are totally ordered,
- * events are published in that order, and a write and the waiters it wakes are one atomic step
- * (no lost wake-ups). Reads ({@link #readById}, {@link #readMultiple}, {@link #count}) take no lock
- * and run on the caller's thread: entries are immutable and replaced atomically. Waiters are
+ * <p>Concurrency: every mutation runs under the partition's write lock, so mutations are totally
+ * ordered, events are published in that order, and a write and the waiters it wakes are one atomic
+ * step (no lost wake-ups). Reads run on the caller's thread: {@link #readById} and full scans take
+ * no lock at all (entries are immutable and replaced atomically in a {@code ConcurrentHashMap},
+ * whose iteration sees each id once); a read planned on an index walks it under an optimistic read
+ * stamp and, if a write intervened, walks it again under the read lock — an update that moves an
+ * entry from one index key to another could otherwise be seen twice or not at all. Waiters are
  * completed after the lock is released.
  *
  * <p>Time comes from the injected {@link Ticker}; an expired entry is never returned, is treated as
@@ -43,7 +46,7 @@ public final class PartitionEngine {
     private final String spaceName;
     private final Ticker ticker;
     private final EventSink events;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final StampedLock lock = new StampedLock();
     private final ConcurrentHashMap<String, TypeStore> stores = new ConcurrentHashMap<>();
     private final WaiterRegistry waiters = new WaiterRegistry();
     private final ExpiryIndex expiries = new ExpiryIndex();
@@ -94,45 +97,78 @@ public final class PartitionEngine {
         if (max <= 0) {
             return;
         }
-        if (q.ordering() == null) {
-            visit(q, ticker.millis(), e -> {
-                out.add(e);
-                return out.size() < max;
-            });
-        } else {
-            List<SpaceEntry> all = new ArrayList<>();
-            visit(q, ticker.millis(), e -> {
-                all.add(e);
-                return true;
-            });
-            sortAndTrim(q, all, max);
-            out.addAll(all);
+        boolean ordered = q.ordering() != null;
+        List<SpaceEntry> found = collect(q, ordered ? Integer.MAX_VALUE : max);
+        if (ordered) {
+            sortAndTrim(q, found, max);
         }
+        out.addAll(found);
     }
 
-    /** The first live match of {@code q}, or null. */
+    /** The first live match of {@code q} (in ORDER BY order if any), or null. */
     public SpaceEntry readFirst(CompiledQuery q) {
-        if (q.ordering() != null) {
-            List<SpaceEntry> one = new ArrayList<>(1);
-            readMultiple(q, 1, one);
-            return one.isEmpty() ? null : one.get(0);
-        }
-        SpaceEntry[] found = new SpaceEntry[1];
-        visit(q, ticker.millis(), e -> {
-            found[0] = e;
-            return false;
-        });
-        return found[0];
+        List<SpaceEntry> one = new ArrayList<>(1);
+        readMultiple(q, 1, one);
+        return one.isEmpty() ? null : one.get(0);
     }
 
     /** The number of live matches of {@code q}. */
     public int count(CompiledQuery q) {
-        int[] n = new int[1];
-        visit(q, ticker.millis(), e -> {
-            n[0]++;
-            return true;
+        if (q.plan() instanceof Plan.Scan) {
+            int[] n = new int[1];
+            visitUnlocked(q, ticker.millis(), e -> {
+                n[0]++;
+                return true;
+            });
+            return n[0];
+        }
+        return collect(q, Integer.MAX_VALUE).size();
+    }
+
+    /**
+     * Up to {@code limit} live matches, as of one moment: a scan of the id map needs no lock; an
+     * index walk is validated against the write lock's stamp and redone under the read lock if a
+     * write intervened.
+     */
+    private List<SpaceEntry> collect(CompiledQuery q, int limit) {
+        if (q.plan() instanceof Plan.Scan) {
+            return collectUnlocked(q, limit);
+        }
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0L) {
+            List<SpaceEntry> found = collectUnlocked(q, limit);
+            if (lock.validate(stamp)) {
+                return found;
+            }
+        }
+        stamp = lock.readLock();
+        try {
+            return collectUnlocked(q, limit);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** Up to {@code limit} live matches; the caller provides consistency (a lock or a stamp). */
+    private List<SpaceEntry> collectUnlocked(CompiledQuery q, int limit) {
+        List<SpaceEntry> found = new ArrayList<>(Math.min(limit, 16));
+        visitUnlocked(q, ticker.millis(), e -> {
+            found.add(e);
+            return found.size() < limit;
         });
-        return n[0];
+        return found;
+    }
+
+    /** The first live match under the write lock (ORDER BY honoured). */
+    private SpaceEntry firstLocked(CompiledQuery q) {
+        List<SpaceEntry> found = collectUnlocked(q, q.ordering() == null ? 1 : Integer.MAX_VALUE);
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (q.ordering() != null) {
+            sortAndTrim(q, found, 1);
+        }
+        return found.get(0);
     }
 
     /** The number of live entries of every type. */
@@ -159,7 +195,7 @@ public final class PartitionEngine {
     public WriteResult write(TypeDescriptor type, Object[] values, Lease lease, WriteMode mode) {
         Deliveries out = new Deliveries();
         WriteResult result;
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             ensureOpen();
             long now = ticker.millis();
@@ -179,7 +215,7 @@ public final class PartitionEngine {
             serveWaiters(store, e, out);
             result = new WriteResult(e, old == null);
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
         out.run();
         return result;
@@ -209,7 +245,7 @@ public final class PartitionEngine {
 
     /** Removes and returns the live entry of {@code type} with {@code id}, or null. */
     public SpaceEntry takeById(TypeDescriptor type, Object id) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             ensureOpen();
             TypeStore store = stores.get(type.root().name());
@@ -223,13 +259,13 @@ public final class PartitionEngine {
             removeEntry(store, e, SpaceEventType.TAKE);
             return e;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     /** Removes {@code e} if it is still the current, live entry for its id; returns whether it did. */
     public boolean takeExact(SpaceEntry e) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             ensureOpen();
             TypeStore store = stores.get(e.type().root().name());
@@ -239,7 +275,7 @@ public final class PartitionEngine {
             removeEntry(store, e, SpaceEventType.TAKE);
             return true;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -248,12 +284,12 @@ public final class PartitionEngine {
         if (max <= 0) {
             return List.of();
         }
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             ensureOpen();
             List<SpaceEntry> found = new ArrayList<>();
             boolean ordered = q.ordering() != null;
-            visit(q, ticker.millis(), e -> {
+            visitUnlocked(q, ticker.millis(), e -> {
                 found.add(e);
                 return ordered || found.size() < max;
             });
@@ -266,7 +302,7 @@ public final class PartitionEngine {
             }
             return found;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -280,12 +316,12 @@ public final class PartitionEngine {
         ChangeApplier.validate(q.type(), changes);
         Deliveries out = new Deliveries();
         int n;
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             ensureOpen();
             long now = ticker.millis();
             List<SpaceEntry> found = new ArrayList<>();
-            visit(q, now, e -> {
+            visitUnlocked(q, now, e -> {
                 found.add(e);
                 return true;
             });
@@ -308,7 +344,7 @@ public final class PartitionEngine {
             }
             n = changed.size();
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
         out.run();
         return n;
@@ -321,7 +357,7 @@ public final class PartitionEngine {
      * @throws EntryNotFoundException if there is no live entry
      */
     public long renew(TypeDescriptor type, Object id, Lease lease) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             ensureOpen();
             long now = ticker.millis();
@@ -334,7 +370,7 @@ public final class PartitionEngine {
             replace(store, e, renewed);
             return renewed.expiresAt();
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -344,7 +380,7 @@ public final class PartitionEngine {
         if (expiries.nextExpiry() > now) {
             return 0;
         }
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             int n = 0;
             for (SpaceEntry e : expiries.pollExpired(now)) {
@@ -356,7 +392,7 @@ public final class PartitionEngine {
             }
             return n;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -376,7 +412,7 @@ public final class PartitionEngine {
     public boolean serveOrRegister(Waiter w) {
         Deliveries out = new Deliveries();
         boolean done;
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             if (closed) {
                 if (w.tryClaim()) {
@@ -401,7 +437,7 @@ public final class PartitionEngine {
                 }
             }
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
         out.run();
         return done;
@@ -409,21 +445,21 @@ public final class PartitionEngine {
 
     /** Forgets {@code w} (it completed or was served elsewhere). */
     public void removeWaiter(Waiter w) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             waiters.remove(w.query().type().root().name(), w);
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     /** Number of registered waiters. */
     public int waiterCount() {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             return waiters.size();
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -432,18 +468,18 @@ public final class PartitionEngine {
             SpaceEntry e = readById(w.query().type(), w.id());
             return e != null && w.matches(e) ? e : null;
         }
-        return readFirst(w.query());
+        return firstLocked(w.query());
     }
 
     /** Closes the partition: every waiter fails with {@link SpaceClosedException}; later mutations too. */
     public void close() {
         List<Waiter> all;
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
             closed = true;
             all = waiters.drain();
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
         SpaceClosedException ex = new SpaceClosedException(spaceName);
         for (Waiter w : all) {
@@ -533,8 +569,11 @@ public final class PartitionEngine {
         }
     }
 
-    /** Visits live matches of {@code q} until the visitor returns false. Lock not required. */
-    private void visit(CompiledQuery q, long now, Visitor v) {
+    /**
+     * Visits live matches of {@code q} until the visitor returns false. Safe without a lock (every
+     * structure is concurrent), but only consistent under the lock or a validated stamp.
+     */
+    private void visitUnlocked(CompiledQuery q, long now, Visitor v) {
         TypeStore store = stores.get(q.type().root().name());
         if (store == null) {
             return;

@@ -1,9 +1,12 @@
 package io.khora.internal.query;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A compiled predicate: evaluates to a {@link Tri} against an entry's values array, without
@@ -223,14 +226,40 @@ abstract sealed class Condition {
      * list holds NULL, or a key is incomparable with it; else false.
      */
     static final class In extends Condition {
+        /** From this many keys on, a hash set is worth it. */
+        private static final int HASHED_FROM = 8;
+
         private final ValueReader reader;
         private final Object[] keys;
         private final boolean listHasNull;
+        /** The keys, when they are all of one class whose equals is the query's equality; else null. */
+        private final Set<Object> hashed;
+        private final Class<?> hashedClass;
 
         In(ValueReader reader, List<Object> keys, boolean listHasNull) {
             this.reader = reader;
             this.keys = keys.toArray();
             this.listHasNull = listHasNull;
+            Class<?> c = uniformClass(this.keys);
+            this.hashed = c != null && this.keys.length >= HASHED_FROM ? new HashSet<>(keys) : null;
+            this.hashedClass = hashed != null ? c : null;
+        }
+
+        /** The class of all keys if equals on it agrees with {@link Values#equality}, else null. */
+        private static Class<?> uniformClass(Object[] keys) {
+            if (keys.length == 0) {
+                return null;
+            }
+            Class<?> c = keys[0].getClass();
+            for (Object key : keys) {
+                if (key.getClass() != c) {
+                    return null;
+                }
+            }
+            boolean equalsIsEquality = c == String.class || c == Integer.class || c == Long.class || c == Short.class
+                    || c == Byte.class || c == Double.class || c == Float.class || c == Character.class
+                    || c == Boolean.class || c == BigInteger.class || c.isEnum() || !Comparable.class.isAssignableFrom(c);
+            return equalsIsEquality ? c : null;
         }
 
         @Override
@@ -240,6 +269,9 @@ abstract sealed class Condition {
                 return Tri.UNKNOWN;
             }
             int result = listHasNull ? Tri.UNKNOWN : Tri.FALSE;
+            if (v.getClass() == hashedClass) {
+                return hashed.contains(v) ? Tri.TRUE : result;
+            }
             for (Object key : keys) {
                 int r = Values.equality(v, key);
                 if (r == Tri.TRUE) {

@@ -135,11 +135,6 @@ final class LikePattern {
         return pi == m;
     }
 
-    /** The pattern as written. */
-    String pattern() {
-        return pattern;
-    }
-
     @Override
     public String toString() {
         return "LIKE '" + pattern + "'";

@@ -25,7 +25,9 @@ import java.util.Set;
  * {@code equals} agrees with the query's numeric equality for the property's type (not for
  * BigDecimal, whose {@code equals} sees the scale, nor for numbers on a property whose values
  * may be of several numeric classes); otherwise an ordered property serves it as a one-key
- * {@link Plan.IndexRange}, and a property with only a hash index is not used.
+ * {@link Plan.IndexRange}, and a property with only a hash index is not used. An ordered index
+ * ({@link Values#ORDER}) serves only Comparable keys and bounds: it cannot find a list equal to
+ * a list of another class.
  */
 final class Planner {
     private static final Plan SCAN = new Plan.Scan();
@@ -151,16 +153,18 @@ final class Planner {
             return null;
         }
         PropertyDescriptor property = slot.property();
-        if (!property.isIndexed() && property.position() != type.idIndex()) {
+        boolean id = property.position() == type.idIndex();
+        if (!property.isIndexed() && !id) {
             return null;
         }
+        boolean ordered = !id && property.index() == SpaceIndexType.ORDERED;
         Set<Object> keys = new LinkedHashSet<>();
         for (Object value : values) {
             Object key = Coercion.exactOrNull(value, property.type());
             if (key == null) {
                 continue;
             }
-            if (!Coercion.isHashConsistent(property.type(), key)) {
+            if (!Coercion.isHashConsistent(property.type(), key) || ordered && !(key instanceof Comparable)) {
                 return null;
             }
             keys.add(key);
@@ -168,14 +172,17 @@ final class Planner {
         return new Plan.IndexEq(property.name(), property.position(), new ArrayList<>(keys));
     }
 
-    /** The range of a comparison, BETWEEN, equality or one-key IN on an ordered property, or null. */
+    /**
+     * The range of a comparison, BETWEEN, equality or one-key IN on an ordered property, or null.
+     * Only Comparable bounds: the ordered index cannot find a value equal to a non-Comparable key.
+     */
     private Range range(Condition c) {
         if (c instanceof Condition.Compare compare) {
             PropertyDescriptor p = ordered(compare.reader());
-            if (p == null) {
+            Object v = compare.value();
+            if (p == null || !(v instanceof Comparable)) {
                 return null;
             }
-            Object v = compare.value();
             switch (compare.op()) {
                 case EQ:
                     return new Range(p, v, true, v, true);
@@ -193,12 +200,13 @@ final class Planner {
         }
         if (c instanceof Condition.Between between) {
             PropertyDescriptor p = ordered(between.reader());
-            return p == null ? null : new Range(p, between.low(), true, between.high(), true);
+            boolean comparable = between.low() instanceof Comparable && between.high() instanceof Comparable;
+            return p == null || !comparable ? null : new Range(p, between.low(), true, between.high(), true);
         }
         if (c instanceof Condition.In in && in.keys().size() == 1) {
             PropertyDescriptor p = ordered(in.reader());
             Object k = in.keys().get(0);
-            return p == null ? null : new Range(p, k, true, k, true);
+            return p == null || !(k instanceof Comparable) ? null : new Range(p, k, true, k, true);
         }
         return null;
     }
@@ -211,6 +219,9 @@ final class Planner {
         }
         List<Plan> parts = new ArrayList<>();
         for (Object k : new LinkedHashSet<>(in.keys())) {
+            if (!(k instanceof Comparable)) {
+                return null;
+            }
             parts.add(new Plan.IndexRange(p.name(), p.position(), k, true, k, true));
         }
         return parts.size() == 1 ? parts.get(0) : new Plan.Union(parts);
@@ -328,12 +339,16 @@ final class Planner {
             return low != null && high != null;
         }
 
+        /**
+         * Whether no value lies in the range. Also when the bounds are incomparable (a number and
+         * a String): a match must be comparable with both.
+         */
         boolean isEmpty() {
             if (!isBounded()) {
                 return false;
             }
-            int c = Values.ORDER.compare(low, high);
-            return c > 0 || c == 0 && !(lowInclusive && highInclusive);
+            int c = Values.tryCompare(low, high);
+            return c == Values.INCOMPARABLE || c > 0 || c == 0 && !(lowInclusive && highInclusive);
         }
 
         Plan toPlan() {

@@ -30,14 +30,6 @@ final class Tri {
         return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : TRUE;
     }
 
-    /** OR: true wins over unknown, unknown over false. */
-    static int or(int a, int b) {
-        if (a == TRUE || b == TRUE) {
-            return TRUE;
-        }
-        return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : FALSE;
-    }
-
     static String name(int v) {
         return v == TRUE ? "TRUE" : v == FALSE ? "FALSE" : "UNKNOWN";
     }

@@ -83,37 +83,34 @@ public final class Values {
 
     /**
      * Whether two values are equal as the query language sees them: numbers numerically
-     * ({@code 5 == 5L == 5.0}), comparable values by {@code compareTo}, anything else by
-     * {@code equals} within one class. Two nulls are equal; null equals nothing else. Never
-     * throws.
+     * ({@code 5 == 5L == 5.0}), comparable values by {@code compareTo}, values that are not
+     * Comparable (lists, maps, plain objects) by {@code equals}. Two nulls are equal; null equals
+     * nothing else. Never throws.
      */
     public static boolean equal(Object a, Object b) {
         if (a == b) {
             return true;
         }
-        if (a == null || b == null) {
-            return false;
-        }
-        int c = tryCompare(a, b);
-        if (c != INCOMPARABLE) {
-            return c == 0;
-        }
-        return a.getClass() == b.getClass() && a.equals(b);
+        return a != null && b != null && equality(a, b) == Tri.TRUE;
     }
 
     /**
-     * SQL equality of two non-null values as a {@link Tri}: unknown when the values are of
-     * incomparable kinds.
+     * SQL equality of two non-null values as a {@link Tri}: by {@link #tryCompare} when they are
+     * comparable, by {@code equals} when neither is Comparable, else (a String and a number, two
+     * enum types) unknown.
      */
     static int equality(Object a, Object b) {
+        if (a instanceof String sa && b instanceof String sb) {
+            return sa.equals(sb) ? Tri.TRUE : Tri.FALSE;
+        }
         int c = tryCompare(a, b);
         if (c != INCOMPARABLE) {
             return c == 0 ? Tri.TRUE : Tri.FALSE;
         }
-        if (a.getClass() == b.getClass()) {
-            return a.equals(b) ? Tri.TRUE : Tri.FALSE;
+        if (a instanceof Comparable || b instanceof Comparable) {
+            return Tri.UNKNOWN;
         }
-        return Tri.UNKNOWN;
+        return a.equals(b) ? Tri.TRUE : Tri.FALSE;
     }
 
     /**

@@ -186,6 +186,20 @@ class EvaluationTest {
     }
 
     @Test
+    void longInListsGiveTheSameAnswersAsShortOnes() {
+        String ints = "rank IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)";
+        assertThat(matches(ints, trade("rank", 7))).isTrue();
+        assertThat(matches(ints, trade("rank", 11))).isFalse();
+        assertThat(matches("rank IN (1, 2, 3, 4, 5, 6, 7, 8, 9, NULL)", trade("rank", 11))).isFalse();
+        assertThat(matches("NOT rank IN (1, 2, 3, 4, 5, 6, 7, 8, 9, NULL)", trade("rank", 11))).isFalse();
+        assertThat(matches("extra IN (1, 2, 3, 4, 5, 6, 7, 8, 9)", trade("extra", 7L))).isTrue();
+        assertThat(matches("extra IN (1, 2, 3, 4, 5, 6, 7, 8, 9)", trade("extra", 7.5))).isFalse();
+        assertThat(matches("extra IN (1, 2, 3, 4, 5, 6, 7, 8, 9)", trade("extra", "7"))).isFalse();
+        assertThat(matches("NOT extra IN (1, 2, 3, 4, 5, 6, 7, 8, 9)", trade("extra", "7"))).isFalse();
+        assertThat(matches("symbol IN ('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i')", trade("symbol", "h"))).isTrue();
+    }
+
+    @Test
     void inWithParametersAndMixedNumerics() {
         assertThat(matches("qty IN (?, ?)", trade("qty", 3), 3L, 4.5)).isTrue();
         assertThat(matches("symbol IN (?, 'B')", trade("symbol", "B"), "A")).isTrue();
@@ -258,6 +272,9 @@ class EvaluationTest {
         assertThat(matches("extra = ?", trade("extra", Map.of("a", 1)), Map.of("a", 1))).isTrue();
         assertThat(matches("extra <> ?", trade("extra", Map.of("a", 1)), Map.of("a", 2))).isTrue();
         assertThat(matches("extra > ?", trade("extra", Map.of("a", 1)), Map.of("a", 0))).isFalse();
+        assertThat(matches("extra = ?", trade("extra", new java.util.HashMap<>(Map.of("a", 1))), Map.of("a", 1))).isTrue();
+        assertThat(matches("extra = ?", trade("extra", "a"), java.util.List.of("a"))).isFalse();
+        assertThat(matches("extra <> ?", trade("extra", "a"), java.util.List.of("a"))).isFalse();
     }
 
     @Test

@@ -137,6 +137,14 @@ class ParserTest {
         assertThat(ParseCache.parse(text)).isSameAs(ParseCache.parse(text));
     }
 
+    @Test
+    void theParseCacheIsBounded() {
+        for (int i = 0; i <= ParseCache.MAX_ENTRIES; i++) {
+            ParseCache.parse("qty = " + i);
+        }
+        assertThat(ParseCache.size()).isBetween(1, ParseCache.MAX_ENTRIES);
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "price > AND qty = 1          | 8  | expected a value after '>' but found 'AND'",

@@ -62,8 +62,9 @@ class ValuesTest {
         assertThat(Values.equal("1", 1)).isFalse();
         assertThat(Values.equal(null, null)).isTrue();
         assertThat(Values.equal(null, 1)).isFalse();
-        assertThat(Values.equal(List.of(1), new ArrayList<>(List.of(1)))).isFalse();
-        assertThat(Values.equal(List.of(1), List.of(1))).isTrue();
+        assertThat(Values.equal(List.of(1), new ArrayList<>(List.of(1)))).isTrue();
+        assertThat(Values.equal(List.of(1), List.of(2))).isFalse();
+        assertThat(Values.equal(List.of("a"), "a")).isFalse();
     }
 
     @Test
