@@ -188,9 +188,13 @@ class CloseTest {
         }
     }
 
-    // Possible BUG (if this fails): LocalSpace.close() returns at once when lifeCycle.isClosed() is already
-    // true, so a second caller racing the first can return before router.close() has released the
-    // waiters (and before the scheduler and executor are shut down).
+    // BUG: LocalSpace.close() (internal/local/LocalSpace.java, `if (lifeCycle.isClosed()) return;` at its
+    // top) returns at once when another thread has only just called lifeCycle.close(), so a concurrent
+    // second caller returns before router.close() has released the waiters (and before the events bus,
+    // scheduler and executor are shut down): "after close() no thread is left waiting" does not hold for
+    // it. The check-then-act also lets two callers both run the whole shutdown. Fix: let exactly one
+    // caller run the shutdown (AtomicBoolean closing.compareAndSet) and make every other caller wait
+    // for it to finish (e.g. a CountDownLatch counted down at the end of the shutdown) before returning.
     @Test
     void everyConcurrentCloseCallReturnsOnlyOnceAllWaitersAreReleased() throws Exception {
         for (int iteration = 0; iteration < 20; iteration++) {

@@ -351,14 +351,14 @@ class ProducerConsumerConcurrencyTest {
     @ValueSource(ints = {1, 4})
     void aRangeQueryNeverMissesAnEntryThatMatchesBeforeAndAfterAConcurrentUpdate(int partitions) throws Exception {
         Space space = start(partitions);
-        int ids = 16;
+        int ids = 128;
         for (int id = 0; id < ids; id++) {
             space.write(consistentTrade(id, 500, 0));
         }
         Query<Trade> allByRange = Query.of(Trade.class, "price >= ?", 0.0); // planned on the ORDERED price index
         int writers = 2;
         int readers = 2;
-        int writesEach = 20_000;
+        int writesEach = 50_000;
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger writersLeft = new AtomicInteger(writers);
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();

@@ -66,6 +66,8 @@ public final class LocalSpace implements Space, SpaceAdmin {
     private final AsyncView async = new AsyncView();
     private final Function<SpaceEntry, Object> toEntry = mapper::toEntry;
     private volatile Future<?> sweeperTask;
+    private final Object closeLock = new Object();
+    private boolean closeDone;
 
     /** Builds the space in state INITIAL; call {@link #start()}. */
     public LocalSpace(LocalSpaceConfig config) {
@@ -428,11 +430,22 @@ public final class LocalSpace implements Space, SpaceAdmin {
         lifeCycle.moveTo(state, why);
     }
 
+    /**
+     * Idempotent, and every caller returns only once the space is fully closed: a second, concurrent
+     * {@code close()} waits for the first to release every waiter.
+     */
     @Override
     public void close() {
-        if (lifeCycle.isClosed()) {
-            return;
+        synchronized (closeLock) {
+            if (closeDone) {
+                return;
+            }
+            shutdown();
+            closeDone = true;
         }
+    }
+
+    private void shutdown() {
         lifeCycle.close();
         Future<?> sweeper = sweeperTask;
         if (sweeper != null) {
