@@ -10,6 +10,7 @@ import io.khora.Query;
 import io.khora.Scheduler;
 import io.khora.Space;
 import io.khora.SpaceAdmin;
+import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.SpaceInterruptedException;
@@ -43,6 +44,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -94,16 +96,20 @@ public final class LocalSpace implements Space, SpaceAdmin {
         if (lifeCycle.isClosed()) {
             return;
         }
-        sweeperTask = config.scheduler().schedule(() -> {
-            try {
-                router.sweep();
-            } catch (SpaceException closed) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("space '{}': lease sweep failed", config.name(), e);
-            }
-            scheduleSweep();
-        }, config.leaseSweepInterval().toMillis());
+        try {
+            sweeperTask = config.scheduler().schedule(() -> {
+                try {
+                    router.sweep();
+                } catch (SpaceException closed) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("space '{}': lease sweep failed", config.name(), e);
+                }
+                scheduleSweep();
+            }, config.leaseSweepInterval().toMillis());
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("space '{}': scheduler closed, lease sweeping stops", config.name());
+        }
     }
 
     /** The router (for tests and tools in this module). */
@@ -355,7 +361,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
             throw new IllegalArgumentException("subscribe to at least one event type");
         }
         if (lifeCycle.isClosed()) {
-            throw new io.khora.SpaceClosedException(config.name());
+            throw new SpaceClosedException(config.name());
         }
         CompiledQuery q = mapper.compile(query);
         Class<T> type = query.type();
@@ -697,11 +703,19 @@ public final class LocalSpace implements Space, SpaceAdmin {
     private <T> CompletableFuture<T> armTimeout(Waiter w, Period period) {
         CompletableFuture<T> f = (CompletableFuture<T>) w.future();
         if (!period.isForever() && !f.isDone()) {
-            Future<?> timer = config.scheduler().schedule(() -> {
+            Future<?> timer;
+            try {
+                timer = config.scheduler().schedule(() -> {
+                    if (w.tryClaim()) {
+                        w.deliver(null);
+                    }
+                }, Math.max(1L, TimeUnit.NANOSECONDS.toMillis(period.toNanos())));
+            } catch (RejectedExecutionException closing) {
                 if (w.tryClaim()) {
-                    w.deliver(null);
+                    w.fail(new SpaceClosedException(config.name()));
                 }
-            }, Math.max(1L, TimeUnit.NANOSECONDS.toMillis(period.toNanos())));
+                return f;
+            }
             f.whenComplete((r, t) -> timer.cancel(false));
         }
         return f;
