@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Introspects a POJO or record class once into a {@link TypeDescriptor}. Results (and failures)
@@ -34,9 +35,11 @@ import java.util.Map;
  * field; {@link SpaceExclude} removes one. Properties of one class level are ordered by name; a
  * superclass that is itself a space type contributes its properties first, in its own order, and
  * becomes the space supertype. Records use their components in declaration order. The id is the
- * {@link SpaceId} property, or else a property named {@code id}.
+ * {@link SpaceId} property, or else the JPA {@code @Id} property, or else a property named {@code id}.
  */
 public final class TypeIntrospector {
+    /** JPA's id annotations, recognised by name so that core needs no JPA dependency. */
+    private static final Set<String> JPA_ID_ANNOTATIONS = Set.of("jakarta.persistence.Id", "javax.persistence.Id");
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
     private static final MethodType SETTER = MethodType.methodType(void.class, Object.class, Object.class);
 
@@ -200,6 +203,19 @@ public final class TypeIntrospector {
             this.elements = elements;
         }
 
+        boolean hasAnnotationNamed(Set<String> names) {
+            for (java.lang.reflect.AnnotatedElement e : elements) {
+                if (e != null) {
+                    for (Annotation a : e.getAnnotations()) {
+                        if (names.contains(a.annotationType().getName())) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
         <A extends Annotation> A annotation(Class<A> a) {
             for (java.lang.reflect.AnnotatedElement e : elements) {
                 if (e != null && e.isAnnotationPresent(a)) {
@@ -347,6 +363,7 @@ public final class TypeIntrospector {
         boolean autoGen = superType != null && superType.autoGenerateId();
         String name = typeName(type);
         int fallbackId = -1;
+        int jpaIdPosition = -1;
         for (Candidate c : own) {
             int pos = props.size();
             SpaceIndex idx = c.annotation(SpaceIndex.class);
@@ -359,6 +376,9 @@ public final class TypeIntrospector {
                 }
                 id = pos;
                 autoGen = sid.autoGenerate();
+            }
+            if (jpaIdPosition < 0 && c.hasAnnotationNamed(JPA_ID_ANNOTATIONS)) {
+                jpaIdPosition = pos;
             }
             if ("id".equals(c.name)) {
                 fallbackId = pos;
@@ -379,7 +399,7 @@ public final class TypeIntrospector {
             }
         }
         if (id < 0) {
-            id = fallbackId;
+            id = jpaIdPosition >= 0 ? jpaIdPosition : fallbackId;
         }
         if (id < 0) {
             throw new SpaceTypeException(name + " has no id property: annotate one property with @SpaceId"
