@@ -242,6 +242,58 @@ class WaitingOperationsTest {
 
     @ParameterizedTest(name = "partitions={0}")
     @ValueSource(ints = {1, 4})
+    void takersWaitingByIdAndByQueryAreServedInArrivalOrder(int partitions) {
+        Space space = start(partitions);
+        CompletableFuture<Trade> first = space.async().take(Query.of(Trade.class, "id = ?", 5L), LONG);
+        CompletableFuture<Trade> second = space.async().takeById(Trade.class, 5L, LONG);
+        CompletableFuture<Trade> third = space.async().take(Query.all(Trade.class), LONG);
+        CompletableFuture<Trade> fourth = space.async().takeById(Trade.class, 5L, LONG);
+
+        space.write(trade(5, "A", 1.0));
+        assertThat(first).isDone();
+        assertThat(List.of(second, third, fourth)).noneMatch(CompletableFuture::isDone);
+
+        space.write(trade(5, "B", 2.0));
+        assertThat(second).isDone();
+        assertThat(second.getNow(null).getSymbol()).isEqualTo("B");
+        assertThat(List.of(third, fourth)).noneMatch(CompletableFuture::isDone);
+
+        space.write(trade(5, "C", 3.0));
+        assertThat(third).as("the query taker arrived before the last id taker").isDone();
+        assertThat(fourth).isNotDone();
+
+        space.write(trade(6, "D", 4.0));
+        assertThat(fourth).as("id 6 is not the id it waits for").isNotDone();
+        space.write(trade(5, "E", 5.0));
+        assertThat(fourth).isDone();
+        assertThat(fourth.getNow(null).getSymbol()).isEqualTo("E");
+        assertThat(space.count(Query.all(Trade.class))).isEqualTo(1);
+        assertThat(Waiters.total(space)).isZero();
+    }
+
+    @Test
+    void aWriteWakesEveryWaitingReaderAndExactlyOneTaker() {
+        Space space = start(1);
+        Query<Trade> q = Query.of(Trade.class, "symbol = ?", "ACME");
+        List<CompletableFuture<Trade>> readers = new ArrayList<>();
+        CompletableFuture<Trade> taker1 = space.async().take(q, LONG);
+        for (int i = 0; i < 3; i++) {
+            readers.add(space.async().read(q, LONG));
+        }
+        CompletableFuture<Trade> taker2 = space.async().take(q, LONG);
+        readers.add(space.async().readById(Trade.class, 1L, LONG));
+
+        space.write(trade(1, "ACME", 1.0));
+
+        assertThat(readers).allSatisfy(r -> assertThat(r.getNow(null)).isNotNull());
+        assertThat(taker1.getNow(null).getId()).isEqualTo(1L);
+        assertThat(taker2).as("one entry, one taker").isNotDone();
+        assertThat(space.count(Query.all(Trade.class))).isZero();
+        assertThat(Waiters.total(space)).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "partitions={0}")
+    @ValueSource(ints = {1, 4})
     void blockedTakersAreServedInArrivalOrder(int partitions) throws Exception {
         Space space = start(partitions);
         Query<Trade> q = Query.of(Trade.class, "price >= 0");

@@ -5,6 +5,7 @@ import io.khora.internal.metadata.TypeDescriptor;
 
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A query bound to an entry type: a predicate over entries' values arrays with SQL's
@@ -27,8 +28,12 @@ public final class CompiledQuery {
     private final Plan plan;
     private final Object routingValue;
     private final boolean matchesAll;
+    private final Supplier<SqlForm> sqlSource;
+    private volatile SqlForm sqlForm;
 
-    private CompiledQuery(String text, TypeDescriptor type, Condition condition, Comparator<Object[]> ordering) {
+    private CompiledQuery(String text, TypeDescriptor type, Condition condition, Comparator<Object[]> ordering,
+                          Supplier<SqlForm> sqlSource) {
+        this.sqlSource = sqlSource;
         this.text = text;
         this.type = type;
         this.condition = condition;
@@ -58,7 +63,8 @@ public final class CompiledQuery {
                     + count(arguments.length, "argument was", "arguments were") + " given", text, -1);
         }
         Binder.Bound bound = Binder.bind(parsed, arguments, type);
-        return new CompiledQuery(text, type, bound.condition(), bound.ordering());
+        Object[] argsCopy = arguments.clone();
+        return new CompiledQuery(text, type, bound.condition(), bound.ordering(), () -> SqlRenderer.render(parsed, argsCopy, type));
     }
 
     /**
@@ -72,13 +78,14 @@ public final class CompiledQuery {
     public static CompiledQuery template(Object[] templateValues, TypeDescriptor type) {
         Objects.requireNonNull(templateValues, "template values");
         Objects.requireNonNull(type, "type");
-        return new CompiledQuery("", type, TemplateBinder.bind(templateValues, type), null);
+        Object[] copy = templateValues.clone();
+        return new CompiledQuery("", type, TemplateBinder.bind(templateValues, type), null, () -> SqlRenderer.renderTemplate(copy, type));
     }
 
     /** A query matching every entry of {@code type} (and its subtypes). */
     public static CompiledQuery all(TypeDescriptor type) {
         Objects.requireNonNull(type, "type");
-        return new CompiledQuery("", type, Condition.TRUE, null);
+        return new CompiledQuery("", type, Condition.TRUE, null, () -> SqlForm.ALL);
     }
 
     /** The type the query was compiled for. */
@@ -116,6 +123,19 @@ public final class CompiledQuery {
     /** Whether every entry matches (no WHERE clause, or one that is always true). */
     public boolean matchesAll() {
         return matchesAll;
+    }
+
+    /**
+     * The query as SQL-compatible text for a data source (computed on first use): WHERE with
+     * {@code ?} placeholders for every value, the parameters, and the ORDER BY list.
+     */
+    public SqlForm sqlForm() {
+        SqlForm f = sqlForm;
+        if (f == null) {
+            f = sqlSource.get();
+            sqlForm = f;
+        }
+        return f;
     }
 
     /** The query text; empty for templates and {@link #all}. */
