@@ -318,12 +318,12 @@ class EventsTest {
         assertThat(rec.events()).extracting(SpaceEvent::id).as("only what was in flight").containsExactly(0L);
     }
 
-    // BUG: EventSubscription.terminate (internal/events/EventSubscription.java) is check-then-act on the
-    // volatile `active` flag (`if (!active) return; active = false; ... queue.offer(terminal)`). Partitions
-    // publish under their own locks, so two partitions overflowing the same subscription at once both pass
-    // the check and both enqueue a terminal Pending: onTerminated is called twice, breaking SpaceListener's
-    // "called once". close() has the same race with terminate (onTerminated after the owner closed it).
-    // Fix: make `active` an AtomicBoolean and use compareAndSet(true, false) in terminate() and close().
+    // Guards a bug found while writing these tests (since fixed with a compareAndSet in
+    // EventSubscription.terminate/close): terminate was check-then-act on a volatile `active` flag, so two
+    // partitions overflowing the same subscription at the same instant both enqueued a terminal event and
+    // onTerminated ran twice. It is a race: on an idle 2-core machine the broken version failed here with
+    // hundreds of doubles within a few thousand rounds; on a heavily loaded machine the two writers rarely
+    // run at once, so a regression could go unnoticed there.
     @Test
     void overflowsFromSeveralPartitionsAtOnceTerminateTheSubscriptionOnce() throws Exception {
         // Deliveries are held back by a gate, so each new subscription's queue is full after `capacity`

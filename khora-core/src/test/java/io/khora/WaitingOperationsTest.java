@@ -518,6 +518,37 @@ class WaitingOperationsTest {
         assertThat(space.count(Query.all(Trade.class))).isEqualTo(1);
     }
 
+    // BUG: the async timeout is scheduled for the period truncated to whole milliseconds:
+    // LocalSpace.armTimeout (internal/local/LocalSpace.java, line 718) passes
+    // `Math.max(1L, TimeUnit.NANOSECONDS.toMillis(period.toNanos()))` to the millisecond Scheduler, so an
+    // async read or take with a 30.99 ms period gives up after ~30 ms, before its period, and would miss
+    // a write arriving in the last 0.99 ms (the sync path waits the exact nanoseconds). Fix: round up,
+    // e.g. `long ms = NANOSECONDS.toMillis(n); if (MILLISECONDS.toNanos(ms) < n) ms++;` then max(1, ms).
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sync", "async"})
+    void aWaiterNeverTimesOutBeforeAPeriodThatIsNotAWholeNumberOfMilliseconds(String kind) throws Exception {
+        Space space = start(1);
+        Query<Trade> q = Query.of(Trade.class, "symbol = ?", "NEVER");
+        space.async().take(q, Period.ofMillis(2)).get(BOUND.toMillis(), TimeUnit.MILLISECONDS); // warm-up
+        Period period = Period.of(Duration.ofMillis(30).plusNanos(990_000)); // 30.99 ms
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            long end;
+            if (kind.equals("sync")) {
+                assertThat(space.take(q, period)).isNull();
+                end = System.nanoTime();
+            } else {
+                AtomicLong completedAt = new AtomicLong();
+                CompletableFuture<Trade> f = space.async().take(q, period);
+                f.whenComplete((r, e) -> completedAt.set(System.nanoTime()));
+                assertThat(get(f)).isNull();
+                end = completedAt.get();
+            }
+            assertThat(end - start).as("attempt %d waited %.2f ms of a %s", i, (end - start) / 1e6, period)
+                    .isGreaterThanOrEqualTo(period.toNanos());
+        }
+    }
+
     @Test
     void periodNoneDoesNotWait() throws Exception {
         Space space = start(4);

@@ -14,6 +14,10 @@ import io.khora.internal.metadata.PropertyDescriptor;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.internal.query.Plan;
+import io.khora.persistence.DataSyncOperationType;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,15 +46,20 @@ import java.util.concurrent.locks.StampedLock;
  * or a mutation touching it comes first.
  */
 public final class PartitionEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionEngine.class);
+
     private final int partitionId;
     private final String spaceName;
     private final Ticker ticker;
     private final EventSink events;
+    private final ChangeSink sink;
+    private final LruPolicy lru;
     private final StampedLock lock = new StampedLock();
     private final ConcurrentHashMap<String, TypeStore> stores = new ConcurrentHashMap<>();
     private final WaiterRegistry waiters = new WaiterRegistry();
     private final ExpiryIndex expiries = new ExpiryIndex();
     private volatile boolean closed;
+    private long sequence;
 
     /** The outcome of a write. @param entry the stored entry @param created whether it was new */
     public record WriteResult(SpaceEntry entry, boolean created) {
@@ -63,10 +72,27 @@ public final class PartitionEngine {
      * @param events where events go
      */
     public PartitionEngine(String spaceName, int partitionId, Ticker ticker, EventSink events) {
+        this(spaceName, partitionId, ticker, events, ChangeSink.NONE, 0);
+    }
+
+    /**
+     * @param spaceName for messages
+     * @param partitionId 0-based partition id
+     * @param ticker time source for leases
+     * @param events where events go
+     * @param sink where changes are persisted before they are applied (write-through)
+     * @param maxEntries the most entries this partition holds (LRU eviction beyond); 0 = unbounded
+     */
+    public PartitionEngine(String spaceName, int partitionId, Ticker ticker, EventSink events, ChangeSink sink, int maxEntries) {
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must not be negative, got " + maxEntries);
+        }
         this.spaceName = spaceName;
         this.partitionId = partitionId;
         this.ticker = ticker;
         this.events = events;
+        this.sink = sink;
+        this.lru = maxEntries == 0 ? null : new LruPolicy(maxEntries);
     }
 
     /** 0-based partition id. */
@@ -89,7 +115,24 @@ public final class PartitionEngine {
         if (e.hasFiniteLease() && e.isExpiredAt(ticker.millis())) {
             return null;
         }
+        recordRead(e);
         return e;
+    }
+
+    private void recordRead(SpaceEntry e) {
+        if (lru != null) {
+            lru.recordRead(e);
+            if (lru.drainWanted()) {
+                long stamp = lock.tryWriteLock();
+                if (stamp != 0L) {
+                    try {
+                        lru.drainReads();
+                    } finally {
+                        lock.unlockWrite(stamp);
+                    }
+                }
+            }
+        }
     }
 
     /** Adds up to {@code max} live matches of {@code q} to {@code out} (the first {@code max} in ORDER BY order if any). */
@@ -101,6 +144,9 @@ public final class PartitionEngine {
         List<SpaceEntry> found = collect(q, ordered ? Integer.MAX_VALUE : max);
         if (ordered) {
             sortAndTrim(q, found, max);
+        }
+        if (lru != null) {
+            found.forEach(this::recordRead);
         }
         out.addAll(found);
     }
@@ -190,18 +236,20 @@ public final class PartitionEngine {
     /**
      * Writes an entry whose {@code values} this engine now owns.
      *
-     * @throws EntryAlreadyExistsException, EntryNotFoundException, EntryVersionConflictException per {@code mode}
+     * @throws EntryAlreadyExistsException, EntryNotFoundException, EntryVersionConflictException per {@code mode};
+     *     whatever the change sink throws (memory is then unchanged)
      */
     public WriteResult write(TypeDescriptor type, Object[] values, Lease lease, WriteMode mode) {
-        Deliveries out = new Deliveries();
+        AfterUnlock after = new AfterUnlock();
         WriteResult result;
         long stamp = lock.writeLock();
         try {
             ensureOpen();
+            maintain();
             long now = ticker.millis();
             TypeStore store = storeFor(type);
             Object id = values[type.idIndex()];
-            SpaceEntry old = liveOrExpire(store, store.get(id), now);
+            SpaceEntry old = liveOrExpire(store, store.get(id), now, after);
             if (old != null && mode == WriteMode.WRITE_ONLY) {
                 throw new EntryAlreadyExistsException(type.name(), id);
             }
@@ -210,14 +258,16 @@ public final class PartitionEngine {
             }
             long version = nextVersion(type, values, old);
             SpaceEntry e = new SpaceEntry(type, values, version, lease.expiryFrom(now));
+            persist(after, List.of(change(old == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, e, List.of())));
             replace(store, old, e);
             publish(old == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, e);
-            serveWaiters(store, e, out);
+            serveWaiters(store, e, after);
+            evictOverflow();
             result = new WriteResult(e, old == null);
         } finally {
             lock.unlockWrite(stamp);
         }
-        out.run();
+        after.run();
         return result;
     }
 
@@ -243,51 +293,121 @@ public final class PartitionEngine {
         }
     }
 
-    /** Removes and returns the live entry of {@code type} with {@code id}, or null. */
-    public SpaceEntry takeById(TypeDescriptor type, Object id) {
+    /**
+     * Puts an entry read from the data store (initial load, read-through) unless the id is already
+     * live here: nothing is persisted and no event is published, but waiters it matches are served.
+     *
+     * @return the entry now current for the id: the loaded one, or the one that was already there
+     */
+    public SpaceEntry load(TypeDescriptor type, Object[] values) {
+        AfterUnlock after = new AfterUnlock();
+        SpaceEntry e;
         long stamp = lock.writeLock();
         try {
             ensureOpen();
-            TypeStore store = stores.get(type.root().name());
-            if (store == null) {
-                return null;
+            maintain();
+            TypeStore store = storeFor(type);
+            SpaceEntry current = liveOrExpire(store, store.get(values[type.idIndex()]), ticker.millis(), after);
+            if (current != null) {
+                e = current;
+            } else {
+                int vi = type.versionIndex();
+                long version = vi >= 0 && values[vi] instanceof Number n && n.longValue() > 0 ? n.longValue() : 1L;
+                setVersion(type, values, version);
+                e = new SpaceEntry(type, values, version, Long.MAX_VALUE);
+                replace(store, null, e);
+                serveWaiters(store, e, after);
+                evictOverflow();
             }
-            SpaceEntry e = liveOrExpire(store, store.get(id), ticker.millis());
-            if (e == null || !e.type().isSubtypeOf(type)) {
-                return null;
-            }
-            removeEntry(store, e, SpaceEventType.TAKE);
-            return e;
         } finally {
             lock.unlockWrite(stamp);
         }
+        after.run();
+        return e;
+    }
+
+    /**
+     * Takes an entry that exists only in the data store (read-through for {@code takeMultiple}):
+     * persists its REMOVE and publishes a TAKE event, unless the id is live in memory (then null:
+     * the in-memory take handles it).
+     */
+    public SpaceEntry takeFromStore(TypeDescriptor type, Object[] values) {
+        AfterUnlock after = new AfterUnlock();
+        SpaceEntry e;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            TypeStore store = storeFor(type);
+            if (liveOrExpire(store, store.get(values[type.idIndex()]), ticker.millis(), after) != null) {
+                e = null;
+            } else {
+                int vi = type.versionIndex();
+                long version = vi >= 0 && values[vi] instanceof Number n && n.longValue() > 0 ? n.longValue() : 1L;
+                e = new SpaceEntry(type, values, version, Long.MAX_VALUE);
+                persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
+                publish(SpaceEventType.TAKE, e);
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return e;
+    }
+
+    /** Removes and returns the live entry of {@code type} with {@code id}, or null. */
+    public SpaceEntry takeById(TypeDescriptor type, Object id) {
+        AfterUnlock after = new AfterUnlock();
+        SpaceEntry e;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            maintain();
+            TypeStore store = stores.get(type.root().name());
+            e = store == null ? null : liveOrExpire(store, store.get(id), ticker.millis(), after);
+            if (e != null && e.type().isSubtypeOf(type)) {
+                persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
+                removeEntry(store, e, SpaceEventType.TAKE);
+            } else {
+                e = null;
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return e;
     }
 
     /** Removes {@code e} if it is still the current, live entry for its id; returns whether it did. */
     public boolean takeExact(SpaceEntry e) {
+        AfterUnlock after = new AfterUnlock();
+        boolean taken = false;
         long stamp = lock.writeLock();
         try {
             ensureOpen();
             TypeStore store = stores.get(e.type().root().name());
-            if (store == null || !store.isCurrent(e) || e.isExpiredAt(ticker.millis())) {
-                return false;
+            if (store != null && store.isCurrent(e) && !e.isExpiredAt(ticker.millis())) {
+                persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
+                removeEntry(store, e, SpaceEventType.TAKE);
+                taken = true;
             }
-            removeEntry(store, e, SpaceEventType.TAKE);
-            return true;
         } finally {
             lock.unlockWrite(stamp);
         }
+        after.run();
+        return taken;
     }
 
-    /** Removes and returns up to {@code max} live matches (the first in ORDER BY order if any). */
+    /** Removes and returns up to {@code max} live matches (the first in ORDER BY order if any), persisted as one batch. */
     public List<SpaceEntry> takeMultiple(CompiledQuery q, int max) {
         if (max <= 0) {
             return List.of();
         }
+        AfterUnlock after = new AfterUnlock();
+        List<SpaceEntry> found = new ArrayList<>();
         long stamp = lock.writeLock();
         try {
             ensureOpen();
-            List<SpaceEntry> found = new ArrayList<>();
+            maintain();
             boolean ordered = q.ordering() != null;
             visitUnlocked(q, ticker.millis(), e -> {
                 found.add(e);
@@ -296,14 +416,22 @@ public final class PartitionEngine {
             if (ordered) {
                 sortAndTrim(q, found, max);
             }
-            TypeStore store = stores.get(q.type().root().name());
-            for (SpaceEntry e : found) {
-                removeEntry(store, e, SpaceEventType.TAKE);
+            if (!found.isEmpty()) {
+                List<Change> batch = new ArrayList<>(found.size());
+                for (SpaceEntry e : found) {
+                    batch.add(change(DataSyncOperationType.REMOVE, e, List.of()));
+                }
+                persist(after, batch);
+                TypeStore store = stores.get(q.type().root().name());
+                for (SpaceEntry e : found) {
+                    removeEntry(store, e, SpaceEventType.TAKE);
+                }
             }
-            return found;
         } finally {
             lock.unlockWrite(stamp);
         }
+        after.run();
+        return found;
     }
 
     /** Removes every live match, publishing TAKE events; returns how many. */
@@ -311,14 +439,21 @@ public final class PartitionEngine {
         return takeMultiple(q, Integer.MAX_VALUE).size();
     }
 
-    /** Applies {@code changes} to every live match; returns how many changed. */
+    /**
+     * Applies {@code changes} to every live match; returns how many changed. Persisted as one batch:
+     * PARTIAL_UPDATE when the changes only set or unset properties, CHANGE otherwise.
+     */
     public int change(CompiledQuery q, ChangeSet changes) {
         ChangeApplier.validate(q.type(), changes);
-        Deliveries out = new Deliveries();
+        DataSyncOperationType kind = changes.operations().stream()
+                .allMatch(op -> op instanceof ChangeSet.Set || op instanceof ChangeSet.Unset)
+                ? DataSyncOperationType.PARTIAL_UPDATE : DataSyncOperationType.CHANGE;
+        AfterUnlock after = new AfterUnlock();
         int n;
         long stamp = lock.writeLock();
         try {
             ensureOpen();
+            maintain();
             long now = ticker.millis();
             List<SpaceEntry> found = new ArrayList<>();
             visitUnlocked(q, now, e -> {
@@ -327,51 +462,62 @@ public final class PartitionEngine {
             });
             TypeStore store = stores.get(q.type().root().name());
             List<SpaceEntry> changed = new ArrayList<>(found.size());
+            List<Change> batch = new ArrayList<>(found.size());
             for (SpaceEntry old : found) {
                 Object[] values = ChangeApplier.apply(old, changes);
                 long version = old.version() + 1;
                 setVersion(old.type(), values, version);
                 long expiresAt = changes.lease() == null ? old.expiresAt() : changes.lease().expiryFrom(now);
                 SpaceEntry e = new SpaceEntry(old.type(), values, version, expiresAt);
-                replace(store, old, e);
-                publish(SpaceEventType.UPDATE, e);
                 changed.add(e);
+                batch.add(change(kind, e, changes.operations()));
+            }
+            if (!batch.isEmpty()) {
+                persist(after, batch);
+            }
+            for (int i = 0; i < changed.size(); i++) {
+                replace(store, found.get(i), changed.get(i));
+                publish(SpaceEventType.UPDATE, changed.get(i));
             }
             for (SpaceEntry e : changed) {
                 if (store.isCurrent(e)) {
-                    serveWaiters(store, e, out);
+                    serveWaiters(store, e, after);
                 }
             }
             n = changed.size();
         } finally {
             lock.unlockWrite(stamp);
         }
-        out.run();
+        after.run();
         return n;
     }
 
     /**
-     * Gives the live entry with {@code id} a new lease from now.
+     * Gives the live entry with {@code id} a new lease from now (leases are not persisted).
      *
      * @return the new expiry
      * @throws EntryNotFoundException if there is no live entry
      */
     public long renew(TypeDescriptor type, Object id, Lease lease) {
+        AfterUnlock after = new AfterUnlock();
+        long expiresAt;
         long stamp = lock.writeLock();
         try {
             ensureOpen();
             long now = ticker.millis();
             TypeStore store = stores.get(type.root().name());
-            SpaceEntry e = store == null ? null : liveOrExpire(store, store.get(id), now);
+            SpaceEntry e = store == null ? null : liveOrExpire(store, store.get(id), now, after);
             if (e == null || !e.type().isSubtypeOf(type)) {
                 throw new EntryNotFoundException(type.name(), id, "lease renewal");
             }
             SpaceEntry renewed = e.withExpiry(lease.expiryFrom(now));
             replace(store, e, renewed);
-            return renewed.expiresAt();
+            expiresAt = renewed.expiresAt();
         } finally {
             lock.unlockWrite(stamp);
         }
+        after.run();
+        return expiresAt;
     }
 
     /** Evicts every entry whose lease has run out (one EXPIRE event each); returns how many. */
@@ -380,20 +526,22 @@ public final class PartitionEngine {
         if (expiries.nextExpiry() > now) {
             return 0;
         }
+        AfterUnlock after = new AfterUnlock();
+        int n = 0;
         long stamp = lock.writeLock();
         try {
-            int n = 0;
             for (SpaceEntry e : expiries.pollExpired(now)) {
                 TypeStore store = stores.get(e.type().root().name());
-                if (store != null && store.remove(e)) {
-                    publish(SpaceEventType.EXPIRE, e);
+                if (store != null && store.isCurrent(e)) {
+                    expire(store, e, after);
                     n++;
                 }
             }
-            return n;
         } finally {
             lock.unlockWrite(stamp);
         }
+        after.run();
+        return n;
     }
 
     /** The earliest lease expiry in this partition, {@link Long#MAX_VALUE} if none. */
@@ -401,22 +549,47 @@ public final class PartitionEngine {
         return expiries.nextExpiry();
     }
 
+    /** Drops every entry (not waiters): used before a failed initial load is retried. Nothing is persisted. */
+    public void reset() {
+        long stamp = lock.writeLock();
+        try {
+            stores.clear();
+            expiries.clear();
+            if (lru != null) {
+                lru.clear();
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** The sequence number of the last persisted change. */
+    public long lastSequence() {
+        long stamp = lock.readLock();
+        try {
+            return sequence;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     // ================================================================ waiting
 
     /**
      * Serves {@code w} from the entries present, or registers it to be served by a later write.
      * Atomic with respect to writes, so no write can slip between the check and the registration.
+     * A take that cannot be persisted fails the waiter and leaves the entry in place.
      *
      * @return true if the waiter is done (served here or claimed elsewhere), false if it now waits here
      */
     public boolean serveOrRegister(Waiter w) {
-        Deliveries out = new Deliveries();
+        AfterUnlock after = new AfterUnlock();
         boolean done;
         long stamp = lock.writeLock();
         try {
             if (closed) {
                 if (w.tryClaim()) {
-                    out.fail(w, new SpaceClosedException(spaceName));
+                    after.fail(w, new SpaceClosedException(spaceName));
                 }
                 done = true;
             } else if (w.isClaimed()) {
@@ -426,9 +599,10 @@ public final class PartitionEngine {
                 if (match != null) {
                     if (w.tryClaim()) {
                         if (w.isTake()) {
-                            removeEntry(stores.get(match.type().root().name()), match, SpaceEventType.TAKE);
+                            takeFor(w, stores.get(match.type().root().name()), match, after);
+                        } else {
+                            after.deliver(w, match);
                         }
-                        out.add(w, match);
                     }
                     done = true;
                 } else {
@@ -439,7 +613,7 @@ public final class PartitionEngine {
         } finally {
             lock.unlockWrite(stamp);
         }
-        out.run();
+        after.run();
         return done;
     }
 
@@ -489,11 +663,18 @@ public final class PartitionEngine {
         }
     }
 
-    // ================================================================ internals (lock held unless noted)
+    // ================================================================ internals (write lock held)
 
     private void ensureOpen() {
         if (closed) {
             throw new SpaceClosedException(spaceName);
+        }
+    }
+
+    /** Housekeeping every mutation does first: replay buffered LRU reads. */
+    private void maintain() {
+        if (lru != null) {
+            lru.drainReads();
         }
     }
 
@@ -503,13 +684,47 @@ public final class PartitionEngine {
         return s != null ? s : stores.computeIfAbsent(root, TypeStore::new);
     }
 
+    private Change change(DataSyncOperationType type, SpaceEntry e, List<ChangeSet.Operation> ops) {
+        return new Change(type, e, ops, partitionId, 0L);
+    }
+
+    /**
+     * Persists {@code batch} through the sink (numbering the changes), before memory changes;
+     * throws what the sink throws. The after-hook is queued to run once the lock is released.
+     */
+    private void persist(AfterUnlock after, List<Change> batch) {
+        if (!sink.isActive()) {
+            return;
+        }
+        List<Change> numbered = new ArrayList<>(batch.size());
+        long seq = sequence;
+        for (Change c : batch) {
+            numbered.add(new Change(c.type(), c.entry(), c.operations(), partitionId, ++seq));
+        }
+        sink.beforeApply(numbered);
+        sequence = seq;
+        after.afterApply(sink, numbered);
+    }
+
     /** {@code e} if live; if expired, evicts it (EXPIRE event) and returns null. */
-    private SpaceEntry liveOrExpire(TypeStore store, SpaceEntry e, long now) {
+    private SpaceEntry liveOrExpire(TypeStore store, SpaceEntry e, long now, AfterUnlock after) {
         if (e != null && e.isExpiredAt(now)) {
-            removeEntry(store, e, SpaceEventType.EXPIRE);
+            expire(store, e, after);
             return null;
         }
         return e;
+    }
+
+    private void expire(TypeStore store, SpaceEntry e, AfterUnlock after) {
+        if (sink.persistsExpiry()) {
+            try {
+                persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
+            } catch (RuntimeException ex) {
+                LOG.warn("space '{}' partition {}: persisting the expiry of {} failed; it expires in memory anyway",
+                        spaceName, partitionId, e, ex);
+            }
+        }
+        removeEntry(store, e, SpaceEventType.EXPIRE);
     }
 
     private void replace(TypeStore store, SpaceEntry old, SpaceEntry e) {
@@ -518,12 +733,32 @@ public final class PartitionEngine {
             expiries.remove(old);
         }
         expiries.add(e);
+        if (lru != null) {
+            lru.onPut(e);
+        }
     }
 
     private void removeEntry(TypeStore store, SpaceEntry e, SpaceEventType why) {
         if (store.remove(e)) {
             expiries.remove(e);
+            if (lru != null) {
+                lru.onRemove(e);
+            }
             publish(why, e);
+        }
+    }
+
+    /** Drops the least recently used entries beyond the capacity: no event, nothing persisted. */
+    private void evictOverflow() {
+        if (lru == null) {
+            return;
+        }
+        for (Map.Entry<String, Object> k : lru.overflow()) {
+            TypeStore store = stores.get(k.getKey());
+            SpaceEntry e = store == null ? null : store.get(k.getValue());
+            if (e != null && store.remove(e)) {
+                expiries.remove(e);
+            }
         }
     }
 
@@ -534,7 +769,7 @@ public final class PartitionEngine {
     }
 
     /** Wakes the read waiters {@code e} matches and hands it to the first matching take waiter. */
-    private void serveWaiters(TypeStore store, SpaceEntry e, Deliveries out) {
+    private void serveWaiters(TypeStore store, SpaceEntry e, AfterUnlock after) {
         if (waiters.size() == 0) {
             return;
         }
@@ -542,24 +777,31 @@ public final class PartitionEngine {
         if (matching.isEmpty()) {
             return;
         }
-        Waiter taker = null;
         for (Waiter w : matching) {
             if (!w.isTake() && w.tryClaim()) {
                 waiters.remove(store.rootName, w);
-                out.add(w, e);
+                after.deliver(w, e);
             }
         }
         for (Waiter w : matching) {
             if (w.isTake() && w.tryClaim()) {
-                taker = w;
+                waiters.remove(store.rootName, w);
+                takeFor(w, store, e, after);
                 break;
             }
         }
-        if (taker != null) {
-            waiters.remove(store.rootName, taker);
-            removeEntry(store, e, SpaceEventType.TAKE);
-            out.add(taker, e);
+    }
+
+    /** Takes {@code e} for the claimed take waiter {@code w}; if persisting fails, {@code w} fails and {@code e} stays. */
+    private void takeFor(Waiter w, TypeStore store, SpaceEntry e, AfterUnlock after) {
+        try {
+            persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
+        } catch (RuntimeException ex) {
+            after.fail(w, ex);
+            return;
         }
+        removeEntry(store, e, SpaceEventType.TAKE);
+        after.deliver(w, e);
     }
 
     private static void sortAndTrim(CompiledQuery q, List<SpaceEntry> list, int max) {
@@ -664,37 +906,41 @@ public final class PartitionEngine {
         boolean visit(SpaceEntry e);
     }
 
-    /** Waiter completions collected under the lock and run after it is released. */
-    private static final class Deliveries {
-        private List<Object> items;
+    /**
+     * What to do once the partition lock is released: complete waiters, call the change sink's
+     * after-hooks. Collected under the lock so nothing user-visible runs while it is held.
+     */
+    private static final class AfterUnlock {
+        private List<Runnable> actions;
 
-        void add(Waiter w, SpaceEntry e) {
-            if (items == null) {
-                items = new ArrayList<>(4);
+        private void add(Runnable r) {
+            if (actions == null) {
+                actions = new ArrayList<>(4);
             }
-            items.add(w);
-            items.add(e);
+            actions.add(r);
+        }
+
+        void deliver(Waiter w, SpaceEntry e) {
+            add(() -> w.deliver(e));
         }
 
         void fail(Waiter w, Throwable t) {
-            if (items == null) {
-                items = new ArrayList<>(2);
-            }
-            items.add(w);
-            items.add(t);
+            add(() -> w.fail(t));
+        }
+
+        void afterApply(ChangeSink sink, List<Change> changes) {
+            add(() -> sink.afterApply(changes));
         }
 
         void run() {
-            if (items == null) {
+            if (actions == null) {
                 return;
             }
-            for (int i = 0; i < items.size(); i += 2) {
-                Waiter w = (Waiter) items.get(i);
-                Object what = items.get(i + 1);
-                if (what instanceof Throwable t) {
-                    w.fail(t);
-                } else {
-                    w.deliver((SpaceEntry) what);
+            for (Runnable r : actions) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("post-operation action failed", e);
                 }
             }
         }

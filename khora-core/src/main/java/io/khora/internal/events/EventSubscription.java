@@ -44,7 +44,7 @@ final class EventSubscription<T> implements Subscription, Runnable {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private volatile boolean active = true;
+    private final AtomicBoolean active = new AtomicBoolean(true);
 
     EventSubscription(EventBus bus, String spaceName, String root, CompiledQuery query, Set<SpaceEventType> types,
                       SpaceListener<T> listener, Function<SpaceEntry, T> mapper, Executor executor, int capacity) {
@@ -60,7 +60,7 @@ final class EventSubscription<T> implements Subscription, Runnable {
     }
 
     void offer(SpaceEventType type, SpaceEntry e) {
-        if (!active || !types.contains(type) || !e.type().isSubtypeOf(query.type()) || !query.matches(e.values())) {
+        if (!active.get() || !types.contains(type) || !e.type().isSubtypeOf(query.type()) || !query.matches(e.values())) {
             return;
         }
         if (pending.incrementAndGet() > capacity) {
@@ -74,10 +74,9 @@ final class EventSubscription<T> implements Subscription, Runnable {
     }
 
     void terminate(SpaceException reason) {
-        if (!active) {
+        if (!active.compareAndSet(true, false)) {
             return;
         }
-        active = false;
         bus.remove(this);
         queue.clear();
         queue.offer(new Pending(null, null, reason));
@@ -108,7 +107,7 @@ final class EventSubscription<T> implements Subscription, Runnable {
                     continue;
                 }
                 pending.decrementAndGet();
-                if (active) {
+                if (active.get()) {
                     deliver(p);
                 }
             }
@@ -139,8 +138,7 @@ final class EventSubscription<T> implements Subscription, Runnable {
 
     @Override
     public void close() {
-        if (active) {
-            active = false;
+        if (active.compareAndSet(true, false)) {
             bus.remove(this);
             queue.clear();
         }
@@ -148,6 +146,6 @@ final class EventSubscription<T> implements Subscription, Runnable {
 
     @Override
     public boolean isActive() {
-        return active;
+        return active.get();
     }
 }

@@ -360,9 +360,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         if (eventTypes.isEmpty()) {
             throw new IllegalArgumentException("subscribe to at least one event type");
         }
-        if (lifeCycle.isClosed()) {
-            throw new SpaceClosedException(config.name());
-        }
+        ensureNotClosed();
         CompiledQuery q = mapper.compile(query);
         Class<T> type = query.type();
         return events.subscribe(q, eventTypes, listener, e -> type.cast(mapper.toEntry(e)));
@@ -416,6 +414,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public void suspend() {
+        ensureNotClosed();
         if (lifeCycle.state() != SpaceState.READY) {
             throw new IllegalStateException("space '" + config.name() + "' can be suspended only when READY, it is " + lifeCycle.state());
         }
@@ -424,11 +423,18 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public void resume() {
+        ensureNotClosed();
         SpaceState s = lifeCycle.state();
         if (s != SpaceState.SUSPENDED && s != SpaceState.RECOVER) {
             throw new IllegalStateException("space '" + config.name() + "' can be resumed only when SUSPENDED or RECOVER, it is " + s);
         }
         lifeCycle.moveTo(SpaceState.READY, "resumed by an operator");
+    }
+
+    private void ensureNotClosed() {
+        if (lifeCycle.isClosed()) {
+            throw new SpaceClosedException(config.name());
+        }
     }
 
     /** Moves the life cycle (for the persistence layer and tests in this module). */
