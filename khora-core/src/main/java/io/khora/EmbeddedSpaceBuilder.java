@@ -3,6 +3,8 @@ package io.khora;
 import io.khora.document.SpaceDocumentType;
 import io.khora.internal.local.LocalSpace;
 import io.khora.internal.local.LocalSpaceConfig;
+import io.khora.persistence.SpaceDataSource;
+import io.khora.persistence.SpaceSynchronizationEndpoint;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +28,13 @@ public final class EmbeddedSpaceBuilder {
     private ExecutorService eventExecutor;
     private int eventQueueCapacity = 100_000;
     private final List<SpaceDocumentType> documentTypes = new ArrayList<>();
+    private SpaceDataSource dataSource;
+    private SpaceSynchronizationEndpoint endpoint;
+    private CachePolicy cachePolicy = CachePolicy.ALL_IN_CACHE;
+    private int maxEntries;
+    private int initialLoadAttempts = 1;
+    private Duration initialLoadProgressInterval = Duration.ofSeconds(2);
+    private boolean persistLeaseExpiry;
 
     EmbeddedSpaceBuilder(String name) {
         if (name == null || name.isBlank()) {
@@ -96,14 +105,106 @@ public final class EmbeddedSpaceBuilder {
         return this;
     }
 
-    /** Starts the space; it is READY when this returns. */
+    /**
+     * The data source (seeds 000–002): the space loads it at start (state LOADING, then READY) and
+     * reads through it on misses. Alone it makes the space read-only towards the store; with a
+     * {@link #synchronizationEndpoint} read-write.
+     */
+    public EmbeddedSpaceBuilder dataSource(SpaceDataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "data source");
+        return this;
+    }
+
+    /**
+     * The synchronization endpoint: every write, change and take is persisted through it before it
+     * is applied (write-through); a refusal fails the operation and leaves the space unchanged.
+     */
+    public EmbeddedSpaceBuilder synchronizationEndpoint(SpaceSynchronizationEndpoint endpoint) {
+        this.endpoint = Objects.requireNonNull(endpoint, "synchronization endpoint");
+        return this;
+    }
+
+    /** {@link CachePolicy#ALL_IN_CACHE} (the default) or {@link CachePolicy#LRU}, which needs {@link #maxEntries}. */
+    public EmbeddedSpaceBuilder cachePolicy(CachePolicy policy) {
+        this.cachePolicy = Objects.requireNonNull(policy, "cache policy");
+        return this;
+    }
+
+    /** The most entries an LRU space holds; beyond it the least recently used are evicted (and read back on a miss). */
+    public EmbeddedSpaceBuilder maxEntries(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, got " + max);
+        }
+        this.maxEntries = max;
+        return this;
+    }
+
+    /** How many times a partition's initial load is tried before the space goes INVALID (default 1). */
+    public EmbeddedSpaceBuilder initialLoadAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("initial load attempts must be at least 1, got " + attempts);
+        }
+        this.initialLoadAttempts = attempts;
+        return this;
+    }
+
+    /** How often initial-load progress is logged (default 2 s). */
+    public EmbeddedSpaceBuilder initialLoadProgressInterval(Duration interval) {
+        Objects.requireNonNull(interval, "progress interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("progress interval must be positive, got " + interval);
+        }
+        this.initialLoadProgressInterval = interval;
+        return this;
+    }
+
+    /** Whether a lease expiry is persisted as a REMOVE (default false: expiry only evicts from memory). */
+    public EmbeddedSpaceBuilder persistLeaseExpiry(boolean persist) {
+        this.persistLeaseExpiry = persist;
+        return this;
+    }
+
+    private LocalSpaceConfig.Persistence persistence() {
+        if (cachePolicy == CachePolicy.LRU) {
+            if (dataSource == null) {
+                throw new IllegalStateException("space '" + name + "': LRU evicts entries and reads them back through the"
+                        + " data source; set dataSource(...) or use ALL_IN_CACHE");
+            }
+            if (maxEntries == 0) {
+                throw new IllegalStateException("space '" + name + "': LRU needs maxEntries(n)");
+            }
+            if (maxEntries < partitions) {
+                throw new IllegalStateException("space '" + name + "': maxEntries (" + maxEntries + ") must be at least the number of"
+                        + " partitions (" + partitions + ")");
+            }
+        } else if (maxEntries != 0) {
+            throw new IllegalStateException("space '" + name + "': maxEntries applies to cachePolicy(LRU) only");
+        }
+        if (persistLeaseExpiry && endpoint == null) {
+            throw new IllegalStateException("space '" + name + "': persistLeaseExpiry needs a synchronizationEndpoint");
+        }
+        if (dataSource == null && endpoint == null) {
+            return LocalSpaceConfig.Persistence.NONE;
+        }
+        return new LocalSpaceConfig.Persistence(dataSource, endpoint, cachePolicy, cachePolicy == CachePolicy.LRU ? maxEntries : 0,
+                initialLoadAttempts, initialLoadProgressInterval, persistLeaseExpiry);
+    }
+
+    /**
+     * Starts the space. Without a data source it is READY when this returns; with one it is LOADING
+     * until the initial load finishes (operations wait up to the space wait; see
+     * {@link Space#waitForReady} and {@link Space#initialLoadProgress}).
+     *
+     * @throws IllegalStateException if the settings do not fit together (e.g. LRU without a data source)
+     */
     public Space start() {
+        LocalSpaceConfig.Persistence persistence = persistence();
         boolean ownsScheduler = scheduler == null;
         Scheduler s = ownsScheduler ? Scheduler.daemon("khora-" + name + "-timer") : scheduler;
         boolean ownsExecutor = eventExecutor == null;
         ExecutorService ex = ownsExecutor ? Executors.newCachedThreadPool(daemonFactory("khora-" + name + "-events-")) : eventExecutor;
         LocalSpaceConfig config = new LocalSpaceConfig(name, partitions, spaceWait, leaseSweepInterval, ticker, s, ownsScheduler,
-                ex, ownsExecutor, eventQueueCapacity, List.copyOf(documentTypes));
+                ex, ownsExecutor, eventQueueCapacity, List.copyOf(documentTypes), persistence);
         return new LocalSpace(config).start();
     }
 

@@ -173,6 +173,9 @@ public interface Space extends AutoCloseable {
     /** The partition layout. */
     ClusterInfo clusterInfo();
 
+    /** How far the initial load from the data source has got; readable while the space is LOADING. */
+    InitialLoadProgress initialLoadProgress();
+
     /** Operator controls: suspend and resume the space. */
     SpaceAdmin admin();
 

@@ -2,6 +2,8 @@ package io.khora;
 
 import io.khora.fixtures.Trade;
 import io.khora.testing.EventRecorder;
+import io.khora.testing.ManualScheduler;
+import io.khora.testing.ManualTicker;
 import io.khora.testing.Waiters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,12 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,7 +77,7 @@ class CloseTest {
             return null;
         } catch (CompletionException e) {
             return e.getCause();
-        } catch (java.util.concurrent.CancellationException e) {
+        } catch (CancellationException e) {
             return e;
         }
     }
@@ -414,9 +420,30 @@ class CloseTest {
     }
 
     @Test
+    void closeLeavesNoTaskOnAUserSuppliedScheduler() {
+        ManualTicker ticker = new ManualTicker(0);
+        ManualScheduler scheduler = new ManualScheduler(ticker);
+        Space space = Spaces.embedded("close-manual-" + SPACE_SEQ.incrementAndGet()).ticker(ticker).scheduler(scheduler)
+                .leaseSweepInterval(Duration.ofMillis(10)).start();
+        spaces.add(space);
+        space.write(new Trade(1, "A", 1.0, 1), Lease.ofMillis(50));
+        CompletableFuture<Trade> timed = space.async().take(Query.of(Trade.class, "symbol = ?", "NONE"), MINUTE);
+        ticker.advance(10);
+        scheduler.runDue(); // one sweep ran and scheduled the next
+        assertThat(scheduler.pending()).as("the next sweep and the waiter's timeout").isEqualTo(2);
+
+        space.close();
+
+        assertThat(failureOf(timed)).isInstanceOf(SpaceClosedException.class);
+        assertThat(scheduler.pending()).as("tasks left on the scheduler after close").isZero();
+        ticker.advance(120_000);
+        assertThat(scheduler.runDue()).isZero();
+    }
+
+    @Test
     void aUserSuppliedSchedulerAndExecutorAreLeftRunning() throws Exception {
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService events = Executors.newSingleThreadExecutor();
         try {
             Space space = Spaces.embedded("close-borrowed-" + SPACE_SEQ.incrementAndGet())
                     .scheduler((task, delay) -> timer.schedule(task, delay, TimeUnit.MILLISECONDS))

@@ -160,6 +160,61 @@ class ProducerConsumerConcurrencyTest {
 
     @ParameterizedTest(name = "{0} partition(s)")
     @ValueSource(ints = {1, 4})
+    void consumersTakingInOrderBySeqTakeEveryJobOnce(int partitions) throws Exception {
+        // ORDER BY over several partitions picks globally and then takes exactly that entry, retrying when
+        // a concurrent taker got it first
+        Space space = start(partitions);
+        int producers = 2;
+        int consumers = 3;
+        int perProducer = 400;
+        int total = producers * perProducer;
+        Query<Job> inOrder = Query.of(Job.class, "queue = ? ORDER BY seq", QUEUE);
+        AtomicIntegerArray takenTimes = new AtomicIntegerArray(total);
+        AtomicInteger taken = new AtomicInteger();
+        CyclicBarrier go = new CyclicBarrier(producers + consumers);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            tasks.add(pool.submit(() -> {
+                go.await(5, TimeUnit.SECONDS);
+                while (taken.get() < total) {
+                    Job j = space.take(inOrder, Period.ofMillis(20));
+                    if (j != null) {
+                        takenTimes.incrementAndGet((int) j.seq());
+                        taken.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            tasks.add(pool.submit(() -> {
+                go.await(5, TimeUnit.SECONDS);
+                for (int i = 0; i < perProducer; i++) {
+                    space.write(new Job(null, QUEUE, producer * perProducer + i));
+                }
+                return null;
+            }));
+        }
+        awaitAll(tasks, 9_000, "producers and consumers");
+        for (int seq = 0; seq < total; seq++) {
+            if (takenTimes.get(seq) != 1) {
+                fail("job seq=" + seq + " was taken " + takenTimes.get(seq) + " times");
+            }
+        }
+        assertThat(space.count(Query.all(Job.class))).isZero();
+
+        // with nothing else going on, an ordered take returns the lowest seq first
+        for (int seq = 9; seq >= 0; seq--) {
+            space.write(new Job(null, QUEUE, seq));
+        }
+        for (int seq = 0; seq < 10; seq++) {
+            assertThat(space.take(inOrder).seq()).isEqualTo(seq);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} partition(s)")
+    @ValueSource(ints = {1, 4})
     void takersWhosePeriodsRunOutWhileWritesArriveNeverLoseAnEntry(int partitions) throws Exception {
         Space space = start(partitions);
         int producers = 3;

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * The state of a space (seed 004): INITIAL → LOADING → READY, plus SUSPENDED, RECOVER and INVALID.
  * Operations call {@link #awaitReady()}: a volatile read when READY; otherwise they block up to the
- * space wait and then fail with {@link SpaceNotReadyException} naming the state. State listeners are
+ * space wait and then fail with {@link SpaceNotReadyException} naming the state. INVALID is
+ * terminal: operations and {@code waitForReady} give up at once. State listeners are
  * called on the given executor, in order.
  */
 public final class LifeCycle {
@@ -120,6 +121,9 @@ public final class LifeCycle {
         if (closed) {
             throw new SpaceClosedException(spaceName);
         }
+        if (state == SpaceState.INVALID) {
+            throw new SpaceNotReadyException(spaceName, state, reason);
+        }
         if (!waitForReady(spaceWaitNanos)) {
             if (closed) {
                 throw new SpaceClosedException(spaceName);
@@ -149,7 +153,7 @@ public final class LifeCycle {
         try {
             long left = nanos;
             while (state != SpaceState.READY && !closed) {
-                if (left <= 0) {
+                if (left <= 0 || state == SpaceState.INVALID) {
                     return false;
                 }
                 left = changed.awaitNanos(left);

@@ -9,6 +9,7 @@ import io.khora.internal.metadata.DocumentTypes;
 import io.khora.internal.metadata.PropertyDescriptor;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.metadata.TypeIntrospector;
+import io.khora.internal.persistence.EntryMapping;
 import io.khora.internal.query.CompiledQuery;
 
 import java.math.BigInteger;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * entry behind the space's back), generates ids, checks id types, and compiles queries. Holds the
  * space's registered document types.
  */
-public final class EntryMapper {
+public final class EntryMapper implements EntryMapping {
     private final ConcurrentHashMap<String, TypeDescriptor> documentTypes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SpaceDocumentType> documentDeclarations = new ConcurrentHashMap<>();
     private final String idPrefix = new BigInteger(60, new SecureRandom()).toString(36) + "-";
@@ -76,6 +77,7 @@ public final class EntryMapper {
     }
 
     /** The descriptor of an entry object. */
+    @Override
     public TypeDescriptor describeEntry(Object entry) {
         if (entry instanceof SpaceDocument doc) {
             return documentType(doc.getTypeName());
@@ -105,6 +107,7 @@ public final class EntryMapper {
      * The values array of {@code entry}, with its id generated if needed (and written back into the
      * entry when it is mutable).
      */
+    @Override
     public Object[] toValues(TypeDescriptor type, Object entry) {
         Object[] values = type.codec().toValues(entry);
         copyMutable(type, values);
@@ -122,6 +125,7 @@ public final class EntryMapper {
     }
 
     /** A fresh user entry for a stored one. */
+    @Override
     public Object toEntry(SpaceEntry e) {
         TypeDescriptor type = e.type();
         if (!hasMutable(type)) {

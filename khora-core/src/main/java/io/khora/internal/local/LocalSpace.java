@@ -3,6 +3,7 @@ package io.khora.internal.local;
 import io.khora.AsyncSpace;
 import io.khora.ChangeSet;
 import io.khora.ClusterInfo;
+import io.khora.InitialLoadProgress;
 import io.khora.Lease;
 import io.khora.LeaseHandle;
 import io.khora.Period;
@@ -21,14 +22,19 @@ import io.khora.WriteMode;
 import io.khora.WriteMultipleException;
 import io.khora.document.SpaceDocument;
 import io.khora.document.SpaceDocumentType;
+import io.khora.internal.engine.ChangeSink;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.engine.Waiter;
 import io.khora.internal.events.EventBus;
 import io.khora.internal.lifecycle.LifeCycle;
 import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.persistence.InitialLoader;
+import io.khora.internal.persistence.ReadThrough;
+import io.khora.internal.persistence.WriteThroughSink;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.internal.router.LocalRouter;
+import io.khora.persistence.SpaceDataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +73,9 @@ public final class LocalSpace implements Space, SpaceAdmin {
     private final LocalRouter router;
     private final AsyncView async = new AsyncView();
     private final Function<SpaceEntry, Object> toEntry = mapper::toEntry;
+    private final ReadThrough readThrough;
+    private final InitialLoader loader;
+    private volatile Future<?> progressTask;
     private volatile Future<?> sweeperTask;
     private final Object closeLock = new Object();
     private boolean closeDone;
@@ -76,20 +85,74 @@ public final class LocalSpace implements Space, SpaceAdmin {
         this.config = config;
         this.lifeCycle = new LifeCycle(config.name(), config.spaceWait(), config.eventExecutor());
         this.events = new EventBus(config.name(), config.eventExecutor(), config.eventQueueCapacity());
-        PartitionEngine[] parts = new PartitionEngine[config.partitions()];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = new PartitionEngine(config.name(), i, config.ticker(), events);
+        LocalSpaceConfig.Persistence persistence = config.persistence();
+        ChangeSink sink = persistence.endpoint() == null ? ChangeSink.NONE
+                : new WriteThroughSink(config.name(), persistence.endpoint(), mapper, persistence.persistLeaseExpiry());
+        int n = config.partitions();
+        PartitionEngine[] parts = new PartitionEngine[n];
+        for (int i = 0; i < n; i++) {
+            int bound = persistence.maxEntries() == 0 ? 0 : persistence.maxEntries() / n + (i < persistence.maxEntries() % n ? 1 : 0);
+            parts[i] = new PartitionEngine(config.name(), i, config.ticker(), events, sink, bound);
         }
         this.router = new LocalRouter(parts);
         config.documentTypes().forEach(mapper::registerType);
+        SpaceDataSource ds = persistence.dataSource();
+        this.readThrough = ds == null ? null
+                : new ReadThrough(config.name(), ds, router, mapper, persistence.cachePolicy(), persistence.endpoint() != null);
+        this.loader = ds == null ? null : new InitialLoader(config.name(), ds, router, mapper, persistence.initialLoadAttempts());
     }
 
-    /** INITIAL → LOADING → READY, and starts the lease sweeper. */
+    /**
+     * INITIAL → LOADING, starts the lease sweeper and the initial load (in the background), and
+     * returns; the space becomes READY when the load finishes, INVALID if it fails. Without a data
+     * source it is READY when this returns.
+     */
     public LocalSpace start() {
         lifeCycle.moveTo(SpaceState.LOADING, null);
         scheduleSweep();
-        lifeCycle.moveTo(SpaceState.READY, null);
+        if (loader == null) {
+            lifeCycle.moveTo(SpaceState.READY, null);
+            return this;
+        }
+        long every = config.persistence().progressInterval().toMillis();
+        scheduleProgressLog(every);
+        loader.start().whenComplete((ok, failure) -> {
+            Future<?> t = progressTask;
+            if (t != null) {
+                t.cancel(false);
+            }
+            if (lifeCycle.isClosed()) {
+                return;
+            }
+            if (failure == null) {
+                LOG.info("space '{}': initial load finished: {}", config.name(), loader.progress());
+                lifeCycle.moveTo(SpaceState.READY, null);
+            } else {
+                LOG.error("space '{}': initial load failed; the space is INVALID", config.name(), failure);
+                lifeCycle.moveTo(SpaceState.INVALID, "initial load failed: " + failure.getMessage());
+            }
+        });
         return this;
+    }
+
+    private void scheduleProgressLog(long everyMillis) {
+        try {
+            progressTask = config.scheduler().schedule(() -> {
+                InitialLoadProgress p = loader.progress();
+                if (!p.finished() && !lifeCycle.isClosed()) {
+                    LOG.info("space '{}' initial load: {}", config.name(), p);
+                    scheduleProgressLog(everyMillis);
+                }
+            }, everyMillis);
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("space '{}': scheduler closed, no more progress lines", config.name());
+        }
+    }
+
+    /** How far the initial load has got ({@link InitialLoadProgress#NONE} without a data source). */
+    @Override
+    public InitialLoadProgress initialLoadProgress() {
+        return loader == null ? InitialLoadProgress.NONE : loader.progress();
     }
 
     private void scheduleSweep() {
@@ -230,14 +293,23 @@ public final class LocalSpace implements Space, SpaceAdmin {
     public <T> T readById(Class<T> type, Object id, Object routing) {
         lifeCycle.awaitReady();
         TypeDescriptor td = mapper.describe(type);
-        return type.cast(map(router.readById(td, mapper.checkId(td, id), routing)));
+        return type.cast(map(readEntryById(td, mapper.checkId(td, id), routing)));
     }
 
     @Override
     public SpaceDocument readById(String typeName, Object id) {
         lifeCycle.awaitReady();
         TypeDescriptor td = mapper.documentType(typeName);
-        return (SpaceDocument) map(router.readById(td, mapper.checkId(td, id), null));
+        return (SpaceDocument) map(readEntryById(td, mapper.checkId(td, id), null));
+    }
+
+    /** By id from memory, else (with a data source) read through. */
+    private SpaceEntry readEntryById(TypeDescriptor td, Object id, Object routing) {
+        SpaceEntry e = router.readById(td, id, routing);
+        if (e == null && readThrough != null) {
+            e = readThrough.readById(td, id, routing);
+        }
+        return e;
     }
 
     @Override
@@ -245,9 +317,30 @@ public final class LocalSpace implements Space, SpaceAdmin {
         Objects.requireNonNull(ids, "ids must not be null");
         lifeCycle.awaitReady();
         TypeDescriptor td = mapper.describe(type);
-        List<T> out = new ArrayList<>(ids.size());
+        List<Object> checked = new ArrayList<>(ids.size());
         for (Object id : ids) {
-            out.add(type.cast(map(router.readById(td, mapper.checkId(td, id), null))));
+            checked.add(mapper.checkId(td, id));
+        }
+        SpaceEntry[] found = new SpaceEntry[checked.size()];
+        Map<Object, Integer> missing = new LinkedHashMap<>();
+        for (int i = 0; i < found.length; i++) {
+            found[i] = router.readById(td, checked.get(i), null);
+            if (found[i] == null) {
+                missing.putIfAbsent(checked.get(i), i);
+            }
+        }
+        if (!missing.isEmpty() && readThrough != null) {
+            for (SpaceEntry e : readThrough.readByIds(td, missing.keySet())) {
+                for (int i = 0; i < found.length; i++) {
+                    if (found[i] == null && checked.get(i).equals(e.id())) {
+                        found[i] = e;
+                    }
+                }
+            }
+        }
+        List<T> out = new ArrayList<>(found.length);
+        for (SpaceEntry e : found) {
+            out.add(type.cast(map(e)));
         }
         return out;
     }
@@ -256,7 +349,13 @@ public final class LocalSpace implements Space, SpaceAdmin {
     public <T> List<T> readMultiple(Query<T> query, int max) {
         requireMax(max);
         lifeCycle.awaitReady();
-        return mapAll(query, router.readMultiple(mapper.compile(query), max));
+        return mapAll(query, readEntries(mapper.compile(query), max));
+    }
+
+    /** Matches from memory, completed from the data source under LRU. */
+    private List<SpaceEntry> readEntries(CompiledQuery q, int max) {
+        List<SpaceEntry> found = router.readMultiple(q, max);
+        return readThrough != null && readThrough.forQueries() ? readThrough.merge(q, found, max) : found;
     }
 
     @Override
@@ -326,7 +425,13 @@ public final class LocalSpace implements Space, SpaceAdmin {
     public <T> List<T> takeMultiple(Query<T> query, int max) {
         requireMax(max);
         lifeCycle.awaitReady();
-        return mapAll(query, router.takeMultiple(mapper.compile(query), max));
+        CompiledQuery q = mapper.compile(query);
+        List<SpaceEntry> taken = router.takeMultiple(q, max);
+        if (readThrough != null && readThrough.forTakeMultiple() && taken.size() < max) {
+            taken = new ArrayList<>(taken);
+            taken.addAll(readThrough.takeFromStore(q, max - taken.size()));
+        }
+        return mapAll(query, taken);
     }
 
     // ================================================================ other
@@ -334,7 +439,11 @@ public final class LocalSpace implements Space, SpaceAdmin {
     @Override
     public <T> int count(Query<T> query) {
         lifeCycle.awaitReady();
-        return router.count(mapper.compile(query));
+        CompiledQuery q = mapper.compile(query);
+        if (readThrough != null && readThrough.forQueries()) {
+            return readEntries(q, Integer.MAX_VALUE).size();
+        }
+        return router.count(q);
     }
 
     @Override
@@ -459,9 +568,10 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     private void shutdown() {
         lifeCycle.close();
-        Future<?> sweeper = sweeperTask;
-        if (sweeper != null) {
-            sweeper.cancel(false);
+        for (Future<?> task : new Future<?>[] {sweeperTask, progressTask}) {
+            if (task != null) {
+                task.cancel(false);
+            }
         }
         router.close();
         events.close();
@@ -509,7 +619,15 @@ public final class LocalSpace implements Space, SpaceAdmin {
         Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
         lifeCycle.awaitReady();
         CompiledQuery q = mapper.compile(query);
-        SpaceEntry e = take ? router.takeFirst(q) : router.readFirst(q);
+        SpaceEntry e;
+        if (take) {
+            e = router.takeFirst(q);
+        } else if (readThrough != null && readThrough.forQueries()) {
+            List<SpaceEntry> one = readEntries(q, 1);
+            e = one.isEmpty() ? null : one.get(0);
+        } else {
+            e = router.readFirst(q);
+        }
         if (e != null || period.isNone()) {
             return new Attempt(e, null);
         }
@@ -704,6 +822,11 @@ public final class LocalSpace implements Space, SpaceAdmin {
         }
     }
 
+    /** Nanoseconds rounded up to whole milliseconds (at least 1): a timer never fires before its period. */
+    private static long ceilMillis(long nanos) {
+        return Math.max(1L, (nanos + 999_999L) / 1_000_000L);
+    }
+
     /** Completes {@code w} with null when {@code period} elapses (unless it completed first). */
     @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> armTimeout(Waiter w, Period period) {
@@ -715,7 +838,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
                     if (w.tryClaim()) {
                         w.deliver(null);
                     }
-                }, Math.max(1L, TimeUnit.NANOSECONDS.toMillis(period.toNanos())));
+                }, ceilMillis(period.toNanos()));
             } catch (RejectedExecutionException closing) {
                 if (w.tryClaim()) {
                     w.fail(new SpaceClosedException(config.name()));
@@ -734,7 +857,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
             lifeCycle.awaitReady();
             TypeDescriptor td = typeName != null ? mapper.documentType(typeName) : mapper.describe(type);
             Object checkedId = mapper.checkId(td, id);
-            SpaceEntry e = take ? router.takeById(td, checkedId, null) : router.readById(td, checkedId, null);
+            SpaceEntry e = take ? router.takeById(td, checkedId, null) : readEntryById(td, checkedId, null);
             if (e != null || period.isNone()) {
                 return CompletableFuture.completedFuture(e == null ? null : type.cast(mapper.toEntry(e)));
             }

@@ -1,8 +1,11 @@
 package io.khora.internal.local;
 
+import io.khora.CachePolicy;
 import io.khora.Scheduler;
 import io.khora.Ticker;
 import io.khora.document.SpaceDocumentType;
+import io.khora.persistence.SpaceDataSource;
+import io.khora.persistence.SpaceSynchronizationEndpoint;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +25,27 @@ import java.util.concurrent.ExecutorService;
  * @param ownsEventExecutor whether closing the space shuts the executor down
  * @param eventQueueCapacity pending events per subscription before it is terminated
  * @param documentTypes document types to register at start
+ * @param persistence the persistence settings
  */
 public record LocalSpaceConfig(String name, int partitions, Duration spaceWait, Duration leaseSweepInterval,
                                Ticker ticker, Scheduler scheduler, boolean ownsScheduler,
                                ExecutorService eventExecutor, boolean ownsEventExecutor, int eventQueueCapacity,
-                               List<SpaceDocumentType> documentTypes) {
+                               List<SpaceDocumentType> documentTypes, Persistence persistence) {
+
+    /**
+     * Persistence settings.
+     *
+     * @param dataSource the data source, or null
+     * @param endpoint the synchronization endpoint, or null
+     * @param cachePolicy ALL_IN_CACHE or LRU
+     * @param maxEntries the LRU bound for the whole space (0 with ALL_IN_CACHE)
+     * @param initialLoadAttempts tries per partition before the load fails
+     * @param progressInterval how often load progress is logged
+     * @param persistLeaseExpiry whether lease expiries are persisted as REMOVE
+     */
+    public record Persistence(SpaceDataSource dataSource, SpaceSynchronizationEndpoint endpoint, CachePolicy cachePolicy,
+                              int maxEntries, int initialLoadAttempts, Duration progressInterval, boolean persistLeaseExpiry) {
+        /** No persistence. */
+        public static final Persistence NONE = new Persistence(null, null, CachePolicy.ALL_IN_CACHE, 0, 1, Duration.ofSeconds(2), false);
+    }
 }

@@ -1,0 +1,38 @@
+package io.khora.internal.persistence;
+
+import io.khora.internal.engine.Change;
+import io.khora.persistence.DataSyncOperation;
+import io.khora.persistence.OperationsBatchData;
+import io.khora.persistence.SynchronizationSourceDetails;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** An {@link OperationsBatchData} over the changes of one partition operation. */
+final class OperationsBatch implements OperationsBatchData {
+    private final DataSyncOperation[] items;
+    private final SynchronizationSourceDetails source;
+
+    OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier) {
+        this.items = new DataSyncOperation[changes.size()];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new SyncOperation(changes.get(i), copier);
+        }
+        this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId());
+    }
+
+    @Override
+    public DataSyncOperation[] getBatchDataItems() {
+        return items.clone();
+    }
+
+    @Override
+    public SynchronizationSourceDetails getSourceDetails() {
+        return source;
+    }
+
+    @Override
+    public String toString() {
+        return "OperationsBatch" + Arrays.toString(items);
+    }
+}
