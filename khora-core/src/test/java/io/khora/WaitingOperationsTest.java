@@ -518,12 +518,9 @@ class WaitingOperationsTest {
         assertThat(space.count(Query.all(Trade.class))).isEqualTo(1);
     }
 
-    // BUG: the async timeout is scheduled for the period truncated to whole milliseconds:
-    // LocalSpace.armTimeout (internal/local/LocalSpace.java, line 718) passes
-    // `Math.max(1L, TimeUnit.NANOSECONDS.toMillis(period.toNanos()))` to the millisecond Scheduler, so an
-    // async read or take with a 30.99 ms period gives up after ~30 ms, before its period, and would miss
-    // a write arriving in the last 0.99 ms (the sync path waits the exact nanoseconds). Fix: round up,
-    // e.g. `long ms = NANOSECONDS.toMillis(n); if (MILLISECONDS.toNanos(ms) < n) ms++;` then max(1, ms).
+    // Guards a bug found while writing these tests (since fixed by rounding up in LocalSpace.armTimeout):
+    // the async timeout was scheduled for the period truncated to whole milliseconds, so a 30.99 ms wait
+    // gave up after ~30 ms.
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sync", "async"})
     void aWaiterNeverTimesOutBeforeAPeriodThatIsNotAWholeNumberOfMilliseconds(String kind) throws Exception {
@@ -547,6 +544,21 @@ class WaitingOperationsTest {
             assertThat(end - start).as("attempt %d waited %.2f ms of a %s", i, (end - start) / 1e6, period)
                     .isGreaterThanOrEqualTo(period.toNanos());
         }
+    }
+
+    @Test
+    void anAsyncWaiterWithAnEnormousFinitePeriodDoesNotTimeOutAtOnce() throws Exception {
+        Space space = start(1);
+        Period almostForever = Period.of(Duration.ofNanos(Long.MAX_VALUE - 1));
+        assertThat(almostForever.isForever()).isFalse();
+        CompletableFuture<Trade> f = space.async().take(Query.all(Trade.class), almostForever);
+        CompletableFuture<Trade> byId = space.async().readById(Trade.class, 1L, almostForever);
+        // a timer that fired at once would have completed them with null within a few milliseconds
+        assertThatThrownBy(() -> f.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(byId).isNotDone();
+        space.write(trade(1, "A", 1.0));
+        assertThat(get(f).getId()).isEqualTo(1L);
+        assertThat(get(byId).getId()).isEqualTo(1L);
     }
 
     @Test

@@ -9,8 +9,6 @@ import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
 import io.khora.Ticker;
 import io.khora.WriteMode;
-import io.khora.annotation.SpaceIndexType;
-import io.khora.internal.metadata.PropertyDescriptor;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.internal.query.Plan;
@@ -20,11 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 
@@ -162,7 +157,7 @@ public final class PartitionEngine {
     public int count(CompiledQuery q) {
         if (q.plan() instanceof Plan.Scan) {
             int[] n = new int[1];
-            visitUnlocked(q, ticker.millis(), e -> {
+            PlanWalker.visit(stores, q, ticker.millis(), e -> {
                 n[0]++;
                 return true;
             });
@@ -198,7 +193,7 @@ public final class PartitionEngine {
     /** Up to {@code limit} live matches; the caller provides consistency (a lock or a stamp). */
     private List<SpaceEntry> collectUnlocked(CompiledQuery q, int limit) {
         List<SpaceEntry> found = new ArrayList<>(Math.min(limit, 16));
-        visitUnlocked(q, ticker.millis(), e -> {
+        PlanWalker.visit(stores, q, ticker.millis(), e -> {
             found.add(e);
             return found.size() < limit;
         });
@@ -409,7 +404,7 @@ public final class PartitionEngine {
             ensureOpen();
             maintain();
             boolean ordered = q.ordering() != null;
-            visitUnlocked(q, ticker.millis(), e -> {
+            PlanWalker.visit(stores, q, ticker.millis(), e -> {
                 found.add(e);
                 return ordered || found.size() < max;
             });
@@ -456,7 +451,7 @@ public final class PartitionEngine {
             maintain();
             long now = ticker.millis();
             List<SpaceEntry> found = new ArrayList<>();
-            visitUnlocked(q, now, e -> {
+            PlanWalker.visit(stores, q, now, e -> {
                 found.add(e);
                 return true;
             });
@@ -809,101 +804,6 @@ public final class PartitionEngine {
         if (list.size() > max) {
             list.subList(max, list.size()).clear();
         }
-    }
-
-    /**
-     * Visits live matches of {@code q} until the visitor returns false. Safe without a lock (every
-     * structure is concurrent), but only consistent under the lock or a validated stamp.
-     */
-    private void visitUnlocked(CompiledQuery q, long now, Visitor v) {
-        TypeStore store = stores.get(q.type().root().name());
-        if (store == null) {
-            return;
-        }
-        TypeDescriptor type = q.type();
-        Plan plan = q.plan();
-        if (plan instanceof Plan.Scan) {
-            for (SpaceEntry e : store.byId.values()) {
-                if (accept(q, type, e, now) && !v.visit(e)) {
-                    return;
-                }
-            }
-            return;
-        }
-        Set<SpaceEntry> seen = plan instanceof Plan.Union ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
-        visitPlan(store, q, plan, now, v, seen);
-    }
-
-    private boolean visitPlan(TypeStore store, CompiledQuery q, Plan plan, long now, Visitor v, Set<SpaceEntry> seen) {
-        TypeDescriptor type = q.type();
-        if (plan instanceof Plan.IndexEq eq) {
-            if (eq.position() == type.idIndex()) {
-                for (Object key : eq.keys()) {
-                    SpaceEntry e = store.get(key);
-                    if (e != null && (seen == null || seen.add(e)) && accept(q, type, e, now) && !v.visit(e)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            PropertyIndex idx = store.index(eq.property(), indexKind(type, eq.position()));
-            if (idx == null) {
-                return true;
-            }
-            for (Object key : eq.keys()) {
-                for (SpaceEntry e : Bucket.view(idx.map().get(key))) {
-                    if (checked(store, q, type, e, now, seen) && !v.visit(e)) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
-        if (plan instanceof Plan.IndexRange r) {
-            PropertyIndex idx = store.index(r.property(), SpaceIndexType.ORDERED);
-            if (!(idx instanceof PropertyIndex.Ordered ordered)) {
-                return true;
-            }
-            boolean[] go = {true};
-            ordered.forRange(r.low(), r.lowInclusive(), r.high(), r.highInclusive(), e -> {
-                if (go[0] && checked(store, q, type, e, now, seen) && !v.visit(e)) {
-                    go[0] = false;
-                }
-            });
-            return go[0];
-        }
-        if (plan instanceof Plan.Union u) {
-            for (Plan part : u.parts()) {
-                if (!visitPlan(store, q, part, now, v, seen)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        for (SpaceEntry e : store.byId.values()) {
-            if ((seen == null || seen.add(e)) && accept(q, type, e, now) && !v.visit(e)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static SpaceIndexType indexKind(TypeDescriptor type, int position) {
-        PropertyDescriptor pd = type.property(position);
-        return pd.index() == SpaceIndexType.NONE ? SpaceIndexType.EQUAL : pd.index();
-    }
-
-    private static boolean checked(TypeStore store, CompiledQuery q, TypeDescriptor type, SpaceEntry e, long now, Set<SpaceEntry> seen) {
-        return store.isCurrent(e) && (seen == null || seen.add(e)) && accept(q, type, e, now);
-    }
-
-    private static boolean accept(CompiledQuery q, TypeDescriptor type, SpaceEntry e, long now) {
-        return (e.type() == type || e.type().isSubtypeOf(type)) && !e.isExpiredAt(now) && q.matches(e.values());
-    }
-
-    @FunctionalInterface
-    private interface Visitor {
-        boolean visit(SpaceEntry e);
     }
 
     /**
