@@ -154,7 +154,7 @@ public interface Space extends AutoCloseable {
 
     // ---------------------------------------------------------------- life cycle
 
-    /** The current state (for a partitioned space, the worst state of its partitions). */
+    /** The current state (for a partitioned space, the worst state of its partitions); a closed space is INVALID. */
     SpaceState state();
 
     /** Whether the state is {@link SpaceState#READY}. */
@@ -179,7 +179,10 @@ public interface Space extends AutoCloseable {
     /** Operator controls: suspend and resume the space. */
     SpaceAdmin admin();
 
-    /** Closes the space: every waiting operation fails with {@link SpaceClosedException}, later calls too. Idempotent. */
+    /**
+     * Closes the space: every waiting operation fails with {@link SpaceClosedException}, later calls
+     * too, and the state becomes INVALID. Idempotent.
+     */
     @Override
     void close();
 }

@@ -96,6 +96,20 @@ class PartitionsTest {
     }
 
     @Test
+    void anEntryCannotChangeItsRoutingValueInPlace() {
+        space.write(new Order(1, 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> space.write(new Order(1, 2)))
+                .isInstanceOf(SpaceTypeException.class).hasMessageContaining("id=1").hasMessageContaining("routing value 1")
+                .hasMessageContaining("routing value 2");
+        assertThat(space.count(Query.all(Order.class))).isEqualTo(1);
+        space.write(new Order(1, 5)); // 5 routes to the same partition as 1: an ordinary update
+        assertThat(space.count(Query.all(Order.class))).isEqualTo(1);
+        assertThat(space.takeById(Order.class, 1L)).isNotNull();
+        space.write(new Order(1, 2)); // moved by take + write
+        assertThat(space.readById(Order.class, 1L, 2)).isNotNull();
+    }
+
+    @Test
     void clusterInfoReportsTheLayout() {
         ClusterInfo info = space.clusterInfo();
         assertThat(info.numberOfInstances()).isEqualTo(4);

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -546,6 +547,7 @@ class WaitingOperationsTest {
         }
     }
 
+    /** Rounding a period up to whole milliseconds must not overflow for periods near Long.MAX_VALUE nanoseconds. */
     @Test
     void anAsyncWaiterWithAnEnormousFinitePeriodDoesNotTimeOutAtOnce() throws Exception {
         Space space = start(1);
@@ -554,7 +556,7 @@ class WaitingOperationsTest {
         CompletableFuture<Trade> f = space.async().take(Query.all(Trade.class), almostForever);
         CompletableFuture<Trade> byId = space.async().readById(Trade.class, 1L, almostForever);
         // a timer that fired at once would have completed them with null within a few milliseconds
-        assertThatThrownBy(() -> f.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThatThrownBy(() -> f.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         assertThat(byId).isNotDone();
         space.write(trade(1, "A", 1.0));
         assertThat(get(f).getId()).isEqualTo(1L);
