@@ -58,6 +58,7 @@ public final class Demo {
             throughput(space);
         }
         keyed();
+        PersistenceDemo.run();
         section("done");
     }
 
@@ -216,12 +217,12 @@ public final class Demo {
         }
     }
 
-    private static void section(String title) {
+    static void section(String title) {
         System.out.println();
         System.out.println("== " + title);
     }
 
-    private static void say(String format, Object... args) {
+    static void say(String format, Object... args) {
         System.out.println("   " + String.format(format, args));
     }
 }
