@@ -158,6 +158,34 @@ abstract class InitialLoadContract {
     }
 
     @Test
+    void aFourPartitionSpaceHoldsEveryRowExactlyInThePartitionTheRouterPicks() {
+        DefaultHibernateSpaceDataSource ds = DefaultHibernateSpaceDataSource.builder(sf)
+                .initialLoadEntries(ORDER, Account.class.getName()).build();
+        int n = 4;
+        try (io.khora.Space space = io.khora.Spaces.embedded("partitioned-" + kind()).partitions(n).dataSource(ds).start()) {
+            assertThat(space.waitForReady(java.time.Duration.ofSeconds(60))).isTrue();
+            io.khora.InitialLoadProgress progress = space.initialLoadProgress();
+            assertThat(progress.loaded()).isEqualTo(ORDERS + 3 + accounts);
+            assertThat(progress.discarded()).as("the database returned only each partition's own rows").isZero();
+            io.khora.internal.local.LocalSpace local = (io.khora.internal.local.LocalSpace) space;
+            io.khora.internal.query.CompiledQuery allOrders = io.khora.internal.query.CompiledQuery.all(
+                    io.khora.internal.metadata.TypeIntrospector.describe(PurchaseOrder.class));
+            Set<Long> seen = new HashSet<>();
+            for (int p = 0; p < n; p++) {
+                List<io.khora.internal.engine.SpaceEntry> held = new ArrayList<>();
+                local.router().partition(p).readMultiple(allOrders, Integer.MAX_VALUE, held);
+                for (io.khora.internal.engine.SpaceEntry e : held) {
+                    assertThat(Routing.partition(e.routing(), n)).as("order %s in partition %d", e.id(), p).isEqualTo(p);
+                    assertThat(seen.add((Long) e.id())).as("order %s held once", e.id()).isTrue();
+                }
+            }
+            assertThat(seen).hasSize(ORDERS + 3);
+            assertThat(space.count(io.khora.Query.of(PurchaseOrder.class, "customerId < 0"))).isPositive();
+        }
+        assertThat(rowsLoadedFrom("purchase_orders")).as("each row read once, not once per partition").isEqualTo(ORDERS + 3);
+    }
+
+    @Test
     void negativeRoutingValuesLandWhereFloorModPutsThem() {
         DefaultHibernateSpaceDataSource ds = DefaultHibernateSpaceDataSource.builder(sf).initialLoadEntries(ORDER).build();
         Map<Long, Integer> partitionOf = new HashMap<>();
