@@ -4,6 +4,7 @@ import io.khora.persistence.DataSyncOperation;
 import io.khora.persistence.DataSyncOperationType;
 import io.khora.persistence.OperationsBatchData;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
+import io.khora.persistence.SynchronizationSourceDetails;
 import io.khora.persistence.TransactionData;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -43,6 +44,11 @@ import java.util.Objects;
  * row already inserted by another writer): upserts use {@link StatelessSession#upsert(Object)}
  * (SQL {@code MERGE} on H2 and PostgreSQL 15+).
  *
+ * <p>Exactly-once for write-behind: for batches whose sequences are durable
+ * ({@link SynchronizationSourceDetails#durableSequences()}, the mirror's), a checkpoint row per
+ * (space, partition) is locked, operations at or below it are skipped and it is advanced in the same
+ * database transaction (see {@link Builder#checkpointing}).
+ *
  * <p>Operations on document types ({@link DataSyncOperation#supportsDataAsObject()} false) and on
  * classes the SessionFactory does not map are refused before the database is touched.
  *
@@ -61,6 +67,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
     private final EntityCatalog catalog;
     private final boolean replayMode;
     private final int jdbcBatchSize;
+    private final SequenceCheckpoint checkpoint;
 
     /** An endpoint over {@code sessionFactory} with the defaults (replay mode, JDBC batches of 1,000). */
     public DefaultHibernateSpaceSynchronizationEndpoint(SessionFactory sessionFactory) {
@@ -73,6 +80,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
         this.catalog = new EntityCatalog(sessionFactory);
         this.replayMode = builder.replayMode;
         this.jdbcBatchSize = builder.jdbcBatchSize;
+        this.checkpoint = builder.checkpointing ? new SequenceCheckpoint(builder.checkpointTable) : null;
     }
 
     /** A builder over {@code sessionFactory}. */
@@ -93,13 +101,14 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
     /** Applies the batch's operations in one database transaction, in order. */
     @Override
     public void onOperationsBatchSynchronization(OperationsBatchData batchData) {
-        apply(batchData.getBatchDataItems(), "batch from " + batchData.getSourceDetails());
+        apply(batchData.getBatchDataItems(), "batch from " + batchData.getSourceDetails(), batchData.getSourceDetails());
     }
 
     /** Applies the transaction's operations in one database transaction, in order. */
     @Override
     public void onTransactionSynchronization(TransactionData transactionData) {
-        apply(transactionData.getTransactionParticipantDataItems(), "transaction " + transactionData.getTransactionId());
+        apply(transactionData.getTransactionParticipantDataItems(), "transaction " + transactionData.getTransactionId(),
+                transactionData.getSourceDetails());
     }
 
     /**
@@ -112,8 +121,22 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
      * @throws IllegalArgumentException for a document type or an unmapped class (nothing was applied)
      */
     protected void apply(DataSyncOperation[] operations, String what) {
+        apply(operations, what, null);
+    }
+
+    /**
+     * Like {@link #apply(DataSyncOperation[], String)}; when {@code source} says its sequences are
+     * durable (the write-behind mirror) and checkpointing is on, the partition's checkpoint row is
+     * locked, operations at or below it are skipped (already applied before a crash), and it is
+     * advanced in the same database transaction.
+     */
+    protected void apply(DataSyncOperation[] operations, String what, SynchronizationSourceDetails source) {
         if (operations == null || operations.length == 0) {
             return;
+        }
+        boolean checkpointed = checkpoint != null && source != null && source.durableSequences();
+        if (checkpointed) {
+            checkpoint.ensureTable(sessionFactory);
         }
         List<Object> entities = new ArrayList<>(operations.length);
         for (int i = 0; i < operations.length; i++) {
@@ -137,9 +160,33 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
                         + operations.length + " operations), nothing applied: " + rootMessage(e), e);
             }
             try {
+                DataSyncOperation[] todo = operations;
+                List<Object> todoEntities = entities;
+                if (checkpointed) {
+                    long applied = checkpoint.lockAndRead(session, source.spaceName(), source.partitionId());
+                    List<DataSyncOperation> keep = new ArrayList<>(operations.length);
+                    todoEntities = new ArrayList<>(operations.length);
+                    long max = applied;
+                    for (int k = 0; k < operations.length; k++) {
+                        long seq = operations[k].getSequence();
+                        if (seq > applied) {
+                            keep.add(operations[k]);
+                            todoEntities.add(entities.get(k));
+                            max = Math.max(max, seq);
+                        }
+                    }
+                    if (keep.size() < operations.length) {
+                        LOG.info("{}: skipping {} of {} operations already applied (checkpoint {})", what,
+                                operations.length - keep.size(), operations.length, applied);
+                    }
+                    todo = keep.toArray(new DataSyncOperation[0]);
+                    if (max > applied) {
+                        checkpoint.advance(session, source.spaceName(), source.partitionId(), max);
+                    }
+                }
                 int i = 0;
-                while (i < operations.length) {
-                    i = applyFrom(session, operations, entities, i, what);
+                while (i < todo.length) {
+                    i = applyFrom(session, todo, todoEntities, i, what);
                 }
             } catch (RuntimeException e) {
                 rollback(tx, e);
@@ -270,6 +317,8 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
         private final SessionFactory sessionFactory;
         private boolean replayMode = true;
         private int jdbcBatchSize = 1_000;
+        private boolean checkpointing = true;
+        private String checkpointTable = "khora_checkpoint";
 
         private Builder(SessionFactory sessionFactory) {
             this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
@@ -291,6 +340,24 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
                 throw new IllegalArgumentException("jdbcBatchSize must be at least 1, got " + size);
             }
             this.jdbcBatchSize = size;
+            return this;
+        }
+
+        /**
+         * Exactly-once delivery of write-behind batches (default true): the last applied sequence
+         * of each (space, partition) is kept in {@link #checkpointTable} and advanced in the same
+         * database transaction as the batch, and replayed operations at or below it are skipped.
+         * Only batches whose sequences are durable (the write-behind mirror's) use it.
+         */
+        public Builder checkpointing(boolean enabled) {
+            this.checkpointing = enabled;
+            return this;
+        }
+
+        /** The checkpoint table (default {@code khora_checkpoint}; created if missing). */
+        public Builder checkpointTable(String table) {
+            this.checkpointTable = Objects.requireNonNull(table, "checkpoint table");
+            new SequenceCheckpoint(table); // validates the name now
             return this;
         }
 

@@ -234,6 +234,62 @@ abstract class EndpointContract {
 
     // ------------------------------------------------------------------ bad input
 
+    // ------------------------------------------------------------------ exactly-once checkpoints
+
+    static TestOps.Op seq(long sequence, TestOps.Op op) {
+        return new TestOps.Op(op.type(), op.entity(), op.id(), op.changed(), sequence);
+    }
+
+    long checkpointOf(String space, int partition) {
+        List<Map<String, Object>> rows = db.query("select last_sequence from khora_checkpoint where space_name = '" + space
+                + "' and partition_id = " + partition);
+        return rows.isEmpty() ? -1 : ((Number) rows.get(0).values().iterator().next()).longValue();
+    }
+
+    @Test
+    void aReplayedDurableBatchIsSkippedAtOrBelowTheCheckpoint() {
+        String space = "ckpt-" + kind();
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0,
+                seq(1, op(WRITE, order(1, 1, "OPEN", 1), 1L)), seq(2, op(WRITE, order(2, 1, "OPEN", 2), 2L))));
+        assertThat(checkpointOf(space, 0)).isEqualTo(2);
+        // after a crash the mirror sends 2..4 again; 2 differs here to prove it is skipped, not re-applied
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0,
+                seq(2, op(UPDATE, order(2, 1, "NOT-APPLIED", 2), 2L)), seq(3, op(UPDATE, order(1, 1, "PAID", 1), 1L)),
+                seq(4, op(REMOVE, order(2, 1, "OPEN", 2), 2L))));
+        assertThat(orders()).containsExactly(row(1, 1, "PAID", 1));
+        assertThat(checkpointOf(space, 0)).isEqualTo(4);
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0,
+                seq(3, op(UPDATE, order(1, 1, "NOT-APPLIED", 1), 1L)), seq(4, op(WRITE, order(2, 1, "NOT-APPLIED", 2), 2L))));
+        assertThat(orders()).as("a batch entirely below the checkpoint changes nothing").containsExactly(row(1, 1, "PAID", 1));
+    }
+
+    @Test
+    void aFailedDurableBatchLeavesTheCheckpointWhereItWas() {
+        String space = "ckpt-fail-" + kind();
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 1, seq(10, op(WRITE, order(1, 1, "OPEN", 1), 1L))));
+        assertThatThrownBy(() -> replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 1,
+                seq(11, op(WRITE, order(2, 1, "OPEN", 2), 2L)), seq(12, op(WRITE, order(3, 1, null, 3), 3L)))))
+                .isInstanceOf(HibernateSynchronizationException.class);
+        assertThat(checkpointOf(space, 1)).isEqualTo(10);
+        assertThat(orders()).containsExactly(row(1, 1, "OPEN", 1));
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 1,
+                seq(11, op(WRITE, order(2, 1, "OPEN", 2), 2L)), seq(12, op(WRITE, order(3, 1, "FIXED", 3), 3L))));
+        assertThat(orders()).hasSize(3);
+        assertThat(checkpointOf(space, 1)).isEqualTo(12);
+    }
+
+    @Test
+    void partitionsKeepTheirOwnCheckpointsAndWriteThroughBatchesKeepNone() {
+        String space = "ckpt-parts-" + kind();
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0, seq(5, op(WRITE, order(1, 1, "A", 1), 1L))));
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 3, seq(2, op(WRITE, order(2, 1, "B", 2), 2L))));
+        assertThat(checkpointOf(space, 0)).isEqualTo(5);
+        assertThat(checkpointOf(space, 3)).isEqualTo(2);
+        replay.onOperationsBatchSynchronization(new Batch(seq(1, op(WRITE, order(3, 1, "C", 3), 3L))));
+        assertThat(orders()).as("a write-through batch (sequences not durable) is never skipped").hasSize(3);
+        assertThat(checkpointOf("test-space", 0)).isEqualTo(-1);
+    }
+
     @Test
     void documentOperationsAreRefusedBeforeTheDatabaseIsTouched() {
         assertThatThrownBy(() -> replay.onOperationsBatchSynchronization(new Batch(

@@ -115,7 +115,20 @@ final class TestOps {
 
         @Override
         public SynchronizationSourceDetails getSourceDetails() {
-            return new SynchronizationSourceDetails("test-space", 0);
+            return new SynchronizationSourceDetails("test-space", 0, false);
+        }
+    }
+
+    /** A batch as the write-behind mirror sends it: sequences from a durable outbox. */
+    record DurableBatch(String space, int partition, DataSyncOperation... ops) implements OperationsBatchData {
+        @Override
+        public DataSyncOperation[] getBatchDataItems() {
+            return ops.clone();
+        }
+
+        @Override
+        public SynchronizationSourceDetails getSourceDetails() {
+            return new SynchronizationSourceDetails(space, partition, true);
         }
     }
 
@@ -132,7 +145,7 @@ final class TestOps {
 
         @Override
         public SynchronizationSourceDetails getSourceDetails() {
-            return new SynchronizationSourceDetails("test-space", 0);
+            return new SynchronizationSourceDetails("test-space", 0, false);
         }
 
         @Override

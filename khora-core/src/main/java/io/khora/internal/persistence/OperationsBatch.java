@@ -18,7 +18,7 @@ final class OperationsBatch implements OperationsBatchData {
         for (int i = 0; i < items.length; i++) {
             items[i] = new SyncOperation(changes.get(i), copier);
         }
-        this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId());
+        this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId(), false);
     }
 
     @Override
