@@ -5,6 +5,7 @@ import io.khora.internal.local.LocalSpace;
 import io.khora.internal.local.LocalSpaceConfig;
 import io.khora.persistence.SpaceDataSource;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
+import io.khora.persistence.WriteBehindSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ public final class EmbeddedSpaceBuilder {
     private int initialLoadAttempts = 1;
     private Duration initialLoadProgressInterval = Duration.ofSeconds(2);
     private boolean persistLeaseExpiry;
+    private SynchronizationMode synchronizationMode = SynchronizationMode.WRITE_THROUGH;
+    private WriteBehindSettings writeBehind;
 
     EmbeddedSpaceBuilder(String name) {
         if (name == null || name.isBlank()) {
@@ -164,6 +167,23 @@ public final class EmbeddedSpaceBuilder {
         return this;
     }
 
+    /** WRITE_THROUGH (default) or WRITE_BEHIND (which needs {@link #writeBehind(WriteBehindSettings)}). */
+    public EmbeddedSpaceBuilder synchronizationMode(SynchronizationMode mode) {
+        this.synchronizationMode = Objects.requireNonNull(mode, "synchronization mode");
+        return this;
+    }
+
+    /**
+     * Write-behind: operations return once their changes are in a durable per-partition outbox; a
+     * mirror delivers them to the synchronization endpoint in order, in consolidated batches. Sets
+     * the synchronization mode to WRITE_BEHIND.
+     */
+    public EmbeddedSpaceBuilder writeBehind(WriteBehindSettings settings) {
+        this.writeBehind = Objects.requireNonNull(settings, "write-behind settings");
+        this.synchronizationMode = SynchronizationMode.WRITE_BEHIND;
+        return this;
+    }
+
     private LocalSpaceConfig.Persistence persistence() {
         if (cachePolicy == CachePolicy.LRU) {
             if (dataSource == null) {
@@ -180,6 +200,14 @@ public final class EmbeddedSpaceBuilder {
         } else if (maxEntries != 0) {
             throw new IllegalStateException("space '" + name + "': maxEntries applies to cachePolicy(LRU) only");
         }
+        if (synchronizationMode == SynchronizationMode.WRITE_BEHIND) {
+            if (endpoint == null) {
+                throw new IllegalStateException("space '" + name + "': write-behind needs a synchronizationEndpoint to deliver to");
+            }
+            if (writeBehind == null) {
+                throw new IllegalStateException("space '" + name + "': WRITE_BEHIND needs writeBehind(WriteBehindSettings.builder(dir)…)");
+            }
+        }
         if (persistLeaseExpiry && endpoint == null) {
             throw new IllegalStateException("space '" + name + "': persistLeaseExpiry needs a synchronizationEndpoint");
         }
@@ -187,7 +215,8 @@ public final class EmbeddedSpaceBuilder {
             return LocalSpaceConfig.Persistence.NONE;
         }
         return new LocalSpaceConfig.Persistence(dataSource, endpoint, cachePolicy, cachePolicy == CachePolicy.LRU ? maxEntries : 0,
-                initialLoadAttempts, initialLoadProgressInterval, persistLeaseExpiry);
+                initialLoadAttempts, initialLoadProgressInterval, persistLeaseExpiry, synchronizationMode,
+                synchronizationMode == SynchronizationMode.WRITE_BEHIND ? writeBehind : null);
     }
 
     /**

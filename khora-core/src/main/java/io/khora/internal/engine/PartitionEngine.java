@@ -322,6 +322,35 @@ public final class PartitionEngine {
     }
 
     /**
+     * Applies a change recovered from a write-behind outbox after a restart, over what the initial
+     * load put in memory (the store does not have it yet): puts the entry, or removes it. Nothing is
+     * persisted and no event is published.
+     */
+    public void restore(Change change) {
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            SpaceEntry e = change.entry();
+            TypeStore store = storeFor(e.type());
+            SpaceEntry current = store.get(e.id());
+            if (change.type() == DataSyncOperationType.REMOVE) {
+                if (current != null) {
+                    store.remove(current);
+                    expiries.remove(current);
+                    if (lru != null) {
+                        lru.onRemove(current);
+                    }
+                }
+            } else {
+                replace(store, current, e);
+                evictOverflow();
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
      * Takes an entry that exists only in the data store (read-through for {@code takeMultiple}):
      * persists its REMOVE and publishes a TAKE event, unless the id is live in memory (then null:
      * the in-memory take handles it).

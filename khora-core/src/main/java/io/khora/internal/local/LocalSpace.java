@@ -18,11 +18,13 @@ import io.khora.SpaceInterruptedException;
 import io.khora.SpaceListener;
 import io.khora.SpaceState;
 import io.khora.SpaceTypeException;
+import io.khora.SynchronizationMode;
 import io.khora.Subscription;
 import io.khora.WriteMode;
 import io.khora.WriteMultipleException;
 import io.khora.document.SpaceDocument;
 import io.khora.document.SpaceDocumentType;
+import io.khora.internal.engine.Change;
 import io.khora.internal.engine.ChangeSink;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.SpaceEntry;
@@ -31,10 +33,13 @@ import io.khora.internal.events.EventBus;
 import io.khora.internal.lifecycle.LifeCycle;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.persistence.InitialLoader;
+import io.khora.internal.persistence.PendingChanges;
 import io.khora.internal.persistence.ReadThrough;
 import io.khora.internal.persistence.WriteThroughSink;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.internal.router.LocalRouter;
+import io.khora.internal.writebehind.WriteBehindSink;
+import io.khora.persistence.DeadLetter;
 import io.khora.persistence.SpaceDataSource;
 
 import org.slf4j.Logger;
@@ -76,6 +81,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
     private final Function<SpaceEntry, Object> toEntry = mapper::toEntry;
     private final ReadThrough readThrough;
     private final InitialLoader loader;
+    private final WriteBehindSink writeBehind;
     private volatile Future<?> progressTask;
     private volatile Future<?> sweeperTask;
     private final Object closeLock = new Object();
@@ -87,9 +93,19 @@ public final class LocalSpace implements Space, SpaceAdmin {
         this.lifeCycle = new LifeCycle(config.name(), config.spaceWait(), config.eventExecutor());
         this.events = new EventBus(config.name(), config.eventExecutor(), config.eventQueueCapacity());
         LocalSpaceConfig.Persistence persistence = config.persistence();
-        ChangeSink sink = persistence.endpoint() == null ? ChangeSink.NONE
-                : new WriteThroughSink(config.name(), persistence.endpoint(), mapper, persistence.persistLeaseExpiry());
         int n = config.partitions();
+        ChangeSink sink;
+        if (persistence.endpoint() == null) {
+            sink = ChangeSink.NONE;
+            this.writeBehind = null;
+        } else if (persistence.mode() == SynchronizationMode.WRITE_BEHIND) {
+            this.writeBehind = new WriteBehindSink(config.name(), n, persistence.endpoint(), persistence.writeBehind(), mapper,
+                    this::resolveType, persistence.persistLeaseExpiry());
+            sink = writeBehind;
+        } else {
+            sink = new WriteThroughSink(config.name(), persistence.endpoint(), mapper, persistence.persistLeaseExpiry());
+            this.writeBehind = null;
+        }
         PartitionEngine[] parts = new PartitionEngine[n];
         for (int i = 0; i < n; i++) {
             int bound = persistence.maxEntries() == 0 ? 0 : persistence.maxEntries() / n + (i < persistence.maxEntries() % n ? 1 : 0);
@@ -99,7 +115,8 @@ public final class LocalSpace implements Space, SpaceAdmin {
         config.documentTypes().forEach(mapper::registerType);
         SpaceDataSource ds = persistence.dataSource();
         this.readThrough = ds == null ? null
-                : new ReadThrough(config.name(), ds, router, mapper, persistence.cachePolicy(), persistence.endpoint() != null);
+                : new ReadThrough(config.name(), ds, router, mapper, persistence.cachePolicy(), persistence.endpoint() != null,
+                        writeBehind == null ? PendingChanges.NONE : writeBehind);
         this.loader = ds == null ? null : new InitialLoader(config.name(), ds, router, mapper, persistence.initialLoadAttempts());
     }
 
@@ -111,7 +128,12 @@ public final class LocalSpace implements Space, SpaceAdmin {
     public LocalSpace start() {
         lifeCycle.moveTo(SpaceState.LOADING, null);
         scheduleSweep();
+        List<List<Change>> undelivered = writeBehind == null ? List.of() : writeBehind.recoverUndelivered();
+        if (writeBehind != null) {
+            writeBehind.start();
+        }
         if (loader == null) {
+            restore(undelivered);
             lifeCycle.moveTo(SpaceState.READY, null);
             return this;
         }
@@ -127,6 +149,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
             }
             if (failure == null) {
                 LOG.info("space '{}': initial load finished: {}", config.name(), loader.progress());
+                restore(undelivered);
                 lifeCycle.moveTo(SpaceState.READY, null);
             } else {
                 LOG.error("space '{}': initial load failed; the space is INVALID", config.name(), failure);
@@ -134,6 +157,28 @@ public final class LocalSpace implements Space, SpaceAdmin {
             }
         });
         return this;
+    }
+
+    /** Applies changes the store does not have yet (write-behind, after a restart) over the loaded data. */
+    private void restore(List<List<Change>> undelivered) {
+        for (int p = 0; p < undelivered.size(); p++) {
+            for (Change c : undelivered.get(p)) {
+                router.partition(p).restore(c);
+            }
+        }
+    }
+
+    /** Finds a type from an outbox record: a registered document type, or a class by name. */
+    private TypeDescriptor resolveType(String typeName, String className) {
+        if (className == null) {
+            return mapper.documentType(typeName);
+        }
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        try {
+            return mapper.describe(Class.forName(className, false, cl != null ? cl : LocalSpace.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            throw new SpaceTypeException("write-behind outbox holds changes of " + className + ", which is not on the class path", e);
+        }
     }
 
     private void scheduleProgressLog(long everyMillis) {
@@ -567,6 +612,22 @@ public final class LocalSpace implements Space, SpaceAdmin {
         lifeCycle.moveTo(SpaceState.READY, "resumed by an operator");
     }
 
+    @Override
+    public long pendingChanges() {
+        return writeBehind == null ? 0 : writeBehind.pendingChanges();
+    }
+
+    @Override
+    public boolean flush(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return writeBehind == null || writeBehind.flush(timeout.isNegative() ? 0 : timeout.toNanos());
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters() {
+        return writeBehind == null ? List.of() : writeBehind.deadLetters();
+    }
+
     private void ensureNotClosed() {
         if (lifeCycle.isClosed()) {
             throw new SpaceClosedException(config.name());
@@ -600,6 +661,9 @@ public final class LocalSpace implements Space, SpaceAdmin {
             if (task != null) {
                 task.cancel(false);
             }
+        }
+        if (writeBehind != null) {
+            writeBehind.close();
         }
         router.close();
         events.close();

@@ -2,10 +2,12 @@ package io.khora.internal.local;
 
 import io.khora.CachePolicy;
 import io.khora.Scheduler;
+import io.khora.SynchronizationMode;
 import io.khora.Ticker;
 import io.khora.document.SpaceDocumentType;
 import io.khora.persistence.SpaceDataSource;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
+import io.khora.persistence.WriteBehindSettings;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,10 +44,14 @@ public record LocalSpaceConfig(String name, int partitions, Duration spaceWait, 
      * @param initialLoadAttempts tries per partition before the load fails
      * @param progressInterval how often load progress is logged
      * @param persistLeaseExpiry whether lease expiries are persisted as REMOVE
+     * @param mode write-through or write-behind
+     * @param writeBehind write-behind settings (with WRITE_BEHIND), else null
      */
     public record Persistence(SpaceDataSource dataSource, SpaceSynchronizationEndpoint endpoint, CachePolicy cachePolicy,
-                              int maxEntries, int initialLoadAttempts, Duration progressInterval, boolean persistLeaseExpiry) {
+                              int maxEntries, int initialLoadAttempts, Duration progressInterval, boolean persistLeaseExpiry,
+                              SynchronizationMode mode, WriteBehindSettings writeBehind) {
         /** No persistence. */
-        public static final Persistence NONE = new Persistence(null, null, CachePolicy.ALL_IN_CACHE, 0, 1, Duration.ofSeconds(2), false);
+        public static final Persistence NONE = new Persistence(null, null, CachePolicy.ALL_IN_CACHE, 0, 1, Duration.ofSeconds(2), false,
+                SynchronizationMode.WRITE_THROUGH, null);
     }
 }

@@ -9,16 +9,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /** An {@link OperationsBatchData} over the changes of one partition operation. */
-final class OperationsBatch implements OperationsBatchData {
+public final class OperationsBatch implements OperationsBatchData {
     private final DataSyncOperation[] items;
     private final SynchronizationSourceDetails source;
 
     OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier) {
+        this(spaceName, changes, copier, false);
+    }
+
+    /**
+     * @param durableSequences whether the changes' sequences come from a durable outbox (write-behind)
+     */
+    public OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier, boolean durableSequences) {
         this.items = new DataSyncOperation[changes.size()];
         for (int i = 0; i < items.length; i++) {
             items[i] = new SyncOperation(changes.get(i), copier);
         }
-        this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId(), false);
+        this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId(),
+                durableSequences);
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class ReadThrough {
     private final EntryMapping mapping;
     private final CachePolicy policy;
     private final boolean readWrite;
+    private final PendingChanges pending;
 
     /**
      * @param spaceName for messages
@@ -44,9 +45,11 @@ public final class ReadThrough {
      * @param mapping user objects to values
      * @param policy the cache policy
      * @param readWrite whether a synchronization endpoint is configured
+     * @param pending changes accepted but not yet in the store (write-behind), which win over its rows
      */
     public ReadThrough(String spaceName, SpaceDataSource dataSource, LocalRouter router, EntryMapping mapping,
-                       CachePolicy policy, boolean readWrite) {
+                       CachePolicy policy, boolean readWrite, PendingChanges pending) {
+        this.pending = pending;
         this.spaceName = spaceName;
         this.dataSource = dataSource;
         this.router = router;
@@ -67,6 +70,15 @@ public final class ReadThrough {
 
     /** The entry with {@code id} from the data source, now cached; null if the store has none. */
     public SpaceEntry readById(TypeDescriptor type, Object id, Object routing) {
+        String root = type.root().name();
+        if (pending.isRemoved(root, id)) {
+            return null; // taken, and the store does not know yet
+        }
+        SpaceEntry undelivered = pending.pendingEntry(root, id);
+        if (undelivered != null) {
+            SpaceEntry e = loadEntry(undelivered);
+            return e.type().isSubtypeOf(type) ? e : null;
+        }
         DataSourceIdQuery q = new DataSourceIdQuery(type.name(), javaType(type), idName(type), id, routing);
         Object row;
         try {
@@ -87,8 +99,24 @@ public final class ReadThrough {
         if (ids.isEmpty()) {
             return out;
         }
-        DataSourceIdsQuery q = new DataSourceIdsQuery(type.name(), javaType(type), idName(type), ids.toArray());
-        Set<Object> wanted = new HashSet<>(ids);
+        String root = type.root().name();
+        List<Object> ask = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            SpaceEntry undelivered = pending.pendingEntry(root, id);
+            if (undelivered != null) {
+                SpaceEntry e = loadEntry(undelivered);
+                if (e.type().isSubtypeOf(type)) {
+                    out.add(e);
+                }
+            } else if (!pending.isRemoved(root, id)) {
+                ask.add(id);
+            }
+        }
+        if (ask.isEmpty()) {
+            return out;
+        }
+        DataSourceIdsQuery q = new DataSourceIdsQuery(type.name(), javaType(type), idName(type), ask.toArray());
+        Set<Object> wanted = new HashSet<>(ask);
         try (DataIterator<Object> it = nonNull(call(() -> dataSource.getDataIteratorByIds(q), q))) {
             while (it.hasNext()) {
                 SpaceEntry e = load(it.next());
@@ -110,11 +138,30 @@ public final class ReadThrough {
      */
     public void query(CompiledQuery q, Predicate<SpaceEntry> sink) {
         DataSourceQuery dq = toDataSourceQuery(q);
+        String root = q.type().root().name();
         try (DataIterator<Object> it = nonNull(call(() -> dataSource.getDataIterator(dq), dq))) {
             while (it.hasNext()) {
-                SpaceEntry e = load(it.next());
-                if (e != null && e.type().isSubtypeOf(q.type()) && q.matches(e.values()) && !sink.test(e)) {
+                Object row = it.next();
+                if (row == null) {
+                    continue;
+                }
+                TypeDescriptor type = mapping.describeEntry(row);
+                Object[] values = mapping.toValues(type, row);
+                Object id = values[type.idIndex()];
+                if (pending.isRemoved(root, id) || pending.pendingEntry(root, id) != null) {
+                    continue; // the store's row is older than a change on its way: the pending state is used below
+                }
+                SpaceEntry e = router.forEntry(type, values).load(type, values);
+                if (e.type().isSubtypeOf(q.type()) && q.matches(e.values()) && !sink.test(e)) {
                     return;
+                }
+            }
+            for (SpaceEntry undelivered : pending.pendingEntries(root)) {
+                if (undelivered.type().isSubtypeOf(q.type()) && q.matches(undelivered.values())) {
+                    SpaceEntry e = loadEntry(undelivered);
+                    if (q.matches(e.values()) && !sink.test(e)) {
+                        return;
+                    }
                 }
             }
         } catch (SpaceException e) {
@@ -133,6 +180,16 @@ public final class ReadThrough {
         if (max <= 0) {
             return out;
         }
+        String root = q.type().root().name();
+        for (SpaceEntry undelivered : pending.pendingEntries(root)) {
+            // evicted from memory but not yet in the store: bring it back and take it there
+            if (out.size() < max && undelivered.type().isSubtypeOf(q.type()) && q.matches(undelivered.values())) {
+                SpaceEntry e = loadEntry(undelivered);
+                if (q.matches(e.values()) && router.forEntry(e.type(), e.values()).takeExact(e)) {
+                    out.add(e);
+                }
+            }
+        }
         DataSourceQuery dq = toDataSourceQuery(q);
         try (DataIterator<Object> it = nonNull(call(() -> dataSource.getDataIterator(dq), dq))) {
             while (it.hasNext() && out.size() < max) {
@@ -141,6 +198,10 @@ public final class ReadThrough {
                 Object[] values = mapping.toValues(type, row);
                 if (!type.isSubtypeOf(q.type()) || !q.matches(values)) {
                     continue;
+                }
+                Object id = values[type.idIndex()];
+                if (pending.isRemoved(root, id) || pending.pendingEntry(root, id) != null) {
+                    continue; // stale row: handled through the pending state above
                 }
                 SpaceEntry taken = router.forEntry(type, values).takeFromStore(type, values);
                 if (taken != null) {
@@ -189,6 +250,11 @@ public final class ReadThrough {
 
     private static List<Object> key(SpaceEntry e) {
         return List.of(e.type().root().name(), e.id());
+    }
+
+    private SpaceEntry loadEntry(SpaceEntry undelivered) {
+        Object[] values = undelivered.values().clone();
+        return router.forEntry(undelivered.type(), values).load(undelivered.type(), values);
     }
 
     private SpaceEntry load(Object row) {

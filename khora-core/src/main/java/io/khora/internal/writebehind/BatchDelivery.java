@@ -1,0 +1,152 @@
+package io.khora.internal.writebehind;
+
+import io.khora.internal.engine.Change;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Delivers a consolidated batch so that one bad change never stalls its partition and a store
+ * outage never dead-letters good changes:
+ * <ol>
+ *   <li>send the whole batch; if refused, send its first half, and so on, until a prefix is
+ *       accepted or a single change is refused (retried once);</li>
+ *   <li>a refused single change is only <em>suspected</em>; it is <em>confirmed</em> bad — set aside
+ *       as a dead letter — once a later change of the batch is accepted, which proves the store is
+ *       up;</li>
+ *   <li>after {@code maxSuspects} suspects in a row with no acceptance, the round stops: the store
+ *       is probably down; the caller retries from the first suspect after a backoff.</li>
+ * </ol>
+ * With the store down a round costs about log2(n) + 2·maxSuspects refused calls: once a change is
+ * suspected, the next single change is what tests whether the store is up. Changes are always sent in
+ * sequence order, so a checkpointing endpoint never passes over an undelivered change.
+ */
+final class BatchDelivery {
+    private BatchDelivery() {
+    }
+
+    /** Sends changes as one batch; throws if the store refused it. */
+    @FunctionalInterface
+    interface Sender {
+        void send(List<Change> changes);
+    }
+
+    /** A change the store refused, with its error. */
+    record Failure(Consolidator.Merged merged, RuntimeException error) {
+    }
+
+    /**
+     * @param done which entries of the batch are finished: delivered, cancelled out, or dead-lettered
+     * @param deadLetters the confirmed bad changes
+     * @param lastError the last refusal when some entries are not done (else null)
+     */
+    record Outcome(boolean[] done, List<Failure> deadLetters, RuntimeException lastError) {
+        boolean complete() {
+            for (boolean d : done) {
+                if (!d) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * @param batch the consolidated batch, in sequence order
+     * @param sender sends a sub-batch
+     * @param maxSuspects suspects in a row (no acceptance between) after which the round stops
+     * @param onAttempt told the highest sequence of every sub-batch before it is sent
+     */
+    static Outcome deliver(List<Consolidator.Merged> batch, Sender sender, int maxSuspects, LongConsumer onAttempt) {
+        int n = batch.size();
+        boolean[] done = new boolean[n];
+        List<Integer> suspects = new ArrayList<>();
+        List<Failure> suspectFailures = new ArrayList<>();
+        List<Failure> dead = new ArrayList<>();
+        RuntimeException lastError = null;
+        int pos = 0;
+        while (pos < n) {
+            if (batch.get(pos).change() == null) {
+                done[pos++] = true; // cancelled out: nothing to send
+                continue;
+            }
+            // with a suspect pending, the cheapest proof that the store is up is the next single change
+            int len = suspects.isEmpty() ? n - pos : 1;
+            while (true) {
+                RuntimeException error = trySend(batch.subList(pos, pos + len), sender, onAttempt);
+                if (error == null) {
+                    confirm(suspects, suspectFailures, done, dead);
+                    for (int k = pos; k < pos + len; k++) {
+                        done[k] = true;
+                    }
+                    pos += len;
+                    break;
+                }
+                lastError = error;
+                if (len > 1) {
+                    len = (len + 1) / 2;
+                    continue;
+                }
+                RuntimeException again = trySend(batch.subList(pos, pos + 1), sender, onAttempt);
+                if (again == null) {
+                    confirm(suspects, suspectFailures, done, dead);
+                    done[pos++] = true;
+                    break;
+                }
+                lastError = again;
+                suspects.add(pos);
+                suspectFailures.add(new Failure(batch.get(pos), again));
+                pos++;
+                if (suspects.size() >= maxSuspects) {
+                    // probably the store is down: stop here; nothing after the first suspect counts as done
+                    int first = suspects.get(0);
+                    for (int k = first; k < n; k++) {
+                        done[k] = false;
+                    }
+                    return new Outcome(done, dead, lastError);
+                }
+                break;
+            }
+        }
+        if (!suspects.isEmpty()) {
+            // unconfirmed suspects at the end: they and what follows them are retried in the next round
+            for (int k = suspects.get(0); k < n; k++) {
+                done[k] = false;
+            }
+            return new Outcome(done, dead, lastError);
+        }
+        return new Outcome(done, dead, null);
+    }
+
+    /** A later acceptance proves the store up: every suspect so far is a real bad change. */
+    private static void confirm(List<Integer> suspects, List<Failure> failures, boolean[] done, List<Failure> dead) {
+        for (int k : suspects) {
+            done[k] = true;
+        }
+        dead.addAll(failures);
+        suspects.clear();
+        failures.clear();
+    }
+
+    private static RuntimeException trySend(List<Consolidator.Merged> sub, Sender sender, LongConsumer onAttempt) {
+        List<Change> changes = new ArrayList<>(sub.size());
+        long max = 0;
+        for (Consolidator.Merged m : sub) {
+            if (m.change() != null) {
+                changes.add(m.change());
+                max = Math.max(max, m.change().sequence());
+            }
+        }
+        if (changes.isEmpty()) {
+            return null;
+        }
+        onAttempt.accept(max);
+        try {
+            sender.send(changes);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.khora.internal.writebehind;
+
+import io.khora.ChangeSet;
+import io.khora.Lease;
+import io.khora.internal.engine.Change;
+import io.khora.internal.engine.SpaceEntry;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.wire.WireFormatException;
+import io.khora.internal.wire.WireInput;
+import io.khora.internal.wire.WireOutput;
+import io.khora.persistence.DataSyncOperationType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The byte form of one change in the outbox:
+ * <pre>
+ *   byte    format version (1)
+ *   byte    operation type (DataSyncOperationType ordinal)
+ *   string  type name
+ *   string  class name, or "" for a document type
+ *   varlong entry version
+ *   value   the entry's values (Object[], wire format)
+ *   varint  number of change operations, then per operation:
+ *           byte kind (0 set, 1 unset, 2 increment, 3 add, 4 remove) · string property · value
+ * </pre>
+ * The sequence number is the log's, not part of the payload.
+ */
+final class OutboxCodec {
+    private static final int VERSION = 1;
+    private static final DataSyncOperationType[] TYPES = DataSyncOperationType.values();
+
+    private OutboxCodec() {
+    }
+
+    static byte[] encode(Change c, WireOutput out) {
+        out.reset();
+        SpaceEntry e = c.entry();
+        TypeDescriptor t = e.type();
+        out.writeByte(VERSION);
+        out.writeByte(c.type().ordinal());
+        out.writeString(t.name());
+        out.writeString(t.kind() == TypeDescriptor.Kind.DOCUMENT ? "" : t.javaType().getName());
+        out.writeVarLong(e.version());
+        out.writeValue(e.values());
+        out.writeVarInt(c.operations().size());
+        for (ChangeSet.Operation op : c.operations()) {
+            if (op instanceof ChangeSet.Set s) {
+                out.writeByte(0);
+                out.writeString(s.property());
+                out.writeValue(s.value());
+            } else if (op instanceof ChangeSet.Unset u) {
+                out.writeByte(1);
+                out.writeString(u.property());
+                out.writeValue(null);
+            } else if (op instanceof ChangeSet.Increment i) {
+                out.writeByte(2);
+                out.writeString(i.property());
+                out.writeValue(i.delta());
+            } else if (op instanceof ChangeSet.AddToCollection a) {
+                out.writeByte(3);
+                out.writeString(a.property());
+                out.writeValue(a.value());
+            } else {
+                ChangeSet.RemoveFromCollection r = (ChangeSet.RemoveFromCollection) op;
+                out.writeByte(4);
+                out.writeString(r.property());
+                out.writeValue(r.value());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The change stored in {@code payload} at {@code sequence} of {@code partitionId}. */
+    static Change decode(byte[] payload, long sequence, int partitionId, TypeResolver types) {
+        WireInput in = new WireInput(payload);
+        int version = in.readByte();
+        if (version != VERSION) {
+            throw new WireFormatException("outbox record " + sequence + " has format version " + version + ", expected " + VERSION);
+        }
+        int op = in.readByte();
+        if (op < 0 || op >= TYPES.length) {
+            throw new WireFormatException("outbox record " + sequence + " has an unknown operation type " + op);
+        }
+        String typeName = in.readString();
+        String className = in.readString();
+        TypeDescriptor type = types.resolve(typeName, className.isEmpty() ? null : className);
+        long entryVersion = in.readVarLong();
+        Object[] values = (Object[]) in.readValue();
+        int n = in.readVarInt();
+        List<ChangeSet.Operation> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int kind = in.readByte();
+            String property = in.readString();
+            Object value = in.readValue();
+            ops.add(switch (kind) {
+                case 0 -> new ChangeSet.Set(property, value);
+                case 1 -> new ChangeSet.Unset(property);
+                case 2 -> new ChangeSet.Increment(property, (Number) value);
+                case 3 -> new ChangeSet.AddToCollection(property, value);
+                case 4 -> new ChangeSet.RemoveFromCollection(property, value);
+                default -> throw new WireFormatException("outbox record " + sequence + " has an unknown change kind " + kind);
+            });
+        }
+        SpaceEntry entry = new SpaceEntry(type, values, entryVersion, Lease.FOREVER.expiryFrom(0));
+        return new Change(TYPES[op], entry, List.copyOf(ops), partitionId, sequence);
+    }
+}
