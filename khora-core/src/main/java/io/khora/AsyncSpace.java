@@ -72,6 +72,9 @@ public interface AsyncSpace {
     /** See {@link Space#takeMultiple(Query, int)}. */
     <T> CompletableFuture<List<T>> takeMultiple(Query<T> query, int max);
 
+    /** See {@link Space#invoke(Class, Object, EntryProcessor)}. */
+    <T, R> CompletableFuture<R> invoke(Class<T> type, Object id, EntryProcessor<T, R> processor);
+
     /** See {@link Space#count(Query)}. */
     <T> CompletableFuture<Integer> count(Query<T> query);
 

@@ -140,6 +140,18 @@ public interface Space extends AutoCloseable {
     <T> int change(Query<T> query, ChangeSet changes);
 
     /**
+     * Runs {@code processor} atomically on the entry of {@code type} with {@code id} (which may not
+     * exist yet): what it reads is what it changes, with nothing in between. Its changes are
+     * persisted and published like a write, an update or a take. When the type's routing property
+     * is not its id and the entry does not exist yet, the processor is first run once on the absent
+     * entry to learn the routing value of what it creates, then run again in that partition: keep
+     * processors free of side effects outside the entry.
+     *
+     * @return what the processor returned
+     */
+    <T, R> R invoke(Class<T> type, Object id, EntryProcessor<T, R> processor);
+
+    /**
      * Delivers the {@code events} of entries matching {@code query} to {@code listener}, off the
      * writer's thread, in order per entry. A slow listener never blocks writers: past the
      * configured queue capacity its subscription is terminated and told so.

@@ -322,6 +322,64 @@ public final class PartitionEngine {
     }
 
     /**
+     * Runs {@code fn} on the live entry of {@code type} with {@code id} (or null) under the partition
+     * lock, and applies its decision like a write (WRITE/UPDATE, version bumped, lease kept unless
+     * given) or a take (REMOVE) — persisted, published and serving waiters as those do.
+     *
+     * @return the decision's result
+     */
+    public Object compute(TypeDescriptor type, Object id, java.util.function.Function<SpaceEntry, ComputeDecision> fn) {
+        AfterUnlock after = new AfterUnlock();
+        Object result;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            maintain();
+            long now = ticker.millis();
+            TypeStore store = storeFor(type);
+            SpaceEntry current = liveOrExpire(store, store.get(id), now, after);
+            if (current != null && !current.type().isSubtypeOf(type)) {
+                current = null;
+            }
+            ComputeDecision d = fn.apply(current);
+            result = d.result();
+            switch (d.kind()) {
+                case PUT -> {
+                    Object[] values = d.values();
+                    TypeDescriptor t = d.type();
+                    if (!java.util.Objects.equals(values[t.idIndex()], id)) {
+                        throw new IllegalArgumentException("an entry processor on id=" + id + " set an entry with id="
+                                + values[t.idIndex()] + "; it may only change its own entry");
+                    }
+                    SpaceEntry old = store.get(id);
+                    long version = old == null ? 1L : old.version() + 1L;
+                    setVersion(t, values, version);
+                    long expiresAt = d.lease() != null ? d.lease().expiryFrom(now) : old == null ? Long.MAX_VALUE : old.expiresAt();
+                    SpaceEntry e = new SpaceEntry(t, values, version, expiresAt);
+                    persist(after, List.of(change(old == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, e, List.of())));
+                    replace(store, old, e);
+                    publish(old == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, e);
+                    serveWaiters(store, e, after);
+                    evictOverflow();
+                }
+                case REMOVE -> {
+                    if (current != null) {
+                        persist(after, List.of(change(DataSyncOperationType.REMOVE, current, List.of())));
+                        removeEntry(store, current, SpaceEventType.TAKE);
+                    }
+                }
+                default -> {
+                    // KEEP: nothing changes
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return result;
+    }
+
+    /**
      * Applies a change recovered from a write-behind outbox after a restart, over what the initial
      * load put in memory (the store does not have it yet): puts the entry, or removes it. Nothing is
      * persisted and no event is published.

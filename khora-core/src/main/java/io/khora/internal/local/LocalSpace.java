@@ -3,6 +3,7 @@ package io.khora.internal.local;
 import io.khora.AsyncSpace;
 import io.khora.ChangeSet;
 import io.khora.ClusterInfo;
+import io.khora.EntryProcessor;
 import io.khora.InitialLoadProgress;
 import io.khora.Lease;
 import io.khora.LeaseHandle;
@@ -26,6 +27,7 @@ import io.khora.document.SpaceDocument;
 import io.khora.document.SpaceDocumentType;
 import io.khora.internal.engine.Change;
 import io.khora.internal.engine.ChangeSink;
+import io.khora.internal.engine.ComputeDecision;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.engine.Waiter;
@@ -535,6 +537,39 @@ public final class LocalSpace implements Space, SpaceAdmin {
     }
 
     @Override
+    public <T, R> R invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
+        Objects.requireNonNull(processor, "entry processor must not be null");
+        lifeCycle.awaitReady();
+        TypeDescriptor td = mapper.describe(type);
+        Object checked = mapper.checkId(td, id);
+        PartitionEngine p;
+        if (td.routingIndex() == td.idIndex() || router.size() == 1) {
+            p = router.forRouting(checked);
+        } else {
+            SpaceEntry existing = router.readById(td, checked, null);
+            if (existing != null) {
+                p = router.forEntry(existing.type(), existing.values());
+            } else {
+                // the partition follows the routing value the processor will set: ask it first, on "absent"
+                LocalMutableEntry<T> probe = new LocalMutableEntry<>(mapper, td, checked, null);
+                R r = processor.process(probe);
+                ComputeDecision d = probe.decision(r);
+                if (d.kind() != ComputeDecision.Kind.PUT) {
+                    return r; // nothing to create: the entry was absent everywhere
+                }
+                p = router.forEntry(d.type(), d.values());
+            }
+        }
+        @SuppressWarnings("unchecked")
+        R result = (R) p.compute(td, checked, current -> {
+            LocalMutableEntry<T> entry = new LocalMutableEntry<>(mapper, td, checked, current);
+            R r = processor.process(entry);
+            return entry.decision(r);
+        });
+        return result;
+    }
+
+    @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener) {
         Objects.requireNonNull(eventTypes, "event types must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
@@ -883,6 +918,11 @@ public final class LocalSpace implements Space, SpaceAdmin {
         @Override
         public <T> CompletableFuture<List<T>> takeMultiple(Query<T> query, int max) {
             return run(() -> LocalSpace.this.takeMultiple(query, max));
+        }
+
+        @Override
+        public <T, R> CompletableFuture<R> invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
+            return run(() -> LocalSpace.this.invoke(type, id, processor));
         }
 
         @Override
