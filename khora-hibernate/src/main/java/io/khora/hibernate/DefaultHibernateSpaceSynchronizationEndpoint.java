@@ -188,7 +188,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
                 while (i < todo.length) {
                     i = applyFrom(session, todo, todoEntities, i, what);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 rollback(tx, e);
                 throw e;
             }
@@ -294,7 +294,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
         return op.getDataSyncOperationType() + " of " + op.getTypeName() + " id " + op.getSpaceId();
     }
 
-    private static void rollback(Transaction tx, RuntimeException cause) {
+    private static void rollback(Transaction tx, Throwable cause) {
         try {
             if (tx.isActive()) {
                 tx.rollback();

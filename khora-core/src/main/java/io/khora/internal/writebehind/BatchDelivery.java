@@ -12,9 +12,12 @@ import java.util.function.LongConsumer;
  * <ol>
  *   <li>send the whole batch; if refused, send its first half, and so on, until a prefix is
  *       accepted or a single change is refused (retried once);</li>
- *   <li>a refused single change is only <em>suspected</em>; it is <em>confirmed</em> bad — set aside
- *       as a dead letter — once a later change of the batch is accepted, which proves the store is
- *       up;</li>
+ *   <li>a refusal that says the store is unavailable ({@link FailureKind#UNAVAILABLE}: connection
+ *       errors, SQLState 08/53/57P/40, any {@link Error}) stops the round at once — nothing is
+ *       suspected, everything from there is retried after a backoff;</li>
+ *   <li>a single change refused as bad data (SQLState 22/23) is set aside as a dead letter at once;</li>
+ *   <li>any other refused single change is only <em>suspected</em>; it is <em>confirmed</em> bad —
+ *       set aside — once a later change of the batch is accepted, which proves the store is up;</li>
  *   <li>after {@code maxSuspects} suspects in a row with no acceptance, the round stops: the store
  *       is probably down; the caller retries from the first suspect after a backoff.</li>
  * </ol>
@@ -84,6 +87,10 @@ final class BatchDelivery {
                     break;
                 }
                 lastError = error;
+                if (FailureKind.of(error) == FailureKind.UNAVAILABLE) {
+                    // the store is down: stop; nothing from the first suspect (or from here) is done
+                    return stopAt(done, suspects.isEmpty() ? pos : suspects.get(0), dead, error);
+                }
                 if (len > 1) {
                     len = (len + 1) / 2;
                     continue;
@@ -95,28 +102,38 @@ final class BatchDelivery {
                     break;
                 }
                 lastError = again;
+                FailureKind kind = FailureKind.of(again);
+                if (kind == FailureKind.UNAVAILABLE) {
+                    return stopAt(done, suspects.isEmpty() ? pos : suspects.get(0), dead, again);
+                }
+                if (kind == FailureKind.BAD_DATA && suspects.isEmpty()) {
+                    // the store answered about this very change: it is bad, whatever follows
+                    dead.add(new Failure(batch.get(pos), again));
+                    done[pos++] = true;
+                    break;
+                }
                 suspects.add(pos);
                 suspectFailures.add(new Failure(batch.get(pos), again));
                 pos++;
                 if (suspects.size() >= maxSuspects) {
                     // probably the store is down: stop here; nothing after the first suspect counts as done
-                    int first = suspects.get(0);
-                    for (int k = first; k < n; k++) {
-                        done[k] = false;
-                    }
-                    return new Outcome(done, dead, lastError);
+                    return stopAt(done, suspects.get(0), dead, lastError);
                 }
                 break;
             }
         }
         if (!suspects.isEmpty()) {
             // unconfirmed suspects at the end: they and what follows them are retried in the next round
-            for (int k = suspects.get(0); k < n; k++) {
-                done[k] = false;
-            }
-            return new Outcome(done, dead, lastError);
+            return stopAt(done, suspects.get(0), dead, lastError);
         }
         return new Outcome(done, dead, null);
+    }
+
+    private static Outcome stopAt(boolean[] done, int from, List<Failure> dead, RuntimeException error) {
+        for (int k = from; k < done.length; k++) {
+            done[k] = false;
+        }
+        return new Outcome(done, dead, error);
     }
 
     /** A later acceptance proves the store up: every suspect so far is a real bad change. */
@@ -147,6 +164,11 @@ final class BatchDelivery {
             return null;
         } catch (RuntimeException e) {
             return e;
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Error e) {
+            // e.g. a driver's AssertionError when a connection is cut mid-batch: says nothing about the data
+            return new IllegalStateException("the synchronization endpoint failed with " + e, e);
         }
     }
 }

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 final class MirrorDispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorDispatcher.class);
     private static final int MAX_SUSPECTS = 3;
+    /** Suspects allowed per round grow while rounds keep stopping (several adjacent unclassified bad changes), up to this. */
+    private static final int MAX_SUSPECTS_GROWN = 64;
 
     private final String spaceName;
     private final Outbox outbox;
@@ -76,39 +78,17 @@ final class MirrorDispatcher implements Runnable {
         long backoff = 0;
         try (SegmentReader reader = outbox.read(outbox.delivered() + 1)) {
             while (!stopping) {
-                outbox.sync();
-                List<Change> batch = new ArrayList<>(carry);
-                gather(reader, batch, carry.isEmpty());
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                List<Consolidator.Merged> merged = Consolidator.consolidate(batch, possiblyDeliveredUpTo);
-                BatchDelivery.Outcome outcome = BatchDelivery.deliver(merged, this::send, suspectsAllowed,
-                        seq -> possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, seq));
-                for (BatchDelivery.Failure f : outcome.deadLetters()) {
-                    String error = rootMessage(f.error());
-                    DeadLetter d = deadLetters.add(f.merged().change(), error);
-                    LOG.error("space '{}' partition {}: the synchronization endpoint refused {} of {} id={} (sequence {}) while it"
-                                    + " accepted other changes; set aside as a dead letter: {}", spaceName, outbox.partitionId() + 1,
-                            d.operation(), d.typeName(), d.id(), d.sequence(), error);
-                }
-                List<Change> done = new ArrayList<>();
-                carry = new ArrayList<>();
-                for (int i = 0; i < merged.size(); i++) {
-                    (outcome.done()[i] ? done : carry).addAll(merged.get(i).members());
-                }
-                carry.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
-                long ack = carry.isEmpty() ? batch.get(batch.size() - 1).sequence() : carry.get(0).sequence() - 1;
-                outbox.acknowledge(ack, done);
-                if (outcome.complete()) {
-                    backoff = 0;
-                    suspectsAllowed = MAX_SUSPECTS;
-                } else {
+                try {
+                    backoff = round(reader, carry, backoff);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Throwable t) {
+                    // never let the mirror die: its partition would never be delivered again
                     backoff = nextBackoff(backoff);
-                    suspectsAllowed = Math.min(settings.batchSize(), suspectsAllowed * 2);
-                    LOG.warn("space '{}' partition {}: the synchronization endpoint refuses changes ({} undelivered); retrying in"
-                            + " {} ms: {}", spaceName, outbox.partitionId() + 1, outbox.undelivered(), backoff,
-                            rootMessage(outcome.lastError()));
+                    LOG.error("space '{}' partition {}: the write-behind mirror failed unexpectedly; retrying in {} ms",
+                            spaceName, outbox.partitionId() + 1, backoff, t);
                     Thread.sleep(backoff);
                 }
             }
@@ -120,6 +100,54 @@ final class MirrorDispatcher implements Runnable {
                         + " and are delivered at the next start", spaceName, outbox.partitionId() + 1, e);
             }
         }
+    }
+
+    /**
+     * One delivery round; returns the backoff for the next. {@code carry} holds the changes read but
+     * not done yet; if the round fails unexpectedly, everything it read goes back into it (a resend
+     * is absorbed by the endpoint's checkpoint).
+     */
+    private long round(SegmentReader reader, List<Change> carry, long backoff) throws InterruptedException {
+        outbox.sync();
+        List<Change> batch = new ArrayList<>(carry);
+        try {
+            gather(reader, batch, carry.isEmpty());
+        } finally {
+            carry.clear();
+            carry.addAll(batch);
+        }
+        if (batch.isEmpty()) {
+            return backoff;
+        }
+        List<Consolidator.Merged> merged = Consolidator.consolidate(batch, possiblyDeliveredUpTo);
+        BatchDelivery.Outcome outcome = BatchDelivery.deliver(merged, this::send, suspectsAllowed,
+                seq -> possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, seq));
+        for (BatchDelivery.Failure f : outcome.deadLetters()) {
+            String error = rootMessage(f.error());
+            DeadLetter d = deadLetters.add(f.merged().change(), error);
+            LOG.error("space '{}' partition {}: the synchronization endpoint refused {} of {} id={} (sequence {}); set aside as a"
+                    + " dead letter: {}", spaceName, outbox.partitionId() + 1, d.operation(), d.typeName(), d.id(), d.sequence(), error);
+        }
+        List<Change> done = new ArrayList<>();
+        List<Change> notDone = new ArrayList<>();
+        for (int i = 0; i < merged.size(); i++) {
+            (outcome.done()[i] ? done : notDone).addAll(merged.get(i).members());
+        }
+        notDone.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
+        long ack = notDone.isEmpty() ? batch.get(batch.size() - 1).sequence() : notDone.get(0).sequence() - 1;
+        outbox.acknowledge(ack, done);
+        carry.clear();
+        carry.addAll(notDone);
+        if (outcome.complete()) {
+            suspectsAllowed = MAX_SUSPECTS;
+            return 0;
+        }
+        long next = nextBackoff(backoff);
+        suspectsAllowed = Math.min(MAX_SUSPECTS_GROWN, suspectsAllowed * 2);
+        LOG.warn("space '{}' partition {}: the synchronization endpoint refuses changes ({} undelivered); retrying in {} ms: {}",
+                spaceName, outbox.partitionId() + 1, outbox.undelivered(), next, rootMessage(outcome.lastError()));
+        Thread.sleep(next);
+        return next;
     }
 
     /** Adds new records to {@code batch} up to the batch size: waits for the first when idle, then up to the batch interval. */

@@ -103,9 +103,90 @@ class BatchDeliveryTest {
 
     @Test
     void aLoneRefusedChangeIsRetriedNotDeadLettered() {
-        Store store = new Store(Set.of(1L));
+        Store store = new Store(Set.of()) {
+            @Override
+            public void send(List<Change> changes) {
+                throw new IllegalStateException("refused for an unknown reason");
+            }
+        };
         BatchDelivery.Outcome o = BatchDelivery.deliver(batch(1), store, 3, s -> { });
         assertThat(o.complete()).isFalse();
         assertThat(o.deadLetters()).as("no later success proves the store up").isEmpty();
+    }
+
+    @Test
+    void anUnavailableStoreStopsTheRoundAtTheFirstRefusalAndSuspectsNothing() {
+        Store store = new Store(Set.of()) {
+            @Override
+            public void send(List<Change> changes) {
+                calls++;
+                throw new IllegalStateException("cannot connect", new java.sql.SQLException("Connection refused", "08001"));
+            }
+        };
+        BatchDelivery.Outcome o = BatchDelivery.deliver(batch(500), store, 3, s -> { });
+        assertThat(store.calls).isEqualTo(1);
+        assertThat(o.deadLetters()).isEmpty();
+        assertThat(o.done()).containsOnly(false);
+    }
+
+    @Test
+    void aStoreComingBackDuringARoundNeverTurnsATransientRefusalIntoADeadLetter() {
+        // refuses change 11 once as "connection refused" (the store restarts), then accepts everything
+        Store store = new Store(Set.of()) {
+            boolean refused;
+
+            @Override
+            public void send(List<Change> changes) {
+                if (!refused && changes.stream().anyMatch(c -> Long.valueOf(11L).equals(c.entry().id()))) {
+                    refused = true;
+                    throw new IllegalStateException("refused", new java.sql.SQLException("Connection refused", "08001"));
+                }
+                super.send(changes);
+            }
+        };
+        List<Consolidator.Merged> b = batch(30);
+        BatchDelivery.Outcome first = BatchDelivery.deliver(b, store, 3, s -> { });
+        assertThat(first.deadLetters()).isEmpty();
+        assertThat(first.complete()).isFalse();
+        List<Consolidator.Merged> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < b.size(); i++) {
+            if (!first.done()[i]) {
+                rest.add(b.get(i));
+            }
+        }
+        BatchDelivery.Outcome second = BatchDelivery.deliver(rest, store, 3, s -> { });
+        assertThat(second.complete()).isTrue();
+        assertThat(second.deadLetters()).isEmpty();
+        assertThat(store.applied).hasSize(30).contains(11L);
+    }
+
+    @Test
+    void aBadDataRefusalIsSetAsideAtOnce() {
+        Store store = new Store(Set.of()) {
+            @Override
+            public void send(List<Change> changes) {
+                if (changes.stream().anyMatch(c -> Long.valueOf(30L).equals(c.entry().id()))) {
+                    throw new IllegalStateException("rejected", new java.sql.SQLException("violates check constraint", "23514"));
+                }
+                super.send(changes);
+            }
+        };
+        BatchDelivery.Outcome o = BatchDelivery.deliver(batch(30), store, 3, s -> { });
+        assertThat(o.complete()).as("the last change is bad data: no later success is needed").isTrue();
+        assertThat(o.deadLetters()).extracting(f -> f.merged().change().entry().id()).containsExactly(30L);
+    }
+
+    @Test
+    void anErrorFromTheEndpointCountsAsUnavailable() {
+        Store store = new Store(Set.of()) {
+            @Override
+            public void send(List<Change> changes) {
+                throw new AssertionError("driver state");
+            }
+        };
+        BatchDelivery.Outcome o = BatchDelivery.deliver(batch(5), store, 3, s -> { });
+        assertThat(o.deadLetters()).isEmpty();
+        assertThat(o.done()).containsOnly(false);
+        assertThat(o.lastError()).hasMessageContaining("driver state");
     }
 }
