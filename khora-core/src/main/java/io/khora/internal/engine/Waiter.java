@@ -21,6 +21,7 @@ public final class Waiter {
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final WaiterFuture<Object> future;
     private final Function<SpaceEntry, Object> mapper;
+    private volatile Runnable cleanup = () -> { };
 
     /**
      * @param query what to match (for an id wait, the type's query; {@code id} narrows it)
@@ -77,8 +78,21 @@ public final class Waiter {
         return (id == null || id.equals(e.id())) && e.type().isSubtypeOf(query.type()) && query.matches(e.values());
     }
 
+    /**
+     * What to do before the future completes, however it completes: forget the waiter in every
+     * partition it was registered in — so no one who sees the future done can still find it.
+     */
+    public void onDone(Runnable action) {
+        this.cleanup = action;
+    }
+
+    void cleanUp() {
+        cleanup.run();
+    }
+
     /** Completes a claimed waiter with {@code e} (null = nothing came). Call without locks held. */
     public void deliver(SpaceEntry e) {
+        cleanUp();
         Object value;
         try {
             value = e == null ? null : mapper.apply(e);
@@ -91,6 +105,7 @@ public final class Waiter {
 
     /** Fails a claimed waiter. Call without locks held. */
     public void fail(Throwable t) {
+        cleanUp();
         future.internalFail(t);
     }
 

@@ -18,17 +18,29 @@ public final class WaiterFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        return waiter.tryClaim() && super.cancel(mayInterruptIfRunning);
+        if (!waiter.tryClaim()) {
+            return false;
+        }
+        waiter.cleanUp();
+        return super.cancel(mayInterruptIfRunning);
     }
 
     @Override
     public boolean complete(T value) {
-        return waiter.tryClaim() && super.complete(value);
+        if (!waiter.tryClaim()) {
+            return false;
+        }
+        waiter.cleanUp();
+        return super.complete(value);
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-        return waiter.tryClaim() && super.completeExceptionally(ex);
+        if (!waiter.tryClaim()) {
+            return false;
+        }
+        waiter.cleanUp();
+        return super.completeExceptionally(ex);
     }
 
     boolean internalComplete(T value) {

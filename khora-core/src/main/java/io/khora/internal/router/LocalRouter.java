@@ -207,7 +207,7 @@ public final class LocalRouter {
         PartitionEngine[] targets = id != null ? targetsForId(q.type(), id, routing) : targets(q);
         WaiterFuture<T> f = new WaiterFuture<>();
         Waiter w = new Waiter(q, id, take, mapper, f);
-        f.whenComplete((r, t) -> {
+        w.onDone(() -> {
             for (PartitionEngine p : targets) {
                 p.removeWaiter(w);
             }
