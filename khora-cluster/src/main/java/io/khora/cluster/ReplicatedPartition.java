@@ -1,0 +1,556 @@
+package io.khora.cluster;
+
+import io.khora.ChangeSet;
+import io.khora.Lease;
+import io.khora.SpaceClosedException;
+import io.khora.SpaceState;
+import io.khora.SpaceTypeException;
+import io.khora.WriteMode;
+import io.khora.cluster.node.RaftStack;
+import io.khora.cluster.node.ReplicaConfig;
+import io.khora.cluster.raft.Command;
+import io.khora.cluster.raft.CommandCodec;
+import io.khora.cluster.raft.LeaderClock;
+import io.khora.cluster.raft.PartitionStateMachine;
+import io.khora.cluster.raft.StoredEntry;
+import io.khora.cluster.raft.TypeDeclaration;
+import io.khora.cluster.raft.WriteOutcome;
+import io.khora.internal.engine.EventSink;
+import io.khora.internal.engine.SpaceEntry;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.query.CompiledQuery;
+
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.Role;
+import org.jgroups.raft.RaftHandle;
+import org.jgroups.raft.util.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One replica of one partition: a Raft group member (its own JGroups channel running jgroups-raft)
+ * whose state machine is the partition engine ({@link PartitionStateMachine}).
+ *
+ * <p><b>Mutations</b> are proposed at the leader only and return futures: the command is stamped
+ * with the leader's time ({@link LeaderClock}), appended to the log, replicated, and once a
+ * majority stored it, applied on every replica in log order; the future completes with the
+ * leader's result (or the command's failure, e.g. {@link io.khora.EntryAlreadyExistsException}).
+ * Failures of the replication itself: {@link NotLeaderException} / {@link NoLeaderException}
+ * before anything was proposed (safe to retry anywhere); {@link OutcomeUnknownException} when a
+ * proposal timed out or the leader was deposed with it in flight. Futures complete on the Raft
+ * thread: dependent stages must not block (use the {@code …Async} variants for blocking work).
+ *
+ * <p><b>Reads</b> are answered by the leader from its own engine, on the caller's thread, with no
+ * round trip: they see every write the leader acknowledged. A leader serves nothing until it has
+ * applied a no-op of its own term, so it has applied everything committed before it. A deposed
+ * leader that has not noticed yet (it is cut off, and the others elected a new one — noticed within
+ * the failure detection timeout, when it loses its majority view) can serve stale reads until then;
+ * linearizable reads would need a read index (jgroups-raft's {@code getAsync} confirms leadership
+ * with a heartbeat round) or leader leases — a later option per call.
+ *
+ * <p><b>Types.</b> A type is declared to the group once (a DECLARE_TYPE entry with its
+ * {@link TypeDeclaration}) before the first command that names it; replicas build their own
+ * descriptors from it, so they need no user classes for the layout.
+ *
+ * <p><b>State.</b> {@link #state()} is READY while this replica knows a leader that serves, else
+ * RECOVER.
+ */
+public final class ReplicatedPartition implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedPartition.class);
+
+    private final ReplicaConfig config;
+    private final PartitionStateMachine stateMachine;
+    private final LeaderClock clock;
+    private final JChannel channel;
+    private final RAFT raft;
+    private final ScheduledExecutorService timer;
+    private final Map<TypeDescriptor, TypeDeclaration> declarationCache = new ConcurrentHashMap<>();
+    private final Set<String> declaredThisTerm = ConcurrentHashMap.newKeySet();
+    private final Object declareLock = new Object();
+    private final AtomicBoolean sweepInFlight = new AtomicBoolean();
+    private final AtomicBoolean barrierInFlight = new AtomicBoolean();
+    private volatile boolean serving;
+    private volatile boolean closed;
+    private volatile long servingTerm = -1;
+
+    private ReplicatedPartition(ReplicaConfig config, JChannel channel, PartitionStateMachine stateMachine) {
+        this.config = config;
+        this.channel = channel;
+        this.stateMachine = stateMachine;
+        this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
+        RaftHandle handle = new RaftHandle(channel, stateMachine);
+        this.raft = handle.raft();
+        RAFT protocol = raft;
+        stateMachine.attach(new PartitionStateMachine.LogPosition() {
+            @Override
+            public long commitIndex() {
+                return protocol.commitIndex();
+            }
+
+            @Override
+            public long termAt(long index) {
+                org.jgroups.protocols.raft.LogEntry e = protocol.log().get(index);
+                return e != null && e.term() > 0 ? e.term() : Math.max(1, protocol.currentTerm());
+            }
+        });
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "khora-" + config.spaceName() + "-p" + config.partitionId() + "-" + config.raftId());
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        handle.addRoleListener(this::roleChanged);
+    }
+
+    /**
+     * Starts this replica: replays its log (snapshot plus entries) from the data directory, joins
+     * the group's channel and returns; the group elects a leader once a majority has joined
+     * ({@link #awaitLeader}).
+     */
+    public static ReplicatedPartition start(ReplicaConfig config) throws Exception {
+        PartitionStateMachine sm = new PartitionStateMachine(config.spaceName(), config.partitionId(), EventSink.NONE);
+        JChannel ch = RaftStack.create(config);
+        ReplicatedPartition p = new ReplicatedPartition(config, ch, sm);
+        try {
+            ch.connect(config.clusterName());
+        } catch (Exception e) {
+            p.close();
+            throw e;
+        }
+        long every = config.sweepInterval().toMillis();
+        p.timer.scheduleWithFixedDelay(p::maintain, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("space '{}' partition {}: replica {} started on {} (log {}, {} commands applied)", config.spaceName(),
+                config.partitionId(), config.raftId(), config.address(), config.logDirectory(), sm.appliedCommands());
+        return p;
+    }
+
+    // ================================================================ leadership
+
+    private void roleChanged(Role role) {
+        if (role == Role.Leader) {
+            serving = false;
+            clock.reset();
+            declaredThisTerm.clear();
+            try {
+                timer.execute(this::maintain);
+            } catch (RuntimeException rejected) {
+                // closing
+            }
+        } else {
+            boolean was = serving;
+            serving = false;
+            clock.reset();
+            stateMachine.ticker().readClock(null);
+            if (was) {
+                LOG.info("space '{}' partition {}: replica {} is no longer the leader ({})", config.spaceName(),
+                        config.partitionId(), config.raftId(), role);
+            }
+        }
+    }
+
+    /** Runs every sweep interval on the timer: starts serving as a new leader, sweeps expired leases. */
+    private void maintain() {
+        try {
+            if (closed) {
+                return;
+            }
+            if (raft.isLeader() && !isLeader()) {
+                proposeBarrier();
+            } else {
+                sweepIfDue();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("space '{}' partition {}: maintenance failed", config.spaceName(), config.partitionId(), e);
+        }
+    }
+
+    /**
+     * The new leader's no-op (one in flight at a time, retried by {@link #maintain} until it
+     * commits): once applied, every command of earlier terms is applied here too, and the leader
+     * starts serving with its clock anchored at log time.
+     */
+    private void proposeBarrier() {
+        long term = raft.currentTerm();
+        if (!barrierInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        byte[] entry = CommandCodec.encode(new Command.Barrier(), Long.MIN_VALUE);
+        CompletableFuture<byte[]> f;
+        try {
+            f = raft.setAsync(entry, 0, entry.length, null);
+        } catch (RuntimeException e) {
+            barrierInFlight.set(false);
+            return; // no longer the leader
+        }
+        f.orTimeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((rsp, ex) -> {
+            try {
+                if (ex == null && !closed && raft.isLeader() && raft.currentTerm() == term) {
+                    clock.anchor();
+                    stateMachine.ticker().readClock(clock::now);
+                    servingTerm = term;
+                    serving = true;
+                    LOG.info("space '{}' partition {}: replica {} is the leader (term {}, {} commands applied)", config.spaceName(),
+                            config.partitionId(), config.raftId(), term, stateMachine.appliedCommands());
+                } else if (ex != null) {
+                    LOG.debug("space '{}' partition {}: barrier of term {} failed ({})", config.spaceName(), config.partitionId(),
+                            term, ex.toString());
+                }
+            } finally {
+                barrierInFlight.set(false);
+            }
+        });
+    }
+
+    /** Whether this replica is the leader and serves (its term's no-op is applied). */
+    public boolean isLeader() {
+        return serving && raft.isLeader() && raft.currentTerm() == servingTerm;
+    }
+
+    /** The Raft id of the leader this replica knows of, if any. */
+    public Optional<String> leader() {
+        Address a = raft.leader();
+        return a == null ? Optional.empty() : Optional.ofNullable(Utils.extractRaftId(a));
+    }
+
+    /** READY while a leader is known (and, if it is this replica, serves); RECOVER otherwise. */
+    public SpaceState state() {
+        if (closed) {
+            return SpaceState.INVALID;
+        }
+        Address a = raft.leader();
+        if (a == null) {
+            return SpaceState.RECOVER;
+        }
+        if (a.equals(channel.getAddress())) {
+            return isLeader() ? SpaceState.READY : SpaceState.RECOVER;
+        }
+        return SpaceState.READY;
+    }
+
+    /** Waits until this replica knows a serving leader (itself or another); false on timeout. */
+    public boolean awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state() != SpaceState.READY) {
+            if (closed || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    private RuntimeException notServing() {
+        if (closed) {
+            return new SpaceClosedException(config.spaceName());
+        }
+        Address a = raft.leader();
+        if (a == null) {
+            return new NoLeaderException(config.spaceName(), config.partitionId(),
+                    "replica " + config.raftId() + " sees no leader; view " + viewMembers());
+        }
+        if (a.equals(channel.getAddress())) {
+            return new NoLeaderException(config.spaceName(), config.partitionId(),
+                    "replica " + config.raftId() + " was just elected and is applying its predecessor's log");
+        }
+        return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), Utils.extractRaftId(a));
+    }
+
+    private String viewMembers() {
+        org.jgroups.View v = channel.getView();
+        return v == null ? "[]" : v.getMembers().toString();
+    }
+
+    // ================================================================ mutations
+
+    /**
+     * Writes an entry. {@code values} is in {@code type}'s layout (its codec's output) and is owned by
+     * the partition from now on; a null id of a type with generated ids is filled in here.
+     */
+    public CompletableFuture<WriteOutcome> write(TypeDescriptor type, Object[] values, Lease lease, WriteMode mode) {
+        if (values.length != type.valuesLength()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("type " + type.name() + " has "
+                    + type.valuesLength() + " values, got " + values.length));
+        }
+        if (values[type.idIndex()] == null) {
+            if (!type.autoGenerateId()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("an entry of " + type.name() + " needs an id"));
+            }
+            values[type.idIndex()] = UUID.randomUUID().toString();
+        }
+        return propose(type, new Command.Write(type.name(), values, lease, mode));
+    }
+
+    /** Takes the live entry of {@code type} (or a subtype) with {@code id}; completes with null if there is none. */
+    public CompletableFuture<StoredEntry> takeById(TypeDescriptor type, Object id) {
+        return propose(type, new Command.TakeById(type.name(), id));
+    }
+
+    /**
+     * Takes up to {@code max} live matches: the first in ORDER BY order, ties and unordered queries
+     * by id, the same entries on every replica.
+     */
+    public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max) {
+        return propose(type, new Command.TakeQuery(type.name(), query, max));
+    }
+
+    /** Applies {@code changes} to every live match; completes with how many changed. */
+    public CompletableFuture<Integer> change(TypeDescriptor type, Command.QuerySpec query, ChangeSet changes) {
+        return propose(type, new Command.Change(type.name(), query, changes));
+    }
+
+    /** Removes every live match; completes with how many. */
+    public CompletableFuture<Integer> clear(TypeDescriptor type, Command.QuerySpec query) {
+        return propose(type, new Command.Clear(type.name(), query));
+    }
+
+    /** Gives the live entry with {@code id} a new lease from now; completes with its new expiry in log time. */
+    public CompletableFuture<Long> renew(TypeDescriptor type, Object id, Lease lease) {
+        return propose(type, new Command.Renew(type.name(), id, lease));
+    }
+
+    private <T> CompletableFuture<T> propose(TypeDescriptor type, Command c) {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(notServing());
+        }
+        try {
+            ensureDeclared(type);
+            if (c instanceof Command.TakeQuery t) {
+                t.query().compile(replicaView(type));
+            } else if (c instanceof Command.Change ch) {
+                ch.query().compile(replicaView(type));
+            } else if (c instanceof Command.Clear cl) {
+                cl.query().compile(replicaView(type));
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return propose(c);
+    }
+
+    /** The descriptor the replicas build for {@code type} (queries are checked against it before proposing). */
+    private TypeDescriptor replicaView(TypeDescriptor type) {
+        TypeDescriptor applied = stateMachine.type(type.name());
+        if (applied != null) {
+            return applied;
+        }
+        TypeDescriptor sup = type.superType() == null ? null : replicaView(type.superType());
+        return declarationOf(type).toDescriptor(sup);
+    }
+
+    private TypeDeclaration declarationOf(TypeDescriptor type) {
+        return declarationCache.computeIfAbsent(type, TypeDeclaration::of);
+    }
+
+    /**
+     * Proposes the declaration of {@code type} (and its supertypes) unless the group has it or this
+     * leader proposed it in its term. Proposals enter jgroups-raft's queue in call order, so a
+     * command proposed after this returns is logged after the declaration.
+     */
+    private void ensureDeclared(TypeDescriptor type) {
+        if (type.superType() != null) {
+            ensureDeclared(type.superType());
+        }
+        TypeDeclaration d = declarationOf(type);
+        TypeDeclaration applied = stateMachine.declaration(d.name());
+        if (applied != null) {
+            if (!applied.equals(d)) {
+                throw new SpaceTypeException("type " + d.name() + " is declared in space '" + config.spaceName()
+                        + "' with another layout: " + applied.properties() + " (this client has " + d.properties() + ")");
+            }
+            return;
+        }
+        if (declaredThisTerm.contains(d.name())) {
+            return;
+        }
+        synchronized (declareLock) {
+            if (declaredThisTerm.contains(d.name())) {
+                return;
+            }
+            declaredThisTerm.add(d.name());
+            propose(new Command.DeclareType(d)).whenComplete((r, ex) -> {
+                if (ex != null) {
+                    declaredThisTerm.remove(d.name());
+                }
+            });
+        }
+    }
+
+    /** Proposes {@code c} stamped with the leader's time; the future completes with its decoded result. */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> propose(Command c) {
+        byte[] entry = CommandCodec.encode(c, clock.now());
+        CompletableFuture<byte[]> f;
+        try {
+            f = raft.setAsync(entry, 0, entry.length, null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(notServing()); // not the leader any more: nothing was proposed
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        f.orTimeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((rsp, ex) -> {
+            if (ex != null) {
+                result.completeExceptionally(inFlightFailure(c, ex));
+                return;
+            }
+            try {
+                result.complete((T) CommandCodec.decodeResult(c.opcode(), rsp));
+            } catch (RuntimeException failure) {
+                result.completeExceptionally(failure);
+            }
+        });
+        return result;
+    }
+
+    private RuntimeException inFlightFailure(Command c, Throwable ex) {
+        Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+        String what = c.getClass().getSimpleName();
+        if (cause instanceof TimeoutException) {
+            return new OutcomeUnknownException(what + " on partition " + config.partitionId() + " of space '" + config.spaceName()
+                    + "' did not commit within " + config.operationTimeout().toMillis() + " ms (no quorum reachable?); it may or may"
+                    + " not be applied later", cause);
+        }
+        if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("processing queue is full")) {
+            return new io.khora.SpaceException("partition " + config.partitionId() + " of space '" + config.spaceName()
+                    + "' is overloaded (Raft queue full); " + what + " was not proposed", cause);
+        }
+        return new OutcomeUnknownException(what + " on partition " + config.partitionId() + " of space '" + config.spaceName()
+                + "': the leader lost its leadership while it was in flight; it may or may not be applied", cause);
+    }
+
+    /** At the leader: proposes a sweep when a lease has run out (one sweep in flight at a time). */
+    private void sweepIfDue() {
+        try {
+            if (!isLeader() || sweepInFlight.get()) {
+                return;
+            }
+            if (stateMachine.engine().nextExpiry() > clock.now()) {
+                return;
+            }
+            if (sweepInFlight.compareAndSet(false, true)) {
+                propose(new Command.ExpireSweep()).whenComplete((r, ex) -> sweepInFlight.set(false));
+            }
+        } catch (RuntimeException e) {
+            sweepInFlight.set(false);
+            LOG.warn("space '{}' partition {}: lease sweep failed", config.spaceName(), config.partitionId(), e);
+        }
+    }
+
+    // ================================================================ reads (leader only)
+
+    /** The live entry of {@code type} (or a subtype) with {@code id}, or null. */
+    public StoredEntry readById(TypeDescriptor type, Object id) {
+        TypeDescriptor t = servingType(type);
+        if (t == null) {
+            return null;
+        }
+        SpaceEntry e = stateMachine.engine().readById(t, id);
+        return e == null ? null : copy(e);
+    }
+
+    /** Up to {@code max} live matches (in ORDER BY order if any). */
+    public List<StoredEntry> read(TypeDescriptor type, Command.QuerySpec query, int max) {
+        TypeDescriptor t = servingType(type);
+        if (t == null) {
+            return List.of();
+        }
+        CompiledQuery q = query.compile(t);
+        List<SpaceEntry> found = new ArrayList<>();
+        stateMachine.engine().readMultiple(q, max, found);
+        List<StoredEntry> out = new ArrayList<>(found.size());
+        for (SpaceEntry e : found) {
+            out.add(copy(e));
+        }
+        return out;
+    }
+
+    /** The number of live matches. */
+    public int count(TypeDescriptor type, Command.QuerySpec query) {
+        TypeDescriptor t = servingType(type);
+        return t == null ? 0 : stateMachine.engine().count(query.compile(t));
+    }
+
+    /** The replica-side descriptor for a read at the leader; null if the group never declared the type. */
+    private TypeDescriptor servingType(TypeDescriptor type) {
+        if (!isLeader()) {
+            throw notServing();
+        }
+        return stateMachine.type(type.name());
+    }
+
+    private static StoredEntry copy(SpaceEntry e) {
+        return new StoredEntry(e.type().name(), e.values().clone(), e.version(), e.expiresAt());
+    }
+
+    // ================================================================ status
+
+    /** This replica's configuration. */
+    public ReplicaConfig config() {
+        return config;
+    }
+
+    /** The state machine (for status displays and checks; mutate only through the log). */
+    public PartitionStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    /** The Raft log's commit index at this replica. */
+    public long commitIndex() {
+        return raft.commitIndex();
+    }
+
+    /** The current Raft term at this replica. */
+    public long term() {
+        return raft.currentTerm();
+    }
+
+    /** The channel (tests use it to cut this replica off the network). */
+    JChannel channel() {
+        return channel;
+    }
+
+    /** The Raft protocol (tests and status). */
+    RAFT raft() {
+        return raft;
+    }
+
+    /** Leaves the group and stops; the log stays in the data directory for a restart. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        serving = false;
+        timer.shutdownNow();
+        try {
+            channel.close();
+        } finally {
+            stateMachine.engine().close();
+        }
+        LOG.info("space '{}' partition {}: replica {} closed", config.spaceName(), config.partitionId(), config.raftId());
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicatedPartition[" + config.spaceName() + "/p" + config.partitionId() + "/" + config.raftId() + ", "
+                + (isLeader() ? "leader" : "follower") + ", term " + raft.currentTerm() + ", commit " + raft.commitIndex() + "]";
+    }
+}

@@ -1,0 +1,174 @@
+package io.khora.cluster.raft;
+
+import io.khora.ChangeSet;
+import io.khora.Lease;
+import io.khora.WriteMode;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.query.CompiledQuery;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The mutations of a replicated partition: each is one log entry, applied in log order on every
+ * replica with the leader's timestamp ({@link CommandCodec} has the byte layout). Immutable;
+ * arrays handed in are owned by the command from then on.
+ *
+ * <p>Not a command (yet): entry processors ({@code compute}) — they run user code, which would have
+ * to be shipped to every replica and be deterministic; the cluster will offer them once code
+ * shipping exists. Until then the leader can read, decide, and propose a WRITE with the expected
+ * version (optimistic locking), which is equivalent for deterministic processors.
+ */
+public sealed interface Command {
+
+    /** The operation code written to the log. */
+    int opcode();
+
+    /** Registers an entry type with the group (once; idempotent for an equal declaration). */
+    record DeclareType(TypeDeclaration declaration) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.DECLARE_TYPE;
+        }
+    }
+
+    /** Writes an entry: {@code values} in the declared type's layout, with its id set. */
+    record Write(String typeName, Object[] values, Lease lease, WriteMode mode) implements Command {
+        /** Checks the components. */
+        public Write {
+            Objects.requireNonNull(typeName, "typeName");
+            Objects.requireNonNull(values, "values");
+            Objects.requireNonNull(lease, "lease");
+            Objects.requireNonNull(mode, "mode");
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.WRITE;
+        }
+
+        @Override
+        public String toString() {
+            return "Write[" + typeName + Arrays.deepToString(values) + ", " + lease + ", " + mode + "]";
+        }
+    }
+
+    /** Takes the live entry with an id (of the type or a subtype), if any. */
+    record TakeById(String typeName, Object id) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.TAKE_BY_ID;
+        }
+    }
+
+    /** Takes up to {@code max} live matches of a query. */
+    record TakeQuery(String typeName, QuerySpec query, int max) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.TAKE_QUERY;
+        }
+    }
+
+    /** Applies a change set to every live match of a query. */
+    record Change(String typeName, QuerySpec query, ChangeSet changes) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.CHANGE;
+        }
+    }
+
+    /** Removes every live match of a query. */
+    record Clear(String typeName, QuerySpec query) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.CLEAR;
+        }
+    }
+
+    /** Gives a live entry a new lease counted from the command's time. */
+    record Renew(String typeName, Object id, Lease lease) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.RENEW;
+        }
+    }
+
+    /** Removes every entry whose lease ran out by the command's time (proposed by the leader's sweeper). */
+    record ExpireSweep() implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.EXPIRE_SWEEP;
+        }
+    }
+
+    /**
+     * Changes nothing: a new leader proposes one and serves nobody until it is applied, so by then
+     * it has applied every command committed before its term (Raft's no-op at the start of a term).
+     */
+    record Barrier() implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.BARRIER;
+        }
+    }
+
+    /**
+     * A query as it travels: text with arguments, a template's values, or "everything".
+     *
+     * @param kind which
+     * @param text the query text (TEXT), else empty
+     * @param args the arguments (TEXT) or the template's values array (TEMPLATE), else empty
+     */
+    record QuerySpec(Kind kind, String text, Object[] args) {
+        /** The forms a query can take. */
+        public enum Kind { TEXT, TEMPLATE, ALL }
+
+        private static final Object[] NONE = new Object[0];
+
+        /** Checks the components. */
+        public QuerySpec {
+            Objects.requireNonNull(kind, "kind");
+            text = text == null ? "" : text;
+            args = args == null ? NONE : args;
+        }
+
+        /** A query text with its arguments. */
+        public static QuerySpec text(String text, Object... args) {
+            return new QuerySpec(Kind.TEXT, Objects.requireNonNull(text, "query text"), args);
+        }
+
+        /** A template (its values array: non-null properties must match). */
+        public static QuerySpec template(Object[] templateValues) {
+            return new QuerySpec(Kind.TEMPLATE, "", templateValues.clone());
+        }
+
+        /** Every entry of the type. */
+        public static QuerySpec all() {
+            return new QuerySpec(Kind.ALL, "", NONE);
+        }
+
+        /** Compiles the query for {@code type} (a replica-side descriptor). */
+        public CompiledQuery compile(TypeDescriptor type) {
+            return switch (kind) {
+                case TEXT -> CompiledQuery.compile(text, args, type);
+                case TEMPLATE -> CompiledQuery.template(args, type);
+                case ALL -> CompiledQuery.all(type);
+            };
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof QuerySpec q && q.kind == kind && q.text.equals(text) && Arrays.deepEquals(q.args, args);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, text, Arrays.deepHashCode(args));
+        }
+
+        @Override
+        public String toString() {
+            return kind + "[" + text + (args.length == 0 ? "" : ", " + Arrays.deepToString(args)) + "]";
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.khora.cluster.raft;
+
+import io.khora.EntryAlreadyExistsException;
+import io.khora.EntryNotFoundException;
+import io.khora.EntryVersionConflictException;
+import io.khora.QueryException;
+import io.khora.SpaceException;
+import io.khora.SpaceTypeException;
+import io.khora.internal.wire.WireFormatException;
+import io.khora.internal.wire.WireInput;
+import io.khora.internal.wire.WireOutput;
+
+/**
+ * How a command's failure travels from the state machine to the proposer: a code, the message and
+ * the fields the exception is rebuilt from. Failures are outcomes, not crashes: every replica
+ * reaches the same one, and memory is unchanged by a failed command (the engine checks before it
+ * changes anything).
+ */
+public enum ErrorCode {
+    /** {@link EntryAlreadyExistsException} (WRITE_ONLY on an existing id). */
+    ENTRY_ALREADY_EXISTS(1),
+    /** {@link EntryNotFoundException} (UPDATE_ONLY or renew of an absent id). */
+    ENTRY_NOT_FOUND(2),
+    /** {@link EntryVersionConflictException}. */
+    VERSION_CONFLICT(3),
+    /** {@link QueryException}. */
+    QUERY(4),
+    /** {@link SpaceTypeException}: an undeclared type, a conflicting declaration. */
+    TYPE(5),
+    /** {@link IllegalArgumentException}: e.g. a change that does not fit a property. */
+    ILLEGAL_ARGUMENT(6),
+    /** A command this replica could not decode (a value of a class it lacks: see TypeDeclaration). */
+    WIRE(7),
+    /** Anything else. */
+    OTHER(8);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    static ErrorCode of(int code) {
+        for (ErrorCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return OTHER;
+    }
+
+    /** Writes the failure {@code e} (after the OK/ERROR status byte). */
+    static void write(WireOutput out, RuntimeException e) {
+        ErrorCode code;
+        Object id = null;
+        long given = 0;
+        long stored = 0;
+        if (e instanceof EntryAlreadyExistsException x) {
+            code = ENTRY_ALREADY_EXISTS;
+            id = x.id();
+        } else if (e instanceof EntryNotFoundException x) {
+            code = ENTRY_NOT_FOUND;
+            id = x.id();
+        } else if (e instanceof EntryVersionConflictException x) {
+            code = VERSION_CONFLICT;
+            id = x.id();
+            given = x.givenVersion();
+            stored = x.storedVersion();
+        } else if (e instanceof QueryException) {
+            code = QUERY;
+        } else if (e instanceof SpaceTypeException) {
+            code = TYPE;
+        } else if (e instanceof IllegalArgumentException) {
+            code = ILLEGAL_ARGUMENT;
+        } else if (e instanceof WireFormatException) {
+            code = WIRE;
+        } else {
+            code = OTHER;
+        }
+        out.writeByte(code.code);
+        out.writeString(String.valueOf(e.getMessage()));
+        try {
+            out.writeValue(id);
+        } catch (WireFormatException notEncodable) {
+            out.writeValue(null); // a failed writeValue leaves the output as it was
+        }
+        out.writeSignedVarLong(given);
+        out.writeSignedVarLong(stored);
+    }
+
+    /** Reads a failure written by {@link #write} and rebuilds its exception. */
+    static RuntimeException read(WireInput in) {
+        ErrorCode code = of(in.readByte());
+        String message = in.readString();
+        Object id = in.readValue();
+        long given = in.readSignedVarLong();
+        long stored = in.readSignedVarLong();
+        return switch (code) {
+            case ENTRY_ALREADY_EXISTS -> new RebuiltAlreadyExists(message, id);
+            case ENTRY_NOT_FOUND -> new RebuiltEntryNotFound(message, id);
+            case VERSION_CONFLICT -> new RebuiltVersionConflict(message, id, given, stored);
+            case QUERY -> new QueryException(message, null, -1);
+            case TYPE -> new SpaceTypeException(message);
+            case ILLEGAL_ARGUMENT -> new IllegalArgumentException(message);
+            case WIRE -> new SpaceException("a replica could not decode the command: " + message);
+            case OTHER -> new SpaceException(message);
+        };
+    }
+
+    /** An {@link EntryAlreadyExistsException} with the original message. */
+    private static final class RebuiltAlreadyExists extends EntryAlreadyExistsException {
+        private final String message;
+
+        RebuiltAlreadyExists(String message, Object id) {
+            super("?", id);
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
+    /** An {@link EntryNotFoundException} with the original message. */
+    private static final class RebuiltEntryNotFound extends EntryNotFoundException {
+        private final String message;
+
+        RebuiltEntryNotFound(String message, Object id) {
+            super("?", id, "?");
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
+    /** An {@link EntryVersionConflictException} with the original message. */
+    private static final class RebuiltVersionConflict extends EntryVersionConflictException {
+        private final String message;
+
+        RebuiltVersionConflict(String message, Object id, long given, long stored) {
+            super("?", id, given, stored);
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package io.khora.cluster.raft;
+
+import io.khora.SpaceTypeException;
+import io.khora.internal.engine.Change;
+import io.khora.internal.engine.EventSink;
+import io.khora.internal.engine.PartitionEngine;
+import io.khora.internal.engine.SpaceEntry;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.query.CompiledQuery;
+import io.khora.internal.wire.WireInput;
+import io.khora.internal.wire.WireOutput;
+import io.khora.persistence.DataSyncOperationType;
+
+import org.jgroups.raft.StateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state machine of one replicated partition: a {@link PartitionEngine} driven by the log.
+ *
+ * <p><b>Deterministic apply.</b> jgroups-raft applies committed entries one at a time on its single
+ * processing thread (and, at start, while replaying its log). Each entry is decoded
+ * ({@link CommandCodec}), the engine's {@link LogTicker} is set to the entry's leader timestamp, and
+ * the command runs against the engine. Nothing else changes the engine, no replica reads its own
+ * clock, and the outcome of a command depends only on the state and the command, so every replica
+ * that applied the same prefix of the log holds the same entries, versions and expiries. Two places
+ * where the local engine's choice depends on hash-table iteration order are made canonical: a take
+ * of a query removes the first {@code max} matches in ORDER BY order, ties (and queries without
+ * ORDER BY) broken by id, so every replica takes the same entries whatever the history of its hash
+ * tables (a replica restored from a snapshot has other table sizes than one that applied the log).
+ *
+ * <p><b>Failures are outcomes.</b> A command that fails (WRITE_ONLY on an existing id, a version
+ * conflict, an undeclared type…) fails identically on every replica and leaves the state unchanged;
+ * the failure is encoded in the response ({@link ErrorCode}) and rebuilt for the proposer. apply
+ * itself never throws for such failures — jgroups-raft would stop applying.
+ *
+ * <p><b>Snapshots</b> ({@link #writeContentTo}/{@link #readContentFrom}) hold the whole partition:
+ * the Raft index and term of the last entry included, log time, the number of commands applied, the type declarations in declaration order, and every
+ * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry. A replica that was away installs
+ * the leader's snapshot and applies the log after it; the log is truncated at each snapshot.
+ *
+ * <p><b>Reads</b> ({@link #engine()} read methods) run on the caller's thread against the engine
+ * without locks, as in an embedded space; only the leader serves them (see ReplicatedPartition).
+ */
+public final class PartitionStateMachine implements StateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
+    private static final int SNAPSHOT_FORMAT = 1;
+
+    private final String spaceName;
+    private final int partitionId;
+    private final LogTicker ticker = new LogTicker();
+    private final PartitionEngine engine;
+    private final ConcurrentHashMap<String, TypeDescriptor> types = new ConcurrentHashMap<>();
+    /** Declarations in declaration order (supertypes before subtypes); replaced, never mutated, so readers need no lock. */
+    private volatile Map<String, TypeDeclaration> declarations = Map.of();
+    private volatile long appliedCommands;
+    private volatile LogPosition logPosition = LogPosition.NONE;
+
+    /**
+     * Where the Raft log stands while a snapshot is written (on the Raft thread, when the state
+     * machine has applied exactly the committed entries): the snapshot records the index and term of
+     * the last entry it includes, so a restarted replica can tell which logged entries it holds
+     * already (see SnapshotSafeFileLog).
+     */
+    public interface LogPosition {
+        /** No log: index 0. */
+        LogPosition NONE = new LogPosition() {
+            @Override
+            public long commitIndex() {
+                return 0;
+            }
+
+            @Override
+            public long termAt(long index) {
+                return 0;
+            }
+        };
+
+        /** The index of the last entry applied. */
+        long commitIndex();
+
+        /** The term of the entry at {@code index}. */
+        long termAt(long index);
+    }
+
+    /**
+     * @param spaceName for messages
+     * @param partitionId the 0-based partition id
+     * @param events where the engine publishes events (the leader's subscribers, later)
+     */
+    public PartitionStateMachine(String spaceName, int partitionId, EventSink events) {
+        this.spaceName = spaceName;
+        this.partitionId = partitionId;
+        this.engine = new PartitionEngine(spaceName, partitionId, ticker, events);
+    }
+
+    // ================================================================ StateMachine
+
+    @Override
+    public byte[] apply(byte[] data, int offset, int length, boolean serializeResponse) {
+        CommandCodec.Decoded d;
+        try {
+            d = CommandCodec.decode(data, offset, length);
+        } catch (RuntimeException e) {
+            // the same bytes fail the same way everywhere, unless a replica lacks a class a value needs
+            LOG.error("space '{}' partition {}: cannot decode log entry #{} ({} bytes); skipped: {}",
+                    spaceName, partitionId, appliedCommands + 1, length, e.toString());
+            appliedCommands++;
+            return serializeResponse ? CommandCodec.encodeError(e) : null;
+        }
+        ticker.beginApply(d.time());
+        try {
+            Object result = execute(d.command());
+            appliedCommands++;
+            return serializeResponse ? CommandCodec.encodeResult(d.command().opcode(), result) : null;
+        } catch (RuntimeException e) {
+            appliedCommands++;
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("space '{}' partition {}: {} failed: {}", spaceName, partitionId, d.command(), e.toString());
+            }
+            return serializeResponse ? CommandCodec.encodeError(e) : null;
+        } finally {
+            ticker.endApply();
+        }
+    }
+
+    private Object execute(Command c) {
+        if (c instanceof Command.Write w) {
+            TypeDescriptor t = requireType(w.typeName());
+            Object[] values = w.values();
+            if (values.length != t.valuesLength()) {
+                throw new IllegalArgumentException("type " + t.name() + " has " + t.valuesLength() + " values, the write carries "
+                        + values.length);
+            }
+            if (values[t.idIndex()] == null) {
+                throw new IllegalArgumentException("a write of " + t.name() + " carries no id (ids are generated before proposing)");
+            }
+            PartitionEngine.WriteResult r = engine.write(t, values, w.lease(), w.mode());
+            return new WriteOutcome(r.entry().version(), r.created(), r.entry().expiresAt());
+        } else if (c instanceof Command.TakeById t) {
+            SpaceEntry e = engine.takeById(requireType(t.typeName()), t.id());
+            return e == null ? null : image(e);
+        } else if (c instanceof Command.TakeQuery t) {
+            return take(t.query().compile(requireType(t.typeName())), t.max());
+        } else if (c instanceof Command.Change ch) {
+            return engine.change(ch.query().compile(requireType(ch.typeName())), ch.changes());
+        } else if (c instanceof Command.Clear cl) {
+            return engine.clear(cl.query().compile(requireType(cl.typeName())));
+        } else if (c instanceof Command.Renew r) {
+            return engine.renew(requireType(r.typeName()), r.id(), r.lease());
+        } else if (c instanceof Command.ExpireSweep) {
+            return engine.sweep();
+        } else if (c instanceof Command.DeclareType d) {
+            declare(d.declaration());
+            return null;
+        } else if (c instanceof Command.Barrier) {
+            return null;
+        }
+        throw new IllegalArgumentException("unknown command " + c);
+    }
+
+    /** The first {@code max} live matches in canonical order (ORDER BY, then id), each taken exactly. */
+    private List<StoredEntry> take(CompiledQuery q, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        List<SpaceEntry> found = new ArrayList<>();
+        engine.readMultiple(q, Integer.MAX_VALUE, found);
+        Comparator<SpaceEntry> byId = (a, b) -> Ids.compare(a.id(), b.id());
+        Comparator<SpaceEntry> order = q.ordering() == null ? byId
+                : ((Comparator<SpaceEntry>) (a, b) -> q.ordering().compare(a.values(), b.values())).thenComparing(byId);
+        found.sort(order);
+        List<StoredEntry> taken = new ArrayList<>(Math.min(max, found.size()));
+        for (SpaceEntry e : found) {
+            if (taken.size() == max) {
+                break;
+            }
+            if (engine.takeExact(e)) {
+                taken.add(image(e));
+            }
+        }
+        return taken;
+    }
+
+    private void declare(TypeDeclaration d) {
+        TypeDeclaration existing = declarations.get(d.name());
+        if (existing != null) {
+            if (!existing.equals(d)) {
+                throw new SpaceTypeException("type " + d.name() + " is already declared in space '" + spaceName
+                        + "' with another layout (" + existing.properties() + "); changing a type's layout is not supported");
+            }
+            return;
+        }
+        TypeDescriptor superType = null;
+        if (d.superName() != null) {
+            superType = types.get(d.superName());
+            if (superType == null) {
+                throw new SpaceTypeException("type " + d.name() + " needs its supertype " + d.superName() + " declared first");
+            }
+        }
+        TypeDescriptor t = d.toDescriptor(superType);
+        Map<String, TypeDeclaration> next = new LinkedHashMap<>(declarations);
+        next.put(d.name(), d);
+        types.put(d.name(), t);
+        declarations = next;
+    }
+
+    private TypeDescriptor requireType(String name) {
+        TypeDescriptor t = types.get(name);
+        if (t == null) {
+            throw new SpaceTypeException("type " + name + " is not declared in partition " + partitionId + " of space '"
+                    + spaceName + "'");
+        }
+        return t;
+    }
+
+    // ================================================================ snapshots
+
+    /** Tells snapshots where the log stands (the replica's RAFT protocol). */
+    public void attach(LogPosition position) {
+        this.logPosition = position;
+    }
+
+    /**
+     * The Raft index and term of the last entry a snapshot includes, read from the bytes
+     * jgroups-raft stores (its membership state, then this state machine's content), or null if
+     * they are not a snapshot of this format.
+     */
+    public static long[] snapshotPosition(java.nio.ByteBuffer snapshot) {
+        try {
+            java.nio.ByteBuffer b = snapshot.duplicate();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes));
+            new org.jgroups.protocols.raft.PersistentState().readFrom(in);
+            byte[] content = new byte[in.readInt()];
+            in.readFully(content);
+            WireInput r = new WireInput(content);
+            if (r.readVarInt() != SNAPSHOT_FORMAT) {
+                return null;
+            }
+            return new long[] {r.readVarLong(), r.readVarLong()};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void writeContentTo(DataOutput out) throws Exception {
+        WireOutput w = new WireOutput(4096);
+        w.writeVarInt(SNAPSHOT_FORMAT);
+        LogPosition pos = logPosition;
+        long index = pos.commitIndex();
+        w.writeVarLong(index);
+        w.writeVarLong(index == 0 ? 0 : pos.termAt(index));
+        w.writeSignedVarLong(ticker.logTime());
+        w.writeVarLong(appliedCommands);
+        Map<String, TypeDeclaration> decls = declarations;
+        w.writeVarInt(decls.size());
+        for (TypeDeclaration d : decls.values()) {
+            d.writeTo(w);
+        }
+        List<StoredEntry> entries = contents();
+        w.writeVarInt(entries.size());
+        for (StoredEntry e : entries) {
+            CommandCodec.writeEntry(w, e);
+        }
+        out.writeInt(w.size());
+        out.write(w.toByteArray());
+        LOG.debug("space '{}' partition {}: snapshot of {} entries, {} bytes", spaceName, partitionId, entries.size(), w.size());
+    }
+
+    @Override
+    public void readContentFrom(DataInput in) throws Exception {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        WireInput r = new WireInput(bytes);
+        int format = r.readVarInt();
+        if (format != SNAPSHOT_FORMAT) {
+            throw new IllegalStateException("snapshot format " + format + " is not supported (this version reads " + SNAPSHOT_FORMAT + ")");
+        }
+        r.readVarLong(); // Raft index of the last included entry (read by SnapshotSafeFileLog)
+        r.readVarLong(); // and its term
+        long logTime = r.readSignedVarLong();
+        long applied = r.readVarLong();
+        engine.reset();
+        types.clear();
+        declarations = Map.of();
+        int nTypes = r.readVarInt();
+        for (int i = 0; i < nTypes; i++) {
+            declare(TypeDeclaration.readFrom(r));
+        }
+        int n = r.readVarInt();
+        for (int i = 0; i < n; i++) {
+            StoredEntry e = CommandCodec.readEntry(r);
+            SpaceEntry entry = new SpaceEntry(requireType(e.typeName()), e.values(), e.version(), e.expiresAt());
+            engine.restore(new Change(DataSyncOperationType.WRITE, entry, List.of(), partitionId, 0L));
+        }
+        ticker.restore(logTime);
+        appliedCommands = applied;
+        LOG.debug("space '{}' partition {}: installed a snapshot of {} entries ({} commands applied)", spaceName, partitionId, n, applied);
+    }
+
+    // ================================================================ reads
+
+    /** The engine, for reads (mutations go through the log only). */
+    public PartitionEngine engine() {
+        return engine;
+    }
+
+    /** The engine's ticker: log time. */
+    public LogTicker ticker() {
+        return ticker;
+    }
+
+    /** The replica-side descriptor of a declared type, or null. */
+    public TypeDescriptor type(String name) {
+        return types.get(name);
+    }
+
+    /** The declaration of a type, or null. */
+    public TypeDeclaration declaration(String name) {
+        return declarations.get(name);
+    }
+
+    /** How many commands this replica has applied since the group began (restored with snapshots). */
+    public long appliedCommands() {
+        return appliedCommands;
+    }
+
+    /**
+     * Every stored entry — expired ones that no sweep or access has removed yet included — sorted by
+     * type name then id: identical on replicas that applied the same commands. For snapshots (so a
+     * replica restored from one holds exactly what the others hold, and later sweeps find the same
+     * entries everywhere), checks and status displays; O(n log n).
+     */
+    public List<StoredEntry> contents() {
+        // at the earliest time there is, nothing counts as expired: the engine's scan returns every entry
+        return ticker.at(Long.MIN_VALUE, () -> {
+            List<StoredEntry> all = new ArrayList<>();
+            Map<String, TypeDeclaration> decls = declarations;
+            for (TypeDeclaration d : decls.values()) {
+                if (d.superName() == null) {
+                    List<SpaceEntry> found = new ArrayList<>();
+                    engine.readMultiple(CompiledQuery.all(types.get(d.name())), Integer.MAX_VALUE, found);
+                    for (SpaceEntry e : found) {
+                        all.add(image(e));
+                    }
+                }
+            }
+            all.sort(Comparator.comparing(StoredEntry::typeName)
+                    .thenComparing((a, b) -> Ids.compare(a.values()[types.get(a.typeName()).idIndex()],
+                            b.values()[types.get(b.typeName()).idIndex()])));
+            return all;
+        });
+    }
+
+    private static StoredEntry image(SpaceEntry e) {
+        return new StoredEntry(e.type().name(), e.values(), e.version(), e.expiresAt());
+    }
+
+    /** A total order of ids that is the same in every JVM. */
+    static final class Ids {
+        private Ids() {
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        static int compare(Object a, Object b) {
+            if (a == b) {
+                return 0;
+            }
+            if (a == null || b == null) {
+                return a == null ? -1 : 1;
+            }
+            if (a.getClass() == b.getClass() && a instanceof Comparable) {
+                return ((Comparable) a).compareTo(b);
+            }
+            int byClass = a.getClass().getName().compareTo(b.getClass().getName());
+            if (byClass != 0) {
+                return byClass;
+            }
+            WireOutput wa = new WireOutput();
+            WireOutput wb = new WireOutput();
+            wa.writeValue(a);
+            wb.writeValue(b);
+            return java.util.Arrays.compare(wa.toByteArray(), wb.toByteArray());
+        }
+    }
+}
