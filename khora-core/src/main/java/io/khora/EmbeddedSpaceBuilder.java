@@ -38,6 +38,8 @@ public final class EmbeddedSpaceBuilder {
     private boolean persistLeaseExpiry;
     private SynchronizationMode synchronizationMode = SynchronizationMode.WRITE_THROUGH;
     private WriteBehindSettings writeBehind;
+    private Duration transactionTimeout = LocalSpaceConfig.Transactions.DEFAULTS.timeout();
+    private Duration lockWait = LocalSpaceConfig.Transactions.DEFAULTS.lockWait();
 
     EmbeddedSpaceBuilder(String name) {
         if (name == null || name.isBlank()) {
@@ -184,6 +186,34 @@ public final class EmbeddedSpaceBuilder {
         return this;
     }
 
+    /**
+     * The default timeout of a {@link Transaction} (default 60 s; {@link TransactionOptions#withTimeout}
+     * overrides it per transaction): one not committed within it is rolled back by the space.
+     */
+    public EmbeddedSpaceBuilder transactionTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "transaction timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("transaction timeout must be positive, got " + timeout);
+        }
+        this.transactionTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How long an operation that needs an entry a transaction holds locked (an update, a change, a
+     * clear, an entry processor, a lease renewal — takes skip locked entries instead) waits for the
+     * lock before failing with {@link TransactionConflictException} (default 10 s; zero fails at once).
+     * Also the default lock wait of transactions' own operations ({@link TransactionOptions#withLockWait}).
+     */
+    public EmbeddedSpaceBuilder lockWait(Duration wait) {
+        Objects.requireNonNull(wait, "lock wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("lock wait must not be negative, got " + wait);
+        }
+        this.lockWait = wait;
+        return this;
+    }
+
     private LocalSpaceConfig.Persistence persistence() {
         if (cachePolicy == CachePolicy.LRU) {
             if (dataSource == null) {
@@ -233,7 +263,8 @@ public final class EmbeddedSpaceBuilder {
         boolean ownsExecutor = eventExecutor == null;
         ExecutorService ex = ownsExecutor ? Executors.newCachedThreadPool(daemonFactory("khora-" + name + "-events-")) : eventExecutor;
         LocalSpaceConfig config = new LocalSpaceConfig(name, partitions, spaceWait, leaseSweepInterval, ticker, s, ownsScheduler,
-                ex, ownsExecutor, eventQueueCapacity, List.copyOf(documentTypes), persistence);
+                ex, ownsExecutor, eventQueueCapacity, List.copyOf(documentTypes), persistence,
+                new LocalSpaceConfig.Transactions(transactionTimeout, lockWait));
         return new LocalSpace(config).start();
     }
 

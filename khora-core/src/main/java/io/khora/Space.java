@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * <p>Entries are stored by value: reads return fresh copies. Operations run only while the space is
  * {@link SpaceState#READY}; otherwise they wait up to the configured space wait and then fail with
  * {@link SpaceNotReadyException}. All methods are thread-safe. Every method has an asynchronous
- * twin on {@link #async()}.
+ * twin on {@link #async()}. Several operations can be made one atomic unit with a
+ * {@link Transaction} ({@link #beginTransaction()}).
  *
  * <p>Errors: a null entry, query or argument fails with {@link NullPointerException} or
  * {@link IllegalArgumentException} naming it; an unusable entry type with {@link SpaceTypeException};
@@ -68,7 +69,9 @@ public interface Space extends AutoCloseable {
     /**
      * A matching entry, or null at once if none exists. Unlike {@link #read(Query, Period)} it waits
      * only while a matching entry exists but is locked by a transaction (with no transactions in
-     * play it never waits).
+     * play it never waits). A {@code READ_COMMITTED} read sees the committed state of a locked entry,
+     * so only an {@link TransactionOptions.Isolation#EXCLUSIVE_READ} read inside a transaction ever
+     * waits here.
      */
     <T> T readIfExists(Query<T> query, Period period);
 
@@ -104,7 +107,11 @@ public interface Space extends AutoCloseable {
      */
     <T> T take(Query<T> query, Period period);
 
-    /** Like {@link #readIfExists(Query, Period)}, but takes. */
+    /**
+     * Like {@link #readIfExists(Query, Period)}, but takes: null at once if no match exists; while
+     * matches exist but are all locked by transactions, waits up to {@code period} for one of those
+     * transactions to end (a rollback frees its entries), then tries again.
+     */
     <T> T takeIfExists(Query<T> query, Period period);
 
     /** {@link #takeIfExists(Query, Period)} with {@link Period#NONE}. */
@@ -163,6 +170,33 @@ public interface Space extends AutoCloseable {
 
     /** The asynchronous view of this space. */
     AsyncSpace async();
+
+    // ---------------------------------------------------------------- transactions
+
+    /** Begins a {@link Transaction} with {@link TransactionOptions#defaults()}. */
+    default Transaction beginTransaction() {
+        return beginTransaction(TransactionOptions.defaults());
+    }
+
+    /**
+     * Begins a {@link Transaction}: run operations through {@link Transaction#space()} (or
+     * {@link #with(Transaction)}), then {@link Transaction#commit()}; use try-with-resources so an
+     * uncommitted transaction is rolled back.
+     *
+     * @throws UnsupportedOperationException if this space does not support transactions (yet)
+     */
+    default Transaction beginTransaction(TransactionOptions options) {
+        throw new UnsupportedOperationException("space '" + name() + "' does not support transactions");
+    }
+
+    /**
+     * The view of this space under {@code tx} (the same as {@code tx.space()}).
+     *
+     * @throws IllegalArgumentException if {@code tx} belongs to another space
+     */
+    default Space with(Transaction tx) {
+        throw new UnsupportedOperationException("space '" + name() + "' does not support transactions");
+    }
 
     // ---------------------------------------------------------------- life cycle
 

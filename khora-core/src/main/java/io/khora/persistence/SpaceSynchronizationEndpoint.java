@@ -33,7 +33,9 @@ public abstract class SpaceSynchronizationEndpoint {
 
     /**
      * A part of a multi-partition transaction arrived without its siblings in time. The default
-     * commits the part (the data that did arrive is not lost); override to abort instead.
+     * commits the part (the data that did arrive is not lost); override to abort instead. An embedded
+     * space never calls it: all parts of its transactions are in local outboxes and are always
+     * delivered together (see {@link TransactionData}); it is for parts arriving from a cluster.
      */
     public void onTransactionConsolidationFailure(ConsolidationParticipantData participantData) {
         participantData.commit();

@@ -154,5 +154,22 @@ final class MapStore {
         public void afterOperationsBatchSynchronization(OperationsBatchData batch) {
             calls.add("afterOperationsBatchSynchronization " + batch.items().size());
         }
+
+        @Override
+        public void onTransactionSynchronization(TransactionData tx) {
+            calls.add("onTransactionSynchronization " + tx.getTransactionParticipantDataItems().length);
+            RuntimeException f = failWrites;
+            if (f != null) {
+                throw f;
+            }
+            for (DataSyncOperation op : tx.getTransactionParticipantDataItems()) {
+                Map<Object, Object> table = tables.computeIfAbsent(op.getTypeName(), t -> new ConcurrentSkipListMap<>());
+                if (op.getDataSyncOperationType() == DataSyncOperationType.REMOVE) {
+                    table.remove(op.getSpaceId());
+                } else {
+                    table.put(op.getSpaceId(), op.getDataAsObject());
+                }
+            }
+        }
     };
 }

@@ -55,6 +55,10 @@ public final class PartitionEngine {
     private final ExpiryIndex expiries = new ExpiryIndex();
     private volatile boolean closed;
     private long sequence;
+    /** Entries locked by transactions in this partition (0: no lock checks at all). Under the write lock. */
+    private int lockedEntries;
+    /** Transaction parts not yet committed or aborted, by transaction id. Under the write lock. */
+    private final Map<String, TxPart> parts = new java.util.LinkedHashMap<>();
 
     /** The outcome of a write. @param entry the stored entry @param created whether it was new */
     public record WriteResult(SpaceEntry entry, boolean created) {
@@ -244,6 +248,9 @@ public final class PartitionEngine {
             long now = ticker.millis();
             TypeStore store = storeFor(type);
             Object id = values[type.idIndex()];
+            if (lockedEntries != 0) {
+                checkUnlocked(null, store, type, id);
+            }
             SpaceEntry old = liveOrExpire(store, store.get(id), now, after);
             if (old != null && mode == WriteMode.WRITE_ONLY) {
                 throw new EntryAlreadyExistsException(type.name(), id);
@@ -305,6 +312,8 @@ public final class PartitionEngine {
             SpaceEntry current = liveOrExpire(store, store.get(values[type.idIndex()]), ticker.millis(), after);
             if (current != null) {
                 e = current;
+            } else if (lockedEntries != 0 && store.lockOwner(values[type.idIndex()]) != null) {
+                e = uncached(type, values);
             } else {
                 int vi = type.versionIndex();
                 long version = vi >= 0 && values[vi] instanceof Number n && n.longValue() > 0 ? n.longValue() : 1L;
@@ -319,6 +328,17 @@ public final class PartitionEngine {
         }
         after.run();
         return e;
+    }
+
+    /**
+     * A row read for an id a transaction holds (it writes it): memory must not change under the
+     * transaction, so the row is answered as read, without caching it.
+     */
+    private static SpaceEntry uncached(TypeDescriptor type, Object[] values) {
+        int vi = type.versionIndex();
+        long version = vi >= 0 && values[vi] instanceof Number n && n.longValue() > 0 ? n.longValue() : 1L;
+        setVersion(type, values, version);
+        return new SpaceEntry(type, values, version, Long.MAX_VALUE);
     }
 
     /**
@@ -337,6 +357,9 @@ public final class PartitionEngine {
             maintain();
             long now = ticker.millis();
             TypeStore store = storeFor(type);
+            if (lockedEntries != 0) {
+                checkUnlocked(null, store, type, id);
+            }
             SpaceEntry current = liveOrExpire(store, store.get(id), now, after);
             if (current != null && !current.type().isSubtypeOf(type)) {
                 current = null;
@@ -420,7 +443,8 @@ public final class PartitionEngine {
         try {
             ensureOpen();
             TypeStore store = storeFor(type);
-            if (liveOrExpire(store, store.get(values[type.idIndex()]), ticker.millis(), after) != null) {
+            if (liveOrExpire(store, store.get(values[type.idIndex()]), ticker.millis(), after) != null
+                    || lockedEntries != 0 && store.lockOwner(values[type.idIndex()]) != null) {
                 e = null;
             } else {
                 int vi = type.versionIndex();
@@ -438,6 +462,14 @@ public final class PartitionEngine {
 
     /** Removes and returns the live entry of {@code type} with {@code id}, or null. */
     public SpaceEntry takeById(TypeDescriptor type, Object id) {
+        return takeById(type, id, null);
+    }
+
+    /**
+     * Removes and returns the live entry of {@code type} with {@code id}, or null — also when a
+     * transaction holds it locked (its holder is then added to {@code blocked}, if given).
+     */
+    public SpaceEntry takeById(TypeDescriptor type, Object id, List<TxPart> blocked) {
         AfterUnlock after = new AfterUnlock();
         SpaceEntry e;
         long stamp = lock.writeLock();
@@ -445,7 +477,13 @@ public final class PartitionEngine {
             ensureOpen();
             maintain();
             TypeStore store = stores.get(type.root().name());
-            e = store == null ? null : liveOrExpire(store, store.get(id), ticker.millis(), after);
+            TxPart holder = store == null || lockedEntries == 0 ? null : store.lockOwner(id);
+            if (holder != null) {
+                addBlocker(blocked, holder);
+                e = null;
+            } else {
+                e = store == null ? null : liveOrExpire(store, store.get(id), ticker.millis(), after);
+            }
             if (e != null && e.type().isSubtypeOf(type)) {
                 persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
                 removeEntry(store, e, SpaceEventType.TAKE);
@@ -459,7 +497,7 @@ public final class PartitionEngine {
         return e;
     }
 
-    /** Removes {@code e} if it is still the current, live entry for its id; returns whether it did. */
+    /** Removes {@code e} if it is still the current, live entry for its id (and not locked); returns whether it did. */
     public boolean takeExact(SpaceEntry e) {
         AfterUnlock after = new AfterUnlock();
         boolean taken = false;
@@ -467,7 +505,8 @@ public final class PartitionEngine {
         try {
             ensureOpen();
             TypeStore store = stores.get(e.type().root().name());
-            if (store != null && store.isCurrent(e) && !e.isExpiredAt(ticker.millis())) {
+            if (store != null && store.isCurrent(e) && !e.isExpiredAt(ticker.millis())
+                    && (lockedEntries == 0 || store.lockOwner(e.id()) == null)) {
                 persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
                 removeEntry(store, e, SpaceEventType.TAKE);
                 taken = true;
@@ -481,23 +520,26 @@ public final class PartitionEngine {
 
     /** Removes and returns up to {@code max} live matches (the first in ORDER BY order if any), persisted as one batch. */
     public List<SpaceEntry> takeMultiple(CompiledQuery q, int max) {
+        return takeMultiple(q, max, null, false);
+    }
+
+    /**
+     * Removes and returns up to {@code max} live matches (the first in ORDER BY order if any) that no
+     * transaction holds, persisted as one batch. The holders of matches skipped because they are
+     * locked are added to {@code blocked} (if given); with {@code failOnLocked} such a match fails
+     * the whole call with {@link EntryLockedException} instead, before anything is taken.
+     */
+    public List<SpaceEntry> takeMultiple(CompiledQuery q, int max, List<TxPart> blocked, boolean failOnLocked) {
         if (max <= 0) {
             return List.of();
         }
         AfterUnlock after = new AfterUnlock();
-        List<SpaceEntry> found = new ArrayList<>();
+        List<SpaceEntry> found;
         long stamp = lock.writeLock();
         try {
             ensureOpen();
             maintain();
-            boolean ordered = q.ordering() != null;
-            PlanWalker.visit(stores, q, ticker.millis(), e -> {
-                found.add(e);
-                return ordered || found.size() < max;
-            });
-            if (ordered) {
-                sortAndTrim(q, found, max);
-            }
+            found = lockedEntries == 0 ? firstMatches(q, max) : firstUnlockedMatches(q, max, blocked, failOnLocked);
             if (!found.isEmpty()) {
                 List<Change> batch = new ArrayList<>(found.size());
                 for (SpaceEntry e : found) {
@@ -516,9 +558,37 @@ public final class PartitionEngine {
         return found;
     }
 
-    /** Removes every live match, publishing TAKE events; returns how many. */
+    /** Up to {@code max} live matches (the first in ORDER BY order if any). Under the lock. */
+    private List<SpaceEntry> firstMatches(CompiledQuery q, int max) {
+        List<SpaceEntry> found = new ArrayList<>();
+        boolean ordered = q.ordering() != null;
+        PlanWalker.visit(stores, q, ticker.millis(), e -> {
+            found.add(e);
+            return ordered || found.size() < max;
+        });
+        if (ordered) {
+            sortAndTrim(q, found, max);
+        }
+        return found;
+    }
+
+    /** {@link #firstMatches} leaving out (or, with {@code failOnLocked}, failing on) those a transaction holds. Under the lock. */
+    private List<SpaceEntry> firstUnlockedMatches(CompiledQuery q, int max, List<TxPart> blocked, boolean failOnLocked) {
+        List<TxPart> holders = failOnLocked ? new ArrayList<>(1) : blocked;
+        List<SpaceEntry> found = visibleLocked(null, q, max, true, holders, ticker.millis());
+        if (failOnLocked && !holders.isEmpty()) {
+            throw new EntryLockedException(holders.get(0), "a match of " + q.text() + " in " + q.type().name());
+        }
+        return found;
+    }
+
+    /**
+     * Removes every live match, publishing TAKE events; returns how many.
+     *
+     * @throws EntryLockedException if a transaction holds a match (nothing is removed then)
+     */
     public int clear(CompiledQuery q) {
-        return takeMultiple(q, Integer.MAX_VALUE).size();
+        return takeMultiple(q, Integer.MAX_VALUE, null, true).size();
     }
 
     /**
@@ -543,6 +613,11 @@ public final class PartitionEngine {
                 return true;
             });
             TypeStore store = stores.get(q.type().root().name());
+            if (lockedEntries != 0) {
+                for (SpaceEntry e : found) {
+                    checkUnlocked(null, store, e.type(), e.id());
+                }
+            }
             List<SpaceEntry> changed = new ArrayList<>(found.size());
             List<Change> batch = new ArrayList<>(found.size());
             for (SpaceEntry old : found) {
@@ -588,6 +663,9 @@ public final class PartitionEngine {
             ensureOpen();
             long now = ticker.millis();
             TypeStore store = stores.get(type.root().name());
+            if (store != null && lockedEntries != 0) {
+                checkUnlocked(null, store, type, id);
+            }
             SpaceEntry e = store == null ? null : liveOrExpire(store, store.get(id), now, after);
             if (e == null || !e.type().isSubtypeOf(type)) {
                 throw new EntryNotFoundException(type.name(), id, "lease renewal");
@@ -612,12 +690,24 @@ public final class PartitionEngine {
         int n = 0;
         long stamp = lock.writeLock();
         try {
+            List<SpaceEntry> deferred = null;
             for (SpaceEntry e : expiries.pollExpired(now)) {
                 TypeStore store = stores.get(e.type().root().name());
                 if (store != null && store.isCurrent(e)) {
+                    if (lockedEntries != 0 && store.lockOwner(e.id()) != null) {
+                        // locked by a transaction: it expires when the lock is released
+                        if (deferred == null) {
+                            deferred = new ArrayList<>();
+                        }
+                        deferred.add(e);
+                        continue;
+                    }
                     expire(store, e, after);
                     n++;
                 }
+            }
+            if (deferred != null) {
+                deferred.forEach(expiries::add);
             }
         } finally {
             lock.unlockWrite(stamp);
@@ -676,12 +766,17 @@ public final class PartitionEngine {
                 done = true;
             } else if (w.isClaimed()) {
                 done = true;
+            } else if (w.tx() != null && failIfEnded(w, after)) {
+                done = true;
             } else {
                 SpaceEntry match = findFor(w);
                 if (match != null) {
                     if (w.tryClaim()) {
-                        if (w.isTake()) {
-                            takeFor(w, stores.get(match.type().root().name()), match, after);
+                        TypeStore store = stores.get(match.type().root().name());
+                        if (w.locks()) {
+                            serveLocking(w, w.tx().partIn(partitionId), store, match, after);
+                        } else if (w.isTake()) {
+                            takeFor(w, store, match, after);
                         } else {
                             after.deliver(w, match);
                         }
@@ -697,6 +792,19 @@ public final class PartitionEngine {
         }
         after.run();
         return done;
+    }
+
+    /** Fails (if it can claim it) a waiter whose transaction has ended here; returns whether it had. Under the lock. */
+    private boolean failIfEnded(Waiter w, AfterUnlock after) {
+        TxPart part = w.tx().partIn(partitionId);
+        if (isActive(part)) {
+            return false;
+        }
+        if (w.tryClaim()) {
+            after.fail(w, part == null ? new IllegalStateException("no transaction part in partition " + partitionId)
+                    : part.ended(part.state()));
+        }
+        return true;
     }
 
     /** Forgets {@code w} (it completed or was served elsewhere). */
@@ -720,22 +828,56 @@ public final class PartitionEngine {
     }
 
     private SpaceEntry findFor(Waiter w) {
+        if (w.tx() == null && (!w.isTake() || lockedEntries == 0)) {
+            if (w.id() != null) {
+                SpaceEntry e = readById(w.query().type(), w.id());
+                return e != null && w.matches(e) ? e : null;
+            }
+            return firstLocked(w.query());
+        }
+        return findForLocking(w);
+    }
+
+    /** {@link #findFor} for a waiter of a transaction, or a take while transactions hold entries. */
+    private SpaceEntry findForLocking(Waiter w) {
+        TxContext tx = w.tx();
+        TxPart part = tx == null ? null : tx.partIn(partitionId);
+        boolean skipLocked = w.isTake() || w.locks();
         if (w.id() != null) {
-            SpaceEntry e = readById(w.query().type(), w.id());
+            String root = w.query().type().root().name();
+            TxPart.Slot s = part == null ? null : part.slot(root, w.id());
+            SpaceEntry e;
+            if (s != null) {
+                e = s.current();
+                if (e != null && e.isExpiredAt(ticker.millis())) {
+                    e = null;
+                }
+            } else {
+                TypeStore store = stores.get(root);
+                TxPart holder = store == null || lockedEntries == 0 ? null : store.lockOwner(w.id());
+                e = skipLocked && holder != null && holder != part ? null : readById(w.query().type(), w.id());
+            }
             return e != null && w.matches(e) ? e : null;
         }
-        return firstLocked(w.query());
+        List<SpaceEntry> found = visibleLocked(part, w.query(), 1, skipLocked, null, ticker.millis());
+        return found.isEmpty() ? null : found.get(0);
     }
 
     /** Closes the partition: every waiter fails with {@link SpaceClosedException}; later mutations too. */
     public void close() {
         List<Waiter> all;
+        List<TxPart> open;
         long stamp = lock.writeLock();
         try {
             closed = true;
             all = waiters.drain();
+            open = new ArrayList<>(parts.values());
+            parts.clear();
         } finally {
             lock.unlockWrite(stamp);
+        }
+        for (TxPart p : open) {
+            p.release(); // operations waiting for its locks retry and find the space closed
         }
         SpaceClosedException ex = new SpaceClosedException(spaceName);
         for (Waiter w : all) {
@@ -743,6 +885,809 @@ public final class PartitionEngine {
                 w.fail(ex);
             }
         }
+    }
+
+    // ================================================================ transactions
+    //
+    // A transaction's changes live in its TxPart until commit; the stores hold only committed
+    // entries, so every lock-free read (and every read of another party) sees the committed state.
+    // Entries a part touches are locked (TypeStore.locks): other parties' updates fail with
+    // EntryLockedException (the caller waits for TxPart.released() and retries — the engine never
+    // waits), their takes skip them. Every method here takes the partition's write lock except the
+    // non-exclusive reads, which read the part's concurrent maps and the stores without a lock.
+
+    /**
+     * Persists a transaction part's changes, under the partition's lock, before they are applied (one
+     * phase) or while the part is prepared (two phases); throwing vetoes the transaction.
+     */
+    @FunctionalInterface
+    public interface PartHook {
+        /**
+         * @param changes the part's changes, numbered, in the transaction's order
+         * @param order the transaction-wide order of each change (parallel to {@code changes})
+         */
+        void persist(List<Change> changes, long[] order);
+    }
+
+    /** Opens transaction {@code txId}'s part in this partition (one per transaction and partition). */
+    public TxPart beginPart(String txId, TxContext owner) {
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            TxPart p = new TxPart(txId, owner, partitionId);
+            TxPart old = parts.putIfAbsent(txId, p);
+            if (old != null) {
+                throw new IllegalStateException("transaction " + txId + " already has a part in partition " + partitionId);
+            }
+            return p;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** The parts not yet committed or aborted. */
+    public List<TxPart> openParts() {
+        long stamp = lock.writeLock();
+        try {
+            return new ArrayList<>(parts.values());
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Whether {@code part} (null: none) has its own view of the entry ({@code type}'s root, {@code id}): it changed, took or locked it. */
+    public boolean txTouched(TxPart part, TypeDescriptor type, Object id) {
+        return part != null && part.slot(type.root().name(), id) != null;
+    }
+
+    /** Whether {@code part} (null: none) sees {@code e}: it has no view of its own of that entry, or its view is {@code e}. */
+    public boolean txSees(TxPart part, SpaceEntry e) {
+        if (part == null) {
+            return true;
+        }
+        TxPart.Slot s = part.slot(e.type().root().name(), e.id());
+        return s == null || s.current() == e;
+    }
+
+    /** The part holding {@code e}'s id locked, or null. */
+    public TxPart lockHolder(SpaceEntry e) {
+        long stamp = lock.writeLock();
+        try {
+            TypeStore store = stores.get(e.type().root().name());
+            return store == null || lockedEntries == 0 ? null : store.lockOwner(e.id());
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Number of entries locked by transactions. */
+    public int lockedEntries() {
+        long stamp = lock.writeLock();
+        try {
+            return lockedEntries;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * The entry of {@code type} with {@code id} as {@code part} sees it: its own change if it made
+     * one, else the committed live entry. Without {@code exclusive}, lock-free (and {@code part} may be
+     * null); with it, the entry is locked for the part.
+     *
+     * @throws EntryLockedException exclusive, and another transaction holds the entry
+     */
+    public SpaceEntry txReadById(TxPart part, TypeDescriptor type, Object id, boolean exclusive) {
+        String root = type.root().name();
+        if (!exclusive) {
+            TxPart.Slot s = part == null ? null : part.slot(root, id);
+            if (s == null) {
+                return readById(type, id);
+            }
+            SpaceEntry e = s.current();
+            return e != null && e.type().isSubtypeOf(type) && !e.isExpiredAt(ticker.millis()) ? e : null;
+        }
+        AfterUnlock after = new AfterUnlock();
+        SpaceEntry e;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            TxPart.Slot s = part.slot(root, id);
+            if (s != null) {
+                e = s.current();
+                e = e != null && e.type().isSubtypeOf(type) && !e.isExpiredAt(ticker.millis()) ? e : null;
+            } else {
+                TypeStore store = stores.get(root);
+                if (store != null) {
+                    checkUnlocked(part, store, type, id);
+                }
+                e = store == null ? null : liveOrExpire(store, store.get(id), ticker.millis(), after);
+                if (e != null && e.type().isSubtypeOf(type)) {
+                    txLockRead(part, store, e);
+                } else {
+                    e = null;
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return e;
+    }
+
+    /**
+     * Adds up to {@code max} matches of {@code q} as {@code part} sees them (lock-free; {@code part}
+     * may be null): committed entries it did not touch, plus its own current entries.
+     */
+    public void txReadMultiple(TxPart part, CompiledQuery q, int max, List<SpaceEntry> out) {
+        String root = q.type().root().name();
+        if (part == null || !part.touches(root)) {
+            readMultiple(q, max, out);
+            return;
+        }
+        if (max <= 0) {
+            return;
+        }
+        long now = ticker.millis();
+        boolean ordered = q.ordering() != null;
+        int cap = ordered ? Integer.MAX_VALUE : max;
+        List<SpaceEntry> found = new ArrayList<>();
+        for (SpaceEntry e : collect(q, Integer.MAX_VALUE)) {
+            if (found.size() >= cap) {
+                break;
+            }
+            if (part.slot(root, e.id()) == null) {
+                found.add(e);
+            }
+        }
+        for (TxPart.Slot s : part.slotsOf(root)) {
+            SpaceEntry c = s.current();
+            if (found.size() < cap && c != null && PlanWalker.matches(q, c, now)) {
+                found.add(c);
+            }
+        }
+        if (ordered) {
+            sortAndTrim(q, found, max);
+        }
+        if (lru != null) {
+            found.forEach(this::recordRead);
+        }
+        out.addAll(found);
+    }
+
+    /** The number of matches of {@code q} as {@code part} sees them (lock-free; {@code part} may be null). */
+    public int txCount(TxPart part, CompiledQuery q) {
+        if (part == null || !part.touches(q.type().root().name())) {
+            return count(q);
+        }
+        List<SpaceEntry> all = new ArrayList<>();
+        txReadMultiple(part, q, Integer.MAX_VALUE, all);
+        return all.size();
+    }
+
+    /**
+     * Locks for {@code part} and returns up to {@code max} matches of {@code q} as it sees them
+     * (ORDER BY honoured), skipping those other transactions hold (their holders are added to
+     * {@code blocked}, if given).
+     */
+    public List<SpaceEntry> txReadExclusive(TxPart part, CompiledQuery q, int max, List<TxPart> blocked) {
+        return txLockMatching(part, q, max, false, blocked);
+    }
+
+    /**
+     * Takes for {@code part} up to {@code max} matches of {@code q} as it sees them (ORDER BY
+     * honoured): they stay committed — and visible to others' reads — until the commit removes them;
+     * until then they are locked. Matches other transactions hold are skipped (their holders added
+     * to {@code blocked}, if given).
+     */
+    public List<SpaceEntry> txTakeMultiple(TxPart part, CompiledQuery q, int max, List<TxPart> blocked) {
+        return txLockMatching(part, q, max, true, blocked);
+    }
+
+    private List<SpaceEntry> txLockMatching(TxPart part, CompiledQuery q, int max, boolean take, List<TxPart> blocked) {
+        if (max <= 0) {
+            return List.of();
+        }
+        List<SpaceEntry> found;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            found = visibleLocked(part, q, max, true, blocked, ticker.millis());
+            for (SpaceEntry e : found) {
+                TypeStore store = storeFor(e.type());
+                if (take) {
+                    txTakeLocked(part, store, e);
+                } else {
+                    txLockRead(part, store, e);
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        return found;
+    }
+
+    /**
+     * Takes for {@code part} the entry with {@code id} as it sees it, or returns null (absent, or held
+     * by another transaction: its holder is then added to {@code blocked}, if given).
+     */
+    public SpaceEntry txTakeById(TxPart part, TypeDescriptor type, Object id, List<TxPart> blocked) {
+        AfterUnlock after = new AfterUnlock();
+        SpaceEntry e = null;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            String root = type.root().name();
+            TypeStore store = stores.get(root);
+            if (store != null) {
+                TxPart.Slot s = part.slot(root, id);
+                if (s != null) {
+                    e = s.current();
+                    if (e != null && e.isExpiredAt(ticker.millis())) {
+                        e = null;
+                    }
+                } else {
+                    TxPart holder = lockedEntries == 0 ? null : store.lockOwner(id);
+                    if (holder != null) {
+                        addBlocker(blocked, holder);
+                    } else {
+                        e = liveOrExpire(store, store.get(id), ticker.millis(), after);
+                    }
+                }
+                if (e != null && e.type().isSubtypeOf(type)) {
+                    txTakeLocked(part, store, e);
+                } else {
+                    e = null;
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return e;
+    }
+
+    /**
+     * Takes {@code e} for {@code part} (or, unless {@code take}, locks it as an exclusive read) if
+     * {@code part} still sees it and no one else holds it; returns whether it did.
+     */
+    public boolean txLockExact(TxPart part, SpaceEntry e, boolean take) {
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            String root = e.type().root().name();
+            TypeStore store = stores.get(root);
+            if (store == null || e.isExpiredAt(ticker.millis())) {
+                return false;
+            }
+            TxPart.Slot s = part.slot(root, e.id());
+            boolean visible = s != null ? s.current() == e
+                    : store.isCurrent(e) && (lockedEntries == 0 || store.lockOwner(e.id()) == null);
+            if (visible && take) {
+                txTakeLocked(part, store, e);
+            } else if (visible) {
+                txLockRead(part, store, e);
+            }
+            return visible;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Writes an entry for {@code part}: checked against what the part sees ({@code mode}, version),
+     * locked, visible to the part only until commit.
+     *
+     * @throws EntryLockedException if another transaction holds the id
+     */
+    public WriteResult txWrite(TxPart part, TypeDescriptor type, Object[] values, Lease lease, WriteMode mode) {
+        AfterUnlock after = new AfterUnlock();
+        WriteResult result;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            long now = ticker.millis();
+            TypeStore store = storeFor(type);
+            Object id = values[type.idIndex()];
+            String root = store.rootName;
+            TxPart.Slot s = part.slot(root, id);
+            SpaceEntry view;
+            SpaceEntry original;
+            if (s != null) {
+                view = s.current() != null && s.current().isExpiredAt(now) ? null : s.current();
+                original = s.original();
+            } else {
+                checkUnlocked(part, store, type, id);
+                view = liveOrExpire(store, store.get(id), now, after);
+                original = view;
+            }
+            if (view != null && mode == WriteMode.WRITE_ONLY) {
+                throw new EntryAlreadyExistsException(type.name(), id);
+            }
+            if (view == null && mode == WriteMode.UPDATE_ONLY) {
+                throw new EntryNotFoundException(type.name(), id, "UPDATE_ONLY write");
+            }
+            long version = nextVersion(type, values, view);
+            SpaceEntry e = new SpaceEntry(type, values, version, lease.expiryFrom(now));
+            int changes = s == null ? 1 : s.changes() + 1;
+            part.put(root, id, new TxPart.Slot(original, e, null, changes,
+                    view == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, List.of(), part.owner().nextOrder()));
+            if (s == null) {
+                lockFor(part, store, id);
+            }
+            result = new WriteResult(e, view == null);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return result;
+    }
+
+    /**
+     * Applies {@code changes} for {@code part} to every match it sees; returns how many.
+     *
+     * @throws EntryLockedException if another transaction holds a match (nothing is changed then)
+     */
+    public int txChange(TxPart part, CompiledQuery q, ChangeSet changes) {
+        ChangeApplier.validate(q.type(), changes);
+        DataSyncOperationType kind = changes.operations().stream()
+                .allMatch(op -> op instanceof ChangeSet.Set || op instanceof ChangeSet.Unset)
+                ? DataSyncOperationType.PARTIAL_UPDATE : DataSyncOperationType.CHANGE;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            long now = ticker.millis();
+            List<SpaceEntry> found = visibleOrFail(part, q, now);
+            for (SpaceEntry old : found) {
+                TypeStore store = storeFor(old.type());
+                Object[] values = ChangeApplier.apply(old, changes);
+                long version = old.version() + 1;
+                setVersion(old.type(), values, version);
+                long expiresAt = changes.lease() == null ? old.expiresAt() : changes.lease().expiryFrom(now);
+                SpaceEntry e = new SpaceEntry(old.type(), values, version, expiresAt);
+                TxPart.Slot s = part.slot(store.rootName, old.id());
+                part.put(store.rootName, old.id(), new TxPart.Slot(s == null ? old : s.original(), e, null,
+                        s == null ? 1 : s.changes() + 1, kind, changes.operations(), part.owner().nextOrder()));
+                if (s == null) {
+                    lockFor(part, store, old.id());
+                }
+            }
+            return found.size();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Takes for {@code part} every match it sees; returns them.
+     *
+     * @throws EntryLockedException if another transaction holds a match (nothing is taken then)
+     */
+    public List<SpaceEntry> txClear(TxPart part, CompiledQuery q) {
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            List<SpaceEntry> found = visibleOrFail(part, q, ticker.millis());
+            for (SpaceEntry e : found) {
+                txTakeLocked(part, storeFor(e.type()), e);
+            }
+            return found;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * {@link #compute} for {@code part}: {@code fn} sees the entry as the part does, and its decision
+     * is recorded in the part.
+     *
+     * @throws EntryLockedException if another transaction holds the id
+     */
+    public Object txCompute(TxPart part, TypeDescriptor type, Object id, java.util.function.Function<SpaceEntry, ComputeDecision> fn) {
+        AfterUnlock after = new AfterUnlock();
+        Object result;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            maintain();
+            long now = ticker.millis();
+            TypeStore store = storeFor(type);
+            String root = store.rootName;
+            TxPart.Slot s = part.slot(root, id);
+            SpaceEntry current;
+            SpaceEntry original;
+            if (s != null) {
+                current = s.current() != null && s.current().isExpiredAt(now) ? null : s.current();
+                original = s.original();
+            } else {
+                checkUnlocked(part, store, type, id);
+                current = liveOrExpire(store, store.get(id), now, after);
+                original = current;
+            }
+            SpaceEntry seen = current != null && current.type().isSubtypeOf(type) ? current : null;
+            ComputeDecision d = fn.apply(seen);
+            result = d.result();
+            switch (d.kind()) {
+                case PUT -> {
+                    Object[] values = d.values();
+                    TypeDescriptor t = d.type();
+                    if (!java.util.Objects.equals(values[t.idIndex()], id)) {
+                        throw new IllegalArgumentException("an entry processor on id=" + id + " set an entry with id="
+                                + values[t.idIndex()] + "; it may only change its own entry");
+                    }
+                    long version = current == null ? 1L : current.version() + 1L;
+                    setVersion(t, values, version);
+                    long expiresAt = d.lease() != null ? d.lease().expiryFrom(now) : current == null ? Long.MAX_VALUE : current.expiresAt();
+                    SpaceEntry e = new SpaceEntry(t, values, version, expiresAt);
+                    part.put(root, id, new TxPart.Slot(original, e, null, s == null ? 1 : s.changes() + 1,
+                            current == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, List.of(),
+                            part.owner().nextOrder()));
+                    if (s == null) {
+                        lockFor(part, store, id);
+                    }
+                }
+                case REMOVE -> {
+                    if (seen != null) {
+                        txTakeLocked(part, store, seen);
+                    }
+                }
+                default -> {
+                    // KEEP: nothing changes
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        return result;
+    }
+
+    /**
+     * Phase one of a commit over several partitions: validates the part, freezes it (PREPARED: no
+     * more operations; its locks stay), numbers its changes and hands them to {@code hook} under the
+     * lock (write-behind persists the part there). If anything throws, the part stays ACTIVE and the
+     * caller aborts it.
+     *
+     * @return the part's changes, in the transaction's order
+     */
+    public List<Change> prepare(TxPart part, PartHook hook) {
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            freeze(part, hook);
+            part.state(TxPart.State.PREPARED);
+            return part.preparedChanges();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Phase two: applies a PREPARED part (or an ACTIVE one without changes, e.g. only read locks) as
+     * one unit — publishing its events, waking the waiters its entries match — and releases its
+     * locks. Idempotent.
+     */
+    public void commit(TxPart part) {
+        AfterUnlock after = new AfterUnlock();
+        long stamp = lock.writeLock();
+        try {
+            TxPart.State st = part.state();
+            if (st == TxPart.State.COMMITTED) {
+                return;
+            }
+            if (st == TxPart.State.ABORTED) {
+                throw part.ended(st);
+            }
+            if (st == TxPart.State.ACTIVE) {
+                if (part.hasChanges()) {
+                    throw new IllegalStateException(part + " has changes and is not prepared");
+                }
+                part.prepared(List.of(), new long[0]);
+            }
+            ensureOpen();
+            apply(part, after);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        part.release();
+    }
+
+    /**
+     * A commit in one step, for a transaction that changed only this partition: validates the part,
+     * numbers its changes, hands them to {@code hook} under the lock (write-through: the endpoint;
+     * write-behind: the outbox) and applies them. If the hook throws, nothing is applied and the part
+     * stays ACTIVE (the caller aborts it).
+     *
+     * @return the changes applied, in the transaction's order
+     */
+    public List<Change> commitOnePhase(TxPart part, PartHook hook) {
+        AfterUnlock after = new AfterUnlock();
+        List<Change> changes;
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            part.ensureActive();
+            freeze(part, hook);
+            changes = part.preparedChanges();
+            apply(part, after);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        part.release();
+        return changes;
+    }
+
+    /**
+     * Discards the part: its entries stay (or become again) as committed, its locks are released and
+     * the waiters that its held entries match are served. {@code underLock} (if given) runs first,
+     * under the lock (write-behind records the abort there). Idempotent.
+     *
+     * @throws IllegalStateException if the part is committed
+     */
+    public void abort(TxPart part, Runnable underLock) {
+        AfterUnlock after = new AfterUnlock();
+        long stamp = lock.writeLock();
+        try {
+            TxPart.State st = part.state();
+            if (st == TxPart.State.COMMITTED) {
+                throw new IllegalStateException(part + " is committed");
+            }
+            if (st == TxPart.State.ABORTED) {
+                return;
+            }
+            if (underLock != null && !closed) {
+                try {
+                    underLock.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("space '{}' partition {}: recording the abort of transaction {} failed", spaceName, partitionId,
+                            part.txId(), e);
+                }
+            }
+            part.state(TxPart.State.ABORTED);
+            parts.remove(part.txId());
+            List<SpaceEntry> freed = unlockAll(part);
+            if (!closed) {
+                long now = ticker.millis();
+                for (SpaceEntry e : freed) {
+                    TypeStore store = stores.get(e.type().root().name());
+                    SpaceEntry live = liveOrExpire(store, store.get(e.id()), now, after);
+                    if (live != null) {
+                        serveWaiters(store, live, after);
+                    }
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        after.run();
+        part.release();
+    }
+
+    /**
+     * Validates the part and turns its slots into numbered changes (one per entry: the entry's final
+     * state), in the transaction's order; hands them to {@code hook}; records them in the part.
+     * Under the lock.
+     */
+    private void freeze(TxPart part, PartHook hook) {
+        List<Map.Entry<TxPart.Key, TxPart.Slot>> slots = new ArrayList<>(part.entries());
+        slots.sort((a, b) -> Long.compare(a.getValue().order(), b.getValue().order()));
+        List<Change> changes = new ArrayList<>(slots.size());
+        long[] order = new long[slots.size()];
+        boolean number = sink.isActive();
+        long seq = sequence;
+        for (Map.Entry<TxPart.Key, TxPart.Slot> en : slots) {
+            TxPart.Slot s = en.getValue();
+            TypeStore store = stores.get(en.getKey().root());
+            SpaceEntry committed = store == null ? null : store.get(en.getKey().id());
+            if (committed != s.original()) {
+                throw new io.khora.TransactionException("transaction " + part.txId() + ": entry of " + en.getKey().root() + " with id="
+                        + en.getKey().id() + " changed in partition " + partitionId + " while the transaction held it locked");
+            }
+            if (s.changes() == 0 || s.original() == null && s.current() == null) {
+                continue;
+            }
+            DataSyncOperationType type;
+            SpaceEntry e;
+            List<ChangeSet.Operation> ops = List.of();
+            if (s.original() == null) {
+                type = DataSyncOperationType.WRITE;
+                e = s.current();
+            } else if (s.current() == null) {
+                type = DataSyncOperationType.REMOVE;
+                e = s.removed();
+            } else if (s.changes() == 1) {
+                type = s.kind();
+                e = s.current();
+                ops = s.operations();
+            } else {
+                type = DataSyncOperationType.UPDATE;
+                e = s.current();
+            }
+            order[changes.size()] = s.order();
+            changes.add(new Change(type, e, ops, partitionId, number ? ++seq : 0L));
+        }
+        long[] trimmed = java.util.Arrays.copyOf(order, changes.size());
+        if (hook != null && !changes.isEmpty()) {
+            hook.persist(changes, trimmed);
+        }
+        if (number) {
+            sequence = seq;
+        }
+        part.prepared(List.copyOf(changes), trimmed);
+    }
+
+    /** Applies a frozen part to the stores, releases its locks, serves waiters. Under the lock. */
+    private void apply(TxPart part, AfterUnlock after) {
+        List<Map.Entry<TxPart.Key, TxPart.Slot>> slots = new ArrayList<>(part.entries());
+        slots.sort((a, b) -> Long.compare(a.getValue().order(), b.getValue().order()));
+        unlockAll(part);
+        List<SpaceEntry> serve = new ArrayList<>(slots.size());
+        for (Map.Entry<TxPart.Key, TxPart.Slot> en : slots) {
+            TxPart.Slot s = en.getValue();
+            TypeStore store = stores.get(en.getKey().root());
+            SpaceEntry committed = store == null ? null : store.get(en.getKey().id());
+            if (s.changes() == 0) {
+                if (committed != null) {
+                    serve.add(committed);
+                }
+            } else if (s.current() == null) {
+                if (committed != null) {
+                    removeEntry(store, committed, SpaceEventType.TAKE);
+                }
+            } else {
+                SpaceEntry e = s.current();
+                replace(store, committed, e);
+                publish(committed == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, e);
+                serve.add(e);
+            }
+        }
+        part.state(TxPart.State.COMMITTED);
+        parts.remove(part.txId());
+        long now = ticker.millis();
+        for (SpaceEntry e : serve) {
+            TypeStore store = stores.get(e.type().root().name());
+            if (store.isCurrent(e) && liveOrExpire(store, e, now, after) != null) {
+                serveWaiters(store, e, after);
+            }
+        }
+        evictOverflow();
+    }
+
+    /** Releases every lock of {@code part}; returns the committed entries it held (for serving). Under the lock. */
+    private List<SpaceEntry> unlockAll(TxPart part) {
+        List<SpaceEntry> held = new ArrayList<>();
+        for (Map.Entry<TxPart.Key, TxPart.Slot> en : part.entries()) {
+            TypeStore store = stores.get(en.getKey().root());
+            if (store != null && store.unlock(en.getKey().id(), part)) {
+                lockedEntries--;
+                SpaceEntry committed = store.get(en.getKey().id());
+                if (committed != null) {
+                    held.add(committed);
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Locks the id for {@code part} if it is not yet. Under the lock. */
+    private void lockFor(TxPart part, TypeStore store, Object id) {
+        if (store.lock(id, part)) {
+            lockedEntries++;
+        }
+    }
+
+    /** Takes {@code e} (as {@code part} sees it) for {@code part}: its view becomes "absent", the entry is locked. */
+    private void txTakeLocked(TxPart part, TypeStore store, SpaceEntry e) {
+        String root = store.rootName;
+        Object id = e.id();
+        TxPart.Slot s = part.slot(root, id);
+        part.put(root, id, new TxPart.Slot(s == null ? e : s.original(), null, e, s == null ? 1 : s.changes() + 1,
+                DataSyncOperationType.REMOVE, List.of(), part.owner().nextOrder()));
+        if (s == null) {
+            lockFor(part, store, id);
+        }
+    }
+
+    /** Locks the committed entry {@code e} for {@code part} without changing it (an exclusive read). */
+    private void txLockRead(TxPart part, TypeStore store, SpaceEntry e) {
+        if (part.slot(store.rootName, e.id()) != null) {
+            return;
+        }
+        part.put(store.rootName, e.id(), new TxPart.Slot(e, e, null, 0, null, List.of(), 0L));
+        lockFor(part, store, e.id());
+    }
+
+    /**
+     * Up to {@code limit} matches of {@code q} as {@code part} sees them (null: committed only), ORDER
+     * BY honoured: committed entries the part did not touch, plus the part's current entries. With
+     * {@code skipLocked}, entries other transactions hold are left out and their holders added to
+     * {@code blocked} (if given). Under the lock.
+     */
+    private List<SpaceEntry> visibleLocked(TxPart part, CompiledQuery q, int limit, boolean skipLocked, List<TxPart> blocked,
+                                           long now) {
+        String root = q.type().root().name();
+        boolean overlay = part != null && part.touches(root);
+        boolean checkLocks = skipLocked && lockedEntries != 0;
+        TypeStore store = stores.get(root);
+        boolean ordered = q.ordering() != null;
+        int cap = ordered ? Integer.MAX_VALUE : limit;
+        List<SpaceEntry> found = new ArrayList<>(Math.min(cap, 16));
+        if (store != null) {
+            PlanWalker.visit(stores, q, now, e -> {
+                if (overlay && part.slot(root, e.id()) != null) {
+                    return true; // the part's own view of it is added below
+                }
+                if (checkLocks) {
+                    TxPart holder = store.lockOwner(e.id());
+                    if (holder != null && holder != part) {
+                        addBlocker(blocked, holder);
+                        return true;
+                    }
+                }
+                found.add(e);
+                return found.size() < cap;
+            });
+        }
+        if (overlay) {
+            for (TxPart.Slot s : part.slotsOf(root)) {
+                SpaceEntry c = s.current();
+                if (found.size() < cap && c != null && PlanWalker.matches(q, c, now)) {
+                    found.add(c);
+                }
+            }
+        }
+        if (ordered) {
+            sortAndTrim(q, found, limit);
+        }
+        return found;
+    }
+
+    /** The matches {@code part} sees; fails if another transaction holds one. Under the lock. */
+    private List<SpaceEntry> visibleOrFail(TxPart part, CompiledQuery q, long now) {
+        List<TxPart> holders = new ArrayList<>(1);
+        List<SpaceEntry> found = visibleLocked(part, q, Integer.MAX_VALUE, true, holders, now);
+        if (!holders.isEmpty()) {
+            throw new EntryLockedException(holders.get(0), "a match of " + q.text() + " in " + q.type().name());
+        }
+        return found;
+    }
+
+    /** Throws {@link EntryLockedException} if a transaction other than {@code self} holds the id. Under the lock. */
+    private void checkUnlocked(TxPart self, TypeStore store, TypeDescriptor type, Object id) {
+        if (lockedEntries == 0) {
+            return;
+        }
+        TxPart holder = store.lockOwner(id);
+        if (holder != null && holder != self) {
+            throw new EntryLockedException(holder, type.name(), id);
+        }
+    }
+
+    private static void addBlocker(List<TxPart> blocked, TxPart holder) {
+        if (blocked != null && !blocked.contains(holder)) {
+            blocked.add(holder);
+        }
+    }
+
+    private static boolean isActive(TxPart part) {
+        return part != null && part.state() == TxPart.State.ACTIVE;
     }
 
     // ================================================================ internals (write lock held)
@@ -791,10 +1736,17 @@ public final class PartitionEngine {
     /** {@code e} if live; if expired, evicts it (EXPIRE event) and returns null. */
     private SpaceEntry liveOrExpire(TypeStore store, SpaceEntry e, long now, AfterUnlock after) {
         if (e != null && e.isExpiredAt(now)) {
-            expire(store, e, after);
+            expireUnlessLocked(store, e, after);
             return null;
         }
         return e;
+    }
+
+    /** Expires {@code e} — unless a transaction holds it: a locked entry expires when its lock is released. */
+    private void expireUnlessLocked(TypeStore store, SpaceEntry e, AfterUnlock after) {
+        if (lockedEntries == 0 || store.lockOwner(e.id()) == null) {
+            expire(store, e, after);
+        }
     }
 
     private void expire(TypeStore store, SpaceEntry e, AfterUnlock after) {
@@ -838,6 +1790,10 @@ public final class PartitionEngine {
         for (Map.Entry<String, Object> k : lru.overflow()) {
             TypeStore store = stores.get(k.getKey());
             SpaceEntry e = store == null ? null : store.get(k.getValue());
+            if (e != null && lockedEntries != 0 && store.lockOwner(e.id()) != null) {
+                lru.onPut(e); // a transaction holds it: keep it (the bound is restored by later evictions)
+                continue;
+            }
             if (e != null && store.remove(e)) {
                 expiries.remove(e);
             }
@@ -852,26 +1808,78 @@ public final class PartitionEngine {
 
     /** Wakes the read waiters {@code e} matches and hands it to the first matching take waiter. */
     private void serveWaiters(TypeStore store, SpaceEntry e, AfterUnlock after) {
-        if (waiters.size() == 0) {
-            return;
+        // kept tiny so every write inlines it: the common case is "nobody waits"
+        if (waiters.size() != 0) {
+            serveMatchingWaiters(store, e, after);
         }
+    }
+
+    private void serveMatchingWaiters(TypeStore store, SpaceEntry e, AfterUnlock after) {
         List<Waiter> matching = waiters.matching(store.rootName, e);
         if (matching.isEmpty()) {
             return;
         }
+        TxPart holder = lockedEntries == 0 ? null : store.lockOwner(e.id());
         for (Waiter w : matching) {
-            if (!w.isTake() && w.tryClaim()) {
+            if (w.isTake()) {
+                continue;
+            }
+            if (w.locks()) {
+                holder = serveExclusiveReader(w, holder, store, e, after);
+            } else if (w.tryClaim()) {
                 waiters.remove(store.rootName, w);
                 after.deliver(w, e);
             }
         }
         for (Waiter w : matching) {
-            if (w.isTake() && w.tryClaim()) {
-                waiters.remove(store.rootName, w);
-                takeFor(w, store, e, after);
+            if (w.isTake() && serveTaker(w, holder, store, e, after)) {
                 break;
             }
         }
+    }
+
+    /**
+     * An exclusive read in a transaction locks the entry, so at most one gets it: serves {@code w}
+     * unless another transaction holds it; returns the holder afterwards.
+     */
+    private TxPart serveExclusiveReader(Waiter w, TxPart holder, TypeStore store, SpaceEntry e, AfterUnlock after) {
+        TxPart part = w.tx().partIn(partitionId);
+        if ((holder == null || holder == part) && w.tryClaim()) {
+            waiters.remove(store.rootName, w);
+            serveLocking(w, part, store, e, after);
+            return lockedEntries == 0 ? null : store.lockOwner(e.id());
+        }
+        return holder;
+    }
+
+    /** Gives {@code e} to the take waiter {@code w} unless another transaction holds it; returns whether it did. */
+    private boolean serveTaker(Waiter w, TxPart holder, TypeStore store, SpaceEntry e, AfterUnlock after) {
+        TxPart part = w.tx() == null ? null : w.tx().partIn(partitionId);
+        if (holder != null && holder != part || !w.tryClaim()) {
+            return false; // another transaction holds it, or someone else claimed the waiter
+        }
+        waiters.remove(store.rootName, w);
+        if (w.tx() != null) {
+            serveLocking(w, part, store, e, after);
+        } else {
+            takeFor(w, store, e, after);
+        }
+        return true;
+    }
+
+    /** Serves a claimed waiter of a transaction: locks {@code e} for it (taking it, for a take) and delivers. */
+    private void serveLocking(Waiter w, TxPart part, TypeStore store, SpaceEntry e, AfterUnlock after) {
+        if (part == null || part.state() != TxPart.State.ACTIVE) {
+            after.fail(w, part == null ? new IllegalStateException("no transaction part in partition " + partitionId)
+                    : part.ended(part.state()));
+            return;
+        }
+        if (w.isTake()) {
+            txTakeLocked(part, store, e);
+        } else {
+            txLockRead(part, store, e);
+        }
+        after.deliver(w, e);
     }
 
     /** Takes {@code e} for the claimed take waiter {@code w}; if persisting fails, {@code w} fails and {@code e} stays. */

@@ -108,6 +108,11 @@ final class PlanWalker {
         return store.isCurrent(e) && (seen == null || seen.add(e)) && accept(q, type, e, now);
     }
 
+    /** Whether {@code e} is a live match of {@code q} at {@code now} (type, expiry, predicate). */
+    static boolean matches(CompiledQuery q, SpaceEntry e, long now) {
+        return accept(q, q.type(), e, now);
+    }
+
     private static boolean accept(CompiledQuery q, TypeDescriptor type, SpaceEntry e, long now) {
         return (e.type() == type || e.type().isSubtypeOf(type)) && !e.isExpiredAt(now) && q.matches(e.values());
     }

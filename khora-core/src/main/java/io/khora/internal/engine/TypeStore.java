@@ -21,6 +21,8 @@ final class TypeStore {
     final ConcurrentHashMap<Object, SpaceEntry> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PropertyIndex> indexes = new ConcurrentHashMap<>();
     private final Map<TypeDescriptor, int[]> indexedPositions = new IdentityHashMap<>();
+    /** Entries locked by transactions: id → the part holding the lock. Under the partition lock only. */
+    private final java.util.HashMap<Object, TxPart> locks = new java.util.HashMap<>();
 
     TypeStore(String rootName) {
         this.rootName = rootName;
@@ -60,6 +62,21 @@ final class TypeStore {
 
     boolean isCurrent(SpaceEntry e) {
         return byId.get(e.id()) == e;
+    }
+
+    /** The part holding {@code id} locked, or null. Under the partition lock. */
+    TxPart lockOwner(Object id) {
+        return locks.isEmpty() ? null : locks.get(id);
+    }
+
+    /** Locks {@code id} for {@code part}; returns whether it was newly locked. Under the partition lock. */
+    boolean lock(Object id, TxPart part) {
+        return locks.putIfAbsent(id, part) == null;
+    }
+
+    /** Releases {@code part}'s lock of {@code id}; returns whether it held it. Under the partition lock. */
+    boolean unlock(Object id, TxPart part) {
+        return locks.remove(id, part);
     }
 
     void clearAll() {

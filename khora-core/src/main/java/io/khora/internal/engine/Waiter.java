@@ -21,6 +21,7 @@ public final class Waiter {
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final WaiterFuture<Object> future;
     private final Function<SpaceEntry, Object> mapper;
+    private final TxContext tx;
     private volatile Runnable cleanup = () -> { };
 
     /**
@@ -29,8 +30,21 @@ public final class Waiter {
      * @param take whether a match is removed
      * @param mapper turns the matched entry into the value the future completes with
      */
-    @SuppressWarnings("unchecked")
     public <T> Waiter(CompiledQuery query, Object id, boolean take, Function<SpaceEntry, T> mapper, WaiterFuture<T> future) {
+        this(query, id, take, mapper, future, null);
+    }
+
+    /**
+     * A waiter running under a transaction: it sees the transaction's own changes, takes (and, with
+     * exclusive reads, reads) by locking the entry for the transaction, and skips entries other
+     * transactions hold.
+     *
+     * @param tx the transaction, or null
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Waiter(CompiledQuery query, Object id, boolean take, Function<SpaceEntry, T> mapper, WaiterFuture<T> future,
+                      TxContext tx) {
+        this.tx = tx;
         this.query = query;
         this.id = id;
         this.take = take;
@@ -52,6 +66,16 @@ public final class Waiter {
     /** Whether this is a take. */
     public boolean isTake() {
         return take;
+    }
+
+    /** The transaction it runs under, or null. */
+    public TxContext tx() {
+        return tx;
+    }
+
+    /** Whether serving it locks the entry for its transaction (a take, or an exclusive read). */
+    boolean locks() {
+        return tx != null && (take || tx.exclusiveReads());
     }
 
     /** Arrival order. */

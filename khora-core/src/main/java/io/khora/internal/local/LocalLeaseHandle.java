@@ -12,7 +12,16 @@ import java.util.Objects;
 
 /** The lease of a written entry in an embedded space. */
 final class LocalLeaseHandle<T> implements LeaseHandle<T> {
-    private final LifeCycle lifeCycle;
+    /**
+     * What every handle of a space shares.
+     *
+     * @param lifeCycle the space's life cycle
+     * @param lockWaitNanos how long renew and cancel wait for an entry a transaction holds
+     */
+    record Context(LifeCycle lifeCycle, long lockWaitNanos) {
+    }
+
+    private final Context context;
     private final PartitionEngine partition;
     private final TypeDescriptor type;
     private final Object id;
@@ -20,8 +29,8 @@ final class LocalLeaseHandle<T> implements LeaseHandle<T> {
     private final boolean created;
     private volatile long expiresAt;
 
-    LocalLeaseHandle(LifeCycle lifeCycle, PartitionEngine partition, SpaceEntry entry, boolean created) {
-        this.lifeCycle = lifeCycle;
+    LocalLeaseHandle(Context context, PartitionEngine partition, SpaceEntry entry, boolean created) {
+        this.context = context;
         this.partition = partition;
         this.type = entry.type();
         this.id = entry.id();
@@ -53,15 +62,33 @@ final class LocalLeaseHandle<T> implements LeaseHandle<T> {
     @Override
     public void renew(Lease lease) {
         Objects.requireNonNull(lease, "lease");
-        lifeCycle.awaitReady();
-        expiresAt = partition.renew(type, id, lease);
+        context.lifeCycle().awaitReady();
+        long deadline = 0;
+        while (true) {
+            try {
+                expiresAt = partition.renew(type, id, lease);
+                return;
+            } catch (io.khora.internal.engine.EntryLockedException locked) {
+                deadline = LockWaits.await(locked, deadline, context.lockWaitNanos(), null);
+            }
+        }
     }
 
     @Override
     public void cancel() {
-        lifeCycle.awaitReady();
-        if (partition.takeById(type, id) == null) {
-            throw new EntryNotFoundException(type.name(), id, "lease cancel");
+        context.lifeCycle().awaitReady();
+        long deadline = 0;
+        while (true) {
+            java.util.List<io.khora.internal.engine.TxPart> blocked = new java.util.ArrayList<>(1);
+            if (partition.takeById(type, id, blocked) != null) {
+                return;
+            }
+            if (blocked.isEmpty()) {
+                throw new EntryNotFoundException(type.name(), id, "lease cancel");
+            }
+            // a transaction holds the entry: cancelling is an update, it waits for the lock
+            deadline = LockWaits.await(blocked.get(0), "entry of " + type.name() + " with id=" + id + " is locked by transaction "
+                    + blocked.get(0).txId(), deadline, context.lockWaitNanos(), null);
         }
     }
 

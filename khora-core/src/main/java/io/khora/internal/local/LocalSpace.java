@@ -21,6 +21,8 @@ import io.khora.SpaceState;
 import io.khora.SpaceTypeException;
 import io.khora.SynchronizationMode;
 import io.khora.Subscription;
+import io.khora.Transaction;
+import io.khora.TransactionOptions;
 import io.khora.WriteMode;
 import io.khora.WriteMultipleException;
 import io.khora.document.SpaceDocument;
@@ -28,7 +30,9 @@ import io.khora.document.SpaceDocumentType;
 import io.khora.internal.engine.Change;
 import io.khora.internal.engine.ChangeSink;
 import io.khora.internal.engine.ComputeDecision;
+import io.khora.internal.engine.EntryLockedException;
 import io.khora.internal.engine.PartitionEngine;
+import io.khora.internal.engine.TxPart;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.engine.Waiter;
 import io.khora.internal.events.EventBus;
@@ -37,6 +41,7 @@ import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.persistence.InitialLoader;
 import io.khora.internal.persistence.PendingChanges;
 import io.khora.internal.persistence.ReadThrough;
+import io.khora.internal.persistence.TransactionSink;
 import io.khora.internal.persistence.WriteThroughSink;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.internal.router.LocalRouter;
@@ -84,6 +89,9 @@ public final class LocalSpace implements Space, SpaceAdmin {
     private final ReadThrough readThrough;
     private final InitialLoader loader;
     private final WriteBehindSink writeBehind;
+    private final TransactionSink transactionSink;
+    private final long lockWaitNanos;
+    private final LocalLeaseHandle.Context handleContext;
     private volatile Future<?> progressTask;
     private volatile Future<?> sweeperTask;
     private final Object closeLock = new Object();
@@ -100,14 +108,20 @@ public final class LocalSpace implements Space, SpaceAdmin {
         if (persistence.endpoint() == null) {
             sink = ChangeSink.NONE;
             this.writeBehind = null;
+            this.transactionSink = TransactionSink.NONE;
         } else if (persistence.mode() == SynchronizationMode.WRITE_BEHIND) {
             this.writeBehind = new WriteBehindSink(config.name(), n, persistence.endpoint(), persistence.writeBehind(), mapper,
                     this::resolveType, persistence.persistLeaseExpiry());
             sink = writeBehind;
+            this.transactionSink = writeBehind;
         } else {
-            sink = new WriteThroughSink(config.name(), persistence.endpoint(), mapper, persistence.persistLeaseExpiry());
+            WriteThroughSink wt = new WriteThroughSink(config.name(), persistence.endpoint(), mapper, persistence.persistLeaseExpiry());
+            sink = wt;
+            this.transactionSink = wt;
             this.writeBehind = null;
         }
+        this.lockWaitNanos = saturatedNanos(config.transactions().lockWait());
+        this.handleContext = new LocalLeaseHandle.Context(lifeCycle, lockWaitNanos);
         PartitionEngine[] parts = new PartitionEngine[n];
         for (int i = 0; i < n; i++) {
             int bound = persistence.maxEntries() == 0 ? 0 : persistence.maxEntries() / n + (i < persistence.maxEntries() % n ? 1 : 0);
@@ -255,7 +269,46 @@ public final class LocalSpace implements Space, SpaceAdmin {
         Object[] values = mapper.toValues(type, entry);
         PartitionEngine p = router.forEntry(type, values);
         refuseRoutingChange(type, values, p);
-        return finishWrite(entry, type, p, p.write(type, values, lease, mode));
+        PartitionEngine.WriteResult r;
+        try {
+            r = p.write(type, values, lease, mode);
+        } catch (EntryLockedException locked) {
+            r = writeWaiting(p, type, values, lease, mode, locked);
+        }
+        return finishWrite(entry, type, p, r);
+    }
+
+    /** A write that found its entry locked by a transaction: waits for the lock (up to the lock wait) and retries. */
+    private PartitionEngine.WriteResult writeWaiting(PartitionEngine p, TypeDescriptor type, Object[] values, Lease lease,
+                                                    WriteMode mode, EntryLockedException first) {
+        long deadline = LockWaits.await(first, 0, lockWaitNanos, null);
+        while (true) {
+            try {
+                return p.write(type, values, lease, mode);
+            } catch (EntryLockedException locked) {
+                deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
+            }
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /** Runs a mutation of one partition, waiting for and retrying after every transaction lock it runs into. */
+    private <R> R locking(java.util.function.Supplier<R> op) {
+        long deadline = 0;
+        while (true) {
+            try {
+                return op.get();
+            } catch (EntryLockedException locked) {
+                deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
+            }
+        }
     }
 
     /**
@@ -264,7 +317,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
      * both values; take the entry and write it anew to move it. (Checked without locks: two racing
      * first writes of one id with different routing values are not caught.)
      */
-    private void refuseRoutingChange(TypeDescriptor type, Object[] values, PartitionEngine target) {
+    void refuseRoutingChange(TypeDescriptor type, Object[] values, PartitionEngine target) {
         if (type.routingIndex() == type.idIndex() || router.size() == 1) {
             return;
         }
@@ -287,7 +340,12 @@ public final class LocalSpace implements Space, SpaceAdmin {
         if (vi >= 0) {
             type.codec().writeBack(entry, vi, r.entry().values()[vi]);
         }
-        return new LocalLeaseHandle<>(lifeCycle, p, r.entry(), r.created());
+        return leaseHandle(p, r);
+    }
+
+    /** The lease handle of a write's result. */
+    <T> LeaseHandle<T> leaseHandle(PartitionEngine p, PartitionEngine.WriteResult r) {
+        return new LocalLeaseHandle<>(handleContext, p, r.entry(), r.created());
     }
 
     @Override
@@ -320,7 +378,13 @@ public final class LocalSpace implements Space, SpaceAdmin {
         Map<Integer, SpaceException> failures = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             try {
-                handles.add(finishWrite(list.get(i), types[i], parts[i], parts[i].write(types[i], values[i], lease, mode)));
+                PartitionEngine.WriteResult r;
+                try {
+                    r = parts[i].write(types[i], values[i], lease, mode);
+                } catch (EntryLockedException locked) {
+                    r = writeWaiting(parts[i], types[i], values[i], lease, mode, locked);
+                }
+                handles.add(finishWrite(list.get(i), types[i], parts[i], r));
             } catch (SpaceException e) {
                 if (lifeCycle.isClosed()) {
                     throw e;
@@ -452,12 +516,26 @@ public final class LocalSpace implements Space, SpaceAdmin {
     @Override
     public <T> T takeIfExists(Query<T> query, Period period) {
         Objects.requireNonNull(period, "period must not be null");
-        return take(query, Period.NONE);
+        lifeCycle.awaitReady();
+        CompiledQuery q = mapper.compile(query);
+        long deadline = period.isForever() ? Long.MAX_VALUE : System.nanoTime() + period.toNanos();
+        while (true) {
+            List<TxPart> blocked = new ArrayList<>(1);
+            SpaceEntry e = router.takeFirst(q, blocked);
+            if (e != null || blocked.isEmpty() || period.isNone()) {
+                return query.type().cast(map(e));
+            }
+            // matches exist, but transactions hold them: wait for one of those to end, then try again
+            if (!LockWaits.awaitAny(blocked, deadline, null)) {
+                return null;
+            }
+            lifeCycle.awaitReady();
+        }
     }
 
     @Override
     public <T> T takeIfExists(Query<T> query) {
-        return take(query, Period.NONE);
+        return takeIfExists(query, Period.NONE);
     }
 
     @Override
@@ -523,7 +601,20 @@ public final class LocalSpace implements Space, SpaceAdmin {
     @Override
     public <T> int clear(Query<T> query) {
         lifeCycle.awaitReady();
-        return router.clear(mapper.compile(query));
+        CompiledQuery q = mapper.compile(query);
+        int n = 0;
+        for (PartitionEngine p : router.targets(q)) {
+            long deadline = 0;
+            while (true) {
+                try {
+                    n += p.clear(q);
+                    break;
+                } catch (EntryLockedException locked) {
+                    deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
+                }
+            }
+        }
+        return n;
     }
 
     @Override
@@ -533,7 +624,20 @@ public final class LocalSpace implements Space, SpaceAdmin {
             throw new IllegalArgumentException("change set is empty: add at least one operation or a lease");
         }
         lifeCycle.awaitReady();
-        return router.change(mapper.compile(query), changes);
+        CompiledQuery q = mapper.compile(query);
+        int n = 0;
+        for (PartitionEngine p : router.targets(q)) {
+            long deadline = 0;
+            while (true) {
+                try {
+                    n += p.change(q, changes);
+                    break;
+                } catch (EntryLockedException locked) {
+                    deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
+                }
+            }
+        }
+        return n;
     }
 
     @Override
@@ -560,12 +664,13 @@ public final class LocalSpace implements Space, SpaceAdmin {
                 p = router.forEntry(d.type(), d.values());
             }
         }
+        PartitionEngine target = p;
         @SuppressWarnings("unchecked")
-        R result = (R) p.compute(td, checked, current -> {
+        R result = (R) locking(() -> target.compute(td, checked, current -> {
             LocalMutableEntry<T> entry = new LocalMutableEntry<>(mapper, td, checked, current);
             R r = processor.process(entry);
             return entry.decision(r);
-        });
+        }));
         return result;
     }
 
@@ -590,6 +695,50 @@ public final class LocalSpace implements Space, SpaceAdmin {
     @Override
     public AsyncSpace async() {
         return async;
+    }
+
+    // ================================================================ transactions
+
+    @Override
+    public Transaction beginTransaction(TransactionOptions options) {
+        Objects.requireNonNull(options, "transaction options must not be null (use TransactionOptions.defaults())");
+        lifeCycle.awaitReady();
+        LocalTransaction tx = new LocalTransaction(this, options);
+        tx.start();
+        return tx;
+    }
+
+    @Override
+    public Space with(Transaction tx) {
+        Objects.requireNonNull(tx, "transaction must not be null");
+        if (!(tx instanceof LocalTransaction lt) || lt.owner() != this) {
+            throw new IllegalArgumentException("transaction " + tx.id() + " does not belong to space '" + config.name() + "'");
+        }
+        return lt.space();
+    }
+
+    LocalSpaceConfig config() {
+        return config;
+    }
+
+    EntryMapper mapper() {
+        return mapper;
+    }
+
+    ReadThrough readThrough() {
+        return readThrough;
+    }
+
+    TransactionSink transactionSink() {
+        return transactionSink;
+    }
+
+    Function<SpaceEntry, Object> toEntryFunction() {
+        return toEntry;
+    }
+
+    void lifeCycleAwaitReady() {
+        lifeCycle.awaitReady();
     }
 
     // ================================================================ life cycle
@@ -768,7 +917,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
     }
 
     /** Blocks for a waiter's result; on timeout or interrupt claims it, or takes what a racing write handed it. */
-    private Object awaitSync(Waiter w, Period period) {
+    Object awaitSync(Waiter w, Period period) {
         CompletableFuture<?> f = w.future();
         try {
             return period.isForever() ? f.get() : f.get(period.toNanos(), TimeUnit.NANOSECONDS);
@@ -962,7 +1111,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     /** Completes {@code w} with null when {@code period} elapses (unless it completed first). */
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> armTimeout(Waiter w, Period period) {
+    <T> CompletableFuture<T> armTimeout(Waiter w, Period period) {
         CompletableFuture<T> f = (CompletableFuture<T>) w.future();
         if (!period.isForever() && !f.isDone()) {
             Future<?> timer;

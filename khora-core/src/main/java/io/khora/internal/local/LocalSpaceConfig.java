@@ -28,11 +28,33 @@ import java.util.concurrent.ExecutorService;
  * @param eventQueueCapacity pending events per subscription before it is terminated
  * @param documentTypes document types to register at start
  * @param persistence the persistence settings
+ * @param transactions the transaction settings
  */
 public record LocalSpaceConfig(String name, int partitions, Duration spaceWait, Duration leaseSweepInterval,
                                Ticker ticker, Scheduler scheduler, boolean ownsScheduler,
                                ExecutorService eventExecutor, boolean ownsEventExecutor, int eventQueueCapacity,
-                               List<SpaceDocumentType> documentTypes, Persistence persistence) {
+                               List<SpaceDocumentType> documentTypes, Persistence persistence, Transactions transactions) {
+
+    /** With the default transaction settings. */
+    public LocalSpaceConfig(String name, int partitions, Duration spaceWait, Duration leaseSweepInterval,
+                            Ticker ticker, Scheduler scheduler, boolean ownsScheduler,
+                            ExecutorService eventExecutor, boolean ownsEventExecutor, int eventQueueCapacity,
+                            List<SpaceDocumentType> documentTypes, Persistence persistence) {
+        this(name, partitions, spaceWait, leaseSweepInterval, ticker, scheduler, ownsScheduler, eventExecutor, ownsEventExecutor,
+                eventQueueCapacity, documentTypes, persistence, Transactions.DEFAULTS);
+    }
+
+    /**
+     * Transaction settings.
+     *
+     * @param timeout the default timeout of a transaction
+     * @param lockWait how long an operation waits for an entry a transaction holds (default of
+     *     transactions' own operations too)
+     */
+    public record Transactions(Duration timeout, Duration lockWait) {
+        /** 60 s timeout, 10 s lock wait. */
+        public static final Transactions DEFAULTS = new Transactions(Duration.ofSeconds(60), Duration.ofSeconds(10));
+    }
 
     /**
      * Persistence settings.

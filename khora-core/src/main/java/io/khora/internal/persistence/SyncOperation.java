@@ -18,10 +18,17 @@ import java.util.Set;
 final class SyncOperation implements DataSyncOperation {
     private final Change change;
     private final EntryCopier copier;
+    private final long sequence;
 
     SyncOperation(Change change, EntryCopier copier) {
+        this(change, copier, 0L);
+    }
+
+    /** @param sequenceOverride when &gt; 0, the sequence reported instead of the change's own */
+    SyncOperation(Change change, EntryCopier copier, long sequenceOverride) {
         this.change = change;
         this.copier = copier;
+        this.sequence = sequenceOverride > 0 ? sequenceOverride : change.sequence();
     }
 
     private TypeDescriptor type() {
@@ -122,11 +129,11 @@ final class SyncOperation implements DataSyncOperation {
 
     @Override
     public long getSequence() {
-        return change.sequence();
+        return sequence;
     }
 
     @Override
     public String toString() {
-        return change.type() + " " + getTypeName() + " id=" + getSpaceId() + " #" + change.sequence();
+        return change.type() + " " + getTypeName() + " id=" + getSpaceId() + " #" + sequence;
     }
 }

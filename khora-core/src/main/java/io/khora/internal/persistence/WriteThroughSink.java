@@ -8,14 +8,20 @@ import io.khora.persistence.SpaceSynchronizationEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Synchronous persistence: each partition operation's changes go to the endpoint as one batch,
  * under the partition lock and before memory changes. A refusal fails the operation with a
  * {@link SpacePersistenceException} (the endpoint's exception as cause) and memory stays as it was.
+ *
+ * <p>A committed transaction goes to the endpoint as one {@code TransactionData}: for one partition
+ * under its lock, before the part is applied; over several partitions once all are prepared (every
+ * entry of the transaction locked, so the store's order per entry is still the space's), before any
+ * is applied. A refusal rolls the transaction back.
  */
-public final class WriteThroughSink implements ChangeSink {
+public final class WriteThroughSink implements ChangeSink, TransactionSink {
     private static final Logger LOG = LoggerFactory.getLogger(WriteThroughSink.class);
 
     private final String spaceName;
@@ -64,6 +70,53 @@ public final class WriteThroughSink implements ChangeSink {
         } catch (RuntimeException e) {
             LOG.warn("space '{}': afterOperationsBatchSynchronization failed for {}", spaceName, describe(changes), e);
         }
+    }
+
+    @Override
+    public Commit begin(String txId, int[] partitions) {
+        return new Commit() {
+            private final List<List<Change>> parts = new ArrayList<>(partitions.length);
+            private final List<long[]> orders = new ArrayList<>(partitions.length);
+            private TransactionBatch data;
+
+            @Override
+            public void persistPart(int partition, List<Change> changes, long[] order) {
+                parts.add(changes);
+                orders.add(order);
+                if (partitions.length == 1) {
+                    send();
+                }
+            }
+
+            @Override
+            public void persistAll() {
+                send();
+            }
+
+            private void send() {
+                TransactionBatch d = new TransactionBatch(spaceName, txId, parts, orders, copier, partitions[0], false, 0L);
+                try {
+                    endpoint.onTransactionSynchronization(d);
+                } catch (RuntimeException e) {
+                    throw new SpacePersistenceException("space '" + spaceName + "': the synchronization endpoint refused transaction "
+                            + txId + " (" + d.getTransactionParticipantDataItems().length + " operations); nothing of it was applied: "
+                            + e, e);
+                }
+                data = d;
+            }
+
+            @Override
+            public void afterCommit() {
+                if (data == null) {
+                    return;
+                }
+                try {
+                    endpoint.afterTransactionSynchronization(data);
+                } catch (RuntimeException e) {
+                    LOG.warn("space '{}': afterTransactionSynchronization failed for transaction {}", spaceName, txId, e);
+                }
+            }
+        };
     }
 
     private static String describe(List<Change> changes) {

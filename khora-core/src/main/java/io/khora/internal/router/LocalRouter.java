@@ -3,13 +3,19 @@ package io.khora.internal.router;
 import io.khora.SpaceTypeException;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.SpaceEntry;
+import io.khora.internal.engine.TxContext;
+import io.khora.internal.engine.TxPart;
 import io.khora.internal.engine.Waiter;
 import io.khora.internal.engine.WaiterFuture;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -133,8 +139,16 @@ public final class LocalRouter {
 
     /** Removes and returns the entry with {@code id}, or null. */
     public SpaceEntry takeById(TypeDescriptor type, Object id, Object routing) {
+        return takeById(type, id, routing, null);
+    }
+
+    /**
+     * Removes and returns the entry with {@code id}, or null (also when a transaction holds it: its
+     * holder is then added to {@code blocked}, if given).
+     */
+    public SpaceEntry takeById(TypeDescriptor type, Object id, Object routing, List<TxPart> blocked) {
         for (PartitionEngine p : targetsForId(type, id, routing)) {
-            SpaceEntry e = p.takeById(type, id);
+            SpaceEntry e = p.takeById(type, id, blocked);
             if (e != null) {
                 return e;
             }
@@ -144,27 +158,57 @@ public final class LocalRouter {
 
     /** Removes and returns up to {@code max} matches (the first in global ORDER BY order). */
     public List<SpaceEntry> takeMultiple(CompiledQuery q, int max) {
+        return takeMultiple(q, max, null);
+    }
+
+    /**
+     * Removes and returns up to {@code max} matches no transaction holds (the first in global ORDER BY
+     * order); the holders of matches skipped are added to {@code blocked}, if given.
+     */
+    public List<SpaceEntry> takeMultiple(CompiledQuery q, int max, List<TxPart> blocked) {
         PartitionEngine[] targets = targets(q);
         List<SpaceEntry> out = new ArrayList<>();
         if (q.ordering() == null || targets.length == 1) {
             for (PartitionEngine p : targets) {
-                out.addAll(p.takeMultiple(q, max - out.size()));
+                out.addAll(p.takeMultiple(q, max - out.size(), blocked, false));
                 if (out.size() >= max) {
                     break;
                 }
             }
             return out;
         }
-        // Ordered over several partitions: pick globally, then take exactly those (retrying any
-        // that a concurrent taker got first).
+        return takeOrdered(q, max, blocked);
+    }
+
+    /**
+     * Ordered over several partitions: picks globally, then takes exactly those (retrying any that a
+     * concurrent taker got first; leaving out those a transaction holds).
+     */
+    private List<SpaceEntry> takeOrdered(CompiledQuery q, int max, List<TxPart> blocked) {
+        List<SpaceEntry> out = new ArrayList<>();
+        List<TxPart> holders = blocked != null ? blocked : new ArrayList<>();
+        Set<SpaceEntry> skipped = Collections.newSetFromMap(new IdentityHashMap<>());
         while (out.size() < max) {
-            List<SpaceEntry> candidates = readMultiple(q, max - out.size());
+            List<SpaceEntry> candidates = readMultiple(q, max - out.size() + skipped.size());
+            candidates.removeIf(skipped::contains);
             if (candidates.isEmpty()) {
                 break;
             }
             for (SpaceEntry e : candidates) {
-                if (forEntry(e.type(), e.values()).takeExact(e)) {
+                if (out.size() >= max) {
+                    break;
+                }
+                PartitionEngine p = forEntry(e.type(), e.values());
+                if (p.takeExact(e)) {
                     out.add(e);
+                } else {
+                    TxPart holder = p.lockHolder(e);
+                    if (holder != null) {
+                        skipped.add(e);
+                        if (!holders.contains(holder)) {
+                            holders.add(holder);
+                        }
+                    }
                 }
             }
         }
@@ -173,7 +217,12 @@ public final class LocalRouter {
 
     /** Removes and returns one match, or null. */
     public SpaceEntry takeFirst(CompiledQuery q) {
-        List<SpaceEntry> one = takeMultiple(q, 1);
+        return takeFirst(q, null);
+    }
+
+    /** Removes and returns one match no transaction holds, or null; holders of matches skipped go to {@code blocked}. */
+    public SpaceEntry takeFirst(CompiledQuery q, List<TxPart> blocked) {
+        List<SpaceEntry> one = takeMultiple(q, 1, blocked);
         return one.isEmpty() ? null : one.get(0);
     }
 
@@ -204,9 +253,23 @@ public final class LocalRouter {
      * @return the waiter (its future may already be complete)
      */
     public <T> Waiter await(CompiledQuery q, Object id, Object routing, boolean take, Function<SpaceEntry, T> mapper) {
-        PartitionEngine[] targets = id != null ? targetsForId(q.type(), id, routing) : targets(q);
+        return await(q, id, routing, take, mapper, null, null);
+    }
+
+    /**
+     * Like {@link #await(CompiledQuery, Object, Object, boolean, Function)}, for a waiter running
+     * under transaction {@code tx} (which must have a part in every partition the waiter may be
+     * registered in: {@link #waitTargets}); {@code beforeRegister} (if given) sees the waiter before
+     * it is registered anywhere.
+     */
+    public <T> Waiter await(CompiledQuery q, Object id, Object routing, boolean take, Function<SpaceEntry, T> mapper, TxContext tx,
+                            Consumer<Waiter> beforeRegister) {
+        PartitionEngine[] targets = waitTargets(q, id, routing);
         WaiterFuture<T> f = new WaiterFuture<>();
-        Waiter w = new Waiter(q, id, take, mapper, f);
+        Waiter w = new Waiter(q, id, take, mapper, f, tx);
+        if (beforeRegister != null) {
+            beforeRegister.accept(w);
+        }
         w.onDone(() -> {
             for (PartitionEngine p : targets) {
                 p.removeWaiter(w);
@@ -218,6 +281,11 @@ public final class LocalRouter {
             }
         }
         return w;
+    }
+
+    /** The partitions a waiter for {@code q} (or for {@code id}) is registered in. */
+    public PartitionEngine[] waitTargets(CompiledQuery q, Object id, Object routing) {
+        return id != null ? targetsForId(q.type(), id, routing) : targets(q);
     }
 
     /** Evicts expired entries in every partition; returns how many. */

@@ -33,6 +33,11 @@ final class BatchDelivery {
     @FunctionalInterface
     interface Sender {
         void send(List<Change> changes);
+
+        /** Sends a committed transaction's record as one {@code TransactionData}; throws if the store refused it. */
+        default void sendTransaction(OutboxRecord.TxRecord tx) {
+            throw new UnsupportedOperationException("this sender does not deliver transactions");
+        }
     }
 
     /** A change the store refused, with its error. */
@@ -70,12 +75,13 @@ final class BatchDelivery {
         RuntimeException lastError = null;
         int pos = 0;
         while (pos < n) {
-            if (batch.get(pos).change() == null) {
+            if (batch.get(pos).cancelled()) {
                 done[pos++] = true; // cancelled out: nothing to send
                 continue;
             }
-            // with a suspect pending, the cheapest proof that the store is up is the next single change
-            int len = suspects.isEmpty() ? n - pos : 1;
+            // with a suspect pending, the cheapest proof that the store is up is the next single change;
+            // a transaction is always sent alone, and nothing is sent together with changes after it
+            int len = Math.min(suspects.isEmpty() ? n - pos : 1, runLength(batch, pos));
             while (true) {
                 RuntimeException error = trySend(batch.subList(pos, pos + len), sender, onAttempt);
                 if (error == null) {
@@ -146,7 +152,33 @@ final class BatchDelivery {
         failures.clear();
     }
 
+    /** 1 for a transaction at {@code pos}; else how many units from {@code pos} come before the next transaction. */
+    private static int runLength(List<Consolidator.Merged> batch, int pos) {
+        if (batch.get(pos).tx() != null) {
+            return 1;
+        }
+        int end = pos;
+        while (end < batch.size() && batch.get(end).tx() == null) {
+            end++;
+        }
+        return end - pos;
+    }
+
     private static RuntimeException trySend(List<Consolidator.Merged> sub, Sender sender, LongConsumer onAttempt) {
+        if (sub.size() == 1 && sub.get(0).tx() != null) {
+            OutboxRecord.TxRecord tx = sub.get(0).tx();
+            onAttempt.accept(tx.sequence());
+            try {
+                sender.sendTransaction(tx);
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Error e) {
+                return new IllegalStateException("the synchronization endpoint failed with " + e, e);
+            }
+        }
         List<Change> changes = new ArrayList<>(sub.size());
         long max = 0;
         for (Consolidator.Merged m : sub) {

@@ -27,15 +27,53 @@ final class Consolidator {
     }
 
     /**
-     * An entry's changes in one batch.
+     * An entry's changes in one batch — or a committed transaction's part, which is never merged
+     * with anything and is delivered as one {@code TransactionData}.
      *
      * @param change the merged change to send, or null when the pair cancelled out (nothing to send)
+     *     or for a transaction
      * @param members the raw changes it stands for, in order
+     * @param tx the transaction record, or null
      */
-    record Merged(Change change, List<Change> members) {
+    record Merged(Change change, List<Change> members, OutboxRecord.TxRecord tx) {
+        Merged(Change change, List<Change> members) {
+            this(change, members, null);
+        }
+
         long firstSequence() {
             return members.get(0).sequence();
         }
+
+        /** Nothing to send: the entry's changes cancelled out. */
+        boolean cancelled() {
+            return change == null && tx == null;
+        }
+    }
+
+    /**
+     * Consolidates a batch of outbox records: each run of non-transactional changes between two
+     * transaction records is consolidated on its own (so no change moves across a transaction), and
+     * each single-partition transaction record stays one unit. Abort markers need no delivery and
+     * yield nothing (multi-partition parts never come here: the mirror delivers them alone).
+     */
+    static List<Merged> consolidateRecords(List<OutboxRecord> records, long possiblyDeliveredUpTo) {
+        List<Merged> out = new ArrayList<>();
+        List<Change> run = new ArrayList<>();
+        for (OutboxRecord r : records) {
+            if (r instanceof OutboxRecord.Single s) {
+                run.add(s.change());
+            } else if (r instanceof OutboxRecord.TxRecord t) {
+                if (!run.isEmpty()) {
+                    out.addAll(consolidate(run, possiblyDeliveredUpTo));
+                    run = new ArrayList<>();
+                }
+                out.add(new Merged(null, t.changes(), t));
+            }
+        }
+        if (!run.isEmpty()) {
+            out.addAll(consolidate(run, possiblyDeliveredUpTo));
+        }
+        return out;
     }
 
     static List<Merged> consolidate(List<Change> raw, long possiblyDeliveredUpTo) {

@@ -5,6 +5,7 @@ import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.SegmentReader;
 import io.khora.internal.persistence.EntryCopier;
 import io.khora.internal.persistence.OperationsBatch;
+import io.khora.internal.persistence.TransactionBatch;
 import io.khora.persistence.DeadLetter;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
 import io.khora.persistence.WriteBehindSettings;
@@ -13,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  * per entry, delivers it ({@link BatchDelivery}), sets refused changes aside, acknowledges what is
  * done, and backs off (exponentially, with jitter) while the store refuses everything. Changes
  * not done yet are carried into the next round, never read twice.
+ *
+ * <p>Transactions: a single-partition transaction's record is one unit of its batch — delivered
+ * alone as one {@code TransactionData}, never merged with the changes around it (each run of
+ * changes between transactions is consolidated on its own). A part of a multi-partition transaction
+ * splits the batch: the run before it is delivered first, then the part is delivered together with
+ * the transaction's other parts through {@link TxConsolidation}, then the next run; if any step
+ * stops (the store refuses), the rest of the batch is carried into the next round.
  */
 final class MirrorDispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorDispatcher.class);
@@ -36,6 +46,19 @@ final class MirrorDispatcher implements Runnable {
     private final TypeResolver types;
     private final DeadLetterStore deadLetters;
     private final WriteBehindSettings settings;
+    private final TxConsolidation consolidation;
+    private final BatchDelivery.Sender sender = new BatchDelivery.Sender() {
+        @Override
+        public void send(List<Change> changes) {
+            MirrorDispatcher.this.send(changes);
+        }
+
+        @Override
+        public void sendTransaction(OutboxRecord.TxRecord tx) {
+            MirrorDispatcher.this.sendTransaction(new TransactionBatch(spaceName, tx.txId(), List.of(tx.changes()),
+                    List.of(tx.order()), copier, tx.partition(), true, tx.sequence()));
+        }
+    };
     private final SplittableRandom jitter;
     private final Thread thread;
     private volatile boolean stopping;
@@ -43,7 +66,8 @@ final class MirrorDispatcher implements Runnable {
     private int suspectsAllowed = MAX_SUSPECTS;
 
     MirrorDispatcher(String spaceName, Outbox outbox, SpaceSynchronizationEndpoint endpoint, EntryCopier copier, TypeResolver types,
-                     DeadLetterStore deadLetters, WriteBehindSettings settings) {
+                     DeadLetterStore deadLetters, WriteBehindSettings settings, TxConsolidation consolidation) {
+        this.consolidation = consolidation;
         this.spaceName = spaceName;
         this.outbox = outbox;
         this.endpoint = endpoint;
@@ -74,12 +98,16 @@ final class MirrorDispatcher implements Runnable {
 
     @Override
     public void run() {
-        List<Change> carry = new ArrayList<>();
+        List<OutboxRecord> carry = new ArrayList<>();
         long backoff = 0;
         try (SegmentReader reader = outbox.read(outbox.delivered() + 1)) {
             while (!stopping) {
                 try {
-                    backoff = round(reader, carry, backoff);
+                    try {
+                        backoff = round(reader, carry, backoff);
+                    } finally {
+                        outbox.flushMarker();
+                    }
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (VirtualMachineError fatal) {
@@ -107,9 +135,9 @@ final class MirrorDispatcher implements Runnable {
      * not done yet; if the round fails unexpectedly, everything it read goes back into it (a resend
      * is absorbed by the endpoint's checkpoint).
      */
-    private long round(SegmentReader reader, List<Change> carry, long backoff) throws InterruptedException {
+    private long round(SegmentReader reader, List<OutboxRecord> carry, long backoff) throws InterruptedException {
         outbox.sync();
-        List<Change> batch = new ArrayList<>(carry);
+        List<OutboxRecord> batch = new ArrayList<>(carry);
         try {
             gather(reader, batch, carry.isEmpty());
         } finally {
@@ -119,39 +147,170 @@ final class MirrorDispatcher implements Runnable {
         if (batch.isEmpty()) {
             return backoff;
         }
-        List<Consolidator.Merged> merged = Consolidator.consolidate(batch, possiblyDeliveredUpTo);
-        BatchDelivery.Outcome outcome = BatchDelivery.deliver(merged, this::send, suspectsAllowed,
+        int from = 0;
+        while (from < batch.size()) {
+            if (isMultiPartition(batch.get(from))) {
+                long stop = deliverMultiPartition((OutboxRecord.TxRecord) batch.get(from), backoff);
+                if (stop >= 0) {
+                    carry.clear();
+                    carry.addAll(batch.subList(from, batch.size()));
+                    return stop;
+                }
+                from++;
+            } else {
+                int to = from;
+                while (to < batch.size() && !isMultiPartition(batch.get(to))) {
+                    to++;
+                }
+                List<OutboxRecord> rest = new ArrayList<>(batch.subList(to, batch.size()));
+                long stop = deliverRun(batch.subList(from, to), rest, carry, backoff);
+                if (stop >= 0) {
+                    return stop;
+                }
+                from = to;
+            }
+        }
+        carry.clear();
+        return 0;
+    }
+
+    /**
+     * Delivers a run of records without multi-partition parts (consolidated, in sequence order) and
+     * acknowledges what is done. Returns -1 if all is done; else sets {@code carry} to what is not
+     * done followed by {@code rest}, backs off and returns the backoff.
+     */
+    private long deliverRun(List<OutboxRecord> batch, List<OutboxRecord> rest, List<OutboxRecord> carry, long backoff)
+            throws InterruptedException {
+        List<Consolidator.Merged> merged = Consolidator.consolidateRecords(batch, possiblyDeliveredUpTo);
+        BatchDelivery.Outcome outcome = BatchDelivery.deliver(merged, sender, suspectsAllowed,
                 seq -> possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, seq));
         for (BatchDelivery.Failure f : outcome.deadLetters()) {
-            String error = rootMessage(f.error());
-            DeadLetter d = deadLetters.add(f.merged().change(), error);
-            LOG.error("space '{}' partition {}: the synchronization endpoint refused {} of {} id={} (sequence {}); set aside as a"
-                    + " dead letter: {}", spaceName, outbox.partitionId() + 1, d.operation(), d.typeName(), d.id(), d.sequence(), error);
+            setAside(f.merged().tx() != null ? f.merged().members() : List.of(f.merged().change()), f.error());
         }
         List<Change> done = new ArrayList<>();
-        List<Change> notDone = new ArrayList<>();
+        Set<Long> notDoneSequences = new HashSet<>();
         for (int i = 0; i < merged.size(); i++) {
-            (outcome.done()[i] ? done : notDone).addAll(merged.get(i).members());
+            if (outcome.done()[i]) {
+                done.addAll(merged.get(i).members());
+            } else {
+                merged.get(i).members().forEach(c -> notDoneSequences.add(c.sequence()));
+            }
         }
-        notDone.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
+        List<OutboxRecord> notDone = new ArrayList<>();
+        for (OutboxRecord r : batch) {
+            if (!r.changes().isEmpty() && notDoneSequences.contains(r.sequence())) {
+                notDone.add(r);
+            }
+        }
         long ack = notDone.isEmpty() ? batch.get(batch.size() - 1).sequence() : notDone.get(0).sequence() - 1;
-        outbox.acknowledge(ack, done);
-        carry.clear();
-        carry.addAll(notDone);
+        outbox.acknowledge(ack, done, false);
         if (outcome.complete()) {
             suspectsAllowed = MAX_SUSPECTS;
-            return 0;
+            return -1;
         }
+        carry.clear();
+        carry.addAll(notDone);
+        carry.addAll(rest);
         long next = nextBackoff(backoff);
         suspectsAllowed = Math.min(MAX_SUSPECTS_GROWN, suspectsAllowed * 2);
         LOG.warn("space '{}' partition {}: the synchronization endpoint refuses changes ({} undelivered); retrying in {} ms: {}",
                 spaceName, outbox.partitionId() + 1, outbox.undelivered(), next, rootMessage(outcome.lastError()));
+        outbox.flushMarker();
         Thread.sleep(next);
         return next;
     }
 
+    private void setAside(List<Change> changes, RuntimeException failure) {
+        String error = rootMessage(failure);
+        for (Change c : changes) {
+            DeadLetter d = deadLetters.add(c, error);
+            LOG.error("space '{}' partition {}: the synchronization endpoint refused {} of {} id={} (sequence {}); set aside as a"
+                    + " dead letter: {}", spaceName, outbox.partitionId() + 1, d.operation(), d.typeName(), d.id(), d.sequence(), error);
+        }
+    }
+
+    private static boolean isMultiPartition(OutboxRecord r) {
+        return r instanceof OutboxRecord.TxRecord t && t.multiPartition();
+    }
+
+    /**
+     * One part of a multi-partition transaction: wait for its outcome; skip it if the transaction was
+     * rolled back; else meet the other parts and deliver them together. Returns -1 once the part is
+     * done; else (the store refused: after a backoff; or stopping) the backoff for the next round.
+     */
+    private long deliverMultiPartition(OutboxRecord.TxRecord part, long backoff) throws InterruptedException {
+        TxConsolidation.Outcome outcome = consolidation.awaitOutcome(part.txId(), () -> stopping);
+        if (outcome == null) {
+            return backoff;
+        }
+        if (outcome == TxConsolidation.Outcome.ABORT) {
+            outbox.acknowledge(part.sequence(), List.of(), false);
+            consolidation.done(part.txId(), part.partition());
+            return -1;
+        }
+        possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, part.sequence());
+        TxConsolidation.Result r = consolidation.meet(part, this::deliverParts, () -> stopping);
+        if (r == null) {
+            return backoff;
+        }
+        if (r.kind() == TxConsolidation.Result.Kind.RETRY) {
+            long next = nextBackoff(backoff);
+            LOG.warn("space '{}' partition {}: the synchronization endpoint refuses transaction {} ({} undelivered); retrying in {} ms: {}",
+                    spaceName, outbox.partitionId() + 1, part.txId(), outbox.undelivered(), next, rootMessage(r.error()));
+            outbox.flushMarker();
+        Thread.sleep(next);
+            return next;
+        }
+        if (r.kind() == TxConsolidation.Result.Kind.DEAD) {
+            setAside(part.changes(), r.error());
+        }
+        outbox.acknowledge(part.sequence(), part.changes(), false);
+        consolidation.done(part.txId(), part.partition());
+        suspectsAllowed = MAX_SUSPECTS;
+        return -1;
+    }
+
+    /** Delivers every part of a transaction as one {@code TransactionData} (run by the last mirror to arrive). */
+    private TxConsolidation.Result deliverParts(String txId, List<OutboxRecord.TxRecord> parts) {
+        List<List<Change>> changes = new ArrayList<>(parts.size());
+        List<long[]> orders = new ArrayList<>(parts.size());
+        for (OutboxRecord.TxRecord p : parts) {
+            changes.add(p.changes());
+            orders.add(p.order());
+        }
+        OutboxRecord.TxRecord home = parts.get(0);
+        TransactionBatch data = new TransactionBatch(spaceName, txId, changes, orders, copier, home.partition(), true, home.sequence());
+        RuntimeException error = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                sendTransaction(data);
+                return TxConsolidation.Result.DELIVERED;
+            } catch (RuntimeException e) {
+                error = e;
+                if (FailureKind.of(e) == FailureKind.UNAVAILABLE) {
+                    break;
+                }
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Error e) {
+                error = new IllegalStateException("the synchronization endpoint failed with " + e, e);
+            }
+        }
+        return new TxConsolidation.Result(FailureKind.of(error) == FailureKind.BAD_DATA ? TxConsolidation.Result.Kind.DEAD
+                : TxConsolidation.Result.Kind.RETRY, error);
+    }
+
+    private void sendTransaction(TransactionBatch data) {
+        endpoint.onTransactionSynchronization(data);
+        try {
+            endpoint.afterTransactionSynchronization(data);
+        } catch (RuntimeException e) {
+            LOG.warn("space '{}': afterTransactionSynchronization failed", spaceName, e);
+        }
+    }
+
     /** Adds new records to {@code batch} up to the batch size: waits for the first when idle, then up to the batch interval. */
-    private void gather(SegmentReader reader, List<Change> batch, boolean idle) throws InterruptedException {
+    private void gather(SegmentReader reader, List<OutboxRecord> batch, boolean idle) throws InterruptedException {
         long intervalNanos = settings.batchInterval().toNanos();
         long deadline = System.nanoTime() + intervalNanos;
         while (batch.size() < settings.batchSize()) {
@@ -176,7 +335,7 @@ final class MirrorDispatcher implements Runnable {
                     }
                 }
             }
-            batch.add(OutboxCodec.decode(rec.payload(), rec.sequence(), outbox.partitionId(), types));
+            batch.add(OutboxCodec.decodeRecord(rec.payload(), rec.sequence(), outbox.partitionId(), types));
         }
     }
 

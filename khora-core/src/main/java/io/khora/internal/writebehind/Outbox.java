@@ -48,6 +48,8 @@ final class Outbox implements AutoCloseable {
     private final Object room = new Object();
     private long delivered;
     private long lastAppended;
+    /** The sequence the marker file holds (written by the mirror thread, and at close). */
+    private volatile long markerSequence;
 
     Outbox(String spaceName, int partitionId, Path dir, SegmentLog.SyncPolicy policy, long segmentBytes, long capacity,
            Duration backlogWait) {
@@ -66,6 +68,7 @@ final class Outbox implements AutoCloseable {
                     + ": cannot open the write-behind outbox in " + dir + ": " + e.getMessage(), e);
         }
         this.lastAppended = Math.max(log.lastSequence(), delivered);
+        this.markerSequence = delivered;
     }
 
     int partitionId() {
@@ -111,6 +114,64 @@ final class Outbox implements AutoCloseable {
             lastAppended = Math.max(lastAppended, last);
         }
         return last;
+    }
+
+    /**
+     * Appends a committed transaction's part in this partition as one record; returns its sequence
+     * (which every change of the part carries). Under the partition lock.
+     *
+     * @param notePending whether the read side learns of the changes now (else through
+     *     {@link #notePending(List, long)} once the transaction is decided)
+     */
+    long appendTransaction(String txId, int[] participants, List<Change> changes, long[] order, boolean notePending) {
+        byte[] payload;
+        try {
+            payload = OutboxCodec.encodeTransaction(txId, participants, changes, order, buffer);
+        } catch (RuntimeException e) {
+            throw new SpacePersistenceException("space '" + spaceName + "': cannot write transaction " + txId + " to the write-behind"
+                    + " outbox (a property value cannot be encoded); nothing of it was applied: " + e.getMessage(), e);
+        }
+        long seq = appendOne(payload, "transaction " + txId);
+        if (notePending) {
+            notePending(changes, seq);
+        }
+        return seq;
+    }
+
+    /** Writing to the log failed: the record may or may not be in it (e.g. written, then not forced). */
+    static final class WriteFailed extends SpacePersistenceException {
+        WriteFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Appends the void marker of {@code txId}'s part. Under the partition lock. */
+    long appendAbort(String txId) {
+        return appendOne(OutboxCodec.encodeAbort(txId, buffer), "the abort of transaction " + txId);
+    }
+
+    private long appendOne(byte[] payload, String what) {
+        reserve(1);
+        long seq;
+        try {
+            seq = log.append(payload);
+        } catch (RuntimeException e) {
+            release(1);
+            throw new WriteFailed("space '" + spaceName + "' partition " + (partitionId + 1)
+                    + ": writing " + what + " to the write-behind outbox failed; nothing of it was applied: " + e.getMessage(), e);
+        }
+        synchronized (room) {
+            lastAppended = Math.max(lastAppended, seq);
+        }
+        return seq;
+    }
+
+    /** The read side learns of a transaction part's changes, appended at {@code sequence}. */
+    void notePending(List<Change> changes, long sequence) {
+        for (Change c : changes) {
+            Pending p = new Pending(sequence, c.entry(), c.type() == DataSyncOperationType.REMOVE);
+            pendingByEntry.merge(key(c.entry()), p, (old, neu) -> neu.sequence() >= old.sequence() ? neu : old);
+        }
     }
 
     private void reserve(int n) {
@@ -210,12 +271,24 @@ final class Outbox implements AutoCloseable {
      * delivered segments.
      */
     void acknowledge(long sequence, List<Change> records) {
+        acknowledge(sequence, records, true);
+    }
+
+    /**
+     * Like {@link #acknowledge(long, List)}; without {@code durable}, the marker file is written (and
+     * delivered segments deleted) only at the next {@link #flushMarker()} — a mirror acknowledging
+     * many transactions in one round writes it once. A marker that lags after a crash only means a
+     * replay, which the endpoint's checkpoint absorbs.
+     */
+    void acknowledge(long sequence, List<Change> records, boolean durable) {
         synchronized (room) {
             if (sequence <= delivered) {
                 return;
             }
         }
-        writeMarker(sequence);
+        if (durable) {
+            writeMarker(sequence);
+        }
         for (Change c : records) {
             if (c.sequence() <= sequence) {
                 pendingByEntry.computeIfPresent(key(c.entry()), (k, p) -> p.sequence() <= sequence ? null : p);
@@ -225,10 +298,22 @@ final class Outbox implements AutoCloseable {
             delivered = sequence;
             room.notifyAll();
         }
-        log.truncateBefore(sequence + 1);
+        if (durable) {
+            log.truncateBefore(sequence + 1);
+        }
+    }
+
+    /** Writes the marker (and deletes delivered segments) if acknowledgements got ahead of it. */
+    void flushMarker() {
+        long d = delivered();
+        if (d > markerSequence) {
+            writeMarker(d);
+            log.truncateBefore(d + 1);
+        }
     }
 
     private void writeMarker(long sequence) {
+        markerSequence = Math.max(markerSequence, sequence);
         Path tmp = deliveredFile.resolveSibling("delivered.tmp");
         try {
             Files.writeString(tmp, Long.toString(sequence), StandardCharsets.US_ASCII);

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The byte form of one change in the outbox:
+ * The byte form of the outbox's records. A non-transactional change:
  * <pre>
  *   byte    format version (1)
  *   byte    operation type (DataSyncOperationType ordinal)
@@ -25,10 +25,21 @@ import java.util.List;
  *   varint  number of change operations, then per operation:
  *           byte kind (0 set, 1 unset, 2 increment, 3 add, 4 remove) · string property · value
  * </pre>
- * The sequence number is the log's, not part of the payload.
+ * A committed transaction's part in the partition (one record, so it is written and recovered whole):
+ * <pre>
+ *   byte    2
+ *   string  transaction id
+ *   varint  number of participant partitions, then each (ascending)
+ *   varint  number of changes, then per change: varlong its transaction-wide order, then the change
+ *           as above from "operation type" on
+ * </pre>
+ * The void marker of a part whose transaction was rolled back after the part was appended:
+ * {@code byte 3 · string transaction id}. The sequence number is the log's, not part of the payload.
  */
 final class OutboxCodec {
     private static final int VERSION = 1;
+    private static final int TX_PART = 2;
+    private static final int TX_ABORT = 3;
     private static final DataSyncOperationType[] TYPES = DataSyncOperationType.values();
 
     private OutboxCodec() {
@@ -36,9 +47,39 @@ final class OutboxCodec {
 
     static byte[] encode(Change c, WireOutput out) {
         out.reset();
+        out.writeByte(VERSION);
+        writeBody(c, out);
+        return out.toByteArray();
+    }
+
+    /** A transaction's part: {@code changes} of {@code partition}, which the transaction changes with {@code participants}. */
+    static byte[] encodeTransaction(String txId, int[] participants, List<Change> changes, long[] order, WireOutput out) {
+        out.reset();
+        out.writeByte(TX_PART);
+        out.writeString(txId);
+        out.writeVarInt(participants.length);
+        for (int p : participants) {
+            out.writeVarInt(p);
+        }
+        out.writeVarInt(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            out.writeVarLong(order.length > i ? order[i] : i);
+            writeBody(changes.get(i), out);
+        }
+        return out.toByteArray();
+    }
+
+    /** The void marker of {@code txId}'s part. */
+    static byte[] encodeAbort(String txId, WireOutput out) {
+        out.reset();
+        out.writeByte(TX_ABORT);
+        out.writeString(txId);
+        return out.toByteArray();
+    }
+
+    private static void writeBody(Change c, WireOutput out) {
         SpaceEntry e = c.entry();
         TypeDescriptor t = e.type();
-        out.writeByte(VERSION);
         out.writeByte(c.type().ordinal());
         out.writeString(t.name());
         out.writeString(t.kind() == TypeDescriptor.Kind.DOCUMENT ? "" : t.javaType().getName());
@@ -69,16 +110,57 @@ final class OutboxCodec {
                 out.writeValue(r.value());
             }
         }
-        return out.toByteArray();
     }
 
-    /** The change stored in {@code payload} at {@code sequence} of {@code partitionId}. */
+    /** The change stored in {@code payload} (a non-transactional record) at {@code sequence} of {@code partitionId}. */
     static Change decode(byte[] payload, long sequence, int partitionId, TypeResolver types) {
         WireInput in = new WireInput(payload);
         int version = in.readByte();
         if (version != VERSION) {
             throw new WireFormatException("outbox record " + sequence + " has format version " + version + ", expected " + VERSION);
         }
+        return readBody(in, sequence, partitionId, types);
+    }
+
+    /** The record stored in {@code payload} at {@code sequence} of {@code partitionId}. */
+    static OutboxRecord decodeRecord(byte[] payload, long sequence, int partitionId, TypeResolver types) {
+        WireInput in = new WireInput(payload);
+        int kind = in.readByte();
+        switch (kind) {
+            case VERSION -> {
+                return new OutboxRecord.Single(readBody(in, sequence, partitionId, types));
+            }
+            case TX_PART -> {
+                String txId = in.readString();
+                int np = in.readVarInt();
+                if (np < 1 || np > 4096) {
+                    throw new WireFormatException("outbox record " + sequence + " names " + np + " participant partitions");
+                }
+                int[] participants = new int[np];
+                for (int i = 0; i < np; i++) {
+                    participants[i] = in.readVarInt();
+                }
+                int n = in.readVarInt();
+                if (n < 0 || n > payload.length) {
+                    throw new WireFormatException("outbox record " + sequence + " claims " + n + " changes");
+                }
+                List<Change> changes = new ArrayList<>(n);
+                long[] order = new long[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = in.readVarLong();
+                    changes.add(readBody(in, sequence, partitionId, types));
+                }
+                return new OutboxRecord.TxRecord(txId, participants, partitionId, List.copyOf(changes), order, sequence);
+            }
+            case TX_ABORT -> {
+                return new OutboxRecord.TxAbort(in.readString(), sequence);
+            }
+            default -> throw new WireFormatException("outbox record " + sequence + " has format version " + kind + ", expected "
+                    + VERSION + ", " + TX_PART + " or " + TX_ABORT);
+        }
+    }
+
+    private static Change readBody(WireInput in, long sequence, int partitionId, TypeResolver types) {
         int op = in.readByte();
         if (op < 0 || op >= TYPES.length) {
             throw new WireFormatException("outbox record " + sequence + " has an unknown operation type " + op);

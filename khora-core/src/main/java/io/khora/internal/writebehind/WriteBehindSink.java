@@ -6,6 +6,7 @@ import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.SegmentLog;
 import io.khora.internal.persistence.EntryCopier;
 import io.khora.internal.persistence.PendingChanges;
+import io.khora.internal.persistence.TransactionSink;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.persistence.DeadLetter;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
@@ -16,7 +17,13 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Write-behind persistence of one space (seed 000, "asynchronous persistency with the mirror"): a
@@ -24,8 +31,16 @@ import java.util.List;
  * {@link Outbox} before the operation is applied, and one {@link MirrorDispatcher} per partition
  * that delivers them to the endpoint. Also the read side's view of what is still on its way
  * ({@link PendingChanges}), the dead letters, flushing, recovery after a restart, and shutdown.
+ *
+ * <p>Transactions ({@link TransactionSink}): a committed transaction's changes in a partition are
+ * appended as one record, under the partition's lock — for a single-partition transaction just
+ * before they are applied; for one over several partitions while each partition is prepared, one
+ * such transaction at a time (so every outbox holds their parts in the same order), its outcome
+ * recorded once all are appended. A part appended for a transaction then rolled back is voided by an
+ * abort marker. The mirrors deliver a single-partition record as one {@code TransactionData}, and
+ * consolidate the parts of a multi-partition transaction into one ({@link TxConsolidation}).
  */
-public final class WriteBehindSink implements ChangeSink, PendingChanges {
+public final class WriteBehindSink implements ChangeSink, PendingChanges, TransactionSink {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindSink.class);
 
     private final String spaceName;
@@ -35,6 +50,9 @@ public final class WriteBehindSink implements ChangeSink, PendingChanges {
     private final DeadLetterStore deadLetters;
     private final TypeResolver types;
     private final boolean persistExpiry;
+    private final TxConsolidation consolidation = new TxConsolidation(p -> outboxes()[p].sync());
+    /** Held while a multi-partition transaction appends its parts: every outbox gets them in one order. */
+    private final ReentrantLock multiPartitionOrder = new ReentrantLock();
 
     /**
      * Opens (or reopens) the outboxes under {@code settings.directory()/spaceName}.
@@ -63,8 +81,12 @@ public final class WriteBehindSink implements ChangeSink, PendingChanges {
         for (int p = 0; p < partitions; p++) {
             outboxes[p] = new Outbox(spaceName, p, base.resolve("partition-" + (p + 1)), policy, settings.segmentBytes(),
                     settings.maxPendingPerPartition(), settings.backlogWait());
-            mirrors[p] = new MirrorDispatcher(spaceName, outboxes[p], endpoint, copier, types, deadLetters, settings);
+            mirrors[p] = new MirrorDispatcher(spaceName, outboxes[p], endpoint, copier, types, deadLetters, settings, consolidation);
         }
+    }
+
+    private Outbox[] outboxes() {
+        return outboxes;
     }
 
     private static void checkLayout(Path base, int partitions) {
@@ -82,14 +104,54 @@ public final class WriteBehindSink implements ChangeSink, PendingChanges {
      * memory after the initial load (the store does not have them yet). Also seeds the pending index.
      */
     public List<List<Change>> recoverUndelivered() {
+        List<List<OutboxRecord>> records = new ArrayList<>(outboxes.length);
+        Map<String, Map<Integer, OutboxRecord.TxRecord>> parts = new LinkedHashMap<>();
+        Set<String> voided = new HashSet<>();
+        for (Outbox o : outboxes) {
+            List<OutboxRecord> list = new ArrayList<>();
+            for (LogRecord rec : o.undeliveredRecords()) {
+                OutboxRecord r = OutboxCodec.decodeRecord(rec.payload(), rec.sequence(), o.partitionId(), types);
+                list.add(r);
+                if (r instanceof OutboxRecord.TxRecord t && t.multiPartition()) {
+                    parts.computeIfAbsent(t.txId(), k -> new HashMap<>()).put(t.partition(), t);
+                } else if (r instanceof OutboxRecord.TxAbort a) {
+                    voided.add(a.txId());
+                }
+            }
+            records.add(list);
+        }
+        // a multi-partition transaction counts if every participant still holds its part and none is
+        // void; else it either never finished appending (the commit did not return) or its other parts
+        // were delivered already (then the store has it all): either way its remaining parts are skipped
+        Set<String> committed = new HashSet<>();
+        for (Map.Entry<String, Map<Integer, OutboxRecord.TxRecord>> e : parts.entrySet()) {
+            OutboxRecord.TxRecord any = e.getValue().values().iterator().next();
+            boolean complete = !voided.contains(e.getKey()) && e.getValue().size() == any.participants().length;
+            for (int p : any.participants()) {
+                complete &= e.getValue().containsKey(p);
+            }
+            if (complete) {
+                committed.add(e.getKey());
+            } else {
+                LOG.warn("space '{}': transaction {} left parts in {} of the partitions {} it changed{}; those parts are skipped",
+                        spaceName, e.getKey(), e.getValue().size(), java.util.Arrays.toString(any.participants()),
+                        voided.contains(e.getKey()) ? " and was rolled back" : "");
+            }
+            consolidation.recovered(e.getKey(), any.participants(), complete, e.getValue().size());
+        }
         List<List<Change>> out = new ArrayList<>(outboxes.length);
         long total = 0;
-        for (Outbox o : outboxes) {
+        for (int p = 0; p < outboxes.length; p++) {
             List<Change> changes = new ArrayList<>();
-            for (LogRecord rec : o.undeliveredRecords()) {
-                Change c = OutboxCodec.decode(rec.payload(), rec.sequence(), o.partitionId(), types);
-                o.notePending(c);
-                changes.add(c);
+            for (OutboxRecord r : records.get(p)) {
+                boolean counts = r instanceof OutboxRecord.Single
+                        || r instanceof OutboxRecord.TxRecord t && (!t.multiPartition() || committed.contains(t.txId()));
+                if (counts) {
+                    for (Change c : r.changes()) {
+                        outboxes[p].notePending(c);
+                        changes.add(c);
+                    }
+                }
             }
             total += changes.size();
             out.add(changes);
@@ -125,6 +187,60 @@ public final class WriteBehindSink implements ChangeSink, PendingChanges {
     @Override
     public void afterApply(List<Change> changes) {
         // the mirror picks the changes up from the outbox
+    }
+
+    @Override
+    public Commit begin(String txId, int[] partitions) {
+        boolean multi = partitions.length > 1;
+        if (multi) {
+            multiPartitionOrder.lock();
+            consolidation.begin(txId, partitions);
+        }
+        return new Commit() {
+            private final Map<Integer, Long> appended = new LinkedHashMap<>();
+            private final Map<Integer, List<Change>> appendedChanges = new HashMap<>();
+            /** Partitions whose append failed in a way that may have left the record in the log (an I/O error). */
+            private final Set<Integer> maybeAppended = new HashSet<>();
+            private boolean decided;
+
+            @Override
+            public void persistPart(int partition, List<Change> changes, long[] order) {
+                long seq;
+                try {
+                    seq = outboxes[partition].appendTransaction(txId, partitions, changes, order, !multi);
+                } catch (Outbox.WriteFailed e) {
+                    maybeAppended.add(partition);
+                    throw e;
+                }
+                appended.put(partition, seq);
+                appendedChanges.put(partition, changes);
+            }
+
+            @Override
+            public void decided(boolean committed) {
+                if (!multi || decided) {
+                    return;
+                }
+                decided = true;
+                try {
+                    if (committed) {
+                        // before the outcome is published: a mirror may deliver (and forget) the parts right after
+                        appended.forEach((p, seq) -> outboxes[p].notePending(appendedChanges.get(p), seq));
+                    }
+                    consolidation.decide(txId, committed, appended.size());
+                } finally {
+                    multiPartitionOrder.unlock();
+                }
+            }
+
+            @Override
+            public void abortPart(int partition) {
+                // void the part where it is (or may be) in the log, so a restart never delivers it
+                if (multi && (appended.containsKey(partition) || maybeAppended.contains(partition))) {
+                    outboxes[partition].appendAbort(txId);
+                }
+            }
+        };
     }
 
     /** Undelivered changes in every partition. */
@@ -216,6 +332,11 @@ public final class WriteBehindSink implements ChangeSink, PendingChanges {
                     settings.flushTimeout().toMillis(), settings.directory().resolve(spaceName));
         }
         for (Outbox o : outboxes) {
+            try {
+                o.flushMarker();
+            } catch (RuntimeException e) {
+                LOG.warn("space '{}': recording the delivered sequence of partition {} failed", spaceName, o.partitionId() + 1, e);
+            }
             o.close();
         }
         deadLetters.close();
