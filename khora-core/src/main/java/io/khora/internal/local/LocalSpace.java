@@ -965,131 +965,13 @@ public final class LocalSpace implements Space, SpaceAdmin {
     // ================================================================ async view
 
     /** The asynchronous API. Immediate operations complete on the caller's thread. */
-    private final class AsyncView implements AsyncSpace {
-        private <R> CompletableFuture<R> run(java.util.function.Supplier<R> op) {
-            try {
-                return CompletableFuture.completedFuture(op.get());
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+    private final class AsyncView extends DelegatingAsyncSpace {
+        AsyncView() {
+            super(LocalSpace.this);
         }
 
         @Override
-        public <T> CompletableFuture<LeaseHandle<T>> write(T entry, Lease lease, WriteMode mode) {
-            return run(() -> LocalSpace.this.write(entry, lease, mode));
-        }
-
-        @Override
-        public <T> CompletableFuture<LeaseHandle<T>> write(T entry) {
-            return run(() -> LocalSpace.this.write(entry));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<LeaseHandle<T>>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
-            return run(() -> LocalSpace.this.writeMultiple(entries, lease, mode));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> read(Query<T> query, Period period) {
-            return waitAsync(query, period, false);
-        }
-
-        @Override
-        public <T> CompletableFuture<T> readIfExists(Query<T> query, Period period) {
-            return run(() -> LocalSpace.this.readIfExists(query, period));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> readById(Class<T> type, Object id) {
-            return run(() -> LocalSpace.this.readById(type, id));
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> readById(String typeName, Object id) {
-            return run(() -> LocalSpace.this.readById(typeName, id));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> readById(Class<T> type, Object id, Period period) {
-            return awaitById(type, null, id, period, false);
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> readById(String typeName, Object id, Period period) {
-            return awaitById(SpaceDocument.class, typeName, id, period, false);
-        }
-
-        @Override
-        public <T> CompletableFuture<T> takeById(Class<T> type, Object id, Period period) {
-            return awaitById(type, null, id, period, true);
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> takeById(String typeName, Object id, Period period) {
-            return awaitById(SpaceDocument.class, typeName, id, period, true);
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> readByIds(Class<T> type, Collection<?> ids) {
-            return run(() -> LocalSpace.this.readByIds(type, ids));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> readMultiple(Query<T> query, int max) {
-            return run(() -> LocalSpace.this.readMultiple(query, max));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> take(Query<T> query, Period period) {
-            return waitAsync(query, period, true);
-        }
-
-        @Override
-        public <T> CompletableFuture<T> takeIfExists(Query<T> query, Period period) {
-            return run(() -> LocalSpace.this.takeIfExists(query, period));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> takeById(Class<T> type, Object id) {
-            return run(() -> LocalSpace.this.takeById(type, id));
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> takeById(String typeName, Object id) {
-            return run(() -> LocalSpace.this.takeById(typeName, id));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> takeByIds(Class<T> type, Collection<?> ids) {
-            return run(() -> LocalSpace.this.takeByIds(type, ids));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> takeMultiple(Query<T> query, int max) {
-            return run(() -> LocalSpace.this.takeMultiple(query, max));
-        }
-
-        @Override
-        public <T, R> CompletableFuture<R> invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
-            return run(() -> LocalSpace.this.invoke(type, id, processor));
-        }
-
-        @Override
-        public <T> CompletableFuture<Integer> count(Query<T> query) {
-            return run(() -> LocalSpace.this.count(query));
-        }
-
-        @Override
-        public <T> CompletableFuture<Integer> clear(Query<T> query) {
-            return run(() -> LocalSpace.this.clear(query));
-        }
-
-        @Override
-        public <T> CompletableFuture<Integer> change(Query<T> query, ChangeSet changes) {
-            return run(() -> LocalSpace.this.change(query, changes));
-        }
-
-        private <T> CompletableFuture<T> waitAsync(Query<T> query, Period period, boolean take) {
+        protected <T> CompletableFuture<T> waitFor(Query<T> query, Period period, boolean take) {
             Attempt a;
             try {
                 a = attempt(query, period, take);
@@ -1100,6 +982,11 @@ public final class LocalSpace implements Space, SpaceAdmin {
                 return CompletableFuture.completedFuture(query.type().cast(map(a.found())));
             }
             return armTimeout(a.waiter(), period);
+        }
+
+        @Override
+        protected <T> CompletableFuture<T> waitForId(Class<T> type, String typeName, Object id, Period period, boolean take) {
+            return awaitById(type, typeName, id, period, take);
         }
     }
 

@@ -687,131 +687,13 @@ final class TxSpace implements Space {
     // ================================================================ async view
 
     /** The asynchronous API under the transaction; operations that need not wait complete on the caller's thread. */
-    private final class TxAsync implements AsyncSpace {
-        private <R> CompletableFuture<R> run(Supplier<R> op) {
-            try {
-                return CompletableFuture.completedFuture(op.get());
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+    private final class TxAsync extends DelegatingAsyncSpace {
+        TxAsync() {
+            super(TxSpace.this);
         }
 
         @Override
-        public <T> CompletableFuture<LeaseHandle<T>> write(T entry, Lease lease, WriteMode mode) {
-            return run(() -> TxSpace.this.write(entry, lease, mode));
-        }
-
-        @Override
-        public <T> CompletableFuture<LeaseHandle<T>> write(T entry) {
-            return run(() -> TxSpace.this.write(entry));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<LeaseHandle<T>>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
-            return run(() -> TxSpace.this.writeMultiple(entries, lease, mode));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> read(Query<T> query, Period period) {
-            return waitAsync(query, period, false);
-        }
-
-        @Override
-        public <T> CompletableFuture<T> readIfExists(Query<T> query, Period period) {
-            return run(() -> TxSpace.this.readIfExists(query, period));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> readById(Class<T> type, Object id) {
-            return run(() -> TxSpace.this.readById(type, id));
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> readById(String typeName, Object id) {
-            return run(() -> TxSpace.this.readById(typeName, id));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> readById(Class<T> type, Object id, Period period) {
-            return awaitById(type, null, id, period, false);
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> readById(String typeName, Object id, Period period) {
-            return awaitById(SpaceDocument.class, typeName, id, period, false);
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> readByIds(Class<T> type, Collection<?> ids) {
-            return run(() -> TxSpace.this.readByIds(type, ids));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> readMultiple(Query<T> query, int max) {
-            return run(() -> TxSpace.this.readMultiple(query, max));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> take(Query<T> query, Period period) {
-            return waitAsync(query, period, true);
-        }
-
-        @Override
-        public <T> CompletableFuture<T> takeIfExists(Query<T> query, Period period) {
-            return run(() -> TxSpace.this.takeIfExists(query, period));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> takeById(Class<T> type, Object id) {
-            return run(() -> TxSpace.this.takeById(type, id));
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> takeById(String typeName, Object id) {
-            return run(() -> TxSpace.this.takeById(typeName, id));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> takeById(Class<T> type, Object id, Period period) {
-            return awaitById(type, null, id, period, true);
-        }
-
-        @Override
-        public CompletableFuture<SpaceDocument> takeById(String typeName, Object id, Period period) {
-            return awaitById(SpaceDocument.class, typeName, id, period, true);
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> takeByIds(Class<T> type, Collection<?> ids) {
-            return run(() -> TxSpace.this.takeByIds(type, ids));
-        }
-
-        @Override
-        public <T> CompletableFuture<List<T>> takeMultiple(Query<T> query, int max) {
-            return run(() -> TxSpace.this.takeMultiple(query, max));
-        }
-
-        @Override
-        public <T, R> CompletableFuture<R> invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
-            return run(() -> TxSpace.this.invoke(type, id, processor));
-        }
-
-        @Override
-        public <T> CompletableFuture<Integer> count(Query<T> query) {
-            return run(() -> TxSpace.this.count(query));
-        }
-
-        @Override
-        public <T> CompletableFuture<Integer> clear(Query<T> query) {
-            return run(() -> TxSpace.this.clear(query));
-        }
-
-        @Override
-        public <T> CompletableFuture<Integer> change(Query<T> query, ChangeSet changes) {
-            return run(() -> TxSpace.this.change(query, changes));
-        }
-
-        private <T> CompletableFuture<T> waitAsync(Query<T> query, Period period, boolean take) {
+        protected <T> CompletableFuture<T> waitFor(Query<T> query, Period period, boolean take) {
             try {
                 Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
                 tx.begin();
@@ -826,7 +708,8 @@ final class TxSpace implements Space {
             }
         }
 
-        private <T> CompletableFuture<T> awaitById(Class<T> type, String typeName, Object id, Period period, boolean take) {
+        @Override
+        protected <T> CompletableFuture<T> waitForId(Class<T> type, String typeName, Object id, Period period, boolean take) {
             try {
                 Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
                 tx.begin();
