@@ -260,11 +260,7 @@ public final class PartitionEngine {
             }
             long version = nextVersion(type, values, old);
             SpaceEntry e = new SpaceEntry(type, values, version, lease.expiryFrom(now));
-            persist(after, List.of(change(old == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, e, List.of())));
-            replace(store, old, e);
-            publish(old == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, e);
-            serveWaiters(store, e, after);
-            evictOverflow();
+            putLive(store, old, e, after);
             result = new WriteResult(e, old == null);
         } finally {
             lock.unlockWrite(stamp);
@@ -379,16 +375,11 @@ public final class PartitionEngine {
                     setVersion(t, values, version);
                     long expiresAt = d.lease() != null ? d.lease().expiryFrom(now) : old == null ? Long.MAX_VALUE : old.expiresAt();
                     SpaceEntry e = new SpaceEntry(t, values, version, expiresAt);
-                    persist(after, List.of(change(old == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, e, List.of())));
-                    replace(store, old, e);
-                    publish(old == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, e);
-                    serveWaiters(store, e, after);
-                    evictOverflow();
+                    putLive(store, old, e, after);
                 }
                 case REMOVE -> {
                     if (current != null) {
-                        persist(after, List.of(change(DataSyncOperationType.REMOVE, current, List.of())));
-                        removeEntry(store, current, SpaceEventType.TAKE);
+                        takeLive(store, current, after);
                     }
                 }
                 default -> {
@@ -485,8 +476,7 @@ public final class PartitionEngine {
                 e = store == null ? null : liveOrExpire(store, store.get(id), ticker.millis(), after);
             }
             if (e != null && e.type().isSubtypeOf(type)) {
-                persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
-                removeEntry(store, e, SpaceEventType.TAKE);
+                takeLive(store, e, after);
             } else {
                 e = null;
             }
@@ -507,8 +497,7 @@ public final class PartitionEngine {
             TypeStore store = stores.get(e.type().root().name());
             if (store != null && store.isCurrent(e) && !e.isExpiredAt(ticker.millis())
                     && (lockedEntries == 0 || store.lockOwner(e.id()) == null)) {
-                persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
-                removeEntry(store, e, SpaceEventType.TAKE);
+                takeLive(store, e, after);
                 taken = true;
             }
         } finally {
@@ -1731,6 +1720,21 @@ public final class PartitionEngine {
         sink.beforeApply(numbered);
         sequence = seq;
         after.afterApply(sink, numbered);
+    }
+
+    /** Persists, then applies a new or replacing entry: published, waiters served, LRU bound kept. Lock held. */
+    private void putLive(TypeStore store, SpaceEntry old, SpaceEntry e, AfterUnlock after) {
+        persist(after, List.of(change(old == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, e, List.of())));
+        replace(store, old, e);
+        publish(old == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, e);
+        serveWaiters(store, e, after);
+        evictOverflow();
+    }
+
+    /** Persists, then applies the take of the live entry {@code e} (a TAKE event). Lock held. */
+    private void takeLive(TypeStore store, SpaceEntry e, AfterUnlock after) {
+        persist(after, List.of(change(DataSyncOperationType.REMOVE, e, List.of())));
+        removeEntry(store, e, SpaceEventType.TAKE);
     }
 
     /** {@code e} if live; if expired, evicts it (EXPIRE event) and returns null. */
