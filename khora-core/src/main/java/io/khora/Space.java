@@ -33,10 +33,14 @@ public interface Space extends AutoCloseable {
     // ---------------------------------------------------------------- write
 
     /** Writes {@code entry} with {@link Lease#FOREVER} and {@link WriteMode#UPDATE_OR_WRITE}. */
-    <T> LeaseHandle<T> write(T entry);
+    default <T> LeaseHandle<T> write(T entry) {
+        return write(entry, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
+    }
 
     /** Writes {@code entry} with {@code lease} and {@link WriteMode#UPDATE_OR_WRITE}. */
-    <T> LeaseHandle<T> write(T entry, Lease lease);
+    default <T> LeaseHandle<T> write(T entry, Lease lease) {
+        return write(entry, lease, WriteMode.UPDATE_OR_WRITE);
+    }
 
     /**
      * Writes {@code entry}. A waiting {@code read} that it matches is woken; a waiting {@code take}
@@ -49,7 +53,9 @@ public interface Space extends AutoCloseable {
     <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode);
 
     /** Writes every entry with {@link Lease#FOREVER} and {@link WriteMode#UPDATE_OR_WRITE}. */
-    <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries);
+    default <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries) {
+        return writeMultiple(entries, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
+    }
 
     /**
      * Writes every entry. All entries are validated before any is written. Each entry is written
@@ -61,7 +67,9 @@ public interface Space extends AutoCloseable {
     // ---------------------------------------------------------------- read
 
     /** A matching entry, or null; does not wait. */
-    <T> T read(Query<T> query);
+    default <T> T read(Query<T> query) {
+        return read(query, Period.NONE);
+    }
 
     /** A matching entry, waiting up to {@code period} for one to be written; null if none came. */
     <T> T read(Query<T> query, Period period);
@@ -76,10 +84,14 @@ public interface Space extends AutoCloseable {
     <T> T readIfExists(Query<T> query, Period period);
 
     /** {@link #readIfExists(Query, Period)} with {@link Period#NONE}. */
-    <T> T readIfExists(Query<T> query);
+    default <T> T readIfExists(Query<T> query) {
+        return readIfExists(query, Period.NONE);
+    }
 
     /** The entry of {@code type} (or a subtype) with {@code id}, or null. */
-    <T> T readById(Class<T> type, Object id);
+    default <T> T readById(Class<T> type, Object id) {
+        return readById(type, id, null);
+    }
 
     /** Like {@link #readById(Class, Object)}, routed by {@code routing} when the routing property is not the id. */
     <T> T readById(Class<T> type, Object id, Object routing);
@@ -94,12 +106,16 @@ public interface Space extends AutoCloseable {
     <T> List<T> readMultiple(Query<T> query, int max);
 
     /** Every matching entry. */
-    <T> List<T> readMultiple(Query<T> query);
+    default <T> List<T> readMultiple(Query<T> query) {
+        return readMultiple(query, Integer.MAX_VALUE);
+    }
 
     // ---------------------------------------------------------------- take
 
     /** Removes and returns a matching entry, or null; does not wait. */
-    <T> T take(Query<T> query);
+    default <T> T take(Query<T> query) {
+        return take(query, Period.NONE);
+    }
 
     /**
      * Removes and returns a matching entry, waiting up to {@code period} for one. Each entry is
@@ -115,10 +131,14 @@ public interface Space extends AutoCloseable {
     <T> T takeIfExists(Query<T> query, Period period);
 
     /** {@link #takeIfExists(Query, Period)} with {@link Period#NONE}. */
-    <T> T takeIfExists(Query<T> query);
+    default <T> T takeIfExists(Query<T> query) {
+        return takeIfExists(query, Period.NONE);
+    }
 
     /** Removes and returns the entry of {@code type} with {@code id}, or null. */
-    <T> T takeById(Class<T> type, Object id);
+    default <T> T takeById(Class<T> type, Object id) {
+        return takeById(type, id, null);
+    }
 
     /** Like {@link #takeById(Class, Object)}, routed by {@code routing}. */
     <T> T takeById(Class<T> type, Object id, Object routing);

@@ -250,16 +250,6 @@ public final class LocalSpace implements Space, SpaceAdmin {
     // ================================================================ write
 
     @Override
-    public <T> LeaseHandle<T> write(T entry) {
-        return write(entry, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
-    }
-
-    @Override
-    public <T> LeaseHandle<T> write(T entry, Lease lease) {
-        return write(entry, lease, WriteMode.UPDATE_OR_WRITE);
-    }
-
-    @Override
     public <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode) {
         Objects.requireNonNull(entry, "entry to write must not be null");
         Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
@@ -349,11 +339,6 @@ public final class LocalSpace implements Space, SpaceAdmin {
     }
 
     @Override
-    public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries) {
-        return writeMultiple(entries, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
-    }
-
-    @Override
     public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
         Objects.requireNonNull(entries, "entries must not be null");
         Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
@@ -402,11 +387,6 @@ public final class LocalSpace implements Space, SpaceAdmin {
     // ================================================================ read
 
     @Override
-    public <T> T read(Query<T> query) {
-        return read(query, Period.NONE);
-    }
-
-    @Override
     public <T> T read(Query<T> query, Period period) {
         return readOrTake(query, period, false);
     }
@@ -415,16 +395,6 @@ public final class LocalSpace implements Space, SpaceAdmin {
     public <T> T readIfExists(Query<T> query, Period period) {
         Objects.requireNonNull(period, "period must not be null");
         return read(query, Period.NONE);
-    }
-
-    @Override
-    public <T> T readIfExists(Query<T> query) {
-        return read(query, Period.NONE);
-    }
-
-    @Override
-    public <T> T readById(Class<T> type, Object id) {
-        return readById(type, id, null);
     }
 
     @Override
@@ -496,17 +466,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         return readThrough != null && readThrough.forQueries() ? readThrough.merge(q, found, max) : found;
     }
 
-    @Override
-    public <T> List<T> readMultiple(Query<T> query) {
-        return readMultiple(query, Integer.MAX_VALUE);
-    }
-
     // ================================================================ take
-
-    @Override
-    public <T> T take(Query<T> query) {
-        return take(query, Period.NONE);
-    }
 
     @Override
     public <T> T take(Query<T> query, Period period) {
@@ -531,16 +491,6 @@ public final class LocalSpace implements Space, SpaceAdmin {
             }
             lifeCycle.awaitReady();
         }
-    }
-
-    @Override
-    public <T> T takeIfExists(Query<T> query) {
-        return takeIfExists(query, Period.NONE);
-    }
-
-    @Override
-    public <T> T takeById(Class<T> type, Object id) {
-        return takeById(type, id, null);
     }
 
     @Override

@@ -82,16 +82,6 @@ final class TxSpace implements Space {
     // ================================================================ write
 
     @Override
-    public <T> LeaseHandle<T> write(T entry) {
-        return write(entry, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
-    }
-
-    @Override
-    public <T> LeaseHandle<T> write(T entry, Lease lease) {
-        return write(entry, lease, WriteMode.UPDATE_OR_WRITE);
-    }
-
-    @Override
     public <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode) {
         Objects.requireNonNull(entry, "entry to write must not be null");
         Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
@@ -121,11 +111,6 @@ final class TxSpace implements Space {
             type.codec().writeBack(entry, vi, r.entry().values()[vi]);
         }
         return new TxLeaseHandle<>(tx, space.leaseHandle(p, r));
-    }
-
-    @Override
-    public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries) {
-        return writeMultiple(entries, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
     }
 
     @Override
@@ -168,11 +153,6 @@ final class TxSpace implements Space {
     // ================================================================ read
 
     @Override
-    public <T> T read(Query<T> query) {
-        return read(query, Period.NONE);
-    }
-
-    @Override
     public <T> T read(Query<T> query, Period period) {
         return readOrTake(query, period, false);
     }
@@ -180,16 +160,6 @@ final class TxSpace implements Space {
     @Override
     public <T> T readIfExists(Query<T> query, Period period) {
         return ifExists(query, period, false);
-    }
-
-    @Override
-    public <T> T readIfExists(Query<T> query) {
-        return readIfExists(query, Period.NONE);
-    }
-
-    @Override
-    public <T> T readById(Class<T> type, Object id) {
-        return readById(type, id, null);
     }
 
     @Override
@@ -271,11 +241,6 @@ final class TxSpace implements Space {
         tx.begin();
         CompiledQuery q = mapper.compile(query);
         return mapAll(query, exclusive ? lockMatches(q, max, false, null) : readEntries(q, max));
-    }
-
-    @Override
-    public <T> List<T> readMultiple(Query<T> query) {
-        return readMultiple(query, Integer.MAX_VALUE);
     }
 
     /** Up to {@code max} matches as the transaction sees them, without locking (ORDER BY global). */
@@ -377,11 +342,6 @@ final class TxSpace implements Space {
     // ================================================================ take
 
     @Override
-    public <T> T take(Query<T> query) {
-        return take(query, Period.NONE);
-    }
-
-    @Override
     public <T> T take(Query<T> query, Period period) {
         return readOrTake(query, period, true);
     }
@@ -389,16 +349,6 @@ final class TxSpace implements Space {
     @Override
     public <T> T takeIfExists(Query<T> query, Period period) {
         return ifExists(query, period, true);
-    }
-
-    @Override
-    public <T> T takeIfExists(Query<T> query) {
-        return takeIfExists(query, Period.NONE);
-    }
-
-    @Override
-    public <T> T takeById(Class<T> type, Object id) {
-        return takeById(type, id, null);
     }
 
     @Override
