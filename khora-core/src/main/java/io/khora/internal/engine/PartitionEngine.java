@@ -364,18 +364,8 @@ public final class PartitionEngine {
             result = d.result();
             switch (d.kind()) {
                 case PUT -> {
-                    Object[] values = d.values();
-                    TypeDescriptor t = d.type();
-                    if (!java.util.Objects.equals(values[t.idIndex()], id)) {
-                        throw new IllegalArgumentException("an entry processor on id=" + id + " set an entry with id="
-                                + values[t.idIndex()] + "; it may only change its own entry");
-                    }
                     SpaceEntry old = store.get(id);
-                    long version = old == null ? 1L : old.version() + 1L;
-                    setVersion(t, values, version);
-                    long expiresAt = d.lease() != null ? d.lease().expiryFrom(now) : old == null ? Long.MAX_VALUE : old.expiresAt();
-                    SpaceEntry e = new SpaceEntry(t, values, version, expiresAt);
-                    putLive(store, old, e, after);
+                    putLive(store, old, decidedEntry(d, id, old, now), after);
                 }
                 case REMOVE -> {
                     if (current != null) {
@@ -1312,16 +1302,7 @@ public final class PartitionEngine {
             result = d.result();
             switch (d.kind()) {
                 case PUT -> {
-                    Object[] values = d.values();
-                    TypeDescriptor t = d.type();
-                    if (!java.util.Objects.equals(values[t.idIndex()], id)) {
-                        throw new IllegalArgumentException("an entry processor on id=" + id + " set an entry with id="
-                                + values[t.idIndex()] + "; it may only change its own entry");
-                    }
-                    long version = current == null ? 1L : current.version() + 1L;
-                    setVersion(t, values, version);
-                    long expiresAt = d.lease() != null ? d.lease().expiryFrom(now) : current == null ? Long.MAX_VALUE : current.expiresAt();
-                    SpaceEntry e = new SpaceEntry(t, values, version, expiresAt);
+                    SpaceEntry e = decidedEntry(d, id, current, now);
                     part.put(root, id, new TxPart.Slot(original, e, null, s == null ? 1 : s.changes() + 1,
                             current == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, List.of(),
                             part.owner().nextOrder()));
@@ -1720,6 +1701,24 @@ public final class PartitionEngine {
         sink.beforeApply(numbered);
         sequence = seq;
         after.afterApply(sink, numbered);
+    }
+
+    /**
+     * The entry an entry processor's PUT makes over {@code before} (null if none): same id or an
+     * error, version bumped (and written into the version property), the processor's lease or else
+     * the predecessor's expiry (FOREVER for a new entry).
+     */
+    private static SpaceEntry decidedEntry(ComputeDecision d, Object id, SpaceEntry before, long now) {
+        Object[] values = d.values();
+        TypeDescriptor t = d.type();
+        if (!java.util.Objects.equals(values[t.idIndex()], id)) {
+            throw new IllegalArgumentException("an entry processor on id=" + id + " set an entry with id="
+                    + values[t.idIndex()] + "; it may only change its own entry");
+        }
+        long version = before == null ? 1L : before.version() + 1L;
+        setVersion(t, values, version);
+        long expiresAt = d.lease() != null ? d.lease().expiryFrom(now) : before == null ? Long.MAX_VALUE : before.expiresAt();
+        return new SpaceEntry(t, values, version, expiresAt);
     }
 
     /** Persists, then applies a new or replacing entry: published, waiters served, LRU bound kept. Lock held. */
