@@ -3,8 +3,11 @@ package io.khora.cluster;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.SpaceClosedException;
+import io.khora.SpaceEventType;
+import io.khora.SpaceException;
 import io.khora.SpaceState;
 import io.khora.SpaceTypeException;
+import io.khora.Subscription;
 import io.khora.WriteMode;
 import io.khora.cluster.node.RaftStack;
 import io.khora.cluster.node.ReplicaConfig;
@@ -15,7 +18,6 @@ import io.khora.cluster.raft.PartitionStateMachine;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.khora.cluster.raft.WriteOutcome;
-import io.khora.internal.engine.EventSink;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
@@ -33,17 +35,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One replica of one partition: a Raft group member (its own JGroups channel running jgroups-raft)
@@ -82,6 +88,13 @@ public final class ReplicatedPartition implements AutoCloseable {
     private final JChannel channel;
     private final RAFT raft;
     private final ScheduledExecutorService timer;
+    private final ExecutorService eventExecutor;
+    private final PartitionOptions options;
+    private final Proposer proposer;
+    private final LeaderWaits waits;
+    private final LeaderEvents events;
+    /** Held while waits and subscriptions register and while the leadership ends, so none slips past its end. */
+    private final Object leadership = new Object();
     private final Map<TypeDescriptor, TypeDeclaration> declarationCache = new ConcurrentHashMap<>();
     private final Set<String> declaredThisTerm = ConcurrentHashMap.newKeySet();
     private final Object declareLock = new Object();
@@ -91,10 +104,28 @@ public final class ReplicatedPartition implements AutoCloseable {
     private volatile boolean closed;
     private volatile long servingTerm = -1;
 
-    private ReplicatedPartition(ReplicaConfig config, JChannel channel, PartitionStateMachine stateMachine) {
+    private ReplicatedPartition(ReplicaConfig config, PartitionOptions options, JChannel channel) {
         this.config = config;
+        this.options = options;
         this.channel = channel;
-        this.stateMachine = stateMachine;
+        String name = "khora-" + config.spaceName() + "-p" + config.partitionId() + "-" + config.raftId();
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, name);
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        java.util.concurrent.atomic.AtomicInteger eventThreads = new java.util.concurrent.atomic.AtomicInteger();
+        this.eventExecutor = Executors.newCachedThreadPool(r -> {
+            Thread th = new Thread(r, name + "-events-" + eventThreads.incrementAndGet());
+            th.setDaemon(true);
+            return th;
+        });
+        this.waits = new LeaderWaits(new WaitHost(), timer);
+        this.events = new LeaderEvents(config.spaceName(), eventExecutor, options.eventQueueCapacity(), waits);
+        this.stateMachine = new PartitionStateMachine(config.spaceName(), config.partitionId(), events, options.callWindow(),
+                options.clientIdleTimeout().toMillis());
         this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
         RaftHandle handle = new RaftHandle(channel, stateMachine);
         this.raft = handle.raft();
@@ -111,25 +142,30 @@ public final class ReplicatedPartition implements AutoCloseable {
                 return e != null && e.term() > 0 ? e.term() : Math.max(1, protocol.currentTerm());
             }
         });
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "khora-" + config.spaceName() + "-p" + config.partitionId() + "-" + config.raftId());
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
+        this.proposer = new Proposer(entry -> protocol.setAsync(entry, 0, entry.length, null), clock::now,
+                config.operationTimeout().toMillis(), options.maxBatchCommands(), options.maxBatchBytes(),
+                options.maxBatchesInFlight(), this::notServing, this::inFlightFailure);
         handle.addRoleListener(this::roleChanged);
+    }
+
+    /**
+     * Starts this replica with the {@link PartitionOptions#DEFAULTS default options}: replays its log
+     * (snapshot plus entries) from the data directory, joins the group's channel and returns; the
+     * group elects a leader once a majority has joined ({@link #awaitLeader}).
+     */
+    public static ReplicatedPartition start(ReplicaConfig config) throws Exception {
+        return start(config, PartitionOptions.DEFAULTS);
     }
 
     /**
      * Starts this replica: replays its log (snapshot plus entries) from the data directory, joins
      * the group's channel and returns; the group elects a leader once a majority has joined
-     * ({@link #awaitLeader}).
+     * ({@link #awaitLeader}). {@code options}' call window and client idle timeout must be the same
+     * on every replica of the group.
      */
-    public static ReplicatedPartition start(ReplicaConfig config) throws Exception {
-        PartitionStateMachine sm = new PartitionStateMachine(config.spaceName(), config.partitionId(), EventSink.NONE);
+    public static ReplicatedPartition start(ReplicaConfig config, PartitionOptions options) throws Exception {
         JChannel ch = RaftStack.create(config);
-        ReplicatedPartition p = new ReplicatedPartition(config, ch, sm);
+        ReplicatedPartition p = new ReplicatedPartition(config, Objects.requireNonNull(options, "options"), ch);
         try {
             ch.connect(config.clusterName());
         } catch (Exception e) {
@@ -139,7 +175,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         long every = config.sweepInterval().toMillis();
         p.timer.scheduleWithFixedDelay(p::maintain, every, every, TimeUnit.MILLISECONDS);
         LOG.info("space '{}' partition {}: replica {} started on {} (log {}, {} commands applied)", config.spaceName(),
-                config.partitionId(), config.raftId(), config.address(), config.logDirectory(), sm.appliedCommands());
+                config.partitionId(), config.raftId(), config.address(), config.logDirectory(), p.stateMachine.appliedCommands());
         return p;
     }
 
@@ -148,6 +184,7 @@ public final class ReplicatedPartition implements AutoCloseable {
     private void roleChanged(Role role) {
         if (role == Role.Leader) {
             serving = false;
+            endLeadership(null);
             clock.reset();
             declaredThisTerm.clear();
             try {
@@ -158,6 +195,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         } else {
             boolean was = serving;
             serving = false;
+            endLeadership(null);
             clock.reset();
             stateMachine.ticker().readClock(null);
             if (was) {
@@ -165,6 +203,29 @@ public final class ReplicatedPartition implements AutoCloseable {
                         config.partitionId(), config.raftId(), role);
             }
         }
+    }
+
+    /**
+     * Ends what belongs to a leadership ({@code serving} is false already): every parked wait fails
+     * and every subscription is terminated with {@code reason}, by default a {@link NotLeaderException}
+     * naming the leader if one is known.
+     */
+    private void endLeadership(SpaceException reason) {
+        synchronized (leadership) {
+            if (!waits.isActive() && !events.hasSubscriptions()) {
+                return;
+            }
+            SpaceException why = reason != null ? reason : notLeader();
+            events.endTerm(why);
+            waits.failAll(why);
+        }
+    }
+
+    /** The failure of what outlived this replica's leadership: the leader it knows of, if any. */
+    private NotLeaderException notLeader() {
+        Address a = raft.leader();
+        String leaderId = a == null || a.equals(channel.getAddress()) ? null : Utils.extractRaftId(a);
+        return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), leaderId);
     }
 
     /** Runs every sweep interval on the timer: starts serving as a new leader, sweeps expired leases. */
@@ -286,6 +347,17 @@ public final class ReplicatedPartition implements AutoCloseable {
      * the partition from now on; a null id of a type with generated ids is filled in here.
      */
     public CompletableFuture<WriteOutcome> write(TypeDescriptor type, Object[] values, Lease lease, WriteMode mode) {
+        return write(type, values, lease, mode, null);
+    }
+
+    /**
+     * As {@link #write(TypeDescriptor, Object[], Lease, WriteMode)}, applied at most once for
+     * {@code call} (null: no deduplication): a call that was applied already — by this leader or an
+     * earlier one — completes with the outcome it had the first time. A retried write should carry
+     * its id (generated ids are made here, so a retry with a null id would propose another id; the
+     * deduplication still applies only the first).
+     */
+    public CompletableFuture<WriteOutcome> write(TypeDescriptor type, Object[] values, Lease lease, WriteMode mode, CallId call) {
         if (values.length != type.valuesLength()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("type " + type.name() + " has "
                     + type.valuesLength() + " values, got " + values.length));
@@ -296,12 +368,21 @@ public final class ReplicatedPartition implements AutoCloseable {
             }
             values[type.idIndex()] = UUID.randomUUID().toString();
         }
-        return propose(type, new Command.Write(type.name(), values, lease, mode));
+        return propose(type, new Command.Write(type.name(), values, lease, mode), call);
     }
 
     /** Takes the live entry of {@code type} (or a subtype) with {@code id}; completes with null if there is none. */
     public CompletableFuture<StoredEntry> takeById(TypeDescriptor type, Object id) {
-        return propose(type, new Command.TakeById(type.name(), id));
+        return takeById(type, id, null);
+    }
+
+    /**
+     * As {@link #takeById(TypeDescriptor, Object)}, applied at most once for {@code call} (null: no
+     * deduplication): a repeated call completes with the entry the first one took. A take that took
+     * nothing is not remembered (it changed nothing): repeating it takes anew.
+     */
+    public CompletableFuture<StoredEntry> takeById(TypeDescriptor type, Object id, CallId call) {
+        return propose(type, new Command.TakeById(type.name(), id), call);
     }
 
     /**
@@ -309,25 +390,53 @@ public final class ReplicatedPartition implements AutoCloseable {
      * by id, the same entries on every replica.
      */
     public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max) {
-        return propose(type, new Command.TakeQuery(type.name(), query, max));
+        return take(type, query, max, (CallId) null);
+    }
+
+    /**
+     * As {@link #take(TypeDescriptor, Command.QuerySpec, int)}, applied at most once for {@code call}
+     * (null: no deduplication): a repeated call completes with the entries the first one took. A take
+     * that took nothing is not remembered (it changed nothing): repeating it takes anew.
+     */
+    public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max, CallId call) {
+        return propose(type, new Command.TakeQuery(type.name(), query, max), call);
     }
 
     /** Applies {@code changes} to every live match; completes with how many changed. */
     public CompletableFuture<Integer> change(TypeDescriptor type, Command.QuerySpec query, ChangeSet changes) {
-        return propose(type, new Command.Change(type.name(), query, changes));
+        return change(type, query, changes, null);
+    }
+
+    /** As {@link #change(TypeDescriptor, Command.QuerySpec, ChangeSet)}, applied at most once for {@code call} (null: no deduplication). */
+    public CompletableFuture<Integer> change(TypeDescriptor type, Command.QuerySpec query, ChangeSet changes, CallId call) {
+        return propose(type, new Command.Change(type.name(), query, changes), call);
     }
 
     /** Removes every live match; completes with how many. */
     public CompletableFuture<Integer> clear(TypeDescriptor type, Command.QuerySpec query) {
-        return propose(type, new Command.Clear(type.name(), query));
+        return clear(type, query, null);
+    }
+
+    /** As {@link #clear(TypeDescriptor, Command.QuerySpec)}, applied at most once for {@code call} (null: no deduplication). */
+    public CompletableFuture<Integer> clear(TypeDescriptor type, Command.QuerySpec query, CallId call) {
+        return propose(type, new Command.Clear(type.name(), query), call);
     }
 
     /** Gives the live entry with {@code id} a new lease from now; completes with its new expiry in log time. */
     public CompletableFuture<Long> renew(TypeDescriptor type, Object id, Lease lease) {
-        return propose(type, new Command.Renew(type.name(), id, lease));
+        return renew(type, id, lease, null);
     }
 
-    private <T> CompletableFuture<T> propose(TypeDescriptor type, Command c) {
+    /**
+     * As {@link #renew(TypeDescriptor, Object, Lease)}, applied at most once for {@code call} (null:
+     * no deduplication): a repeated call completes with the expiry the first one set.
+     */
+    public CompletableFuture<Long> renew(TypeDescriptor type, Object id, Lease lease, CallId call) {
+        return propose(type, new Command.Renew(type.name(), id, lease), call);
+    }
+
+    /** Declares {@code type} if needed, checks {@code c}'s query, proposes {@code c} (as a call if {@code call} is given). */
+    private <T> CompletableFuture<T> propose(TypeDescriptor type, Command c, CallId call) {
         if (!isLeader()) {
             return CompletableFuture.failedFuture(notServing());
         }
@@ -343,7 +452,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(c);
+        return propose(call == null ? c : new Command.Call(call, c));
     }
 
     /** The descriptor the replicas build for {@code type} (queries are checked against it before proposing). */
@@ -354,6 +463,15 @@ public final class ReplicatedPartition implements AutoCloseable {
         }
         TypeDescriptor sup = type.superType() == null ? null : replicaView(type.superType());
         return declarationOf(type).toDescriptor(sup);
+    }
+
+    /**
+     * Tells this replica which declaration a descriptor stands for, when the descriptor was built
+     * from a declaration (a server node's descriptors are: it has no user classes, so
+     * {@link TypeDeclaration#of} would not give the client's declaration back).
+     */
+    public void useDeclaration(TypeDescriptor type, TypeDeclaration declaration) {
+        declarationCache.put(type, declaration);
     }
 
     private TypeDeclaration declarationOf(TypeDescriptor type) {
@@ -394,34 +512,18 @@ public final class ReplicatedPartition implements AutoCloseable {
         }
     }
 
-    /** Proposes {@code c} stamped with the leader's time; the future completes with its decoded result. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Proposes {@code c} through group commit ({@link Proposer}): stamped with the leader's time, alone
+     * or batched with concurrent proposals; the future completes with its decoded result.
+     */
     private <T> CompletableFuture<T> propose(Command c) {
-        byte[] entry = CommandCodec.encode(c, clock.now());
-        CompletableFuture<byte[]> f;
-        try {
-            f = raft.setAsync(entry, 0, entry.length, null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(notServing()); // not the leader any more: nothing was proposed
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        f.orTimeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((rsp, ex) -> {
-            if (ex != null) {
-                result.completeExceptionally(inFlightFailure(c, ex));
-                return;
-            }
-            try {
-                result.complete((T) CommandCodec.decodeResult(c.opcode(), rsp));
-            } catch (RuntimeException failure) {
-                result.completeExceptionally(failure);
-            }
-        });
-        return result;
+        return proposer.submit(c);
     }
 
     private RuntimeException inFlightFailure(Command c, Throwable ex) {
         Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-        String what = c.getClass().getSimpleName();
+        String what = c instanceof Command.Call call ? call.command().getClass().getSimpleName() + " (call " + call.call() + ")"
+                : c.getClass().getSimpleName();
         if (cause instanceof TimeoutException) {
             return new OutcomeUnknownException(what + " on partition " + config.partitionId() + " of space '" + config.spaceName()
                     + "' did not commit within " + config.operationTimeout().toMillis() + " ms (no quorum reachable?); it may or may"
@@ -487,6 +589,185 @@ public final class ReplicatedPartition implements AutoCloseable {
         return t == null ? 0 : stateMachine.engine().count(query.compile(t));
     }
 
+    // ================================================================ waiting reads and takes (leader only)
+
+    /**
+     * Up to {@code max} live matches, waiting up to {@code wait} for one: completes as soon as there is
+     * at least one match (with the matches at that moment, or the entry that woke it), or with an
+     * empty list when the wait is over. A zero or negative wait reads once.
+     *
+     * <p>The wait parks at this leader (waiting is not replicated; its time-out runs on this replica's
+     * scheduler). Cancelling the future withdraws it. When this replica stops being the leader the
+     * future fails with {@link NotLeaderException} (re-issue it at the new leader with the time that
+     * remains); when it closes, with {@link io.khora.SpaceClosedException}.
+     */
+    public CompletableFuture<List<StoredEntry>> read(TypeDescriptor type, Command.QuerySpec query, int max, Duration wait) {
+        return await(type, query, max, wait, false, null);
+    }
+
+    /**
+     * Takes up to {@code max} live matches, waiting up to {@code wait} for one: tries at once (a take
+     * through the log); if that took nothing, parks at this leader, and whenever a write applied here
+     * matches, proposes the take again — which may take nothing if a concurrent taker's take came
+     * first; it then waits on. Completes with what it took, or with an empty list when the wait is
+     * over. Each entry goes to exactly one taker, cluster-wide: takes happen only through the log.
+     *
+     * <ul>
+     * <li><b>Cancel</b> ({@code future.cancel}, or completing the future from outside) withdraws the
+     * wait. If it returns true, nothing was or will be taken for this wait. It returns false while a
+     * take is in flight; the future then completes when the take does: with the entries it took (the
+     * caller owns them) or an empty list.
+     * <li><b>Time-out</b>: at the deadline a parked wait completes with an empty list; one with a take
+     * in flight completes with that take's result.
+     * <li><b>Leader loss</b>: the wait fails with {@link NotLeaderException} (a take in flight: once
+     * it returns empty; if its outcome is unknown, with {@link OutcomeUnknownException}). Re-issue it
+     * at the new leader with the time that remains and the same {@code call}: if a take of this wait
+     * was applied, the re-issued one completes with its entries (the state machine remembers the
+     * call). Without a call id such entries are lost to the caller. Closing fails the wait with
+     * {@link io.khora.SpaceClosedException}.
+     * </ul>
+     */
+    public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max, Duration wait,
+                                                     CallId call) {
+        return await(type, query, max, wait, true, call);
+    }
+
+    private CompletableFuture<List<StoredEntry>> await(TypeDescriptor type, Command.QuerySpec query, int max, Duration wait,
+                                                       boolean take, CallId call) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(query, "query");
+        long waitMillis = waitMillis(Objects.requireNonNull(wait, "wait"));
+        CompiledQuery matcher;
+        try {
+            if (!isLeader()) {
+                throw notServing();
+            }
+            matcher = query.compile(replicaView(type));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (max <= 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        if (waitMillis == 0) {
+            if (take) {
+                return take(type, query, max, call);
+            }
+            try {
+                return CompletableFuture.completedFuture(read(type, query, max));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        LeaderWaits.Wait w = waits.create(type, query, matcher, max, waitMillis, take, call);
+        synchronized (leadership) {
+            if (!isLeader()) {
+                return CompletableFuture.failedFuture(notServing());
+            }
+            w.start();
+        }
+        w.tryNow();
+        return w;
+    }
+
+    /** {@code wait} in milliseconds: 0 for none, at least 1 for a positive wait, {@link Long#MAX_VALUE} for "forever". */
+    private static long waitMillis(Duration wait) {
+        if (wait.isNegative() || wait.isZero()) {
+            return 0;
+        }
+        if (wait.compareTo(Duration.ofDays(365L * 1000)) > 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(1, wait.toMillis());
+    }
+
+    /** The group commit queue (tests and status). */
+    Proposer proposer() {
+        return proposer;
+    }
+
+    /** How many reads and takes are parked at this replica (status, tests). */
+    int parkedWaits() {
+        return waits.size();
+    }
+
+    /** What the parked waits use of this replica. */
+    private final class WaitHost implements LeaderWaits.Host {
+        @Override
+        public boolean isLeader() {
+            return ReplicatedPartition.this.isLeader();
+        }
+
+        @Override
+        public NotLeaderException notLeader() {
+            return ReplicatedPartition.this.notLeader();
+        }
+
+        @Override
+        public List<StoredEntry> readLocal(TypeDescriptor type, Command.QuerySpec query, int max) {
+            return read(type, query, max);
+        }
+
+        @Override
+        public boolean hasMatch(TypeDescriptor type, Command.QuerySpec query) {
+            TypeDescriptor t = servingType(type);
+            return t != null && stateMachine.engine().readFirst(query.compile(t)) != null;
+        }
+
+        @Override
+        public CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, CallId call) {
+            return take(type, query, max, call);
+        }
+    }
+
+    // ================================================================ events (leader only)
+
+    /**
+     * As {@link #subscribe(TypeDescriptor, Command.QuerySpec, Set, Consumer, Consumer)} with an
+     * {@code onTerminated} that only logs.
+     */
+    public Subscription subscribe(TypeDescriptor type, Command.QuerySpec query, Set<SpaceEventType> types,
+                                  Consumer<ReplicatedEvent> listener) {
+        return subscribe(type, query, types, listener, reason -> LOG.debug("space '{}' partition {}: subscription terminated: {}",
+                config.spaceName(), config.partitionId(), reason.toString()));
+    }
+
+    /**
+     * Subscribes, at this leader, to the {@code types} of events of live entries of {@code type} (and
+     * subtypes) matching {@code query}: after the leader applies a mutation (WRITE, UPDATE, TAKE — a
+     * take, clear or lease cancel — and EXPIRE) the listener gets a {@link ReplicatedEvent}, off the
+     * Raft thread, one at a time, in apply order. Followers fire nothing.
+     *
+     * <p>The subscription's queue is bounded ({@link PartitionOptions#eventQueueCapacity()}): a
+     * listener that falls that far behind is terminated ({@code onTerminated} gets a
+     * {@link SpaceException} saying so), as in an embedded space. When this replica stops being the
+     * leader the subscription is terminated with a {@link NotLeaderException} (closing: with
+     * {@link io.khora.SpaceClosedException}); events still queued are dropped. A client re-subscribes
+     * at the new leader, which delivers what it applies from then on: delivery is at most once, and
+     * events between the last one delivered here and the new subscription are not delivered — re-read
+     * what matters after re-subscribing.
+     *
+     * @throws NotLeaderException, NoLeaderException if this replica is not the serving leader
+     */
+    public Subscription subscribe(TypeDescriptor type, Command.QuerySpec query, Set<SpaceEventType> types,
+                                  Consumer<ReplicatedEvent> listener, Consumer<? super SpaceException> onTerminated) {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(onTerminated, "onTerminated");
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("subscribe to at least one event type");
+        }
+        if (!isLeader()) {
+            throw notServing();
+        }
+        CompiledQuery q = query.compile(replicaView(type));
+        synchronized (leadership) {
+            if (!isLeader()) {
+                throw notServing();
+            }
+            return events.subscribe(q, types, listener, onTerminated);
+        }
+    }
+
     /** The replica-side descriptor for a read at the leader; null if the group never declared the type. */
     private TypeDescriptor servingType(TypeDescriptor type) {
         if (!isLeader()) {
@@ -500,6 +781,11 @@ public final class ReplicatedPartition implements AutoCloseable {
     }
 
     // ================================================================ status
+
+    /** This replica's options. */
+    public PartitionOptions options() {
+        return options;
+    }
 
     /** This replica's configuration. */
     public ReplicaConfig config() {
@@ -521,6 +807,25 @@ public final class ReplicatedPartition implements AutoCloseable {
         return raft.currentTerm();
     }
 
+    /** The index of the last entry appended to this replica's log. */
+    public long lastAppended() {
+        return raft.lastAppended();
+    }
+
+    /**
+     * On the leader, the match index of every other member by Raft id (how far its log is known to
+     * agree with the leader's); empty on a follower.
+     */
+    public Map<String, Long> followerMatchIndexes() {
+        org.jgroups.raft.util.CommitTable table = raft.isLeader() ? raft.commitTable() : null;
+        if (table == null) {
+            return Map.of();
+        }
+        Map<String, Long> out = new java.util.TreeMap<>();
+        table.forEach((address, entry) -> out.put(String.valueOf(address), entry.matchIndex()));
+        return out;
+    }
+
     /** The channel (tests use it to cut this replica off the network). */
     JChannel channel() {
         return channel;
@@ -539,11 +844,13 @@ public final class ReplicatedPartition implements AutoCloseable {
         }
         closed = true;
         serving = false;
+        endLeadership(new SpaceClosedException(config.spaceName()));
         timer.shutdownNow();
         try {
             channel.close();
         } finally {
             stateMachine.engine().close();
+            eventExecutor.shutdown(); // terminations already queued are still delivered
         }
         LOG.info("space '{}' partition {}: replica {} closed", config.spaceName(), config.partitionId(), config.raftId());
     }

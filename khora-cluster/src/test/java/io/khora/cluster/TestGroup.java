@@ -42,6 +42,8 @@ final class TestGroup implements AutoCloseable {
     final Path dataRoot;
     final Map<String, ReplicaConfig> configs = new LinkedHashMap<>();
     final Map<String, ReplicatedPartition> running = new LinkedHashMap<>();
+    /** The options replicas start with. */
+    PartitionOptions options = PartitionOptions.DEFAULTS;
 
     private TestGroup(Path dataRoot) {
         this.dataRoot = dataRoot;
@@ -75,7 +77,14 @@ final class TestGroup implements AutoCloseable {
 
     /** Configures and starts a group, one replica after another (the first founds the view). */
     static TestGroup start(String name, List<String> ids, UnaryOperator<ReplicaConfig.Builder> custom) throws Exception {
+        return start(name, ids, custom, PartitionOptions.DEFAULTS);
+    }
+
+    /** As {@link #start(String, List, UnaryOperator)}, every replica with {@code options}. */
+    static TestGroup start(String name, List<String> ids, UnaryOperator<ReplicaConfig.Builder> custom, PartitionOptions options)
+            throws Exception {
         TestGroup g = configure(name, ids, custom);
+        g.options = options;
         try {
             for (String id : ids) {
                 g.start(id);
@@ -117,7 +126,7 @@ final class TestGroup implements AutoCloseable {
     }
 
     ReplicatedPartition start(String id) throws Exception {
-        ReplicatedPartition p = ReplicatedPartition.start(configs.get(id));
+        ReplicatedPartition p = ReplicatedPartition.start(configs.get(id), options);
         running.put(id, p);
         return p;
     }

@@ -45,6 +45,22 @@ public final class RaftStack {
 
     /** A new, unconnected channel for {@code cfg}. */
     public static JChannel create(ReplicaConfig cfg) throws Exception {
+        return build(cfg, true);
+    }
+
+    /**
+     * A new, unconnected channel with the same transport, discovery and failure detection but no
+     * Raft on top: a node's membership channel (which nodes are up), one per node. Connect it to
+     * {@link #MEMBERSHIP_CLUSTER}.
+     */
+    public static JChannel createMembership(ReplicaConfig cfg) throws Exception {
+        return build(cfg, false);
+    }
+
+    /** The JGroups cluster name of the nodes' membership channel. */
+    public static final String MEMBERSHIP_CLUSTER = "khora.members";
+
+    private static JChannel build(ReplicaConfig cfg, boolean withRaft) throws Exception {
         JGroupsLogging.install();
         InetSocketAddress self = cfg.address();
         InetAddress host = self.getAddress();
@@ -52,7 +68,9 @@ public final class RaftStack {
             throw new IllegalArgumentException("address of " + cfg.raftId() + " is unresolved: " + self);
         }
         try {
-            Files.createDirectories(cfg.logDirectory());
+            if (withRaft) {
+                Files.createDirectories(cfg.logDirectory());
+            }
         } catch (IOException e) {
             throw new IOException("cannot create the Raft log directory " + cfg.logDirectory() + ": " + e.getMessage(), e);
         }
@@ -89,17 +107,7 @@ public final class RaftStack {
         gms.setJoinTimeout(cfg.joinTimeout().toMillis());
         gms.printLocalAddress(false);
 
-        RAFT raft = new RAFT();
-        raft.raftId(cfg.raftId());
-        raft.members(new ArrayList<>(cfg.members().keySet()));
-        raft.logClass(SnapshotSafeFileLog.class.getName());
-        raft.logDir(cfg.logDirectory().toString());
-        raft.logPrefix(cfg.raftId());
-        raft.logUseFsync(cfg.fsync());
-        raft.maxLogSize(cfg.snapshotThresholdBytes());
-        raft.resendInterval(cfg.resendInterval().toMillis());
-
-        List<Protocol> stack = List.of(
+        List<Protocol> stack = new ArrayList<>(List.of(
                 tcp,
                 ping,
                 merge,
@@ -113,14 +121,29 @@ public final class RaftStack {
                 gms,
                 new UFC(),
                 new MFC(),
-                new FRAG4(),
-                new ELECTION(),
-                raft,
-                new REDIRECT());
+                new FRAG4()));
+        if (withRaft) {
+            stack.add(new ELECTION());
+            stack.add(raft(cfg));
+            stack.add(new REDIRECT());
+        }
         JChannel ch = new JChannel(stack); // initialises the protocols
         tcp.getDiagnosticsHandler().setEnabled(false); // created by init; would open a multicast socket on start
         ch.setName(cfg.raftId());
         ch.setDiscardOwnMessages(false);
         return ch;
+    }
+
+    private static RAFT raft(ReplicaConfig cfg) {
+        RAFT raft = new RAFT();
+        raft.raftId(cfg.raftId());
+        raft.members(new ArrayList<>(cfg.members().keySet()));
+        raft.logClass(SnapshotSafeFileLog.class.getName());
+        raft.logDir(cfg.logDirectory().toString());
+        raft.logPrefix(cfg.raftId());
+        raft.logUseFsync(cfg.fsync());
+        raft.maxLogSize(cfg.snapshotThresholdBytes());
+        raft.resendInterval(cfg.resendInterval().toMillis());
+        return raft;
     }
 }

@@ -3,6 +3,7 @@ package io.khora.cluster.raft;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
 
@@ -109,6 +110,55 @@ public sealed interface Command {
         @Override
         public int opcode() {
             return CommandCodec.BARRIER;
+        }
+    }
+
+    /**
+     * A client's call: {@code command} (a client mutation: write, take, change, clear, renew) tagged
+     * with the caller's {@link CallId}, so that the state machine applies it at most once. A call
+     * whose id was applied already is not applied again: it answers the response recorded the first
+     * time (see {@link ClientCalls}).
+     *
+     * @param call the client and the call's sequence number
+     * @param command the command; never a Call or a Batch
+     */
+    record Call(CallId call, Command command) implements Command {
+        /** Checks the components. */
+        public Call {
+            Objects.requireNonNull(call, "call");
+            Objects.requireNonNull(command, "command");
+            if (command instanceof Call || command instanceof Batch) {
+                throw new IllegalArgumentException("a call wraps one plain command, not " + command);
+            }
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.CALL;
+        }
+    }
+
+    /**
+     * Several commands in one log entry (group commit): applied one after another, in order, at the
+     * entry's time; each is atomic on its own and has its own result or failure — a failing command
+     * does not stop the others.
+     *
+     * @param commands the commands, none of them a Batch
+     */
+    record Batch(java.util.List<Command> commands) implements Command {
+        /** Checks the components. */
+        public Batch {
+            commands = java.util.List.copyOf(commands);
+            for (Command c : commands) {
+                if (c instanceof Batch) {
+                    throw new IllegalArgumentException("batches do not nest");
+                }
+            }
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.BATCH;
         }
     }
 

@@ -3,6 +3,7 @@ package io.khora.cluster.raft;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
 import io.khora.internal.wire.WireFormatException;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
@@ -24,6 +25,8 @@ import java.util.List;
  * CLEAR         body = typeName:string query
  * RENEW         body = typeName:string id:value lease
  * EXPIRE_SWEEP, BARRIER  body = (empty)
+ * CALL          body = clientHigh:long(8) clientLow:long(8) sequence:signedVarLong opcode:byte body   (a client mutation, deduplicated)
+ * BATCH         body = count:varint (opcode:byte body)*   (opcode: any but BATCH; group commit)
  * lease      = signedVarLong: -1 FOREVER, else milliseconds (&gt; 0)
  * query      = kind:byte(0 text, 1 template, 2 all) text:string args:value(Object[])
  * changeSet  = count:varint (op:byte(1 set, 2 unset, 3 increment, 4 add, 5 remove) property:string value:value)*
@@ -32,7 +35,8 @@ import java.util.List;
  * response   = 0:byte result | 1:byte error (see {@link ErrorCode})
  * results: WRITE version:varLong created:bool expiresAt:signedVarLong; TAKE_BY_ID present:bool [entry];
  *          TAKE_QUERY count:varint entry*; CHANGE, CLEAR, EXPIRE_SWEEP count:varint; RENEW expiresAt:signedVarLong;
- *          DECLARE_TYPE, BARRIER nothing
+ *          DECLARE_TYPE, BARRIER nothing; CALL the wrapped command's response (the recorded one for a repeated call);
+ *          BATCH count:varint response:bytes* (each command's own response, in order)
  * entry      = typeName:string values:value(Object[]) version:varLong expiresAt:signedVarLong
  * </pre>
  *
@@ -51,6 +55,8 @@ public final class CommandCodec {
     static final int RENEW = 7;
     static final int EXPIRE_SWEEP = 8;
     static final int BARRIER = 9;
+    static final int CALL = 10;
+    static final int BATCH = 11;
 
     private static final int OK = 0;
     private static final int ERROR = 1;
@@ -64,12 +70,69 @@ public final class CommandCodec {
 
     // ================================================================ commands
 
+    /**
+     * A command encoded without the entry header (format, time): its opcode and its body. The
+     * proposer encodes each command once, on the caller's thread, and builds the log entry — one
+     * command, or a batch — when it is sent.
+     *
+     * @param opcode the command's opcode
+     * @param body its body as laid out in the class comment
+     */
+    public record Part(int opcode, byte[] body) {
+    }
+
     /** The log entry for {@code c} stamped with the leader's {@code time}. */
     public static byte[] encode(Command c, long time) {
+        return entry(time, part(c));
+    }
+
+    /** {@code c} without the entry header. */
+    public static Part part(Command c) {
         WireOutput out = new WireOutput(64);
+        writeBody(out, c);
+        return new Part(c.opcode(), out.toByteArray());
+    }
+
+    /** The log entry of one command stamped with {@code time}. */
+    public static byte[] entry(long time, Part p) {
+        byte[] header = header(p.opcode(), time, -1);
+        byte[] entry = java.util.Arrays.copyOf(header, header.length + p.body().length);
+        System.arraycopy(p.body(), 0, entry, header.length, p.body().length);
+        return entry;
+    }
+
+    /** The log entry of a {@link Command.Batch} of {@code parts} (none a batch) stamped with {@code time}. */
+    public static byte[] batchEntry(long time, List<Part> parts) {
+        byte[] header = header(BATCH, time, parts.size());
+        int size = header.length;
+        for (Part p : parts) {
+            if (p.opcode() == BATCH) {
+                throw new IllegalArgumentException("batches do not nest");
+            }
+            size += 1 + p.body().length;
+        }
+        byte[] entry = java.util.Arrays.copyOf(header, size);
+        int at = header.length;
+        for (Part p : parts) {
+            entry[at++] = (byte) p.opcode();
+            System.arraycopy(p.body(), 0, entry, at, p.body().length);
+            at += p.body().length;
+        }
+        return entry;
+    }
+
+    private static byte[] header(int opcode, long time, int count) {
+        WireOutput out = new WireOutput(16);
         out.writeByte(FORMAT);
-        out.writeByte(c.opcode());
+        out.writeByte(opcode);
         out.writeSignedVarLong(time);
+        if (count >= 0) {
+            out.writeVarInt(count);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeBody(WireOutput out, Command c) {
         if (c instanceof Command.DeclareType d) {
             d.declaration().writeTo(out);
         } else if (c instanceof Command.Write w) {
@@ -99,13 +162,24 @@ public final class CommandCodec {
             out.writeString(r.typeName());
             out.writeValue(r.id());
             writeLease(out, r.lease());
+        } else if (c instanceof Command.Call call) {
+            out.writeLong(call.call().clientHigh());
+            out.writeLong(call.call().clientLow());
+            out.writeSignedVarLong(call.call().sequence());
+            out.writeByte(call.command().opcode());
+            writeBody(out, call.command());
+        } else if (c instanceof Command.Batch b) {
+            out.writeVarInt(b.commands().size());
+            for (Command inner : b.commands()) {
+                out.writeByte(inner.opcode());
+                writeBody(out, inner);
+            }
         } else if (!(c instanceof Command.ExpireSweep) && !(c instanceof Command.Barrier)) {
             throw new IllegalArgumentException("unknown command " + c);
         }
-        return out.toByteArray();
     }
 
-    /** Decodes a log entry written by {@link #encode}. */
+    /** Decodes a log entry written by {@link #encode}, {@link #entry} or {@link #batchEntry}. */
     public static Decoded decode(byte[] data, int offset, int length) {
         WireInput in = new WireInput(data, offset, length);
         int format = in.readByte();
@@ -114,7 +188,15 @@ public final class CommandCodec {
         }
         int op = in.readByte();
         long time = in.readSignedVarLong();
-        Command c = switch (op) {
+        Command c = readBody(op, in);
+        if (in.remaining() != 0) {
+            throw new WireFormatException("log entry has " + in.remaining() + " bytes after its command");
+        }
+        return new Decoded(time, c);
+    }
+
+    private static Command readBody(int op, WireInput in) {
+        return switch (op) {
             case DECLARE_TYPE -> new Command.DeclareType(TypeDeclaration.readFrom(in));
             case WRITE -> new Command.Write(in.readString(), (Object[]) in.readValue(), readLease(in), switch (in.readByte()) {
                 case 1 -> WriteMode.UPDATE_OR_WRITE;
@@ -129,32 +211,54 @@ public final class CommandCodec {
             case RENEW -> new Command.Renew(in.readString(), in.readValue(), readLease(in));
             case EXPIRE_SWEEP -> new Command.ExpireSweep();
             case BARRIER -> new Command.Barrier();
+            case CALL -> {
+                CallId id = new CallId(in.readLong(), in.readLong(), in.readSignedVarLong());
+                int inner = in.readByte();
+                if (inner == CALL || inner == BATCH) {
+                    throw new WireFormatException("a call wraps opcode " + inner);
+                }
+                yield new Command.Call(id, readBody(inner, in));
+            }
+            case BATCH -> {
+                int n = in.readVarInt();
+                if (n < 0 || n > in.remaining()) {
+                    throw new WireFormatException("corrupt batch of " + n + " commands in " + in.remaining() + " bytes");
+                }
+                List<Command> commands = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int inner = in.readByte();
+                    if (inner == BATCH) {
+                        throw new WireFormatException("batches do not nest");
+                    }
+                    commands.add(readBody(inner, in));
+                }
+                yield new Command.Batch(commands);
+            }
             default -> throw new WireFormatException("unknown command opcode " + op);
         };
-        return new Decoded(time, c);
     }
 
-    private static void writeLease(WireOutput out, Lease lease) {
+    public static void writeLease(WireOutput out, Lease lease) {
         out.writeSignedVarLong(lease.isForever() ? -1L : lease.toMillis());
     }
 
-    private static Lease readLease(WireInput in) {
+    public static Lease readLease(WireInput in) {
         long ms = in.readSignedVarLong();
         return ms == -1L ? Lease.FOREVER : Lease.ofMillis(ms);
     }
 
-    private static void writeQuery(WireOutput out, Command.QuerySpec q) {
+    public static void writeQuery(WireOutput out, Command.QuerySpec q) {
         out.writeByte(q.kind().ordinal());
         out.writeString(q.text());
         out.writeValue(q.args());
     }
 
-    private static Command.QuerySpec readQuery(WireInput in) {
+    public static Command.QuerySpec readQuery(WireInput in) {
         Command.QuerySpec.Kind kind = Command.QuerySpec.Kind.values()[in.readByte()];
         return new Command.QuerySpec(kind, in.readString(), (Object[]) in.readValue());
     }
 
-    private static void writeChanges(WireOutput out, ChangeSet cs) {
+    public static void writeChanges(WireOutput out, ChangeSet cs) {
         out.writeVarInt(cs.operations().size());
         for (ChangeSet.Operation op : cs.operations()) {
             if (op instanceof ChangeSet.Set s) {
@@ -184,7 +288,7 @@ public final class CommandCodec {
         out.writeSignedVarLong(cs.lease() == null ? -2L : cs.lease().isForever() ? -1L : cs.lease().toMillis());
     }
 
-    private static ChangeSet readChanges(WireInput in) {
+    public static ChangeSet readChanges(WireInput in) {
         ChangeSet cs = ChangeSet.create();
         int n = in.readVarInt();
         for (int i = 0; i < n; i++) {
@@ -280,14 +384,83 @@ public final class CommandCodec {
         };
     }
 
-    static void writeEntry(WireOutput out, StoredEntry e) {
+    /** The response of a batch: each command's response, in order. */
+    static byte[] encodeBatchResponse(List<byte[]> responses) {
+        int size = 8;
+        for (byte[] r : responses) {
+            size += r.length + 5;
+        }
+        WireOutput out = new WireOutput(size);
+        out.writeByte(OK);
+        out.writeVarInt(responses.size());
+        for (byte[] r : responses) {
+            out.writeBytes(r);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The responses of a batch's commands, in order; throws the failure of the whole entry (a
+     * replica that could not decode it).
+     */
+    public static List<byte[]> batchResponses(byte[] response) {
+        if (response == null) {
+            throw new IllegalStateException("no response for a batch");
+        }
+        WireInput in = new WireInput(response);
+        if (in.readByte() == ERROR) {
+            throw ErrorCode.read(in);
+        }
+        int n = in.readVarInt();
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(in.readBytes());
+        }
+        return out;
+    }
+
+    /** The opcode whose result layout {@code c}'s response has: a call's is its command's. */
+    public static int resultOpcode(Command c) {
+        return c instanceof Command.Call call ? call.command().opcode() : c.opcode();
+    }
+
+    /**
+     * Decodes the response to {@code c}: its result, or its failure rebuilt and thrown. For a
+     * {@link Command.Batch} the result is a list with each command's result or, where it failed,
+     * its failure (a {@link RuntimeException}).
+     */
+    public static Object decodeResult(Command c, byte[] response) {
+        if (c instanceof Command.Batch b) {
+            List<byte[]> parts = batchResponses(response);
+            List<Object> out = new ArrayList<>(parts.size());
+            for (int i = 0; i < parts.size(); i++) {
+                try {
+                    out.add(decodeResult(b.commands().get(i), parts.get(i)));
+                } catch (RuntimeException failure) {
+                    out.add(failure);
+                }
+            }
+            return out;
+        }
+        return decodeResult(resultOpcode(c), response);
+    }
+
+    /** Whether {@code response} (to a command with {@code opcode}) is a take that found nothing. */
+    static boolean tookNothing(int opcode, byte[] response) {
+        if ((opcode != TAKE_BY_ID && opcode != TAKE_QUERY) || response.length != 2 || response[0] != OK) {
+            return false;
+        }
+        return response[1] == 0; // TAKE_BY_ID present=false, TAKE_QUERY count=0
+    }
+
+    public static void writeEntry(WireOutput out, StoredEntry e) {
         out.writeString(e.typeName());
         out.writeValue(e.values());
         out.writeVarLong(e.version());
         out.writeSignedVarLong(e.expiresAt());
     }
 
-    static StoredEntry readEntry(WireInput in) {
+    public static StoredEntry readEntry(WireInput in) {
         return new StoredEntry(in.readString(), (Object[]) in.readValue(), in.readVarLong(), in.readSignedVarLong());
     }
 }

@@ -32,7 +32,12 @@ public enum ErrorCode {
     /** A command this replica could not decode (a value of a class it lacks: see TypeDeclaration). */
     WIRE(7),
     /** Anything else. */
-    OTHER(8);
+    OTHER(8),
+    /**
+     * A call too old to be deduplicated ({@link ClientCalls.ForgottenCallException}); rebuilt as
+     * {@link io.khora.cluster.OutcomeUnknownException}.
+     */
+    FORGOTTEN_CALL(9);
 
     private final int code;
 
@@ -50,7 +55,7 @@ public enum ErrorCode {
     }
 
     /** Writes the failure {@code e} (after the OK/ERROR status byte). */
-    static void write(WireOutput out, RuntimeException e) {
+    public static void write(WireOutput out, RuntimeException e) {
         ErrorCode code;
         Object id = null;
         long given = 0;
@@ -74,6 +79,8 @@ public enum ErrorCode {
             code = ILLEGAL_ARGUMENT;
         } else if (e instanceof WireFormatException) {
             code = WIRE;
+        } else if (e instanceof ClientCalls.ForgottenCallException) {
+            code = FORGOTTEN_CALL;
         } else {
             code = OTHER;
         }
@@ -89,7 +96,7 @@ public enum ErrorCode {
     }
 
     /** Reads a failure written by {@link #write} and rebuilds its exception. */
-    static RuntimeException read(WireInput in) {
+    public static RuntimeException read(WireInput in) {
         ErrorCode code = of(in.readByte());
         String message = in.readString();
         Object id = in.readValue();
@@ -104,6 +111,7 @@ public enum ErrorCode {
             case ILLEGAL_ARGUMENT -> new IllegalArgumentException(message);
             case WIRE -> new SpaceException("a replica could not decode the command: " + message);
             case OTHER -> new SpaceException(message);
+            case FORGOTTEN_CALL -> new io.khora.cluster.OutcomeUnknownException(message, null);
         };
     }
 

@@ -43,9 +43,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * the failure is encoded in the response ({@link ErrorCode}) and rebuilt for the proposer. apply
  * itself never throws for such failures — jgroups-raft would stop applying.
  *
+ * <p><b>Batches and calls.</b> A {@link Command.Batch} (group commit) applies its commands one after
+ * another at the entry's time, each atomically with its own response; a {@link Command.Call} is
+ * deduplicated by its client's call id ({@link ClientCalls}): a repeated call answers the response
+ * recorded the first time. The remembered calls are replicated state like the entries.
+ *
  * <p><b>Snapshots</b> ({@link #writeContentTo}/{@link #readContentFrom}) hold the whole partition:
  * the Raft index and term of the last entry included, log time, the number of commands applied, the type declarations in declaration order, and every
- * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry. A replica that was away installs
+ * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry, then the remembered client calls. A replica that was away installs
  * the leader's snapshot and applies the log after it; the log is truncated at each snapshot.
  *
  * <p><b>Reads</b> ({@link #engine()} read methods) run on the caller's thread against the engine
@@ -53,7 +58,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PartitionStateMachine implements StateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
-    private static final int SNAPSHOT_FORMAT = 1;
+    /** Snapshot format 2 adds the remembered client calls; format 1 (without them) is still read. */
+    private static final int SNAPSHOT_FORMAT = 2;
+    private static final int SNAPSHOT_FORMAT_1 = 1;
+    /** Default of {@link PartitionStateMachine#PartitionStateMachine(String, int, EventSink, int, long)}'s call window. */
+    public static final int DEFAULT_CALL_WINDOW = 1024;
+    /** Default of its client idle time: 10 minutes of log time. */
+    public static final long DEFAULT_CLIENT_IDLE_MILLIS = 600_000L;
 
     private final String spaceName;
     private final int partitionId;
@@ -64,6 +75,7 @@ public final class PartitionStateMachine implements StateMachine {
     private volatile Map<String, TypeDeclaration> declarations = Map.of();
     private volatile long appliedCommands;
     private volatile LogPosition logPosition = LogPosition.NONE;
+    private final ClientCalls calls;
 
     /**
      * Where the Raft log stands while a snapshot is written (on the Raft thread, when the state
@@ -98,9 +110,23 @@ public final class PartitionStateMachine implements StateMachine {
      * @param events where the engine publishes events (the leader's subscribers, later)
      */
     public PartitionStateMachine(String spaceName, int partitionId, EventSink events) {
+        this(spaceName, partitionId, events, DEFAULT_CALL_WINDOW, DEFAULT_CLIENT_IDLE_MILLIS);
+    }
+
+    /**
+     * @param spaceName for messages
+     * @param partitionId the 0-based partition id
+     * @param events where the engine publishes events (at the leader: its subscribers and waiters)
+     * @param callWindow per client, how many of its most recent call sequence numbers are remembered
+     *     ({@link ClientCalls}); the same on every replica of the group
+     * @param clientIdleMillis log time after which a client without calls is forgotten; the same on
+     *     every replica of the group
+     */
+    public PartitionStateMachine(String spaceName, int partitionId, EventSink events, int callWindow, long clientIdleMillis) {
         this.spaceName = spaceName;
         this.partitionId = partitionId;
         this.engine = new PartitionEngine(spaceName, partitionId, ticker, events);
+        this.calls = new ClientCalls(callWindow, clientIdleMillis);
     }
 
     // ================================================================ StateMachine
@@ -117,19 +143,57 @@ public final class PartitionStateMachine implements StateMachine {
             appliedCommands++;
             return serializeResponse ? CommandCodec.encodeError(e) : null;
         }
-        ticker.beginApply(d.time());
+        long time = ticker.beginApply(d.time());
         try {
-            Object result = execute(d.command());
-            appliedCommands++;
-            return serializeResponse ? CommandCodec.encodeResult(d.command().opcode(), result) : null;
-        } catch (RuntimeException e) {
-            appliedCommands++;
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("space '{}' partition {}: {} failed: {}", spaceName, partitionId, d.command(), e.toString());
+            calls.evictIdle(time);
+            byte[] response;
+            if (d.command() instanceof Command.Batch b) {
+                List<byte[]> responses = new ArrayList<>(b.commands().size());
+                for (Command c : b.commands()) {
+                    responses.add(applyOne(c, time, true));
+                }
+                response = serializeResponse ? CommandCodec.encodeBatchResponse(responses) : null;
+            } else {
+                response = applyOne(d.command(), time, serializeResponse);
             }
-            return serializeResponse ? CommandCodec.encodeError(e) : null;
+            appliedCommands++;
+            return response;
         } finally {
             ticker.endApply();
+        }
+    }
+
+    /**
+     * Applies one command (of an entry or a batch) atomically; its response if {@code respond}. A
+     * {@link Command.Call} whose id is remembered answers its recorded response without being applied.
+     */
+    private byte[] applyOne(Command c, long time, boolean respond) {
+        if (c instanceof Command.Call call) {
+            byte[] recorded;
+            try {
+                recorded = calls.lookup(call.call());
+            } catch (ClientCalls.ForgottenCallException e) {
+                return CommandCodec.encodeError(e);
+            }
+            if (recorded != null) {
+                return recorded;
+            }
+            byte[] response = executeAndEncode(call.command(), true);
+            calls.record(call.call(), response, time, !CommandCodec.tookNothing(call.command().opcode(), response));
+            return response;
+        }
+        return executeAndEncode(c, respond);
+    }
+
+    private byte[] executeAndEncode(Command c, boolean respond) {
+        try {
+            Object result = execute(c);
+            return respond ? CommandCodec.encodeResult(c.opcode(), result) : null;
+        } catch (RuntimeException e) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("space '{}' partition {}: {} failed: {}", spaceName, partitionId, c, e.toString());
+            }
+            return respond ? CommandCodec.encodeError(e) : null;
         }
     }
 
@@ -245,7 +309,8 @@ public final class PartitionStateMachine implements StateMachine {
             byte[] content = new byte[in.readInt()];
             in.readFully(content);
             WireInput r = new WireInput(content);
-            if (r.readVarInt() != SNAPSHOT_FORMAT) {
+            int format = r.readVarInt();
+            if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_1) {
                 return null;
             }
             return new long[] {r.readVarLong(), r.readVarLong()};
@@ -274,6 +339,7 @@ public final class PartitionStateMachine implements StateMachine {
         for (StoredEntry e : entries) {
             CommandCodec.writeEntry(w, e);
         }
+        calls.writeTo(w);
         out.writeInt(w.size());
         out.write(w.toByteArray());
         LOG.debug("space '{}' partition {}: snapshot of {} entries, {} bytes", spaceName, partitionId, entries.size(), w.size());
@@ -285,7 +351,7 @@ public final class PartitionStateMachine implements StateMachine {
         in.readFully(bytes);
         WireInput r = new WireInput(bytes);
         int format = r.readVarInt();
-        if (format != SNAPSHOT_FORMAT) {
+        if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_1) {
             throw new IllegalStateException("snapshot format " + format + " is not supported (this version reads " + SNAPSHOT_FORMAT + ")");
         }
         r.readVarLong(); // Raft index of the last included entry (read by SnapshotSafeFileLog)
@@ -305,6 +371,11 @@ public final class PartitionStateMachine implements StateMachine {
             SpaceEntry entry = new SpaceEntry(requireType(e.typeName()), e.values(), e.version(), e.expiresAt());
             engine.restore(new Change(DataSyncOperationType.WRITE, entry, List.of(), partitionId, 0L));
         }
+        if (format == SNAPSHOT_FORMAT_1) {
+            calls.clear();
+        } else {
+            calls.readFrom(r);
+        }
         ticker.restore(logTime);
         appliedCommands = applied;
         LOG.debug("space '{}' partition {}: installed a snapshot of {} entries ({} commands applied)", spaceName, partitionId, n, applied);
@@ -315,6 +386,11 @@ public final class PartitionStateMachine implements StateMachine {
     /** The engine, for reads (mutations go through the log only). */
     public PartitionEngine engine() {
         return engine;
+    }
+
+    /** The remembered client calls (for status and checks; changed only by applying the log). */
+    public ClientCalls calls() {
+        return calls;
     }
 
     /** The engine's ticker: log time. */

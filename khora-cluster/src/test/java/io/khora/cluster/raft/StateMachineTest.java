@@ -5,6 +5,8 @@ import io.khora.EntryAlreadyExistsException;
 import io.khora.Lease;
 import io.khora.SpaceTypeException;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.fixtures.Job;
 import io.khora.cluster.fixtures.Trade;
 import io.khora.document.SpaceDocumentType;
@@ -39,7 +41,7 @@ class StateMachineTest {
     /** Applies {@code c} at {@code time}; returns the decoded result (or throws the command's failure). */
     static Object apply(PartitionStateMachine sm, Command c, long time) {
         byte[] entry = CommandCodec.encode(c, time);
-        return CommandCodec.decodeResult(c.opcode(), sm.apply(entry, 0, entry.length, true));
+        return CommandCodec.decodeResult(c, sm.apply(entry, 0, entry.length, true));
     }
 
     static Object[] trade(String id, String symbol, int qty) {
@@ -63,7 +65,13 @@ class StateMachineTest {
                 new Command.Change(TRADE.name(), Command.QuerySpec.all(), ChangeSet.create().increment("qty", 1L)),
                 new Command.Renew(TRADE.name(), 42L, Lease.FOREVER),
                 new Command.ExpireSweep(),
-                new Command.Barrier());
+                new Command.Barrier(),
+                new Command.Call(new CallId(-1L, 42L, 7L), new Command.TakeById(TRADE.name(), "t1")),
+                new Command.Call(new CallId(1L, 2L, Long.MAX_VALUE), new Command.Write(TRADE.name(), trade("t3", "S", 5),
+                        Lease.FOREVER, WriteMode.WRITE_ONLY)),
+                new Command.Batch(List.of(new Command.DeclareType(TypeDeclaration.of(JOB)),
+                        new Command.Call(new CallId(3L, 4L, 0L), new Command.Renew(TRADE.name(), "t1", Lease.ofMillis(5))),
+                        new Command.ExpireSweep(), new Command.Clear(TRADE.name(), Command.QuerySpec.all()))));
         for (Command c : commands) {
             byte[] bytes = CommandCodec.encode(c, -77L);
             CommandCodec.Decoded d = CommandCodec.decode(bytes, 0, bytes.length);
@@ -112,6 +120,155 @@ class StateMachineTest {
         // log time never runs backwards: a command stamped earlier applies at the latest time seen
         apply(sm, new Command.Write(TRADE.name(), trade("t2", "S", 1), Lease.ofMillis(10), WriteMode.WRITE_ONLY), 1);
         assertThat(sm.contents().get(1).expiresAt()).isEqualTo(3 + 10);
+    }
+
+    @Test
+    void aBatchAppliesEachCommandInOrderWithItsOwnResult() {
+        PartitionStateMachine sm = machine();
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(TRADE)), 1);
+        // as the proposer builds it: parts, one entry
+        List<Command> commands = List.of(
+                new Command.Write(TRADE.name(), trade("a", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY),
+                new Command.Write(TRADE.name(), trade("a", "S", 2), Lease.FOREVER, WriteMode.WRITE_ONLY), // fails: exists
+                new Command.Change(TRADE.name(), Command.QuerySpec.all(), ChangeSet.create().increment("qty", 10)),
+                new Command.TakeById(TRADE.name(), "a"),
+                new Command.TakeById(TRADE.name(), "a")); // nothing left
+        List<CommandCodec.Part> parts = commands.stream().map(CommandCodec::part).toList();
+        byte[] entry = CommandCodec.batchEntry(5, parts);
+        CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length);
+        assertThat(d.command()).isEqualTo(new Command.Batch(commands).getClass().cast(d.command()));
+        assertThat(CommandCodec.encode(d.command(), 5)).isEqualTo(entry);
+        List<byte[]> responses = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true));
+        assertThat(responses).hasSize(5);
+        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(0))).isEqualTo(new WriteOutcome(1, true, Long.MAX_VALUE));
+        assertThatThrownBy(() -> CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(1)))
+                .isInstanceOf(EntryAlreadyExistsException.class);
+        assertThat(CommandCodec.decodeResult(CommandCodec.CHANGE, responses.get(2))).isEqualTo(1);
+        StoredEntry taken = (StoredEntry) CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(3));
+        assertThat(taken.values()[TRADE.property("qty").position()]).isEqualTo(11);
+        assertThat(taken.version()).isEqualTo(2);
+        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(4))).isNull();
+        assertThat(sm.contents()).isEmpty();
+        assertThat(sm.appliedCommands()).as("one log entry").isEqualTo(2);
+        // a single part is a plain entry, byte for byte
+        Command w = new Command.Write(TRADE.name(), trade("b", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY);
+        assertThat(CommandCodec.entry(9, CommandCodec.part(w))).isEqualTo(CommandCodec.encode(w, 9));
+    }
+
+    @Test
+    void aRepeatedCallAnswersItsFirstResponseAndIsAppliedOnce() throws Exception {
+        PartitionStateMachine sm = machine();
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(TRADE)), 1);
+        CallId c1 = CallId.of(java.util.UUID.randomUUID(), 1);
+        Command write = new Command.Call(c1, new Command.Write(TRADE.name(), trade("a", "S", 1), Lease.ofMillis(100), WriteMode.WRITE_ONLY));
+        WriteOutcome first = (WriteOutcome) apply(sm, write, 10);
+        assertThat(apply(sm, write, 50)).as("same outcome, not EntryAlreadyExists").isEqualTo(first);
+        assertThat(first.expiresAt()).isEqualTo(110);
+
+        CallId c2 = c1.withSequence(2);
+        Command change = new Command.Call(c2, new Command.Change(TRADE.name(), Command.QuerySpec.all(),
+                ChangeSet.create().increment("qty", 5)));
+        assertThat(apply(sm, change, 60)).isEqualTo(1);
+        assertThat(apply(sm, change, 61)).isEqualTo(1);
+        assertThat(sm.contents().get(0).values()[TRADE.property("qty").position()]).as("incremented once").isEqualTo(6);
+
+        // failures are remembered too
+        Command dup = new Command.Call(c1.withSequence(3), new Command.Write(TRADE.name(), trade("a", "S", 9), Lease.FOREVER,
+                WriteMode.WRITE_ONLY));
+        assertThatThrownBy(() -> apply(sm, dup, 62)).isInstanceOf(EntryAlreadyExistsException.class);
+        apply(sm, new Command.Clear(TRADE.name(), Command.QuerySpec.all()), 63);
+        assertThatThrownBy(() -> apply(sm, dup, 64)).as("the recorded failure, not a new write").isInstanceOf(EntryAlreadyExistsException.class);
+        assertThat(sm.contents()).isEmpty();
+
+        // a take that took nothing is not remembered: repeated, it takes what is there now
+        Command take = new Command.Call(c1.withSequence(4), new Command.TakeQuery(TRADE.name(), Command.QuerySpec.all(), 5));
+        assertThat((List<?>) apply(sm, take, 65)).isEmpty();
+        apply(sm, new Command.Write(TRADE.name(), trade("b", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY), 66);
+        @SuppressWarnings("unchecked")
+        List<StoredEntry> got = (List<StoredEntry>) apply(sm, take, 67);
+        assertThat(got).extracting(e -> e.values()[0]).containsExactly("b");
+        apply(sm, new Command.Write(TRADE.name(), trade("c", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY), 68);
+        assertThat(apply(sm, take, 69)).as("now remembered").isEqualTo(got);
+        assertThat(sm.contents()).extracting(e -> e.values()[0]).containsExactly("c");
+
+        // the same call inside a batch answers the same
+        byte[] entry = CommandCodec.batchEntry(70, List.of(CommandCodec.part(take), CommandCodec.part(write)));
+        List<byte[]> rs = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true));
+        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_QUERY, rs.get(0))).isEqualTo(got);
+        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, rs.get(1))).isEqualTo(first);
+
+        // another client's call with the same sequence number is another call
+        Command other = new Command.Call(new CallId(c1.clientHigh(), c1.clientLow() + 1, 4),
+                new Command.TakeQuery(TRADE.name(), Command.QuerySpec.all(), 5));
+        assertThat((List<?>) apply(sm, other, 71)).hasSize(1);
+        assertThat(sm.calls().clients()).isEqualTo(2);
+    }
+
+    @Test
+    void callsBelowTheWindowFailAndIdleClientsAreForgottenInLogTime() throws Exception {
+        PartitionStateMachine sm = new PartitionStateMachine("unit", 0, EventSink.NONE, 4, 1_000);
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(TRADE)), 1);
+        CallId c = CallId.of(java.util.UUID.randomUUID(), 1);
+        java.util.function.LongFunction<Command> renewOrWrite = seq -> new Command.Call(c.withSequence(seq),
+                new Command.Write(TRADE.name(), trade("k" + seq, "S", (int) seq), Lease.FOREVER, WriteMode.WRITE_ONLY));
+        for (long seq = 1; seq <= 6; seq++) {
+            apply(sm, renewOrWrite.apply(seq), 10);
+        }
+        assertThat(sm.calls().responses()).as("the last 4 sequence numbers").isEqualTo(4);
+        assertThat(apply(sm, renewOrWrite.apply(3), 11)).isEqualTo(new WriteOutcome(1, true, Long.MAX_VALUE));
+        assertThatThrownBy(() -> apply(sm, renewOrWrite.apply(2), 12)).isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("no longer remembered");
+        int before = sm.contents().size();
+        assertThat(before).isEqualTo(6);
+        // a call within the window that never came is applied (calls may arrive out of order)
+        apply(sm, new Command.Call(c.withSequence(8), new Command.Barrier()), 12);
+        apply(sm, renewOrWrite.apply(7), 12);
+        assertThat(sm.contents()).hasSize(7);
+
+        // idle for more than 1 s of log time: forgotten (the replica's clock plays no part)
+        apply(sm, new Command.Barrier(), 1_012);
+        assertThat(sm.calls().clients()).isEqualTo(1);
+        apply(sm, new Command.Barrier(), 1_013);
+        assertThat(sm.calls().clients()).isZero();
+        assertThat(sm.calls().responses()).isZero();
+        assertThatThrownBy(() -> apply(sm, renewOrWrite.apply(7), 1_014)).as("applied anew").isInstanceOf(EntryAlreadyExistsException.class);
+    }
+
+    @Test
+    void rememberedCallsTravelInSnapshots() throws Exception {
+        PartitionStateMachine sm = machine();
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(TRADE)), 1);
+        List<Command> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            CallId id = new CallId(i % 3, 77, i);
+            calls.add(new Command.Call(id, i % 2 == 0
+                    ? new Command.Write(TRADE.name(), trade("t" + i, "S", i), Lease.ofMillis(1000 + i), WriteMode.WRITE_ONLY)
+                    : new Command.TakeById(TRADE.name(), "t" + (i - 1))));
+        }
+        List<byte[]> first = new ArrayList<>();
+        for (Command c : calls) {
+            byte[] e = CommandCodec.encode(c, 100);
+            first.add(sm.apply(e, 0, e.length, true));
+        }
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(1024);
+        sm.writeContentTo(out);
+        PartitionStateMachine restored = machine();
+        restored.readContentFrom(new ByteArrayDataInputStream(out.buffer(), 0, out.position()));
+        assertThat(restored.calls().clients()).isEqualTo(3);
+        assertThat(restored.calls().responses()).isEqualTo(20);
+        for (int i = 0; i < calls.size(); i++) {
+            byte[] e = CommandCodec.encode(calls.get(i), 200);
+            assertThat(restored.apply(e, 0, e.length, true)).as("call " + i).isEqualTo(first.get(i));
+            assertThat(sm.apply(e, 0, e.length, true)).isEqualTo(first.get(i));
+        }
+        assertThat(restored.contents()).isEqualTo(sm.contents());
+        // a snapshot written again reads back the same
+        ByteArrayDataOutputStream again = new ByteArrayDataOutputStream(1024);
+        restored.writeContentTo(again);
+        ByteArrayDataOutputStream original = new ByteArrayDataOutputStream(1024);
+        sm.writeContentTo(original);
+        assertThat(java.util.Arrays.copyOf(again.buffer(), again.position()))
+                .isEqualTo(java.util.Arrays.copyOf(original.buffer(), original.position()));
     }
 
     /**

@@ -1,0 +1,359 @@
+package io.khora.cluster.client;
+
+import io.khora.SpaceException;
+import io.khora.SpaceState;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
+import io.khora.cluster.protocol.Request;
+import io.khora.cluster.protocol.Response;
+import io.khora.cluster.protocol.Responses;
+import io.khora.cluster.protocol.SpaceLayout;
+import io.khora.cluster.protocol.Status;
+import io.khora.cluster.raft.TypeDeclaration;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongFunction;
+
+/**
+ * Routes requests for one space to the nodes: each partition's request goes to the node the
+ * client believes leads it, and the answer corrects the belief — NOT_LEADER names the leader,
+ * a silent or closed node is suspected for a while and the partition's other replicas are tried.
+ * Retries are safe: reads have no effect, and a mutation carries the same call sequence on every
+ * attempt, so the partition applies it once (client id + call id deduplication). An operation
+ * gives up after its budget ({@link ClientOptions#operationTimeout()}) with the last reason.
+ */
+final class ClusterClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
+    private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final KhoraUri uri;
+    private final ClientOptions options;
+    private final EventLoopGroup group;
+    private final long clientHigh;
+    private final long clientLow;
+    private final AtomicLong calls = new AtomicLong();
+    private final Map<String, InetSocketAddress> nodes = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<NodeConnection>> connections = new ConcurrentHashMap<>();
+    private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
+    private final SpaceLayout layout;
+    private final AtomicReferenceArray<String> leaders;
+    private volatile boolean closed;
+
+    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id) {
+        this.uri = uri;
+        this.options = uri.options();
+        this.group = group;
+        this.layout = layout;
+        this.clientHigh = id.getMostSignificantBits();
+        this.clientLow = id.getLeastSignificantBits();
+        this.leaders = new AtomicReferenceArray<>(layout.partitions());
+        for (SpaceLayout.NodeAddress n : layout.nodes()) {
+            nodes.put(n.id(), InetSocketAddress.createUnresolved(n.host(), n.port()));
+        }
+        for (int p = 0; p < layout.partitions(); p++) {
+            leaders.set(p, layout.placement().get(p).leader());
+        }
+    }
+
+    /** Connects: asks the seeds, in order, for the space's layout; fails if none answers. */
+    static ClusterClient connect(KhoraUri uri) {
+        EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("khora-client", true));
+        UUID id = UUID.randomUUID();
+        List<String> failures = new ArrayList<>();
+        long timeout = uri.options().connectTimeout().toMillis() + uri.options().attemptTimeout().toMillis();
+        for (InetSocketAddress seed : uri.seeds()) {
+            NodeConnection c = null;
+            try {
+                c = NodeConnection.open(group, "seed " + seed, seed, id.getMostSignificantBits(), id.getLeastSignificantBits(),
+                        (int) uri.options().connectTimeout().toMillis()).get(timeout, TimeUnit.MILLISECONDS);
+                Response r = c.send(rid -> new Request.Layout(rid, uri.space()), uri.options().attemptTimeout().toMillis())
+                        .get(timeout, TimeUnit.MILLISECONDS);
+                if (r.status() == Status.OK) {
+                    SpaceLayout layout = Responses.readLayout(r.body());
+                    LOG.info("client connected to space '{}' ({} partitions) through {}", uri.space(), layout.partitions(), seed);
+                    return new ClusterClient(uri, group, layout, id);
+                }
+                failures.add(seed + ": " + r.status() + " " + Responses.readText(r.body()));
+                if (r.status() == Status.UNAVAILABLE && Responses.readText(r.body()).startsWith("no space")) {
+                    break; // every node has the same spec: the space does not exist
+                }
+            } catch (Exception e) {
+                failures.add(seed + ": " + unwrap(e).getMessage());
+            } finally {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        throw new SpaceException("cannot connect to space '" + uri.space() + "': " + String.join("; ", failures));
+    }
+
+    String space() {
+        return uri.space();
+    }
+
+    ClientOptions options() {
+        return options;
+    }
+
+    int partitions() {
+        return layout.partitions();
+    }
+
+    /** A new call sequence number for a mutation (the same for all its attempts). */
+    long nextCallSequence() {
+        return calls.incrementAndGet();
+    }
+
+    /**
+     * Sends the request {@code make} builds to the leader of {@code partition} (or to any node for
+     * -1), retrying as the class comment says, after declaring {@code types} on the connection.
+     *
+     * @param waitMillis how long the request may legitimately park at the node (added to the attempt timeout)
+     * @return the OK response; fails with the operation's own exception for ERROR, or with the
+     *         last reason once the budget is spent
+     */
+    CompletableFuture<Response> call(int partition, List<TypeDeclaration> types, LongFunction<Request> make, long waitMillis) {
+        Call c = new Call(partition, types, make, waitMillis);
+        attempt(c);
+        return c.result;
+    }
+
+    private final class Call {
+        final int partition;
+        final List<TypeDeclaration> types;
+        final LongFunction<Request> make;
+        final long waitMillis;
+        final long deadline;
+        final CompletableFuture<Response> result = new CompletableFuture<>();
+        int attempts;
+        int backoffs;
+        Throwable lastError;
+
+        Call(int partition, List<TypeDeclaration> types, LongFunction<Request> make, long waitMillis) {
+            this.partition = partition;
+            this.types = types;
+            this.make = make;
+            this.waitMillis = waitMillis;
+            this.deadline = System.nanoTime() + options.operationTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
+        }
+    }
+
+    private void attempt(Call c) {
+        if (closed) {
+            c.result.completeExceptionally(new SpaceException("the client of space '" + uri.space() + "' is closed"));
+            return;
+        }
+        if (System.nanoTime() - c.deadline >= 0) {
+            c.result.completeExceptionally(giveUp(c));
+            return;
+        }
+        String node = pick(c.partition, c.attempts++);
+        long attemptMillis = options.attemptTimeout().toMillis();
+        connection(node)
+                .thenCompose(conn -> conn.declare(uri.space(), c.types, attemptMillis)
+                        .thenCompose(v -> conn.send(c.make, attemptMillis + Math.max(0, c.waitMillis))))
+                .whenComplete((resp, err) -> {
+                    if (err != null) {
+                        Throwable e = unwrap(err);
+                        if (e instanceof NodeConnection.ConnectionLostException || e instanceof TimeoutException) {
+                            suspect(node);
+                            c.lastError = e instanceof TimeoutException
+                                    ? new SpaceException("node " + node + " did not answer within " + (attemptMillis + c.waitMillis) + " ms") : e;
+                            retryLater(c);
+                        } else {
+                            c.result.completeExceptionally(e);
+                        }
+                        return;
+                    }
+                    switch (resp.status()) {
+                        case OK -> {
+                            if (c.partition >= 0) {
+                                leaders.set(c.partition, node);
+                            }
+                            c.result.complete(resp);
+                        }
+                        case ERROR -> c.result.completeExceptionally(Responses.readError(resp.body()));
+                        case NOT_LEADER -> {
+                            String hint = Responses.readText(resp.body());
+                            c.lastError = new NoLeaderException(uri.space(), c.partition, "node " + node + " is not the leader"
+                                    + (hint == null ? "" : "; it names " + hint));
+                            if (c.partition >= 0) {
+                                leaders.compareAndSet(c.partition, node, null);
+                                if (hint != null && !hint.equals(node) && nodes.containsKey(hint) && !isSuspect(hint)) {
+                                    leaders.set(c.partition, hint);
+                                    if (c.attempts % 4 != 0) {
+                                        attempt(c);
+                                        return;
+                                    }
+                                }
+                            }
+                            retryLater(c);
+                        }
+                        case NO_LEADER, UNAVAILABLE -> {
+                            c.lastError = resp.status() == Status.NO_LEADER
+                                    ? new NoLeaderException(uri.space(), c.partition, Responses.readText(resp.body()))
+                                    : new SpaceException("node " + node + ": " + Responses.readText(resp.body()));
+                            if (c.partition >= 0) {
+                                leaders.compareAndSet(c.partition, node, null);
+                            }
+                            retryLater(c);
+                        }
+                        case OUTCOME_UNKNOWN -> {
+                            c.lastError = new OutcomeUnknownException("node " + node + ": " + Responses.readText(resp.body()), null);
+                            retryLater(c);
+                        }
+                    }
+                });
+    }
+
+    private void retryLater(Call c) {
+        long delay = Math.min(250, 5L << Math.min(6, c.backoffs++)) + ThreadLocalRandom.current().nextLong(5);
+        if (closed) {
+            c.result.completeExceptionally(new SpaceException("the client of space '" + uri.space() + "' is closed"));
+            return;
+        }
+        group.schedule(() -> attempt(c), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private RuntimeException giveUp(Call c) {
+        String what = "space '" + uri.space() + "'" + (c.partition >= 0 ? " partition " + c.partition : "") + ": no answer within "
+                + options.operationTimeout() + " after " + c.attempts + " attempts";
+        Throwable last = c.lastError;
+        if (last instanceof OutcomeUnknownException) {
+            return new OutcomeUnknownException(what + "; the last attempt's outcome is unknown: " + last.getMessage(), last);
+        }
+        if (last instanceof NoLeaderException) {
+            return new NoLeaderException(uri.space(), Math.max(c.partition, 0), what + "; " + last.getMessage());
+        }
+        return new SpaceException(what + (last == null ? "" : "; last: " + last.getMessage()), last);
+    }
+
+    /** The node to try: the believed leader unless suspected, else the partition's replicas (or all nodes) in turn. */
+    private String pick(int partition, int attempt) {
+        if (partition >= 0) {
+            String leader = leaders.get(partition);
+            if (leader != null && !isSuspect(leader)) {
+                return leader;
+            }
+        }
+        List<String> candidates = partition >= 0 ? layout.placement().get(partition).replicas() : new ArrayList<>(nodes.keySet());
+        List<String> healthy = candidates.stream().filter(n -> !isSuspect(n)).toList();
+        List<String> from = healthy.isEmpty() ? candidates : healthy;
+        int start = partition >= 0 ? attempt : attempt + ThreadLocalRandom.current().nextInt(from.size());
+        return from.get(Math.floorMod(start, from.size()));
+    }
+
+    private boolean isSuspect(String node) {
+        Long until = suspectUntil.get(node);
+        return until != null && System.nanoTime() - until < 0;
+    }
+
+    private void suspect(String node) {
+        suspectUntil.put(node, System.nanoTime() + SUSPECT_NANOS);
+        for (int p = 0; p < leaders.length(); p++) {
+            leaders.compareAndSet(p, node, null);
+        }
+        CompletableFuture<NodeConnection> f = connections.remove(node);
+        if (f != null) {
+            f.thenAccept(NodeConnection::close);
+        }
+    }
+
+    private CompletableFuture<NodeConnection> connection(String node) {
+        CompletableFuture<NodeConnection> f = connections.get(node);
+        if (f != null && (!f.isDone() || (!f.isCompletedExceptionally() && f.join().isOpen()))) {
+            return f;
+        }
+        InetSocketAddress address = nodes.get(node);
+        if (address == null) {
+            return CompletableFuture.failedFuture(new NodeConnection.ConnectionLostException("unknown node " + node));
+        }
+        CompletableFuture<NodeConnection> fresh = NodeConnection.open(group, node, address, clientHigh, clientLow,
+                (int) options.connectTimeout().toMillis());
+        CompletableFuture<NodeConnection> prev = f == null ? connections.putIfAbsent(node, fresh)
+                : (connections.replace(node, f, fresh) ? null : connections.get(node));
+        if (prev != null && prev != fresh) {
+            fresh.thenAccept(NodeConnection::close);
+            return prev;
+        }
+        return fresh;
+    }
+
+    /**
+     * The space's state as the cluster reports it: each node's layout is asked, leaders merged;
+     * READY when every partition has a known leader, INITIAL while a node reports INITIAL, else RECOVER.
+     */
+    SpaceState state() {
+        List<CompletableFuture<Response>> asks = new ArrayList<>();
+        for (String node : nodes.keySet()) {
+            asks.add(connection(node).thenCompose(c -> c.send(id -> new Request.Layout(id, uri.space()), options.attemptTimeout().toMillis())));
+        }
+        boolean[] led = new boolean[layout.partitions()];
+        boolean initial = false;
+        int answered = 0;
+        for (CompletableFuture<Response> f : asks) {
+            try {
+                Response r = f.get(options.attemptTimeout().toMillis() + options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                if (r.status() != Status.OK) {
+                    continue;
+                }
+                answered++;
+                SpaceLayout l = Responses.readLayout(r.body());
+                initial |= l.state() == SpaceState.INITIAL;
+                for (int p = 0; p < l.partitions(); p++) {
+                    led[p] |= l.placement().get(p).leader() != null;
+                }
+            } catch (Exception e) {
+                // that node is down or slow: the others decide
+            }
+        }
+        if (answered == 0) {
+            return SpaceState.RECOVER;
+        }
+        if (initial) {
+            return SpaceState.INITIAL;
+        }
+        for (boolean b : led) {
+            if (!b) {
+                return SpaceState.RECOVER;
+            }
+        }
+        return SpaceState.READY;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (CompletableFuture<NodeConnection> f : connections.values()) {
+            f.thenAccept(NodeConnection::close);
+        }
+        connections.clear();
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,109 @@
+package io.khora.cluster.client;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A parsed {@code khora://host:port[,host:port…]/space[?option=value&…]} URI: the seed nodes, the
+ * space and the {@link ClientOptions}. Errors name the part that is wrong.
+ *
+ * @param seeds the nodes to start from (at least one)
+ * @param space the space's name
+ * @param options the client options
+ */
+public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOptions options) {
+    /** The URI scheme. */
+    public static final String SCHEME = "khora://";
+
+    /** Checks the components. */
+    public KhoraUri {
+        seeds = List.copyOf(seeds);
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(options, "options");
+    }
+
+    /** Parses {@code uri}. */
+    public static KhoraUri parse(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        if (!uri.startsWith(SCHEME)) {
+            throw new IllegalArgumentException("'" + uri + "' is not a khora URI: it must start with " + SCHEME);
+        }
+        String rest = uri.substring(SCHEME.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("'" + uri + "' names no space: expected " + SCHEME + "host:port/space");
+        }
+        String hosts = rest.substring(0, slash);
+        String path = rest.substring(slash + 1);
+        String query = "";
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            query = path.substring(q + 1);
+            path = path.substring(0, q);
+        }
+        if (path.isEmpty() || path.contains("/")) {
+            throw new IllegalArgumentException("'" + uri + "': the path must be exactly the space's name, got '" + path + "'");
+        }
+        List<InetSocketAddress> seeds = new ArrayList<>();
+        for (String hp : hosts.split(",")) {
+            int colon = hp.lastIndexOf(':');
+            if (hp.isBlank() || colon <= 0 || colon == hp.length() - 1) {
+                throw new IllegalArgumentException("'" + uri + "': node '" + hp + "' must be host:port");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hp.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + uri + "': port of node '" + hp + "' is not a number");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("'" + uri + "': port of node '" + hp + "' must be 1..65535");
+            }
+            seeds.add(InetSocketAddress.createUnresolved(hp.substring(0, colon), port));
+        }
+        ClientOptions o = ClientOptions.defaults();
+        if (!query.isEmpty()) {
+            for (String kv : query.split("&")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("'" + uri + "': option '" + kv + "' must be name=value");
+                }
+                String k = kv.substring(0, eq);
+                String v = kv.substring(eq + 1);
+                o = switch (k) {
+                    case "timeout" -> o.withOperationTimeout(duration(uri, k, v));
+                    case "attempt-timeout" -> o.withAttemptTimeout(duration(uri, k, v));
+                    case "connect-timeout" -> o.withConnectTimeout(duration(uri, k, v));
+                    case "replication" -> switch (v) {
+                        case "majority" -> o.withAllReplicas(false);
+                        case "all" -> o.withAllReplicas(true);
+                        default -> throw new IllegalArgumentException("'" + uri + "': replication must be 'majority' or 'all', got '" + v
+                                + "' (a fraction below a majority is not offered: it acknowledges writes a failure can lose)");
+                    };
+                    default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k
+                            + "' (known: timeout, attempt-timeout, connect-timeout, replication)");
+                };
+            }
+        }
+        return new KhoraUri(seeds, path, o);
+    }
+
+    /** Parses {@code 30s}, {@code 500ms}, {@code 2m}. */
+    static Duration duration(String uri, String name, String v) {
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            } else if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            } else if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("'" + uri + "': option " + name + "='" + v + "' is not a duration like 500ms, 30s or 2m");
+    }
+}

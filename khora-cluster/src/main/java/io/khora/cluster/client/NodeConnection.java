@@ -1,0 +1,206 @@
+package io.khora.cluster.client;
+
+import io.khora.SpaceException;
+import io.khora.cluster.protocol.FrameCodec;
+import io.khora.cluster.protocol.ProtocolCodec;
+import io.khora.cluster.protocol.Request;
+import io.khora.cluster.protocol.Response;
+import io.khora.cluster.protocol.Responses;
+import io.khora.cluster.protocol.Status;
+import io.khora.cluster.raft.TypeDeclaration;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * One client connection to one node: requests are written as frames and matched to their
+ * responses by request id; a closed connection fails everything in flight with
+ * {@link ConnectionLostException}. The connection introduces the client (HELLO) before anything
+ * else and declares each entry type once before its first use.
+ */
+final class NodeConnection {
+    /** The connection to a node failed or closed; what was in flight may or may not have been applied. */
+    static final class ConnectionLostException extends SpaceException {
+        ConnectionLostException(String message) {
+            super(message);
+        }
+    }
+
+    private final String nodeId;
+    private final Channel channel;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<Response>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> declared = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private NodeConnection(String nodeId, Channel channel) {
+        this.nodeId = nodeId;
+        this.channel = channel;
+    }
+
+    /** Connects to {@code address}, says HELLO with the client's id, and completes with the open connection. */
+    static CompletableFuture<NodeConnection> open(EventLoopGroup group, String nodeId, InetSocketAddress address, long clientHigh,
+                                                  long clientLow, int connectTimeoutMillis) {
+        CompletableFuture<NodeConnection> out = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<NodeConnection> holder = new java.util.concurrent.atomic.AtomicReference<>();
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                        FrameCodec.install(ch.pipeline());
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                holder.get().received(ProtocolCodec.decodeResponse((byte[]) msg));
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                NodeConnection c = holder.get();
+                                if (c != null) {
+                                    c.closed("connection to node " + nodeId + " (" + address + ") closed");
+                                }
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        ChannelFuture cf = b.connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address);
+        holder.set(new NodeConnection(nodeId, cf.channel()));
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                out.completeExceptionally(new ConnectionLostException("cannot connect to node " + nodeId + " at " + address + ": "
+                        + f.cause().getMessage()));
+                return;
+            }
+            holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow), connectTimeoutMillis).whenComplete((r, e) -> {
+                if (e != null) {
+                    holder.get().close();
+                    out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e));
+                } else if (r.status() != Status.OK) {
+                    holder.get().close();
+                    out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status()));
+                } else {
+                    out.complete(holder.get());
+                }
+            });
+        });
+        return out;
+    }
+
+    /** The node's id ({@code ?} for a seed whose id is not known yet). */
+    String nodeId() {
+        return nodeId;
+    }
+
+    boolean isOpen() {
+        return !closed && channel.isActive();
+    }
+
+    /**
+     * Sends the request {@code make} builds with a fresh request id; completes with the response, or
+     * fails with {@link ConnectionLostException}, or with a timeout after {@code timeoutMillis} (the
+     * request may still be applied).
+     */
+    CompletableFuture<Response> send(LongFunction<Request> make, long timeoutMillis) {
+        CompletableFuture<Response> f = send(make);
+        if (timeoutMillis > 0 && !f.isDone()) {
+            f.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        return f;
+    }
+
+    private CompletableFuture<Response> send(LongFunction<Request> make) {
+        long id = ids.incrementAndGet();
+        Request r = make.apply(id);
+        CompletableFuture<Response> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " is closed"));
+            return f;
+        }
+        inFlight.put(id, f);
+        f.whenComplete((x, e) -> inFlight.remove(id));
+        channel.writeAndFlush(ProtocolCodec.encode(r)).addListener(w -> {
+            if (!w.isSuccess()) {
+                f.completeExceptionally(new ConnectionLostException("cannot send to node " + nodeId + ": " + w.cause()));
+            }
+        });
+        if (closed) { // closed between the check and the put: nothing will answer
+            f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " closed"));
+        }
+        return f;
+    }
+
+    /**
+     * Declares {@code types} (supertypes first) for {@code space} on this connection unless done;
+     * completes when the node has them.
+     */
+    CompletableFuture<Void> declare(String space, List<TypeDeclaration> types, long timeoutMillis) {
+        if (types.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        TypeDeclaration last = types.get(types.size() - 1);
+        String key = space + '\u0000' + last.name();
+        CompletableFuture<Void> known = declared.get(key);
+        if (known != null && !known.isCompletedExceptionally()) {
+            return known;
+        }
+        CompletableFuture<Void> f = send(id -> new Request.Declare(id, space, types), timeoutMillis).thenApply(r -> {
+            if (r.status() == Status.OK) {
+                return null;
+            }
+            throw r.status() == Status.ERROR ? Responses.readError(r.body())
+                    : new SpaceException("node " + nodeId + " could not declare " + last.name() + ": " + r.status() + " "
+                    + Responses.readText(r.body()));
+        });
+        declared.put(key, f);
+        return f;
+    }
+
+    private void received(Response r) {
+        CompletableFuture<Response> f = inFlight.get(r.requestId());
+        if (f != null) {
+            f.complete(r);
+        }
+    }
+
+    private void closed(String why) {
+        closed = true;
+        for (CompletableFuture<Response> f : inFlight.values()) {
+            f.completeExceptionally(new ConnectionLostException(why));
+        }
+    }
+
+    /** Closes the connection; requests in flight fail. */
+    void close() {
+        closed = true;
+        channel.close();
+        closed("connection to node " + nodeId + " closed by the client");
+    }
+}

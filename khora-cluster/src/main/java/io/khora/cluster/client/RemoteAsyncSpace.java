@@ -1,0 +1,606 @@
+package io.khora.cluster.client;
+
+import io.khora.AsyncSpace;
+import io.khora.ChangeSet;
+import io.khora.EntryProcessor;
+import io.khora.Lease;
+import io.khora.LeaseHandle;
+import io.khora.Period;
+import io.khora.Query;
+import io.khora.SpaceTypeException;
+import io.khora.WriteMode;
+import io.khora.cluster.protocol.Request;
+import io.khora.cluster.protocol.Response;
+import io.khora.cluster.protocol.Responses;
+import io.khora.cluster.raft.Command;
+import io.khora.cluster.raft.StoredEntry;
+import io.khora.cluster.raft.WriteOutcome;
+import io.khora.document.SpaceDocument;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.query.CompiledQuery;
+import io.khora.internal.router.Routing;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The asynchronous operations of a remote space. Each maps the user's objects to values here,
+ * picks the partitions (one when the routing value is known, else all) and sends one request per
+ * partition through {@link ClusterClient}; results from several partitions are merged as an
+ * embedded space merges them (max honoured overall, ORDER BY applied globally, counts summed).
+ *
+ * <p>A waiting read or take on one partition parks at its leader; one without routing first
+ * tries every partition, then parks a waiting <em>read</em> on each and takes, without waiting,
+ * from the partition that reports a match — so a broadcast take never takes in two partitions.
+ * Futures returned to the caller complete on {@code callbacks}, never on a network thread. If
+ * the caller cancels a pending take and the take still succeeds at the node, the entry is written
+ * back: an abandoned take loses nothing.
+ */
+final class RemoteAsyncSpace implements AsyncSpace {
+    /** The longest a node parks one wait (see the node's request handler); longer waits are re-issued. */
+    private static final long NODE_PARK_MAX_MILLIS = 30_000;
+
+    private final ClusterClient client;
+    private final RemoteTypes types;
+    private final Executor callbacks;
+
+    RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks) {
+        this.client = client;
+        this.types = types;
+        this.callbacks = callbacks;
+    }
+
+    // ================================================================ primitives
+
+    private String space() {
+        return client.space();
+    }
+
+    /** A mutation of one partition, acknowledged per the client's replication requirement. */
+    CompletableFuture<Object> mutate(int partition, TypeDescriptor t, Command c) {
+        long seq = client.nextCallSequence();
+        boolean all = client.options().allReplicas();
+        return client.call(partition, types.declarations(t), id -> new Request.Mutate(id, space(), partition, seq, all, c), 0)
+                .thenApply(r -> Responses.readMutationResult(c, r.body()));
+    }
+
+    /**
+     * Reads or takes up to {@code max} matches in one partition, waiting up to {@code periodMillis}
+     * (0 none, -1 forever) for the first; a node parks a wait for at most
+     * 30 s, after which the wait is re-issued for what remains.
+     */
+    CompletableFuture<List<StoredEntry>> query(int partition, TypeDescriptor t, Command.QuerySpec q, int max, long periodMillis, boolean take) {
+        long deadline = periodMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis) : 0;
+        return queryUntil(partition, t, q, max, periodMillis, deadline, take);
+    }
+
+    private CompletableFuture<List<StoredEntry>> queryUntil(int partition, TypeDescriptor t, Command.QuerySpec q, int max, long periodMillis,
+                                                           long deadline, boolean take) {
+        long seq = take ? client.nextCallSequence() : 0;
+        long parkBudget = periodMillis < 0 ? NODE_PARK_MAX_MILLIS : remainingWait(periodMillis, deadline);
+        return client.call(partition, types.declarations(t), id -> new Request.Query(id, space(), partition, t.name(), q, max,
+                        remainingWait(periodMillis, deadline), take, seq), parkBudget)
+                .thenCompose(r -> {
+                    List<StoredEntry> list = Responses.readEntries(r.body());
+                    boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);
+                    if (list.isEmpty() && more) {
+                        return queryUntil(partition, t, q, max, periodMillis, deadline, take);
+                    }
+                    return CompletableFuture.completedFuture(list);
+                });
+    }
+
+    private static long remainingWait(long periodMillis, long deadline) {
+        if (periodMillis <= 0) {
+            return periodMillis;
+        }
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    private CompletableFuture<StoredEntry> readByIdIn(int partition, TypeDescriptor t, Object id) {
+        return client.call(partition, types.declarations(t), rid -> new Request.ReadById(rid, space(), partition, t.name(), id), 0)
+                .thenApply(r -> Responses.readOptionalEntry(r.body()));
+    }
+
+    private CompletableFuture<Long> countIn(int partition, TypeDescriptor t, Command.QuerySpec q) {
+        return client.call(partition, types.declarations(t), rid -> new Request.Count(rid, space(), partition, t.name(), q), 0)
+                .thenApply(r -> Responses.readCount(r.body()));
+    }
+
+    // ================================================================ routing
+
+    private int partitionOf(TypeDescriptor t, Object[] values) {
+        Object routing = values[t.routingIndex()];
+        if (routing == null) {
+            throw new SpaceTypeException("entry of " + t.name() + " with id=" + values[t.idIndex()] + " has a null routing property '"
+                    + t.property(t.routingIndex()).name() + "'");
+        }
+        return Routing.partition(routing, client.partitions());
+    }
+
+    private int[] targets(CompiledQuery q) {
+        Object r = q.routingValue();
+        if (r != null || client.partitions() == 1) {
+            return new int[] {r == null ? 0 : Routing.partition(r, client.partitions())};
+        }
+        return all();
+    }
+
+    private int[] targetsForId(TypeDescriptor t, Object id, Object routing) {
+        if (routing != null) {
+            return new int[] {Routing.partition(routing, client.partitions())};
+        }
+        if (t.routingIndex() == t.idIndex() || client.partitions() == 1) {
+            return new int[] {Routing.partition(id, client.partitions())};
+        }
+        return all();
+    }
+
+    private int[] all() {
+        int[] a = new int[client.partitions()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    private static long millis(Period period) {
+        Objects.requireNonNull(period, "period must not be null (use Period.NONE)");
+        if (period.isForever()) {
+            return -1;
+        }
+        long nanos = period.toNanos();
+        return nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    /** Hands {@code f}'s outcome to the callback executor, so no user code runs on a network thread. */
+    private <R> CompletableFuture<R> deliver(CompletableFuture<R> f) {
+        CompletableFuture<R> out = new CompletableFuture<>();
+        f.whenCompleteAsync((r, e) -> {
+            if (e != null) {
+                out.completeExceptionally(ClusterClient.unwrap(e));
+            } else {
+                out.complete(r);
+            }
+        }, callbacks);
+        return out;
+    }
+
+    /**
+     * As {@link #deliver}, for takes: if the caller cancelled the future before the take completed
+     * and the take still got entries, they are written back (with an unlimited lease), not lost.
+     */
+    private <R> CompletableFuture<R> deliverTake(CompletableFuture<R> f) {
+        CompletableFuture<R> out = new CompletableFuture<>();
+        f.whenCompleteAsync((r, e) -> {
+            if (e != null) {
+                out.completeExceptionally(ClusterClient.unwrap(e));
+            } else if (!out.complete(r) && r != null) {
+                if (r instanceof List<?> list) {
+                    if (!list.isEmpty()) {
+                        writeMultiple(list, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
+                    }
+                } else {
+                    write(r);
+                }
+            }
+        }, callbacks);
+        return out;
+    }
+
+    /** Runs {@code op}, turning a synchronous failure (bad input) into a failed future. */
+    private static <R> CompletableFuture<R> guard(java.util.function.Supplier<CompletableFuture<R>> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T entry(StoredEntry e, TypeDescriptor hint) {
+        return e == null ? null : (T) types.toEntry(e, hint);
+    }
+
+    // ================================================================ writes
+
+    @Override
+    public <T> CompletableFuture<LeaseHandle<T>> write(T entry, Lease lease, WriteMode mode) {
+        return deliver(guard(() -> writeOne(entry, lease, mode)));
+    }
+
+    @Override
+    public <T> CompletableFuture<LeaseHandle<T>> write(T entry) {
+        return write(entry, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE);
+    }
+
+    private <T> CompletableFuture<LeaseHandle<T>> writeOne(T entry, Lease lease, WriteMode mode) {
+        Objects.requireNonNull(entry, "entry to write must not be null");
+        Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
+        Objects.requireNonNull(mode, "write mode must not be null");
+        TypeDescriptor t = types.describeEntry(entry);
+        Object[] values = types.mapper().toValues(t, entry);
+        int p = partitionOf(t, values);
+        Object id = values[t.idIndex()];
+        return mutate(p, t, new Command.Write(t.name(), values, lease, mode)).thenApply(o -> {
+            WriteOutcome w = (WriteOutcome) o;
+            if (t.versionIndex() >= 0) {
+                Object v = t.property(t.versionIndex()).type() == int.class || t.property(t.versionIndex()).type() == Integer.class
+                        ? (Object) (int) w.version() : (Object) w.version();
+                t.codec().writeBack(entry, t.versionIndex(), v);
+            }
+            return new RemoteLeaseHandle<>(this, p, t, id, w);
+        });
+    }
+
+    @Override
+    public <T> CompletableFuture<List<LeaseHandle<T>>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
+        return deliver(guard(() -> {
+            Objects.requireNonNull(entries, "entries must not be null");
+            List<CompletableFuture<LeaseHandle<T>>> all = new ArrayList<>(entries.size());
+            for (T e : entries) {
+                all.add(writeOne(e, lease, mode));
+            }
+            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+        }));
+    }
+
+    // ================================================================ reads
+
+    @Override
+    public <T> CompletableFuture<T> read(Query<T> query, Period period) {
+        return deliver(guard(() -> first(query, millis(period), false)));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> readIfExists(Query<T> query, Period period) {
+        return read(query, Period.NONE); // no transactions on a remote space: nothing is ever locked
+    }
+
+    @Override
+    public <T> CompletableFuture<T> readById(Class<T> type, Object id) {
+        return deliver(guard(() -> byId(types.describe(type), id, null, false)));
+    }
+
+    @Override
+    public CompletableFuture<SpaceDocument> readById(String typeName, Object id) {
+        return deliver(guard(() -> byId(types.document(typeName), id, null, false)));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> readById(Class<T> type, Object id, Period period) {
+        return deliver(guard(() -> byIdWaiting(types.describe(type), id, millis(period), false)));
+    }
+
+    @Override
+    public CompletableFuture<SpaceDocument> readById(String typeName, Object id, Period period) {
+        return deliver(guard(() -> byIdWaiting(types.document(typeName), id, millis(period), false)));
+    }
+
+    @Override
+    public <T> CompletableFuture<List<T>> readByIds(Class<T> type, Collection<?> ids) {
+        return deliver(guard(() -> byIds(types.describe(type), ids, false)));
+    }
+
+    @Override
+    public <T> CompletableFuture<List<T>> readMultiple(Query<T> query, int max) {
+        return deliver(guard(() -> readMany(query, max)));
+    }
+
+    /** The entry with {@code id} (any routing: one partition if known, else each in turn). */
+    <T> CompletableFuture<T> byId(TypeDescriptor t, Object id, Object routing, boolean take) {
+        Object checked = types.mapper().checkId(t, id);
+        int[] targets = targetsForId(t, checked, routing);
+        return byIdFrom(t, checked, targets, 0, take);
+    }
+
+    private <T> CompletableFuture<T> byIdFrom(TypeDescriptor t, Object id, int[] targets, int i, boolean take) {
+        if (i >= targets.length) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<StoredEntry> f = take
+                ? mutate(targets[i], t, new Command.TakeById(t.name(), id)).thenApply(o -> (StoredEntry) o)
+                : readByIdIn(targets[i], t, id);
+        return f.thenCompose(e -> e != null ? CompletableFuture.completedFuture(entry(e, t)) : byIdFrom(t, id, targets, i + 1, take));
+    }
+
+    private <T> CompletableFuture<T> byIdWaiting(TypeDescriptor t, Object id, long periodMillis, boolean take) {
+        if (periodMillis == 0) {
+            return byId(t, id, null, take);
+        }
+        Object checked = types.mapper().checkId(t, id);
+        String idName = t.property(t.idIndex()).name();
+        Command.QuerySpec q = Command.QuerySpec.text(idName + " = ?", checked);
+        int[] targets = targetsForId(t, checked, null);
+        return firstOf(t, q, null, targets, periodMillis, take);
+    }
+
+    private <T> CompletableFuture<List<T>> byIds(TypeDescriptor t, Collection<?> ids, boolean take) {
+        Objects.requireNonNull(ids, "ids must not be null");
+        List<CompletableFuture<T>> all = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            all.add(byId(t, id, null, take));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<T> out = new ArrayList<>();
+            for (CompletableFuture<T> f : all) {
+                T e = f.join();
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+    }
+
+    private <T> CompletableFuture<List<T>> readMany(Query<T> query, int max) {
+        checkMax(max);
+        CompiledQuery cq = types.compile(query);
+        Command.QuerySpec q = types.spec(query, cq);
+        return readEntries(cq, q, targets(cq), max).thenApply(list -> {
+            List<T> out = new ArrayList<>(list.size());
+            for (StoredEntry e : list) {
+                out.add(entry(e, cq.type()));
+            }
+            return out;
+        });
+    }
+
+    /** Up to {@code max} matches over {@code targets}, ORDER BY applied globally. */
+    private CompletableFuture<List<StoredEntry>> readEntries(CompiledQuery cq, Command.QuerySpec q, int[] targets, int max) {
+        List<CompletableFuture<List<StoredEntry>>> parts = new ArrayList<>(targets.length);
+        for (int p : targets) {
+            parts.add(query(p, cq.type(), q, max, 0, false));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<StoredEntry> out = new ArrayList<>();
+            for (CompletableFuture<List<StoredEntry>> f : parts) {
+                out.addAll(f.join());
+            }
+            if (cq.ordering() != null && targets.length > 1) {
+                out.sort((a, b) -> cq.ordering().compare(a.values(), b.values()));
+            }
+            return out.size() > max ? new ArrayList<>(out.subList(0, max)) : out;
+        });
+    }
+
+    private static void checkMax(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+    }
+
+    // ================================================================ takes
+
+    @Override
+    public <T> CompletableFuture<T> take(Query<T> query, Period period) {
+        return deliverTake(guard(() -> first(query, millis(period), true)));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> takeIfExists(Query<T> query, Period period) {
+        return take(query, Period.NONE); // no transactions on a remote space: nothing is ever locked
+    }
+
+    @Override
+    public <T> CompletableFuture<T> takeById(Class<T> type, Object id) {
+        return deliverTake(guard(() -> byId(types.describe(type), id, null, true)));
+    }
+
+    @Override
+    public CompletableFuture<SpaceDocument> takeById(String typeName, Object id) {
+        return deliverTake(guard(() -> byId(types.document(typeName), id, null, true)));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> takeById(Class<T> type, Object id, Period period) {
+        return deliverTake(guard(() -> byIdWaiting(types.describe(type), id, millis(period), true)));
+    }
+
+    @Override
+    public CompletableFuture<SpaceDocument> takeById(String typeName, Object id, Period period) {
+        return deliverTake(guard(() -> byIdWaiting(types.document(typeName), id, millis(period), true)));
+    }
+
+    @Override
+    public <T> CompletableFuture<List<T>> takeByIds(Class<T> type, Collection<?> ids) {
+        return deliverTake(guard(() -> byIds(types.describe(type), ids, true)));
+    }
+
+    @Override
+    public <T> CompletableFuture<List<T>> takeMultiple(Query<T> query, int max) {
+        return deliverTake(guard(() -> {
+            checkMax(max);
+            CompiledQuery cq = types.compile(query);
+            Command.QuerySpec q = types.spec(query, cq);
+            int[] targets = targets(cq);
+            CompletableFuture<List<StoredEntry>> taken = cq.ordering() != null && targets.length > 1
+                    ? takeOrdered(cq, q, targets, max, new ArrayList<>())
+                    : takeEach(cq.type(), q, targets, 0, max, new ArrayList<>());
+            return taken.thenApply(list -> {
+                List<T> out = new ArrayList<>(list.size());
+                for (StoredEntry e : list) {
+                    out.add(entry(e, cq.type()));
+                }
+                return out;
+            });
+        }));
+    }
+
+    /** Takes up to {@code max} from each partition in turn until {@code max} are taken. */
+    private CompletableFuture<List<StoredEntry>> takeEach(TypeDescriptor t, Command.QuerySpec q, int[] targets, int i, int max,
+                                                         List<StoredEntry> acc) {
+        if (i >= targets.length || acc.size() >= max) {
+            return CompletableFuture.completedFuture(acc);
+        }
+        return mutate(targets[i], t, new Command.TakeQuery(t.name(), q, max - acc.size())).thenCompose(o -> {
+            @SuppressWarnings("unchecked")
+            List<StoredEntry> got = (List<StoredEntry>) o;
+            acc.addAll(got);
+            return takeEach(t, q, targets, i + 1, max, acc);
+        });
+    }
+
+    /** Ordered over several partitions: picks the global first {@code max}, then takes exactly those (again for any a racer got). */
+    private CompletableFuture<List<StoredEntry>> takeOrdered(CompiledQuery cq, Command.QuerySpec q, int[] targets, int max,
+                                                            List<StoredEntry> acc) {
+        TypeDescriptor t = cq.type();
+        return readEntries(cq, q, targets, max - acc.size()).thenCompose(candidates -> {
+            if (candidates.isEmpty()) {
+                return CompletableFuture.completedFuture(acc);
+            }
+            List<CompletableFuture<Object>> takes = new ArrayList<>();
+            for (StoredEntry e : candidates) {
+                TypeDescriptor concrete = t;
+                Object id = e.values()[t.idIndex()];
+                int p = Routing.partition(e.values()[t.routingIndex()], client.partitions());
+                takes.add(mutate(p, concrete, new Command.TakeById(t.name(), id)));
+            }
+            return CompletableFuture.allOf(takes.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+                int missed = 0;
+                for (CompletableFuture<Object> f : takes) {
+                    StoredEntry got = (StoredEntry) f.join();
+                    if (got != null) {
+                        acc.add(got);
+                    } else {
+                        missed++;
+                    }
+                }
+                acc.sort((a, b) -> cq.ordering().compare(a.values(), b.values()));
+                return missed == 0 || acc.size() >= max ? CompletableFuture.completedFuture(acc) : takeOrdered(cq, q, targets, max, acc);
+            });
+        });
+    }
+
+    /** The first match of {@code query} (read or take), waiting up to {@code periodMillis}. */
+    private <T> CompletableFuture<T> first(Query<T> query, long periodMillis, boolean take) {
+        CompiledQuery cq = types.compile(query);
+        Command.QuerySpec q = types.spec(query, cq);
+        return firstOf(cq.type(), q, cq, targets(cq), periodMillis, take);
+    }
+
+    private <T> CompletableFuture<T> firstOf(TypeDescriptor t, Command.QuerySpec q, CompiledQuery cq, int[] targets, long periodMillis,
+                                             boolean take) {
+        if (targets.length == 1) {
+            return query(targets[0], t, q, 1, periodMillis, take).thenApply(l -> l.isEmpty() ? null : entry(l.get(0), t));
+        }
+        long deadline = periodMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis) : 0;
+        return firstBroadcast(t, q, cq, targets, periodMillis, deadline, take).thenApply(e -> entry(e, t));
+    }
+
+    /**
+     * Without routing: try every partition now (ordered queries pick the global first); if none has
+     * a match and time remains, park a waiting read on each, and on the first report try again.
+     */
+    private CompletableFuture<StoredEntry> firstBroadcast(TypeDescriptor t, Command.QuerySpec q, CompiledQuery cq, int[] targets,
+                                                          long periodMillis, long deadline, boolean take) {
+        CompletableFuture<StoredEntry> now;
+        if (cq != null && cq.ordering() != null) {
+            now = take ? takeOrdered(cq, q, targets, 1, new ArrayList<>()).thenApply(l -> l.isEmpty() ? null : l.get(0))
+                    : readEntries(cq, q, targets, 1).thenApply(l -> l.isEmpty() ? null : l.get(0));
+        } else {
+            int start = ThreadLocalRandom.current().nextInt(targets.length);
+            now = firstIn(t, q, targets, start, 0, take);
+        }
+        return now.thenCompose(e -> {
+            boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);
+            if (e != null || !more) {
+                return CompletableFuture.completedFuture(e);
+            }
+            long wait = periodMillis < 0 ? NODE_PARK_MAX_MILLIS : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            CompletableFuture<Void> anyMatch = new CompletableFuture<>();
+            List<CompletableFuture<List<StoredEntry>>> parked = new ArrayList<>();
+            for (int p : targets) {
+                CompletableFuture<List<StoredEntry>> w = query(p, t, q, 1, Math.min(wait, NODE_PARK_MAX_MILLIS), false);
+                parked.add(w);
+                w.whenComplete((l, err) -> {
+                    if (err != null) {
+                        anyMatch.completeExceptionally(err);
+                    } else if (!l.isEmpty()) {
+                        anyMatch.complete(null);
+                    }
+                });
+            }
+            CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> anyMatch.complete(null));
+            return anyMatch.thenCompose(v -> firstBroadcast(t, q, cq, targets, periodMillis, deadline, take));
+        });
+    }
+
+    private CompletableFuture<StoredEntry> firstIn(TypeDescriptor t, Command.QuerySpec q, int[] targets, int start, int i, boolean take) {
+        if (i >= targets.length) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int p = targets[(start + i) % targets.length];
+        return query(p, t, q, 1, 0, take).thenCompose(l -> l.isEmpty() ? firstIn(t, q, targets, start, i + 1, take)
+                : CompletableFuture.completedFuture(l.get(0)));
+    }
+
+    // ================================================================ counts and bulk changes
+
+    @Override
+    public <T> CompletableFuture<Integer> count(Query<T> query) {
+        return deliver(guard(() -> {
+            CompiledQuery cq = types.compile(query);
+            Command.QuerySpec q = types.spec(query, cq);
+            List<CompletableFuture<Long>> parts = new ArrayList<>();
+            for (int p : targets(cq)) {
+                parts.add(countIn(p, cq.type(), q));
+            }
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> (int) Math.min(Integer.MAX_VALUE, parts.stream().mapToLong(CompletableFuture::join).sum()));
+        }));
+    }
+
+    @Override
+    public <T> CompletableFuture<Integer> clear(Query<T> query) {
+        return deliver(guard(() -> {
+            CompiledQuery cq = types.compile(query);
+            Command.QuerySpec q = types.spec(query, cq);
+            return sumOver(targets(cq), p -> mutate(p, cq.type(), new Command.Clear(cq.type().name(), q)));
+        }));
+    }
+
+    @Override
+    public <T> CompletableFuture<Integer> change(Query<T> query, ChangeSet changes) {
+        return deliver(guard(() -> {
+            Objects.requireNonNull(changes, "changes must not be null");
+            CompiledQuery cq = types.compile(query);
+            Command.QuerySpec q = types.spec(query, cq);
+            return sumOver(targets(cq), p -> mutate(p, cq.type(), new Command.Change(cq.type().name(), q, changes)));
+        }));
+    }
+
+    private static CompletableFuture<Integer> sumOver(int[] targets, java.util.function.IntFunction<CompletableFuture<Object>> op) {
+        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        for (int p : targets) {
+            parts.add(op.apply(p));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().mapToInt(f -> (Integer) f.join()).sum());
+    }
+
+    @Override
+    public <T, R> CompletableFuture<R> invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("entry processors do not run on a remote space yet: "
+                + "they would have to ship code to every replica; read, decide and write with @SpaceVersion instead"));
+    }
+
+    // ================================================================ lease handles
+
+    /** Renews an entry's lease (for {@link RemoteLeaseHandle}); completes with the new expiry. */
+    CompletableFuture<Long> renew(int partition, TypeDescriptor t, Object id, Lease lease) {
+        return mutate(partition, t, new Command.Renew(t.name(), id, lease)).thenApply(o -> (Long) o);
+    }
+
+    /** Takes an entry by id in its partition (for {@link RemoteLeaseHandle}). */
+    CompletableFuture<StoredEntry> takeIn(int partition, TypeDescriptor t, Object id) {
+        return mutate(partition, t, new Command.TakeById(t.name(), id)).thenApply(o -> (StoredEntry) o);
+    }
+}

@@ -1,0 +1,347 @@
+package io.khora.cluster.client;
+
+import io.khora.AsyncSpace;
+import io.khora.ChangeSet;
+import io.khora.ClusterInfo;
+import io.khora.EntryProcessor;
+import io.khora.InitialLoadProgress;
+import io.khora.Lease;
+import io.khora.LeaseHandle;
+import io.khora.Period;
+import io.khora.Query;
+import io.khora.Space;
+import io.khora.SpaceAdmin;
+import io.khora.SpaceClosedException;
+import io.khora.SpaceEventType;
+import io.khora.SpaceException;
+import io.khora.SpaceListener;
+import io.khora.SpaceState;
+import io.khora.Subscription;
+import io.khora.WriteMode;
+import io.khora.document.SpaceDocument;
+import io.khora.document.SpaceDocumentType;
+import io.khora.persistence.DeadLetter;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A space on a Khora cluster, through {@link io.khora.Spaces#connect}: the same {@link Space}
+ * API as an embedded space, each call routed to the leader of its partition (see
+ * {@link RemoteAsyncSpace}; the synchronous methods wait for the asynchronous ones).
+ *
+ * <p>Not available remotely yet, each failing with {@link UnsupportedOperationException} and a
+ * message: {@code subscribe} (events), {@code invoke} (entry processors), transactions, and the
+ * operator controls of {@link #admin()}. {@code readIfExists}/{@code takeIfExists} behave as
+ * {@code read}/{@code take} with {@link Period#NONE}: without transactions nothing is ever locked.
+ */
+public final class RemoteSpace implements Space {
+    private final ClusterClient client;
+    private final RemoteTypes types = new RemoteTypes();
+    private final ExecutorService callbacks;
+    private final ScheduledExecutorService stateWatch;
+    private final RemoteAsyncSpace async;
+    private volatile boolean closed;
+
+    private RemoteSpace(ClusterClient client) {
+        this.client = client;
+        this.callbacks = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "khora-client-" + client.space() + "-callback");
+            t.setDaemon(true);
+            return t;
+        });
+        this.stateWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "khora-client-" + client.space() + "-state");
+            t.setDaemon(true);
+            return t;
+        });
+        this.async = new RemoteAsyncSpace(client, types, callbacks);
+    }
+
+    /** Connects to the space {@code uri} names (see {@link KhoraUri}). */
+    public static RemoteSpace connect(String uri) {
+        return new RemoteSpace(ClusterClient.connect(KhoraUri.parse(uri)));
+    }
+
+    /** Connects to the space {@code uri} names. */
+    public static RemoteSpace connect(KhoraUri uri) {
+        return new RemoteSpace(ClusterClient.connect(uri));
+    }
+
+    /** Waits for {@code f}; rethrows its failure as it was raised (unchecked). */
+    static <R> R join(CompletableFuture<R> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable c = ClusterClient.unwrap(e);
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new SpaceException(String.valueOf(c.getMessage()), c);
+        } catch (CancellationException e) {
+            throw new SpaceException("the operation was cancelled", e);
+        }
+    }
+
+    private void open() {
+        if (closed) {
+            throw new SpaceClosedException(client.space());
+        }
+    }
+
+    @Override
+    public String name() {
+        return client.space();
+    }
+
+    @Override
+    public <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode) {
+        open();
+        return join(async.write(entry, lease, mode));
+    }
+
+    @Override
+    public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
+        open();
+        return join(async.writeMultiple(entries, lease, mode));
+    }
+
+    @Override
+    public <T> T read(Query<T> query, Period period) {
+        open();
+        return join(async.read(query, period));
+    }
+
+    @Override
+    public <T> T readIfExists(Query<T> query, Period period) {
+        open();
+        return join(async.readIfExists(query, period));
+    }
+
+    @Override
+    public <T> T readById(Class<T> type, Object id, Object routing) {
+        open();
+        return join(async.byId(types.describe(type), id, routing, false));
+    }
+
+    @Override
+    public SpaceDocument readById(String typeName, Object id) {
+        open();
+        return join(async.readById(typeName, id));
+    }
+
+    @Override
+    public <T> List<T> readByIds(Class<T> type, Collection<?> ids) {
+        open();
+        return join(async.readByIds(type, ids));
+    }
+
+    @Override
+    public <T> List<T> readMultiple(Query<T> query, int max) {
+        open();
+        return join(async.readMultiple(query, max));
+    }
+
+    @Override
+    public <T> T take(Query<T> query, Period period) {
+        open();
+        return join(async.take(query, period));
+    }
+
+    @Override
+    public <T> T takeIfExists(Query<T> query, Period period) {
+        open();
+        return join(async.takeIfExists(query, period));
+    }
+
+    @Override
+    public <T> T takeById(Class<T> type, Object id, Object routing) {
+        open();
+        return join(async.byId(types.describe(type), id, routing, true));
+    }
+
+    @Override
+    public SpaceDocument takeById(String typeName, Object id) {
+        open();
+        return join(async.takeById(typeName, id));
+    }
+
+    @Override
+    public <T> List<T> takeByIds(Class<T> type, Collection<?> ids) {
+        open();
+        return join(async.takeByIds(type, ids));
+    }
+
+    @Override
+    public <T> List<T> takeMultiple(Query<T> query, int max) {
+        open();
+        return join(async.takeMultiple(query, max));
+    }
+
+    @Override
+    public <T> int count(Query<T> query) {
+        open();
+        return join(async.count(query));
+    }
+
+    @Override
+    public <T> int clear(Query<T> query) {
+        open();
+        return join(async.clear(query));
+    }
+
+    @Override
+    public <T> int change(Query<T> query, ChangeSet changes) {
+        open();
+        return join(async.change(query, changes));
+    }
+
+    @Override
+    public <T, R> R invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
+        open();
+        return join(async.invoke(type, id, processor));
+    }
+
+    @Override
+    public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener) {
+        throw new UnsupportedOperationException("events are not delivered to a remote space's clients yet (space '" + name() + "')");
+    }
+
+    @Override
+    public void registerType(SpaceDocumentType type) {
+        types.registerType(type);
+    }
+
+    @Override
+    public AsyncSpace async() {
+        return async;
+    }
+
+    @Override
+    public SpaceState state() {
+        return closed ? SpaceState.INVALID : client.state();
+    }
+
+    @Override
+    public boolean isReady() {
+        return state() == SpaceState.READY;
+    }
+
+    @Override
+    public boolean waitForReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SpaceState s = state();
+            if (s == SpaceState.READY) {
+                return true;
+            }
+            if (s == SpaceState.INVALID || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Calls {@code listener} with each new state, as seen by polling the nodes every half second. */
+    @Override
+    public Subscription addStateListener(Consumer<SpaceState> listener) {
+        SpaceState[] last = {null};
+        var task = stateWatch.scheduleWithFixedDelay(() -> {
+            SpaceState s = state();
+            if (s != last[0]) {
+                last[0] = s;
+                listener.accept(s);
+            }
+        }, 0, 500, TimeUnit.MILLISECONDS);
+        return new Subscription() {
+            @Override
+            public void close() {
+                task.cancel(false);
+            }
+
+            @Override
+            public boolean isActive() {
+                return !task.isCancelled() && !closed;
+            }
+        };
+    }
+
+    /** The whole space: its partition count, instance id 0 (a view of every partition). */
+    @Override
+    public ClusterInfo clusterInfo() {
+        return new ClusterInfo(client.partitions(), 0, 0);
+    }
+
+    @Override
+    public InitialLoadProgress initialLoadProgress() {
+        return InitialLoadProgress.NONE;
+    }
+
+    @Override
+    public SpaceAdmin admin() {
+        return new SpaceAdmin() {
+            private UnsupportedOperationException notHere() {
+                return new UnsupportedOperationException("operator controls of space '" + name() + "' run on its nodes, not through a client");
+            }
+
+            @Override
+            public void suspend() {
+                throw notHere();
+            }
+
+            @Override
+            public void resume() {
+                throw notHere();
+            }
+
+            @Override
+            public long pendingChanges() {
+                throw notHere();
+            }
+
+            @Override
+            public boolean flush(Duration timeout) {
+                throw notHere();
+            }
+
+            @Override
+            public List<DeadLetter> deadLetters() {
+                throw notHere();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        client.close();
+        stateWatch.shutdownNow();
+        callbacks.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteSpace[" + name() + ", " + client.partitions() + " partitions]";
+    }
+}

@@ -1,0 +1,174 @@
+package io.khora.cluster.protocol;
+
+import io.khora.cluster.raft.CommandCodec;
+import io.khora.cluster.raft.TypeDeclaration;
+import io.khora.internal.wire.WireFormatException;
+import io.khora.internal.wire.WireInput;
+import io.khora.internal.wire.WireOutput;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes and decodes requests and responses (the frame's content, without its length prefix).
+ *
+ * <pre>
+ * request  = version:byte kind:byte requestId:varLong fields…
+ *   HELLO     clientHigh:long clientLow:long
+ *   LAYOUT    space:string
+ *   DECLARE   space:string count:varInt declaration*
+ *   MUTATE    space:string partition:varInt callSequence:varLong allReplicas:bool command:bytes (a log entry, see CommandCodec)
+ *   READ_BY_ID space:string partition:varInt typeName:string id:value
+ *   QUERY     space:string partition:varInt typeName:string query max:varInt waitMillis:signedVarLong take:bool callSequence:varLong
+ *   COUNT     space:string partition:varInt typeName:string query
+ *   STATUS    —
+ * response = version:byte requestId:varLong status:byte body:bytes
+ * </pre>
+ *
+ * The version byte lets a node refuse a client of another protocol version with a clear error
+ * instead of misreading it.
+ */
+public final class ProtocolCodec {
+    /** The protocol version this build speaks. */
+    public static final int VERSION = 1;
+
+    private static final int HELLO = 1;
+    private static final int LAYOUT = 2;
+    private static final int DECLARE = 3;
+    private static final int MUTATE = 4;
+    private static final int READ_BY_ID = 5;
+    private static final int QUERY = 6;
+    private static final int COUNT = 7;
+    private static final int STATUS = 8;
+
+    private ProtocolCodec() {
+    }
+
+    /** The bytes of {@code r}. */
+    public static byte[] encode(Request r) {
+        WireOutput out = new WireOutput(64);
+        out.writeByte(VERSION);
+        if (r instanceof Request.Hello h) {
+            header(out, HELLO, h.requestId());
+            out.writeLong(h.clientHigh());
+            out.writeLong(h.clientLow());
+        } else if (r instanceof Request.Layout l) {
+            header(out, LAYOUT, l.requestId());
+            out.writeString(l.space());
+        } else if (r instanceof Request.Declare d) {
+            header(out, DECLARE, d.requestId());
+            out.writeString(d.space());
+            out.writeVarInt(d.declarations().size());
+            for (TypeDeclaration t : d.declarations()) {
+                t.writeTo(out);
+            }
+        } else if (r instanceof Request.Mutate m) {
+            header(out, MUTATE, m.requestId());
+            out.writeString(m.space());
+            out.writeVarInt(m.partition());
+            out.writeVarLong(m.callSequence());
+            out.writeBoolean(m.allReplicas());
+            out.writeBytes(CommandCodec.encode(m.command(), 0L));
+        } else if (r instanceof Request.ReadById rb) {
+            header(out, READ_BY_ID, rb.requestId());
+            out.writeString(rb.space());
+            out.writeVarInt(rb.partition());
+            out.writeString(rb.typeName());
+            out.writeValue(rb.id());
+        } else if (r instanceof Request.Query q) {
+            header(out, QUERY, q.requestId());
+            out.writeString(q.space());
+            out.writeVarInt(q.partition());
+            out.writeString(q.typeName());
+            CommandCodec.writeQuery(out, q.query());
+            out.writeVarInt(q.max());
+            out.writeSignedVarLong(q.waitMillis());
+            out.writeBoolean(q.take());
+            out.writeVarLong(q.callSequence());
+        } else if (r instanceof Request.Count c) {
+            header(out, COUNT, c.requestId());
+            out.writeString(c.space());
+            out.writeVarInt(c.partition());
+            out.writeString(c.typeName());
+            CommandCodec.writeQuery(out, c.query());
+        } else if (r instanceof Request.Status s) {
+            header(out, STATUS, s.requestId());
+        }
+        return out.toByteArray();
+    }
+
+    private static void header(WireOutput out, int kind, long requestId) {
+        out.writeByte(kind);
+        out.writeVarLong(requestId);
+    }
+
+    /** Decodes a request; a malformed one fails with {@link WireFormatException}. */
+    public static Request decodeRequest(byte[] frame) {
+        WireInput in = new WireInput(frame);
+        checkVersion(in.readByte());
+        int kind = in.readByte();
+        long id = in.readVarLong();
+        return switch (kind) {
+            case HELLO -> new Request.Hello(id, in.readLong(), in.readLong());
+            case LAYOUT -> new Request.Layout(id, in.readString());
+            case DECLARE -> {
+                String space = in.readString();
+                int n = in.readVarInt();
+                List<TypeDeclaration> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(TypeDeclaration.readFrom(in));
+                }
+                yield new Request.Declare(id, space, list);
+            }
+            case MUTATE -> {
+                String space = in.readString();
+                int partition = in.readVarInt();
+                long seq = in.readVarLong();
+                boolean all = in.readBoolean();
+                byte[] command = in.readBytes();
+                yield new Request.Mutate(id, space, partition, seq, all, CommandCodec.decode(command, 0, command.length).command());
+            }
+            case READ_BY_ID -> new Request.ReadById(id, in.readString(), in.readVarInt(), in.readString(), in.readValue());
+            case QUERY -> new Request.Query(id, in.readString(), in.readVarInt(), in.readString(), CommandCodec.readQuery(in),
+                    in.readVarInt(), in.readSignedVarLong(), in.readBoolean(), in.readVarLong());
+            case COUNT -> new Request.Count(id, in.readString(), in.readVarInt(), in.readString(), CommandCodec.readQuery(in));
+            case STATUS -> new Request.Status(id);
+            default -> throw new WireFormatException("unknown request kind " + kind);
+        };
+    }
+
+    /** The bytes of {@code r}. */
+    public static byte[] encode(Response r) {
+        WireOutput out = new WireOutput(16 + r.body().length);
+        out.writeByte(VERSION);
+        out.writeVarLong(r.requestId());
+        out.writeByte(r.status().ordinal());
+        out.writeBytes(r.body());
+        return out.toByteArray();
+    }
+
+    /** Decodes a response. */
+    public static Response decodeResponse(byte[] frame) {
+        WireInput in = new WireInput(frame);
+        checkVersion(in.readByte());
+        return new Response(in.readVarLong(), Status.of(in.readByte()), in.readBytes());
+    }
+
+    /** The request id of a frame that failed to decode past its header, or -1 if even that is unreadable. */
+    public static long requestIdOf(byte[] frame) {
+        try {
+            WireInput in = new WireInput(frame);
+            in.readByte();
+            in.readByte();
+            return in.readVarLong();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void checkVersion(int version) {
+        if (version != VERSION) {
+            throw new WireFormatException("protocol version " + version + " is not supported (this side speaks " + VERSION + ")");
+        }
+    }
+}

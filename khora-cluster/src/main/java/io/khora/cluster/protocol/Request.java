@@ -1,0 +1,94 @@
+package io.khora.cluster.protocol;
+
+import io.khora.cluster.raft.Command;
+import io.khora.cluster.raft.TypeDeclaration;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a client asks a node. Every request carries an id, unique on its connection, that the
+ * response echoes. Requests that address a partition name the space and the partition; the node
+ * answers {@link Status#NOT_LEADER} when it does not lead that partition.
+ */
+public sealed interface Request {
+
+    /** The id the response echoes. */
+    long requestId();
+
+    /** Introduces the client (its id keys the partitions' duplicate detection). Answered with the node's id. */
+    record Hello(long requestId, long clientHigh, long clientLow) implements Request {
+    }
+
+    /** Asks for a space's layout: partitions, replicas, nodes and known leaders ({@link SpaceLayout}). */
+    record Layout(long requestId, String space) implements Request {
+        /** Checks the components. */
+        public Layout {
+            Objects.requireNonNull(space, "space");
+        }
+    }
+
+    /** Declares entry types to a node (supertypes before subtypes); needed once per connection before use. */
+    record Declare(long requestId, String space, List<TypeDeclaration> declarations) implements Request {
+        /** Checks the components. */
+        public Declare {
+            Objects.requireNonNull(space, "space");
+            declarations = List.copyOf(declarations);
+        }
+    }
+
+    /**
+     * A mutation of one partition, as the command the log will hold.
+     *
+     * @param callSequence the client's sequence number for this call: a retry of the same call
+     *                     carries the same number, so the partition applies it once
+     * @param allReplicas acknowledge only when every replica has the entry (else a majority)
+     */
+    record Mutate(long requestId, String space, int partition, long callSequence, boolean allReplicas, Command command)
+            implements Request {
+        /** Checks the components. */
+        public Mutate {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /** Reads the live entry of a type (or a subtype) with an id. */
+    record ReadById(long requestId, String space, int partition, String typeName, Object id) implements Request {
+        /** Checks the components. */
+        public ReadById {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(typeName, "typeName");
+        }
+    }
+
+    /**
+     * Reads or takes up to {@code max} matches of a query in one partition, waiting at the leader up
+     * to {@code waitMillis} (0: no wait, -1: forever) for the first.
+     *
+     * @param callSequence for a take, the client's call sequence (see {@link Mutate})
+     */
+    record Query(long requestId, String space, int partition, String typeName, Command.QuerySpec query, int max,
+                 long waitMillis, boolean take, long callSequence) implements Request {
+        /** Checks the components. */
+        public Query {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(typeName, "typeName");
+            Objects.requireNonNull(query, "query");
+        }
+    }
+
+    /** Counts the live matches of a query in one partition. */
+    record Count(long requestId, String space, int partition, String typeName, Command.QuerySpec query) implements Request {
+        /** Checks the components. */
+        public Count {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(typeName, "typeName");
+            Objects.requireNonNull(query, "query");
+        }
+    }
+
+    /** Asks a node for its status ({@link NodeStatus}). */
+    record Status(long requestId) implements Request {
+    }
+}

@@ -1,0 +1,30 @@
+package io.khora.cluster.protocol;
+
+/** The outcome class of a response; the body's layout depends on it. */
+public enum Status {
+    /** The request succeeded; the body is its result. */
+    OK,
+    /** The operation failed; the body is an {@code ErrorCode} failure (rebuilt as the original exception). */
+    ERROR,
+    /** This node does not lead the partition; the body is the leader's node id, or empty if unknown. Safe to retry elsewhere. */
+    NOT_LEADER,
+    /** The partition has no leader right now (election, lost quorum); nothing was applied. Retry later. */
+    NO_LEADER,
+    /**
+     * A mutation was proposed but its outcome is unknown (the leader was deposed or the proposal
+     * timed out); retrying with the same call sequence is safe (the partition deduplicates).
+     */
+    OUTCOME_UNKNOWN,
+    /** The space is not serving here (INITIAL, unknown space, shutting down); the body is the reason. */
+    UNAVAILABLE;
+
+    private static final Status[] VALUES = values();
+
+    /** The status with ordinal {@code code}. */
+    public static Status of(int code) {
+        if (code < 0 || code >= VALUES.length) {
+            throw new IllegalArgumentException("unknown response status " + code);
+        }
+        return VALUES[code];
+    }
+}

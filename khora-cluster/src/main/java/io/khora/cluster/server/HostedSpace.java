@@ -1,0 +1,108 @@
+package io.khora.cluster.server;
+
+import io.khora.SpaceState;
+import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.raft.TypeDeclaration;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One space on one node: the replicas of its partitions this node hosts (started once the space
+ * has its minimum number of seeders), and the types clients declared for it.
+ */
+final class HostedSpace implements AutoCloseable {
+    private final ClusterSpec.SpaceSpec spec;
+    private final TypeRegistry types;
+    private final boolean[] hosted;
+    private final AtomicReferenceArray<ReplicatedPartition> replicas;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    HostedSpace(ClusterSpec.SpaceSpec spec, boolean[] hosted) {
+        this.spec = spec;
+        this.types = new TypeRegistry(spec.name());
+        this.hosted = hosted.clone();
+        this.replicas = new AtomicReferenceArray<>(spec.partitions());
+    }
+
+    ClusterSpec.SpaceSpec spec() {
+        return spec;
+    }
+
+    TypeRegistry types() {
+        return types;
+    }
+
+    /** Whether this node holds a replica of {@code partition}. */
+    boolean hosts(int partition) {
+        return partition >= 0 && partition < hosted.length && hosted[partition];
+    }
+
+    /** The running replica of {@code partition} here, or null (not hosted, not started yet, or closed). */
+    ReplicatedPartition replica(int partition) {
+        return partition >= 0 && partition < hosted.length ? replicas.get(partition) : null;
+    }
+
+    /** Records a started replica and tells it about the types declared so far. */
+    synchronized void started(int partition, ReplicatedPartition r) {
+        for (TypeRegistry.Declared d : types.all()) {
+            r.useDeclaration(d.descriptor(), d.declaration());
+        }
+        replicas.set(partition, r);
+    }
+
+    /** Marks the space started (its min-seeders were reached), whether or not every replica is up yet. */
+    void markStarted() {
+        started = true;
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    /** Declares types (see {@link TypeRegistry#declare}) and hands them to every running replica. */
+    synchronized void declare(List<TypeDeclaration> declarations) {
+        for (TypeRegistry.Declared d : types.declare(declarations)) {
+            for (int p = 0; p < hosted.length; p++) {
+                ReplicatedPartition r = replicas.get(p);
+                if (r != null) {
+                    r.useDeclaration(d.descriptor(), d.declaration());
+                }
+            }
+        }
+    }
+
+    /** INITIAL before min-seeders, INVALID once closed, else the worst state of the hosted replicas. */
+    SpaceState state() {
+        if (closed) {
+            return SpaceState.INVALID;
+        }
+        if (!started) {
+            return SpaceState.INITIAL;
+        }
+        SpaceState worst = SpaceState.READY;
+        for (int p = 0; p < hosted.length; p++) {
+            if (!hosted[p]) {
+                continue;
+            }
+            ReplicatedPartition r = replicas.get(p);
+            SpaceState s = r == null ? SpaceState.INITIAL : r.state();
+            if (s != SpaceState.READY) {
+                worst = s == SpaceState.INITIAL && worst == SpaceState.READY ? s : (s == SpaceState.INITIAL ? worst : s);
+            }
+        }
+        return worst;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (int p = 0; p < hosted.length; p++) {
+            ReplicatedPartition r = replicas.getAndSet(p, null);
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.khora.cluster.server;
+
+import io.khora.SpaceState;
+import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.protocol.NodeStatus;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Khora server node: hosts the replicas the placement gives it, joins the membership channel,
+ * starts a space's replicas once the space has its minimum number of seeders, and serves clients.
+ *
+ * <pre>{@code
+ * ClusterSpec spec = ClusterSpec.builder()
+ *         .node("n1", "127.0.0.1", 7701, 7801).node("n2", "127.0.0.1", 7702, 7901).node("n3", "127.0.0.1", 7703, 8001)
+ *         .space("orders", 4, 3, 2)
+ *         .build();
+ * KhoraNode node = KhoraNode.start(NodeConfig.builder(spec, "n1").dataDirectory(Path.of("data/n1")).build());
+ * }</pre>
+ */
+public final class KhoraNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KhoraNode.class);
+
+    private final NodeConfig config;
+    private final Placement placement;
+    private final Map<String, HostedSpace> spaces = new LinkedHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final ExecutorService starter;
+    private volatile Membership membership;
+    private volatile NodeServer server;
+    private volatile boolean closed;
+
+    private KhoraNode(NodeConfig config) {
+        this.config = config;
+        this.placement = new Placement(config.spec());
+        for (var s : config.spec().spaces()) {
+            boolean[] hosted = new boolean[s.partitions()];
+            for (int p = 0; p < s.partitions(); p++) {
+                hosted[p] = placement.replicas(s.name(), p).contains(config.nodeId());
+            }
+            spaces.put(s.name(), new HostedSpace(s, hosted));
+        }
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "khora-" + config.nodeId() + "-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.starter = Executors.newFixedThreadPool(4, r -> daemon(r, "khora-" + config.nodeId() + "-start"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Starts a node: serves clients at once (spaces answer UNAVAILABLE while INITIAL), joins the
+     * membership channel, and starts each space's replicas once min-seeders nodes are up.
+     */
+    public static KhoraNode start(NodeConfig config) throws Exception {
+        KhoraNode node = new KhoraNode(config);
+        try {
+            ClusterSpec.NodeSpec self = config.self();
+            node.server = NodeServer.start(config.nodeId(), new InetSocketAddress(self.host(), self.clientPort()), new NodeRequests(node, node.timer));
+            node.membership = Membership.join(config, node::membershipChanged);
+            node.membershipChanged();
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private synchronized void membershipChanged() {
+        Membership m = membership;
+        if (m == null || closed) {
+            return;
+        }
+        int up = m.members().size();
+        for (HostedSpace s : spaces.values()) {
+            if (!s.isStarted() && up >= s.spec().minSeeders()) {
+                s.markStarted();
+                LOG.info("node {}: space '{}' has {} of min-seeders {} nodes up; starting its replicas", id(), s.spec().name(), up,
+                        s.spec().minSeeders());
+                startReplicas(s);
+            }
+        }
+    }
+
+    /** Starts the space's replicas here: those this node should lead first, so its groups tend to elect it. */
+    private void startReplicas(HostedSpace s) {
+        String name = s.spec().name();
+        List<Integer> order = new ArrayList<>();
+        for (int p = 0; p < s.spec().partitions(); p++) {
+            if (s.hosts(p) && placement.replicas(name, p).get(0).equals(id())) {
+                order.add(p);
+            }
+        }
+        for (int p = 0; p < s.spec().partitions(); p++) {
+            if (s.hosts(p) && !order.contains(p)) {
+                order.add(p);
+            }
+        }
+        for (int p : order) {
+            starter.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                try {
+                    ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement));
+                    synchronized (this) {
+                        if (closed) {
+                            r.close();
+                            return;
+                        }
+                        s.started(p, r);
+                    }
+                } catch (Exception e) {
+                    LOG.error("node {}: could not start the replica of space '{}' partition {}", id(), name, p, e);
+                }
+            });
+        }
+    }
+
+    /** This node's id. */
+    public String id() {
+        return config.nodeId();
+    }
+
+    /** This node's configuration. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    Placement placement() {
+        return placement;
+    }
+
+    HostedSpace hostedSpace(String name) {
+        return spaces.get(name);
+    }
+
+    List<String> spaceNames() {
+        return List.copyOf(spaces.keySet());
+    }
+
+    /** The state of a space as this node sees it (the worst of the replicas it hosts). */
+    public SpaceState state(String space) {
+        HostedSpace s = spaces.get(space);
+        if (s == null) {
+            throw new IllegalArgumentException("no space '" + space + "' in this cluster");
+        }
+        return s.state();
+    }
+
+    /** Waits until every space this node hosts is READY here; false on timeout. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (spaces.values().stream().anyMatch(s -> s.state() != SpaceState.READY)) {
+            if (closed || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** This node's report: members in view and every hosted replica. */
+    public NodeStatus status() {
+        Membership m = membership;
+        List<NodeStatus.ReplicaStatus> replicas = new ArrayList<>();
+        for (HostedSpace s : spaces.values()) {
+            for (int p = 0; p < s.spec().partitions(); p++) {
+                if (!s.hosts(p)) {
+                    continue;
+                }
+                ReplicatedPartition r = s.replica(p);
+                if (r == null) {
+                    replicas.add(new NodeStatus.ReplicaStatus(s.spec().name(), p, SpaceState.INITIAL, null, 0, 0, 0, 0, Map.of()));
+                } else {
+                    replicas.add(new NodeStatus.ReplicaStatus(s.spec().name(), p, r.state(), r.leader().orElse(null), r.term(),
+                            r.commitIndex(), r.lastAppended(), r.stateMachine().engine().size(), r.followerMatchIndexes()));
+                }
+            }
+        }
+        return new NodeStatus(id(), m == null ? List.of() : m.members(), replicas);
+    }
+
+    /** Stops serving, leaves every group (logs stay for a restart) and the membership channel. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        NodeServer srv = server;
+        if (srv != null) {
+            srv.close();
+        }
+        starter.shutdownNow();
+        try {
+            starter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (HostedSpace s : spaces.values()) {
+            s.close();
+        }
+        Membership m = membership;
+        if (m != null) {
+            m.close();
+        }
+        timer.shutdownNow();
+        LOG.info("node {} stopped", id());
+    }
+}

@@ -1,0 +1,173 @@
+package io.khora.cluster.server;
+
+import io.khora.cluster.node.ReplicaConfig;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How one node runs: the cluster spec every node shares, which node this is, where its data lives,
+ * and the timings of its replicas. Immutable; {@link #builder} validates early.
+ */
+public final class NodeConfig {
+    private final ClusterSpec spec;
+    private final String nodeId;
+    private final Path dataDirectory;
+    private final boolean fsync;
+    private final Duration operationTimeout;
+    private final Duration failureDetectionTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration allReplicasTimeout;
+
+    private NodeConfig(Builder b) {
+        this.spec = b.spec;
+        this.nodeId = b.nodeId;
+        this.dataDirectory = Objects.requireNonNull(b.dataDirectory, "dataDirectory").toAbsolutePath();
+        this.fsync = b.fsync;
+        this.operationTimeout = b.operationTimeout;
+        this.failureDetectionTimeout = b.failureDetectionTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.allReplicasTimeout = b.allReplicasTimeout;
+        if (heartbeatInterval.compareTo(failureDetectionTimeout) >= 0) {
+            throw new IllegalArgumentException("heartbeat interval " + heartbeatInterval + " must be shorter than the failure detection timeout "
+                    + failureDetectionTimeout);
+        }
+    }
+
+    /** A builder for node {@code nodeId} of {@code spec}. */
+    public static Builder builder(ClusterSpec spec, String nodeId) {
+        return new Builder(spec, nodeId);
+    }
+
+    /** The cluster spec. */
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    /** This node's id. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** This node's entry in the spec. */
+    public ClusterSpec.NodeSpec self() {
+        return spec.node(nodeId).orElseThrow();
+    }
+
+    /** The data directory (Raft logs and snapshots under it). */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** How long a mutation may take to commit before the client is told its outcome is unknown. */
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** How long a write asked to reach every replica may wait for the slowest. */
+    public Duration allReplicasTimeout() {
+        return allReplicasTimeout;
+    }
+
+    /** The configuration of this node's replica of a partition whose replicas are on {@code replicaNodes}. */
+    ReplicaConfig replicaConfig(String space, int partition, List<String> replicaNodes, Placement placement) {
+        Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+        for (String id : replicaNodes) {
+            ClusterSpec.NodeSpec n = spec.node(id).orElseThrow();
+            members.put(id, new InetSocketAddress(n.host(), placement.replicaPort(id, space, partition)));
+        }
+        return tune(ReplicaConfig.builder(space, partition, nodeId).members(members)).build();
+    }
+
+    /** The configuration of this node's membership channel (all nodes, at their raft ports). */
+    ReplicaConfig membershipConfig() {
+        Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+        for (ClusterSpec.NodeSpec n : spec.nodes()) {
+            members.put(n.id(), new InetSocketAddress(n.host(), n.raftPort()));
+        }
+        return tune(ReplicaConfig.builder("_members", 0, nodeId).members(members)).build();
+    }
+
+    private ReplicaConfig.Builder tune(ReplicaConfig.Builder b) {
+        Duration fd = failureDetectionTimeout;
+        return b.dataDirectory(dataDirectory)
+                .fsync(fsync)
+                .operationTimeout(operationTimeout)
+                .failureDetection(fd, heartbeatInterval)
+                .verifySuspectTimeout(fd.dividedBy(3))
+                .mergeInterval(fd.dividedBy(2), fd.multipliedBy(3).dividedBy(2))
+                .joinTimeout(Duration.ofMillis(Math.min(1000, Math.max(200, fd.toMillis() / 4))))
+                .resendInterval(Duration.ofMillis(100))
+                .fdPorts(1, 0);
+    }
+
+    /** Builds a {@link NodeConfig}. */
+    public static final class Builder {
+        private final ClusterSpec spec;
+        private final String nodeId;
+        private Path dataDirectory;
+        private boolean fsync;
+        private Duration operationTimeout = Duration.ofSeconds(5);
+        private Duration failureDetectionTimeout = Duration.ofSeconds(3);
+        private Duration heartbeatInterval = Duration.ofMillis(500);
+        private Duration allReplicasTimeout = Duration.ofSeconds(5);
+
+        private Builder(ClusterSpec spec, String nodeId) {
+            this.spec = Objects.requireNonNull(spec, "spec");
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            if (spec.node(nodeId).isEmpty()) {
+                throw new IllegalArgumentException("node '" + nodeId + "' is not in the cluster spec (nodes: "
+                        + spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList() + ")");
+            }
+        }
+
+        /** The data directory (required). */
+        public Builder dataDirectory(Path dir) {
+            this.dataDirectory = Objects.requireNonNull(dir, "dataDirectory");
+            return this;
+        }
+
+        /** Whether log appends are forced to disk (off by default; see ReplicaConfig). */
+        public Builder fsync(boolean on) {
+            this.fsync = on;
+            return this;
+        }
+
+        /** How long a mutation may take to commit (default 5 s). */
+        public Builder operationTimeout(Duration d) {
+            this.operationTimeout = positive(d, "operationTimeout");
+            return this;
+        }
+
+        /** How long a silent node is suspected after (default 3 s), and the heartbeat interval (default 500 ms). */
+        public Builder failureDetection(Duration timeout, Duration heartbeat) {
+            this.failureDetectionTimeout = positive(timeout, "failure detection timeout");
+            this.heartbeatInterval = positive(heartbeat, "heartbeat interval");
+            return this;
+        }
+
+        /** How long a write asked to reach every replica may wait for the slowest (default 5 s). */
+        public Builder allReplicasTimeout(Duration d) {
+            this.allReplicasTimeout = positive(d, "allReplicasTimeout");
+            return this;
+        }
+
+        /** The validated configuration. */
+        public NodeConfig build() {
+            return new NodeConfig(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.khora.cluster.server;
+
+import io.khora.Lease;
+import io.khora.SpaceClosedException;
+import io.khora.WriteMode;
+import io.khora.cluster.CallId;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
+import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.protocol.NodeStatus;
+import io.khora.cluster.protocol.Request;
+import io.khora.cluster.protocol.Response;
+import io.khora.cluster.protocol.Responses;
+import io.khora.cluster.protocol.SpaceLayout;
+import io.khora.cluster.protocol.Status;
+import io.khora.cluster.raft.Command;
+import io.khora.cluster.raft.StoredEntry;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.router.Routing;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Answers client requests on a node: finds the local replica of the addressed partition and runs
+ * the operation there. Reads run on the caller's (event loop) thread; mutations and waits answer
+ * when the replica's future completes. Every failure becomes a status the client knows how to
+ * handle: NOT_LEADER (with the leader's id when known), NO_LEADER, OUTCOME_UNKNOWN, UNAVAILABLE,
+ * or ERROR with the operation's own exception.
+ */
+final class NodeRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRequests.class);
+    /** Longest a single parked wait lasts at a node; the client re-issues a longer (or FOREVER) wait. */
+    static final long MAX_PARK_MILLIS = 30_000;
+
+    private final KhoraNode node;
+    private final ScheduledExecutorService timer;
+
+    NodeRequests(KhoraNode node, ScheduledExecutorService timer) {
+        this.node = node;
+        this.timer = timer;
+    }
+
+    /** Handles {@code r} for {@code session}; the future never fails (failures are responses). */
+    CompletableFuture<Response> handle(Request r, ClientSession session) {
+        try {
+            if (r instanceof Request.Hello h) {
+                session.identify(h.clientHigh(), h.clientLow());
+                return done(r, Status.OK, Responses.text(node.id()));
+            } else if (r instanceof Request.Layout l) {
+                return done(r, Status.OK, Responses.layout(layout(space(l.space()))));
+            } else if (r instanceof Request.Status) {
+                return done(r, Status.OK, Responses.status(node.status()));
+            } else if (r instanceof Request.Declare d) {
+                space(d.space()).declare(d.declarations());
+                return done(r, Status.OK, Responses.empty());
+            } else if (r instanceof Request.Mutate m) {
+                return mutate(m, session);
+            } else if (r instanceof Request.ReadById rb) {
+                ReplicatedPartition p = leaderReplica(rb.space(), rb.partition());
+                TypeDescriptor t = space(rb.space()).types().get(rb.typeName());
+                return done(r, Status.OK, Responses.optionalEntry(p.readById(t, rb.id())));
+            } else if (r instanceof Request.Count c) {
+                ReplicatedPartition p = leaderReplica(c.space(), c.partition());
+                TypeDescriptor t = space(c.space()).types().get(c.typeName());
+                return done(r, Status.OK, Responses.count(p.count(t, c.query())));
+            } else if (r instanceof Request.Query q) {
+                return query(q, session);
+            }
+            throw new IllegalArgumentException("unsupported request " + r);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failure(r.requestId(), e));
+        }
+    }
+
+    private CompletableFuture<Response> mutate(Request.Mutate m, ClientSession session) {
+        ReplicatedPartition p = leaderReplica(m.space(), m.partition());
+        HostedSpace space = space(m.space());
+        Command c = m.command();
+        CallId call = callId(session, m.callSequence());
+        CompletableFuture<?> f;
+        if (c instanceof Command.Write w) {
+            TypeDescriptor t = space.types().get(w.typeName());
+            checkRouting(space, m.partition(), t, w.values());
+            f = p.write(t, w.values(), w.lease(), w.mode(), call);
+        } else if (c instanceof Command.TakeById t) {
+            f = p.takeById(space.types().get(t.typeName()), t.id(), call);
+        } else if (c instanceof Command.TakeQuery t) {
+            f = p.take(space.types().get(t.typeName()), t.query(), t.max(), call);
+        } else if (c instanceof Command.Change ch) {
+            f = p.change(space.types().get(ch.typeName()), ch.query(), ch.changes(), call);
+        } else if (c instanceof Command.Clear cl) {
+            f = p.clear(space.types().get(cl.typeName()), cl.query(), call);
+        } else if (c instanceof Command.Renew rn) {
+            f = p.renew(space.types().get(rn.typeName()), rn.id(), rn.lease(), call);
+        } else {
+            throw new IllegalArgumentException("a client may not propose " + c.getClass().getSimpleName());
+        }
+        CompletableFuture<Response> answer = f.handle((result, error) -> error != null
+                ? failure(m.requestId(), error)
+                : new Response(m.requestId(), Status.OK, Responses.mutationResult(c, result)));
+        return m.allReplicas() ? answer.thenCompose(resp -> resp.status() == Status.OK ? onAllReplicas(p, resp) : CompletableFuture.completedFuture(resp))
+                : answer;
+    }
+
+    /** Holds an acknowledged response until every follower's log has reached the leader's commit index. */
+    private CompletableFuture<Response> onAllReplicas(ReplicatedPartition p, Response ok) {
+        long target = p.commitIndex();
+        long deadline = System.nanoTime() + node.config().allReplicasTimeout().toNanos();
+        CompletableFuture<Response> out = new CompletableFuture<>();
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            Map<String, Long> match = p.followerMatchIndexes();
+            int expected = node.config().spec().space(p.config().spaceName()).orElseThrow().replicas() - 1;
+            boolean all = match.size() >= expected && match.values().stream().allMatch(i -> i >= target);
+            if (all) {
+                out.complete(ok);
+            } else if (System.nanoTime() - deadline >= 0 || !p.isLeader()) {
+                out.complete(failure(ok.requestId(), new io.khora.SpaceException("the write is committed on a majority of space '"
+                        + p.config().spaceName() + "' partition " + p.config().partitionId() + " but not every replica confirmed it within "
+                        + node.config().allReplicasTimeout() + " (replicas' log positions " + match + ", needed " + target + ")")));
+            } else {
+                timer.schedule(check[0], 1, TimeUnit.MILLISECONDS);
+            }
+        };
+        check[0].run();
+        return out;
+    }
+
+    private CompletableFuture<Response> query(Request.Query q, ClientSession session) {
+        ReplicatedPartition p = leaderReplica(q.space(), q.partition());
+        TypeDescriptor t = space(q.space()).types().get(q.typeName());
+        if (q.waitMillis() == 0) {
+            if (!q.take()) {
+                return done(q, Status.OK, Responses.entries(p.read(t, q.query(), q.max())));
+            }
+            CompletableFuture<List<StoredEntry>> taken = p.take(t, q.query(), q.max(), callId(session, q.callSequence()));
+            return taken.handle((list, error) -> error != null ? failure(q.requestId(), error)
+                    : new Response(q.requestId(), Status.OK, Responses.entries(list)));
+        }
+        long millis = q.waitMillis() < 0 || q.waitMillis() > MAX_PARK_MILLIS ? MAX_PARK_MILLIS : q.waitMillis();
+        Duration wait = Duration.ofMillis(millis);
+        CompletableFuture<List<StoredEntry>> waiting = q.take()
+                ? p.take(t, q.query(), q.max(), wait, callId(session, q.callSequence()))
+                : p.read(t, q.query(), q.max(), wait);
+        session.park(waiting);
+        return waiting.handle((list, error) -> {
+            if (error != null) {
+                return failure(q.requestId(), error);
+            }
+            if (q.take() && session.isClosed() && !list.isEmpty()) {
+                restore(space(q.space()), p, list);
+                return failure(q.requestId(), new SpaceClosedException(q.space()));
+            }
+            return new Response(q.requestId(), Status.OK, Responses.entries(list));
+        });
+    }
+
+    /**
+     * Puts entries back that were taken for a client that has gone before it could receive them, so
+     * no entry is lost with the connection.
+     */
+    private static void restore(HostedSpace space, ReplicatedPartition p, List<StoredEntry> entries) {
+        long now = p.stateMachine().ticker().millis();
+        for (StoredEntry e : entries) {
+            Lease lease = e.expiresAt() == Long.MAX_VALUE ? Lease.FOREVER : Lease.ofMillis(Math.max(1, e.expiresAt() - now));
+            TypeDescriptor t = space.types().get(e.typeName());
+            p.write(t, e.values().clone(), lease, WriteMode.UPDATE_OR_WRITE).whenComplete((r, err) -> {
+                if (err != null) {
+                    LOG.error("space '{}' partition {}: could not put back entry {} taken for a client that disconnected",
+                            p.config().spaceName(), p.config().partitionId(), e, err);
+                } else {
+                    LOG.info("space '{}' partition {}: put back entry {} taken for a client that disconnected",
+                            p.config().spaceName(), p.config().partitionId(), e);
+                }
+            });
+        }
+    }
+
+    /** The response body of a take, decoded (for {@link #restore} when delivery failed). */
+    static List<StoredEntry> takenEntries(Request r, Response resp) {
+        if (resp.status() != Status.OK) {
+            return List.of();
+        }
+        if (r instanceof Request.Query q && q.take()) {
+            return Responses.readEntries(resp.body());
+        }
+        if (r instanceof Request.Mutate m) {
+            Object result = Responses.readMutationResult(m.command(), resp.body());
+            if (m.command() instanceof Command.TakeById) {
+                return result == null ? List.of() : List.of((StoredEntry) result);
+            }
+            if (m.command() instanceof Command.TakeQuery) {
+                @SuppressWarnings("unchecked")
+                List<StoredEntry> list = (List<StoredEntry>) result;
+                return list;
+            }
+        }
+        return List.of();
+    }
+
+    /** Puts back what a take response carried when the response could not be delivered. */
+    void undeliverable(Request r, Response resp) {
+        List<StoredEntry> taken = takenEntries(r, resp);
+        if (taken.isEmpty()) {
+            return;
+        }
+        String space = r instanceof Request.Query q ? q.space() : ((Request.Mutate) r).space();
+        int partition = r instanceof Request.Query q ? q.partition() : ((Request.Mutate) r).partition();
+        HostedSpace s = node.hostedSpace(space);
+        ReplicatedPartition p = s == null ? null : s.replica(partition);
+        if (p == null) {
+            LOG.error("space '{}' partition {}: {} entries taken for a client that disconnected cannot be put back: the replica is gone",
+                    space, partition, taken.size());
+            return;
+        }
+        restore(s, p, taken);
+    }
+
+    private static void checkRouting(HostedSpace space, int partition, TypeDescriptor t, Object[] values) {
+        int n = space.spec().partitions();
+        Object routing = values[t.routingIndex()];
+        if (routing != null && Routing.partition(routing, n) != partition) {
+            throw new IllegalArgumentException("entry of " + t.name() + " with routing value " + routing + " belongs to partition "
+                    + Routing.partition(routing, n) + " of space '" + space.spec().name() + "', not " + partition);
+        }
+    }
+
+    private static CallId callId(ClientSession s, long sequence) {
+        return sequence <= 0 || !s.identified() ? null : new CallId(s.clientHigh(), s.clientLow(), sequence);
+    }
+
+    private HostedSpace space(String name) {
+        HostedSpace s = node.hostedSpace(name);
+        if (s == null) {
+            throw new Unavailable("no space '" + name + "' in this cluster (spaces: " + node.spaceNames() + ")");
+        }
+        if (!s.isStarted()) {
+            throw new Unavailable("space '" + name + "' is INITIAL on node " + node.id() + ": waiting for "
+                    + s.spec().minSeeders() + " nodes to be up (min-seeders)");
+        }
+        return s;
+    }
+
+    private ReplicatedPartition leaderReplica(String spaceName, int partition) {
+        HostedSpace s = space(spaceName);
+        if (partition < 0 || partition >= s.spec().partitions()) {
+            throw new IllegalArgumentException("space '" + spaceName + "' has partitions 0.." + (s.spec().partitions() - 1) + ", not " + partition);
+        }
+        ReplicatedPartition p = s.replica(partition);
+        if (p == null) {
+            throw new NotHere(s.hosts(partition) ? null : node.placement().replicas(spaceName, partition).get(0));
+        }
+        if (!p.isLeader()) {
+            String leader = p.leader().orElse(null);
+            if (leader == null || leader.equals(node.id())) {
+                throw new NoLeaderException(spaceName, partition, "node " + node.id() + " knows no serving leader");
+            }
+            throw new NotLeaderException(spaceName, partition, node.id(), leader);
+        }
+        return p;
+    }
+
+    private SpaceLayout layout(HostedSpace s) {
+        String name = s.spec().name();
+        List<SpaceLayout.PartitionPlacement> placement = new ArrayList<>();
+        for (int p = 0; p < s.spec().partitions(); p++) {
+            ReplicatedPartition r = s.replica(p);
+            String leader = r == null ? null : r.leader().orElse(null);
+            placement.add(new SpaceLayout.PartitionPlacement(node.placement().replicas(name, p), leader));
+        }
+        List<SpaceLayout.NodeAddress> nodes = node.config().spec().nodes().stream()
+                .map(n -> new SpaceLayout.NodeAddress(n.id(), n.host(), n.clientPort())).toList();
+        return new SpaceLayout(name, s.spec().partitions(), s.state(), nodes, placement);
+    }
+
+    private static CompletableFuture<Response> done(Request r, Status status, byte[] body) {
+        return CompletableFuture.completedFuture(new Response(r.requestId(), status, body));
+    }
+
+    /** The response for a failure. */
+    static Response failure(long requestId, Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof NotLeaderException nl) {
+            return new Response(requestId, Status.NOT_LEADER, Responses.text(nl.leaderId()));
+        } else if (e instanceof NotHere nh) {
+            return new Response(requestId, Status.NOT_LEADER, Responses.text(nh.hint));
+        } else if (e instanceof NoLeaderException) {
+            return new Response(requestId, Status.NO_LEADER, Responses.text(e.getMessage()));
+        } else if (e instanceof OutcomeUnknownException) {
+            return new Response(requestId, Status.OUTCOME_UNKNOWN, Responses.text(e.getMessage()));
+        } else if (e instanceof Unavailable || e instanceof SpaceClosedException || e instanceof CancellationException) {
+            return new Response(requestId, Status.UNAVAILABLE, Responses.text(e.getMessage()));
+        } else if (e instanceof RuntimeException re) {
+            return new Response(requestId, Status.ERROR, Responses.error(re));
+        }
+        LOG.warn("request {} failed", requestId, e);
+        return new Response(requestId, Status.ERROR, Responses.error(new io.khora.SpaceException(String.valueOf(e), e)));
+    }
+
+    /** The space cannot serve here now (unknown, INITIAL, closing). */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** This node hosts no running replica of the partition; {@code hint} names a node that should. */
+    static final class NotHere extends RuntimeException {
+        final String hint;
+
+        NotHere(String hint) {
+            super("no replica here", null, false, false);
+            this.hint = hint;
+        }
+    }
+}

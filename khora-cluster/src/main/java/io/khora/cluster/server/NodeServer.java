@@ -1,0 +1,129 @@
+package io.khora.cluster.server;
+
+import io.khora.cluster.protocol.FrameCodec;
+import io.khora.cluster.protocol.ProtocolCodec;
+import io.khora.cluster.protocol.Request;
+import io.khora.cluster.protocol.Response;
+import io.khora.cluster.protocol.Responses;
+import io.khora.cluster.protocol.Status;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client endpoint of a node: a Netty server on the node's client address. Each connection
+ * gets a {@link ClientSession}; each frame is decoded into a {@link Request} and answered by
+ * {@link NodeRequests}, responses written in completion order (a client matches them by request
+ * id). A take whose response cannot be delivered puts its entries back.
+ */
+final class NodeServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel serverChannel;
+
+    private NodeServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds {@code address} and serves {@code requests}. */
+    static NodeServer start(String nodeId, InetSocketAddress address, NodeRequests requests) throws InterruptedException {
+        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("khora-" + nodeId + "-accept", true));
+        EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("khora-" + nodeId + "-io", true));
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                            FrameCodec.install(ch.pipeline());
+                            ch.pipeline().addLast("requests", new Handler(requests));
+                        }
+                    });
+            Channel ch = b.bind(address).sync().channel();
+            LOG.info("node {}: serving clients on {}", nodeId, address);
+            return new NodeServer(boss, workers, ch);
+        } catch (RuntimeException | InterruptedException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+    }
+
+    /** One connection: decodes requests, answers them, cancels its waits when it closes. */
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        private final NodeRequests requests;
+        private final ClientSession session = new ClientSession();
+
+        Handler(NodeRequests requests) {
+            this.requests = requests;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            byte[] frame = (byte[]) msg;
+            Request request;
+            try {
+                request = ProtocolCodec.decodeRequest(frame);
+            } catch (RuntimeException e) {
+                long id = ProtocolCodec.requestIdOf(frame);
+                LOG.warn("malformed request from {} (request id {}): {}", ctx.channel().remoteAddress(), id, e.getMessage());
+                if (id >= 0) {
+                    ctx.writeAndFlush(ProtocolCodec.encode(new Response(id, Status.ERROR, Responses.error(e))));
+                } else {
+                    ctx.close();
+                }
+                return;
+            }
+            requests.handle(request, session).whenComplete((response, error) -> {
+                Response r = error != null ? NodeRequests.failure(request.requestId(), error) : response;
+                ctx.writeAndFlush(ProtocolCodec.encode(r)).addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        requests.undeliverable(request, r);
+                    }
+                });
+            });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            session.close();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

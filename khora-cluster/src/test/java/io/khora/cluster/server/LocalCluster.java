@@ -1,0 +1,151 @@
+package io.khora.cluster.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * Server nodes in this JVM on 127.0.0.1, for tests: free port blocks, short failure detection, a
+ * data directory per test under target/; nodes can be stopped and started again on the same data.
+ */
+final class LocalCluster implements AutoCloseable {
+    private static final Random PORTS = new Random(0xC1A5);
+
+    final ClusterSpec spec;
+    final Path dataRoot;
+    final Map<String, KhoraNode> running = new LinkedHashMap<>();
+
+    private LocalCluster(ClusterSpec spec, Path dataRoot) {
+        this.spec = spec;
+        this.dataRoot = dataRoot;
+    }
+
+    /** A spec of {@code nodes} nodes on loopback with one space; nothing started. */
+    static LocalCluster configure(String name, int nodes, String space, int partitions, int replicas, int minSeeders) throws IOException {
+        int width = 4 + 2 * partitions;
+        ClusterSpec.Builder b = ClusterSpec.builder();
+        synchronized (PORTS) {
+            for (int i = 1; i <= nodes; i++) {
+                int base = freeBlock(width);
+                b.node("n" + i, "127.0.0.1", base, base + 2);
+            }
+        }
+        b.space(space, partitions, replicas, minSeeders);
+        Path root = Path.of("target", "cluster-tests", name + "-" + System.nanoTime()).toAbsolutePath();
+        Files.createDirectories(root);
+        return new LocalCluster(b.build(), root);
+    }
+
+    private static int freeBlock(int width) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int base = 30_000 + PORTS.nextInt(25_000);
+            boolean free = true;
+            for (int p = base; p < base + width && free; p++) {
+                free = isFree(p);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port block on loopback");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    NodeConfig config(String id) {
+        return NodeConfig.builder(spec, id)
+                .dataDirectory(dataRoot.resolve(id))
+                .operationTimeout(Duration.ofSeconds(3))
+                .failureDetection(Duration.ofMillis(1500), Duration.ofMillis(300))
+                .build();
+    }
+
+    KhoraNode start(String id) throws Exception {
+        KhoraNode n = KhoraNode.start(config(id));
+        synchronized (running) {
+            running.put(id, n);
+        }
+        return n;
+    }
+
+    /** Starts every node concurrently (as a cluster would be launched) and waits until all see their spaces READY. */
+    LocalCluster startAll(Duration timeout) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(spec.nodes().size());
+        try {
+            List<Future<KhoraNode>> fs = new ArrayList<>();
+            for (ClusterSpec.NodeSpec n : spec.nodes()) {
+                fs.add(pool.submit(() -> start(n.id())));
+            }
+            for (Future<KhoraNode> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        awaitReady(timeout);
+        return this;
+    }
+
+    void awaitReady(Duration timeout) throws InterruptedException {
+        for (KhoraNode n : List.copyOf(running.values())) {
+            if (!n.awaitReady(timeout)) {
+                throw new AssertionError("node " + n.id() + " not READY within " + timeout + ": " + n.status());
+            }
+        }
+    }
+
+    void stop(String id) {
+        KhoraNode n;
+        synchronized (running) {
+            n = running.remove(id);
+        }
+        if (n != null) {
+            n.close();
+        }
+    }
+
+    /** The node leading {@code partition} of {@code space}, as the running nodes report it. */
+    String leaderOf(String space, int partition) {
+        for (KhoraNode n : running.values()) {
+            HostedSpace s = n.hostedSpace(space);
+            if (s != null && s.replica(partition) != null && s.replica(partition).isLeader()) {
+                return n.id();
+            }
+        }
+        return null;
+    }
+
+    /** The client URI of the running nodes. */
+    String uri(String space) {
+        return "khora://" + spec.nodes().stream().map(n -> n.host() + ":" + n.clientPort()).collect(Collectors.joining(",")) + "/" + space
+                + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s";
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(running.keySet())) {
+            stop(id);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.khora.server;
+
+import io.khora.cluster.client.StatusClient;
+import io.khora.cluster.server.ClusterSpec;
+import io.khora.cluster.server.KhoraNode;
+import io.khora.cluster.server.NodeConfig;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code khora} command line.
+ *
+ * <pre>
+ * khora node   --config node.yaml [--id n1] [--data dir] …   start a server node (until SIGTERM / Ctrl-C)
+ * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state
+ * </pre>
+ */
+public final class Khora {
+    private Khora() {
+    }
+
+    /** Runs a command; exits with 0 on success, 2 on a usage or configuration error, 1 otherwise. */
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0 || args.length == 0 || !args[0].equals("node")) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            out.println(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            Map<String, String> flags = flags(args);
+            return switch (args[0]) {
+                case "node" -> node(flags, out);
+                case "status" -> status(flags, out);
+                default -> {
+                    err.println("unknown command '" + args[0] + "'\n" + usage());
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("khora " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("khora " + args[0] + ": " + e);
+            return 1;
+        }
+    }
+
+    private static int node(Map<String, String> flags, PrintStream out) throws Exception {
+        NodeConfig cfg = NodeFile.load(flags);
+        KhoraNode node = KhoraNode.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "khora-shutdown"));
+        ClusterSpec.NodeSpec self = cfg.self();
+        out.println("khora node " + cfg.nodeId() + " serving clients on " + self.host() + ":" + self.clientPort() + ", data in "
+                + cfg.dataDirectory());
+        stopped.await();
+        return 0;
+    }
+
+    private static int status(Map<String, String> flags, PrintStream out) throws Exception {
+        List<InetSocketAddress> nodes = new ArrayList<>();
+        if (flags.containsKey("nodes") && !flags.get("nodes").contains("@")) {
+            for (String hp : flags.get("nodes").split(",")) {
+                int colon = hp.lastIndexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("--nodes: '" + hp + "' must be host:port (a node's client port)");
+                }
+                nodes.add(new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1))));
+            }
+        } else {
+            if (!flags.containsKey("config")) {
+                throw new IllegalArgumentException("give --config node.yaml or --nodes host:port,host:port (client ports)");
+            }
+            ClusterSpec spec = NodeFile.loadSpec(flags);
+            for (ClusterSpec.NodeSpec n : spec.nodes()) {
+                nodes.add(new InetSocketAddress(n.host(), n.clientPort()));
+            }
+        }
+        Duration timeout = NodeFile.duration(flags.getOrDefault("timeout", "2s"), "--timeout");
+        List<StatusClient.Answer> answers = StatusClient.ask(nodes, timeout);
+        out.print(StatusReport.format(answers));
+        return answers.stream().anyMatch(a -> a.status() != null) ? 0 : 1;
+    }
+
+    /** {@code --name value} pairs after the command. */
+    static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                value = "true";
+            }
+            if (name.equals("space") && flags.containsKey("space")) {
+                value = flags.get("space") + "," + value;
+            }
+            flags.put(name, value);
+        }
+        return flags;
+    }
+
+    static String usage() {
+        return """
+                usage:
+                  khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
+                               [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
+                  khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
+                  khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s]
+                """;
+    }
+}

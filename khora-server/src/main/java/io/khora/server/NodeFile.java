@@ -1,0 +1,229 @@
+package io.khora.server;
+
+import io.khora.cluster.server.ClusterSpec;
+import io.khora.cluster.server.NodeConfig;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node configuration: a YAML file and command-line flags with the same names (a flag wins).
+ *
+ * <pre>
+ * cluster:
+ *   nodes:                       # every node, the same list on every node
+ *     - {id: n1, host: 127.0.0.1, client-port: 7701, raft-port: 7801}
+ *   spaces:
+ *     - {name: orders, partitions: 4, replicas: 3, min-seeders: 2}
+ * node:                          # this node (flags: --id, --data, --fsync, …)
+ *   id: n1
+ *   data: data/n1
+ *   fsync: false
+ *   operation-timeout: 5s
+ *   failure-detection-timeout: 3s
+ *   heartbeat-interval: 500ms
+ * </pre>
+ *
+ * Flags for the cluster, instead of a file: {@code --nodes n1@127.0.0.1:7701:7801,n2@…} and
+ * {@code --space orders:4:3:2} (name:partitions:replicas:min-seeders, repeatable). Unknown keys
+ * are errors, named with their place, so a typo is never silently ignored.
+ */
+final class NodeFile {
+    private static final List<String> NODE_KEYS = List.of("id", "data", "fsync", "operation-timeout", "failure-detection-timeout",
+            "heartbeat-interval");
+
+    private NodeFile() {
+    }
+
+    /** The node configuration from {@code flags} (already parsed {@code --name value} pairs; "config" names the file). */
+    static NodeConfig load(Map<String, String> flags) throws IOException {
+        String file = flags.get("config");
+        Map<String, Object> root = root(file);
+        ClusterSpec spec = spec(asMap(root.getOrDefault("cluster", Map.of()), where(file) + "cluster"), flags, file);
+        Map<String, Object> node = new LinkedHashMap<>(asMap(root.getOrDefault("node", Map.of()), where(file) + "node"));
+        for (String k : node.keySet()) {
+            if (!NODE_KEYS.contains(k)) {
+                throw new IllegalArgumentException(where(file) + "node: unknown key '" + k + "' (known: " + NODE_KEYS + ")");
+            }
+        }
+        for (String k : NODE_KEYS) {
+            if (flags.containsKey(k)) {
+                node.put(k, flags.get(k));
+            }
+        }
+        Object id = node.get("id");
+        if (id == null) {
+            throw new IllegalArgumentException("which node is this? give --id (or node.id in the file); nodes: "
+                    + spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList());
+        }
+        NodeConfig.Builder b = NodeConfig.builder(spec, id.toString())
+                .dataDirectory(Path.of(String.valueOf(node.getOrDefault("data", "data/" + id))));
+        if (node.containsKey("fsync")) {
+            b.fsync(bool(node.get("fsync"), "node.fsync"));
+        }
+        if (node.containsKey("operation-timeout")) {
+            b.operationTimeout(duration(node.get("operation-timeout"), "node.operation-timeout"));
+        }
+        if (node.containsKey("failure-detection-timeout") || node.containsKey("heartbeat-interval")) {
+            b.failureDetection(duration(node.getOrDefault("failure-detection-timeout", "3s"), "node.failure-detection-timeout"),
+                    duration(node.getOrDefault("heartbeat-interval", "500ms"), "node.heartbeat-interval"));
+        }
+        return b.build();
+    }
+
+    /** The cluster spec alone (for {@code khora status}): the file's {@code cluster} section and the flags. */
+    static ClusterSpec loadSpec(Map<String, String> flags) throws IOException {
+        String file = flags.get("config");
+        return spec(asMap(root(file).getOrDefault("cluster", Map.of()), where(file) + "cluster"), flags, file);
+    }
+
+    /** The file's top-level mapping (empty without a file); checks its keys. */
+    private static Map<String, Object> root(String file) throws IOException {
+        if (file == null) {
+            return Map.of();
+        }
+        Map<String, Object> root;
+        try (Reader r = Files.newBufferedReader(Path.of(file))) {
+            Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            if (parsed != null && !(parsed instanceof Map)) {
+                throw new IllegalArgumentException(file + ": the top level must be a mapping with 'cluster' and 'node'");
+            }
+            root = parsed == null ? Map.of() : asMap(parsed, file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("config file " + file + " does not exist");
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
+        }
+        for (String k : root.keySet()) {
+            if (!k.equals("cluster") && !k.equals("node")) {
+                throw new IllegalArgumentException(file + ": unknown top-level key '" + k + "' (known: cluster, node)");
+            }
+        }
+        return root;
+    }
+
+    /** The cluster spec from the file's {@code cluster} section, or from --nodes/--space flags. */
+    static ClusterSpec spec(Map<String, Object> cluster, Map<String, String> flags, String file) {
+        ClusterSpec.Builder b = ClusterSpec.builder();
+        if (flags.containsKey("nodes")) {
+            for (String n : flags.get("nodes").split(",")) {
+                String[] idRest = n.split("@");
+                String[] hp = idRest.length == 2 ? idRest[1].split(":") : new String[0];
+                if (hp.length != 3) {
+                    throw new IllegalArgumentException("--nodes: '" + n + "' must be id@host:client-port:raft-port");
+                }
+                b.node(idRest[0], hp[0], integer(hp[1], "--nodes " + n), integer(hp[2], "--nodes " + n));
+            }
+        } else {
+            List<?> nodes = list(cluster.get("nodes"), where(file) + "cluster.nodes");
+            int i = 0;
+            for (Object o : nodes) {
+                String at = where(file) + "cluster.nodes[" + i++ + "]";
+                Map<String, Object> n = asMap(o, at);
+                known(n, at, List.of("id", "host", "client-port", "raft-port"));
+                b.node(String.valueOf(required(n, "id", at)), String.valueOf(n.getOrDefault("host", "127.0.0.1")),
+                        integer(required(n, "client-port", at), at + ".client-port"), integer(required(n, "raft-port", at), at + ".raft-port"));
+            }
+        }
+        if (flags.containsKey("space")) {
+            for (String s : flags.get("space").split(",")) {
+                String[] f = s.split(":");
+                if (f.length != 4) {
+                    throw new IllegalArgumentException("--space: '" + s + "' must be name:partitions:replicas:min-seeders");
+                }
+                b.space(f[0], integer(f[1], "--space " + s), integer(f[2], "--space " + s), integer(f[3], "--space " + s));
+            }
+        } else {
+            List<?> spaces = list(cluster.get("spaces"), where(file) + "cluster.spaces");
+            int i = 0;
+            for (Object o : spaces) {
+                String at = where(file) + "cluster.spaces[" + i++ + "]";
+                Map<String, Object> s = asMap(o, at);
+                known(s, at, List.of("name", "partitions", "replicas", "min-seeders"));
+                int replicas = integer(s.getOrDefault("replicas", 3), at + ".replicas");
+                b.space(String.valueOf(required(s, "name", at)), integer(s.getOrDefault("partitions", 1), at + ".partitions"), replicas,
+                        integer(s.getOrDefault("min-seeders", replicas / 2 + 1), at + ".min-seeders"));
+            }
+        }
+        return b.build();
+    }
+
+    private static String where(String file) {
+        return file == null ? "" : file + ": ";
+    }
+
+    private static void known(Map<String, Object> m, String at, List<String> keys) {
+        for (String k : m.keySet()) {
+            if (!keys.contains(k)) {
+                throw new IllegalArgumentException(at + ": unknown key '" + k + "' (known: " + keys + ")");
+            }
+        }
+    }
+
+    private static Object required(Map<String, Object> m, String key, String at) {
+        Object v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(at + ": '" + key + "' is required");
+        }
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o, String at) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(at + ": expected a mapping, got " + o);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Map<Object, Object>) o).forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    private static List<?> list(Object o, String at) {
+        if (!(o instanceof List<?> l) || l.isEmpty()) {
+            throw new IllegalArgumentException(at + ": expected a non-empty list");
+        }
+        return l;
+    }
+
+    private static int integer(Object o, String at) {
+        try {
+            return o instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(o).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(at + ": '" + o + "' is not a whole number");
+        }
+    }
+
+    private static boolean bool(Object o, String at) {
+        String s = String.valueOf(o).trim();
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new IllegalArgumentException(at + ": '" + o + "' must be true or false");
+    }
+
+    static Duration duration(Object o, String at) {
+        String v = String.valueOf(o).trim();
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            } else if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            } else if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException(at + ": '" + v + "' is not a duration like 500ms, 5s or 2m");
+    }
+}
