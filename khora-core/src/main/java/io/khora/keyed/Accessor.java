@@ -24,14 +24,56 @@ public final class Accessor implements AutoCloseable {
     /** The default scan interval: how often expired items are swept. */
     public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofMillis(100);
 
-    private final Map<String, LocalKeyedSpace> spaces = new ConcurrentHashMap<>();
+    private final Map<String, DocumentKeyedSpace> spaces = new ConcurrentHashMap<>();
+    private final Map<String, DocumentKeyedSpace> distributed = new ConcurrentHashMap<>();
+    private final String cluster;
 
-    private Accessor() {
+    private Accessor(String cluster) {
+        this.cluster = cluster;
     }
 
-    /** A new accessor. */
+    /** A new accessor for local spaces. */
     public static Accessor create() {
-        return new Accessor();
+        return new Accessor(null);
+    }
+
+    /**
+     * A new accessor that also reaches the distributed spaces of a Khora cluster.
+     *
+     * @param cluster the cluster's nodes as a URI without a space, e.g.
+     *                {@code khora://10.0.0.1:7701,10.0.0.2:7701} (options may follow: {@code ?timeout=30s})
+     */
+    public static Accessor create(String cluster) {
+        Objects.requireNonNull(cluster, "cluster");
+        if (!cluster.startsWith("khora://")) {
+            throw new IllegalArgumentException("cluster '" + cluster + "' must be a khora:// URI listing nodes, e.g. khora://127.0.0.1:7701");
+        }
+        return new Accessor(cluster);
+    }
+
+    /**
+     * The keyed space {@code name} on the cluster this accessor was created for: a space declared in
+     * the cluster's configuration (its partitions and replicas are the cluster's), replicated by
+     * Raft on a majority of its replicas before a put or take is acknowledged — never on a fraction
+     * below a majority, which could lose acknowledged puts and let two nodes take one item. Item
+     * values travel in Khora's wire format: scalars, strings, big numbers, dates, arrays,
+     * collections and maps of those.
+     *
+     * @throws IllegalStateException if the accessor was created without a cluster
+     */
+    public KeyedSpace distributedSpaceFor(String name) {
+        Objects.requireNonNull(name, "name");
+        if (cluster == null) {
+            throw new IllegalStateException("this accessor knows no cluster: create it with Accessor.create(\"khora://host:port,…\")");
+        }
+        return distributed.computeIfAbsent(name, n -> {
+            int q = cluster.indexOf('?');
+            String base = q < 0 ? cluster : cluster.substring(0, q);
+            String options = q < 0 ? "" : cluster.substring(q);
+            Space space = Spaces.connect((base.endsWith("/") ? base : base + "/") + n + options);
+            space.registerType(DocumentKeyedSpace.ITEM_TYPE);
+            return new DocumentKeyedSpace(space, space.clusterInfo().numberOfInstances(), () -> distributed.remove(n));
+        });
     }
 
     /** A local keyed space with one partition. */
@@ -54,10 +96,10 @@ public final class Accessor implements AutoCloseable {
      */
     public KeyedSpace spaceFor(String name, int partitions, Duration scanInterval) {
         Objects.requireNonNull(scanInterval, "scan interval");
-        LocalKeyedSpace s = spaces.computeIfAbsent(name, n -> {
+        DocumentKeyedSpace s = spaces.computeIfAbsent(name, n -> {
             Space space = Spaces.embedded(n).partitions(partitions).leaseSweepInterval(scanInterval)
-                    .registerType(LocalKeyedSpace.ITEM_TYPE).start();
-            return new LocalKeyedSpace(space, partitions, () -> spaces.remove(n));
+                    .registerType(DocumentKeyedSpace.ITEM_TYPE).start();
+            return new DocumentKeyedSpace(space, partitions, () -> spaces.remove(n));
         });
         if (s.partitions() != partitions) {
             throw new IllegalArgumentException("keyed space '" + name + "' exists with " + s.partitions()
@@ -69,9 +111,13 @@ public final class Accessor implements AutoCloseable {
     /** Closes every space this accessor created. */
     @Override
     public void close() {
-        for (LocalKeyedSpace s : spaces.values()) {
+        for (DocumentKeyedSpace s : spaces.values()) {
             s.close();
         }
         spaces.clear();
+        for (DocumentKeyedSpace s : distributed.values()) {
+            s.close();
+        }
+        distributed.clear();
     }
 }

@@ -35,7 +35,12 @@ final class LocalCluster implements AutoCloseable {
 
     /** A spec of {@code nodes} nodes on loopback with one space; nothing started. */
     static LocalCluster configure(String name, int nodes, String space, int partitions, int replicas, int minSeeders) throws IOException {
-        int width = 4 + 2 * partitions;
+        return configure(name, nodes, List.of(new ClusterSpec.SpaceSpec(space, partitions, replicas, minSeeders)));
+    }
+
+    /** A spec of {@code nodes} nodes on loopback with {@code spaces}; nothing started. */
+    static LocalCluster configure(String name, int nodes, List<ClusterSpec.SpaceSpec> spaces) throws IOException {
+        int width = 4 + 2 * spaces.stream().mapToInt(ClusterSpec.SpaceSpec::partitions).sum();
         ClusterSpec.Builder b = ClusterSpec.builder();
         synchronized (PORTS) {
             for (int i = 1; i <= nodes; i++) {
@@ -43,7 +48,9 @@ final class LocalCluster implements AutoCloseable {
                 b.node("n" + i, "127.0.0.1", base, base + 2);
             }
         }
-        b.space(space, partitions, replicas, minSeeders);
+        for (ClusterSpec.SpaceSpec s : spaces) {
+            b.space(s.name(), s.partitions(), s.replicas(), s.minSeeders());
+        }
         Path root = Path.of("target", "cluster-tests", name + "-" + System.nanoTime()).toAbsolutePath();
         Files.createDirectories(root);
         return new LocalCluster(b.build(), root);
@@ -138,8 +145,12 @@ final class LocalCluster implements AutoCloseable {
 
     /** The client URI of the running nodes. */
     String uri(String space) {
-        return "khora://" + spec.nodes().stream().map(n -> n.host() + ":" + n.clientPort()).collect(Collectors.joining(",")) + "/" + space
-                + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s";
+        return nodes() + "/" + space + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s";
+    }
+
+    /** {@code khora://host:port,…} of every node, without a space. */
+    String nodes() {
+        return "khora://" + spec.nodes().stream().map(n -> n.host() + ":" + n.clientPort()).collect(Collectors.joining(","));
     }
 
     @Override

@@ -14,6 +14,11 @@ import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceIndex;
 import io.khora.annotation.SpaceRouting;
 import io.khora.annotation.SpaceIndexType;
+import io.khora.keyed.Accessor;
+import io.khora.keyed.Item;
+import io.khora.keyed.Key;
+import io.khora.keyed.KeyItem;
+import io.khora.keyed.KeyedSpace;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +48,8 @@ class RemoteSpaceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalCluster.configure("remote-space", 3, "orders", 4, 3, 2).startAll(Duration.ofSeconds(60));
+        cluster = LocalCluster.configure("remote-space", 3, List.of(new ClusterSpec.SpaceSpec("orders", 4, 3, 2),
+                new ClusterSpec.SpaceSpec("items", 2, 3, 2))).startAll(Duration.ofSeconds(60));
         space = Spaces.connect(cluster.uri("orders"));
     }
 
@@ -121,6 +128,17 @@ class RemoteSpaceTest {
         long t0 = System.nanoTime();
         assertThat(space.take(Query.of(Order.class, "account = ?", 11), Period.of(Duration.ofMillis(300)))).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+    }
+
+    @Test
+    void theKeyedProtocolWorksOnADistributedSpace() throws Exception {
+        try (Accessor accessor = Accessor.create(cluster.nodes() + "?timeout=20s")) {
+            KeyedSpace items = accessor.distributedSpaceFor("items");
+            CompletableFuture<Optional<KeyItem<String>>> waiting = items.take(Key.of("k1"), Period.of(Duration.ofSeconds(20)));
+            items.put(Key.of("k1"), Item.of("v1", Lease.FOREVER)).get(10, TimeUnit.SECONDS);
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).map(KeyItem::value).contains("v1");
+            assertThat(items.<String>get(Key.of("k1"), Period.NONE).get(10, TimeUnit.SECONDS)).isEmpty();
+        }
     }
 
     @Test

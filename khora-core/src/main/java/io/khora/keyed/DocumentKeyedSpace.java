@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * A {@link KeyedSpace} over a {@link Space}: each item is a document whose id is the key, so
  * waiting gets and takes are the space's by-id waiters (woken by the put, FIFO, one taker).
  */
-final class LocalKeyedSpace implements KeyedSpace {
+final class DocumentKeyedSpace implements KeyedSpace {
     static final String TYPE = "io.khora.keyed.Item";
     static final SpaceDocumentType ITEM_TYPE = SpaceDocumentType.builder(TYPE)
             .id("key", Object.class)
@@ -27,7 +27,7 @@ final class LocalKeyedSpace implements KeyedSpace {
     private final int partitions;
     private final Runnable onClose;
 
-    LocalKeyedSpace(Space space, int partitions, Runnable onClose) {
+    DocumentKeyedSpace(Space space, int partitions, Runnable onClose) {
         this.space = space;
         this.partitions = partitions;
         this.onClose = onClose;

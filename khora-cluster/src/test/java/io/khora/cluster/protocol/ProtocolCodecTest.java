@@ -1,0 +1,67 @@
+package io.khora.cluster.protocol;
+
+import io.khora.ChangeSet;
+import io.khora.Lease;
+import io.khora.SpaceState;
+import io.khora.WriteMode;
+import io.khora.cluster.raft.Command;
+import io.khora.cluster.raft.StoredEntry;
+import io.khora.internal.wire.WireFormatException;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProtocolCodecTest {
+    private static Request roundTrip(Request r) {
+        return ProtocolCodec.decodeRequest(ProtocolCodec.encode(r));
+    }
+
+    @Test
+    void requestsRoundTrip() {
+        assertThat(roundTrip(new Request.Hello(1, 2, 3))).isEqualTo(new Request.Hello(1, 2, 3));
+        assertThat(roundTrip(new Request.Layout(7, "orders"))).isEqualTo(new Request.Layout(7, "orders"));
+        assertThat(roundTrip(new Request.Status(9))).isEqualTo(new Request.Status(9));
+        assertThat(roundTrip(new Request.ReadById(4, "s", 3, "T", 42L))).isEqualTo(new Request.ReadById(4, "s", 3, "T", 42L));
+        Request.Query q = (Request.Query) roundTrip(new Request.Query(5, "s", 1, "T", Command.QuerySpec.text("a = ?", 1), 10, -1, true, 77));
+        assertThat(q.query().text()).isEqualTo("a = ?");
+        assertThat(q.query().args()).containsExactly(1);
+        assertThat(q.waitMillis()).isEqualTo(-1);
+        assertThat(q.take()).isTrue();
+        assertThat(q.callSequence()).isEqualTo(77);
+        Request.Mutate m = (Request.Mutate) roundTrip(new Request.Mutate(6, "s", 2, 99, true,
+                new Command.Write("T", new Object[] {"id", 5}, Lease.ofMillis(1000), WriteMode.WRITE_ONLY)));
+        assertThat(m.callSequence()).isEqualTo(99);
+        assertThat(m.allReplicas()).isTrue();
+        assertThat(((Command.Write) m.command()).values()).containsExactly("id", 5);
+        Request.Mutate c = (Request.Mutate) roundTrip(new Request.Mutate(8, "s", 0, 1, false,
+                new Command.Change("T", Command.QuerySpec.all(), ChangeSet.create().increment("n", 2))));
+        assertThat(((Command.Change) c.command()).changes().operations()).hasSize(1);
+    }
+
+    @Test
+    void responsesRoundTrip() {
+        StoredEntry e = new StoredEntry("T", new Object[] {"a", 1}, 3, Long.MAX_VALUE);
+        Response r = ProtocolCodec.decodeResponse(ProtocolCodec.encode(new Response(11, Status.OK, Responses.entries(List.of(e, e)))));
+        assertThat(r.requestId()).isEqualTo(11);
+        assertThat(Responses.readEntries(r.body())).containsExactly(e, e);
+        SpaceLayout layout = new SpaceLayout("s", 2, SpaceState.READY, List.of(new SpaceLayout.NodeAddress("n1", "h", 1)),
+                List.of(new SpaceLayout.PartitionPlacement(List.of("n1"), "n1"), new SpaceLayout.PartitionPlacement(List.of("n1"), null)));
+        assertThat(Responses.readLayout(Responses.layout(layout))).isEqualTo(layout);
+        NodeStatus status = new NodeStatus("n1", List.of("n1", "n2"), List.of(new NodeStatus.ReplicaStatus("s", 0, SpaceState.RECOVER, null,
+                2, 10, 12, 5, Map.of("n2", 9L))));
+        assertThat(Responses.readStatus(Responses.status(status))).isEqualTo(status);
+    }
+
+    @Test
+    void aFrameOfAnotherProtocolVersionIsRefusedClearly() {
+        byte[] frame = ProtocolCodec.encode(new Request.Status(1));
+        frame[0] = 9;
+        assertThatThrownBy(() -> ProtocolCodec.decodeRequest(frame)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("protocol version 9 is not supported");
+    }
+}

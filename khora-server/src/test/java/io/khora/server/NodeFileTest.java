@@ -1,0 +1,76 @@
+package io.khora.server;
+
+import io.khora.cluster.server.NodeConfig;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NodeFileTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws Exception {
+        Path f = dir.resolve("cluster.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private static final String CLUSTER = """
+            cluster:
+              nodes:
+                - {id: n1, host: 127.0.0.1, client-port: 7701, raft-port: 7801}
+                - {id: n2, host: 127.0.0.1, client-port: 7702, raft-port: 7901}
+                - {id: n3, host: 127.0.0.1, client-port: 7703, raft-port: 8001}
+              spaces:
+                - {name: orders, partitions: 4, replicas: 3}
+            """;
+
+    @Test
+    void aFileAndFlagsMakeANodeConfigWithFlagsWinning() throws Exception {
+        Path f = file(CLUSTER + "node:\n  id: n1\n  operation-timeout: 7s\n");
+        NodeConfig c = NodeFile.load(Map.of("config", f.toString(), "id", "n2", "data", dir.resolve("d").toString()));
+        assertThat(c.nodeId()).isEqualTo("n2");
+        assertThat(c.operationTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.spec().space("orders").orElseThrow().minSeeders()).isEqualTo(2); // a majority of the replicas by default
+        assertThat(c.dataDirectory()).isEqualTo(dir.resolve("d").toAbsolutePath());
+    }
+
+    @Test
+    void flagsAloneDescribeACluster() throws Exception {
+        NodeConfig c = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801,b@127.0.0.1:7702:7901", "space", "s:2:2:1,t:1:1:1"));
+        assertThat(c.spec().nodes()).hasSize(2);
+        assertThat(c.spec().spaces()).hasSize(2);
+    }
+
+    @Test
+    void typosAndBadValuesAreNamedWithTheirPlace() throws Exception {
+        Path typo = file(CLUSTER.replace("client-port: 7702", "clientport: 7702"));
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", typo.toString(), "id", "n1")))
+                .hasMessageContaining("cluster.nodes[1]: unknown key 'clientport'");
+        Path badTimeout = file(CLUSTER + "node:\n  operation-timeout: soon\n");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", badTimeout.toString(), "id", "n1")))
+                .hasMessageContaining("node.operation-timeout: 'soon' is not a duration");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER).toString())))
+                .hasMessageContaining("which node is this? give --id");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n9")))
+                .hasMessageContaining("node 'n9' is not in the cluster spec");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", dir.resolve("missing.yaml").toString(), "id", "n1")))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theCommandLineSaysWhatIsWrongAndExitsWithTwo() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Khora.run(new String[] {"node", "--nodes", "n1@nowhere"}, System.out, new java.io.PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("must be id@host:client-port:raft-port");
+    }
+}
