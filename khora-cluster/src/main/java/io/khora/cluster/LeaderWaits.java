@@ -81,6 +81,23 @@ final class LeaderWaits {
         return count;
     }
 
+    /** How many registered waits are parked with nothing under way (tests). */
+    int idle() {
+        List<Wait> all = new ArrayList<>();
+        synchronized (lock) {
+            for (LinkedHashSet<Wait> set : byRoot.values()) {
+                all.addAll(set);
+            }
+        }
+        int n = 0;
+        for (Wait w : all) {
+            if (w.isParked()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Called by the applying thread, under the engine's lock, for each WRITE and UPDATE: signals the waits it matches. */
     void onWrite(SpaceEntry e) {
         List<Wait> hits = null;
@@ -210,6 +227,10 @@ final class LeaderWaits {
         /** The first try, on the caller's thread. */
         void tryNow() {
             look();
+        }
+
+        synchronized boolean isParked() {
+            return state == State.PARKED;
         }
 
         boolean matches(SpaceEntry e) {

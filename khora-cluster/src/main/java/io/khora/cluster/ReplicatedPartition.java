@@ -503,8 +503,10 @@ public final class ReplicatedPartition implements AutoCloseable {
             if (declaredThisTerm.contains(d.name())) {
                 return;
             }
+            // queued before the name is published: a command that sees the name is queued after the declaration
+            CompletableFuture<Object> declared = propose(new Command.DeclareType(d));
             declaredThisTerm.add(d.name());
-            propose(new Command.DeclareType(d)).whenComplete((r, ex) -> {
+            declared.whenComplete((r, ex) -> {
                 if (ex != null) {
                     declaredThisTerm.remove(d.name());
                 }
@@ -686,9 +688,14 @@ public final class ReplicatedPartition implements AutoCloseable {
         return proposer;
     }
 
-    /** How many reads and takes are parked at this replica (status, tests). */
+    /** How many reads and takes wait at this replica (status, tests). */
     int parkedWaits() {
         return waits.size();
+    }
+
+    /** How many of them are idle: parked with no look or take of theirs under way (tests). */
+    int idleWaits() {
+        return waits.idle();
     }
 
     /** What the parked waits use of this replica. */

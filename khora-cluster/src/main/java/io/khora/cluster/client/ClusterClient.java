@@ -137,7 +137,30 @@ final class ClusterClient implements AutoCloseable {
         return c.result;
     }
 
+    /**
+     * A subscription open at a node: the connection its frames arrive on and the SUBSCRIBE's id.
+     *
+     * @param connection where the stream lives
+     * @param id the SUBSCRIBE's request id
+     */
+    record Stream(NodeConnection connection, long id) {
+    }
+
+    /**
+     * Like {@link #call}, for a request answered by a stream of frames (SUBSCRIBE): {@code frames}
+     * gets its EVENT and ENDED frames; completes with where the stream lives once the node said OK.
+     */
+    CompletableFuture<Stream> open(int partition, List<TypeDeclaration> types, LongFunction<Request> make,
+                                   java.util.function.Consumer<Response> frames) {
+        Call c = new Call(partition, types, make, 0);
+        c.stream = frames;
+        attempt(c);
+        return c.result.thenApply(r -> new Stream(c.answeredOn, r.requestId()));
+    }
+
     private final class Call {
+        java.util.function.Consumer<Response> stream;
+        volatile NodeConnection answeredOn;
         final int partition;
         final List<TypeDeclaration> types;
         final LongFunction<Request> make;
@@ -170,7 +193,10 @@ final class ClusterClient implements AutoCloseable {
         long attemptMillis = options.attemptTimeout().toMillis();
         connection(node)
                 .thenCompose(conn -> conn.declare(uri.space(), c.types, attemptMillis)
-                        .thenCompose(v -> conn.send(c.make, attemptMillis + Math.max(0, c.waitMillis))))
+                        .thenCompose(v -> {
+                            c.answeredOn = conn;
+                            return conn.send(c.make, attemptMillis + Math.max(0, c.waitMillis), c.stream);
+                        }))
                 .whenComplete((resp, err) -> {
                     if (err != null) {
                         Throwable e = unwrap(err);

@@ -48,6 +48,7 @@ final class NodeConnection {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Response>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> declared = new ConcurrentHashMap<>();
+    private final Map<Long, java.util.function.Consumer<Response>> streams = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private NodeConnection(String nodeId, Channel channel) {
@@ -129,17 +130,35 @@ final class NodeConnection {
      * request may still be applied).
      */
     CompletableFuture<Response> send(LongFunction<Request> make, long timeoutMillis) {
-        CompletableFuture<Response> f = send(make);
+        return send(make, timeoutMillis, null);
+    }
+
+    /**
+     * As {@link #send(LongFunction, long)}, and if {@code stream} is not null, the EVENT and ENDED
+     * frames that carry this request's id go to it — from before the request is written (a node may
+     * push an event before its OK) until {@link #endStream}, a non-OK answer, or the connection's
+     * close (which gives the stream a synthetic ENDED asking to re-subscribe).
+     */
+    CompletableFuture<Response> send(LongFunction<Request> make, long timeoutMillis, java.util.function.Consumer<Response> stream) {
+        CompletableFuture<Response> f = send(make, stream);
         if (timeoutMillis > 0 && !f.isDone()) {
             f.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
         }
         return f;
     }
 
-    private CompletableFuture<Response> send(LongFunction<Request> make) {
+    private CompletableFuture<Response> send(LongFunction<Request> make, java.util.function.Consumer<Response> stream) {
         long id = ids.incrementAndGet();
         Request r = make.apply(id);
         CompletableFuture<Response> f = new CompletableFuture<>();
+        if (stream != null) {
+            streams.put(id, stream);
+            f.whenComplete((resp, e) -> {
+                if (e != null || resp.status() != Status.OK) {
+                    streams.remove(id);
+                }
+            });
+        }
         if (closed) {
             f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " is closed"));
             return f;
@@ -183,7 +202,19 @@ final class NodeConnection {
         return f;
     }
 
+    /** Stops routing frames of request {@code id} to its stream. */
+    void endStream(long id) {
+        streams.remove(id);
+    }
+
     private void received(Response r) {
+        if (r.status() == Status.EVENT || r.status() == Status.ENDED) {
+            java.util.function.Consumer<Response> s = r.status() == Status.ENDED ? streams.remove(r.requestId()) : streams.get(r.requestId());
+            if (s != null) {
+                s.accept(r);
+            }
+            return;
+        }
         CompletableFuture<Response> f = inFlight.get(r.requestId());
         if (f != null) {
             f.complete(r);
@@ -194,6 +225,12 @@ final class NodeConnection {
         closed = true;
         for (CompletableFuture<Response> f : inFlight.values()) {
             f.completeExceptionally(new ConnectionLostException(why));
+        }
+        for (Long id : List.copyOf(streams.keySet())) {
+            java.util.function.Consumer<Response> s = streams.remove(id);
+            if (s != null) {
+                s.accept(new Response(id, Status.ENDED, Responses.ended(true, why)));
+            }
         }
     }
 

@@ -592,6 +592,24 @@ final class RemoteAsyncSpace implements AsyncSpace {
                 + "they would have to ship code to every replica; read, decide and write with @SpaceVersion instead"));
     }
 
+    // ================================================================ events
+
+    /**
+     * Subscribes at the leader of every partition the query can match (see {@link RemoteSubscription});
+     * returns once every stream is open, so every event applied after the return is delivered.
+     */
+    <T> io.khora.Subscription subscribe(Query<T> query, java.util.Set<io.khora.SpaceEventType> events, io.khora.SpaceListener<T> listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        Objects.requireNonNull(events, "events must not be null");
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("subscribe to at least one event type");
+        }
+        CompiledQuery cq = types.compile(query);
+        RemoteSubscription<T> sub = new RemoteSubscription<>(client, types, cq.type(), types.spec(query, cq), events, listener, callbacks);
+        RemoteSpace.join(sub.start(targets(cq)));
+        return sub;
+    }
+
     // ================================================================ lease handles
 
     /** Renews an entry's lease (for {@link RemoteLeaseHandle}); completes with the new expiry. */

@@ -40,9 +40,11 @@ import java.util.function.Consumer;
  * API as an embedded space, each call routed to the leader of its partition (see
  * {@link RemoteAsyncSpace}; the synchronous methods wait for the asynchronous ones).
  *
- * <p>Not available remotely yet, each failing with {@link UnsupportedOperationException} and a
- * message: {@code subscribe} (events), {@code invoke} (entry processors), transactions, and the
- * operator controls of {@link #admin()}. {@code readIfExists}/{@code takeIfExists} behave as
+ * <p>Events ({@link #subscribe}) are delivered from each partition's leader; across a leader
+ * fail-over the subscription moves to the new leader and events in between are not delivered
+ * (at most once). Not available remotely yet, each failing with
+ * {@link UnsupportedOperationException} and a message: {@code invoke} (entry processors),
+ * transactions, and the operator controls of {@link #admin()}. {@code readIfExists}/{@code takeIfExists} behave as
  * {@code read}/{@code take} with {@link Period#NONE}: without transactions nothing is ever locked.
  */
 public final class RemoteSpace implements Space {
@@ -217,7 +219,8 @@ public final class RemoteSpace implements Space {
 
     @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener) {
-        throw new UnsupportedOperationException("events are not delivered to a remote space's clients yet (space '" + name() + "')");
+        open();
+        return async.subscribe(query, events, listener);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.khora.cluster.protocol;
 
+import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.CommandCodec;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.khora.internal.wire.WireFormatException;
@@ -22,6 +23,8 @@ import java.util.List;
  *   QUERY     space:string partition:varInt typeName:string query max:varInt waitMillis:signedVarLong take:bool callSequence:varLong
  *   COUNT     space:string partition:varInt typeName:string query
  *   STATUS    —
+ *   SUBSCRIBE space:string partition:varInt typeName:string query events:varInt (bit per SpaceEventType ordinal)
+ *   UNSUBSCRIBE subscription:varLong (the SUBSCRIBE's request id)
  * response = version:byte requestId:varLong status:byte body:bytes
  * </pre>
  *
@@ -40,6 +43,8 @@ public final class ProtocolCodec {
     private static final int QUERY = 6;
     private static final int COUNT = 7;
     private static final int STATUS = 8;
+    private static final int SUBSCRIBE = 9;
+    private static final int UNSUBSCRIBE = 10;
 
     private ProtocolCodec() {
     }
@@ -93,6 +98,20 @@ public final class ProtocolCodec {
             CommandCodec.writeQuery(out, c.query());
         } else if (r instanceof Request.Status s) {
             header(out, STATUS, s.requestId());
+        } else if (r instanceof Request.Subscribe s) {
+            header(out, SUBSCRIBE, s.requestId());
+            out.writeString(s.space());
+            out.writeVarInt(s.partition());
+            out.writeString(s.typeName());
+            CommandCodec.writeQuery(out, s.query());
+            int mask = 0;
+            for (io.khora.SpaceEventType t : s.events()) {
+                mask |= 1 << t.ordinal();
+            }
+            out.writeVarInt(mask);
+        } else if (r instanceof Request.Unsubscribe u) {
+            header(out, UNSUBSCRIBE, u.requestId());
+            out.writeVarLong(u.subscription());
         }
         return out.toByteArray();
     }
@@ -133,6 +152,21 @@ public final class ProtocolCodec {
                     in.readVarInt(), in.readSignedVarLong(), in.readBoolean(), in.readVarLong());
             case COUNT -> new Request.Count(id, in.readString(), in.readVarInt(), in.readString(), CommandCodec.readQuery(in));
             case STATUS -> new Request.Status(id);
+            case SUBSCRIBE -> {
+                String space = in.readString();
+                int partition = in.readVarInt();
+                String type = in.readString();
+                Command.QuerySpec q = CommandCodec.readQuery(in);
+                int mask = in.readVarInt();
+                java.util.EnumSet<io.khora.SpaceEventType> events = java.util.EnumSet.noneOf(io.khora.SpaceEventType.class);
+                for (io.khora.SpaceEventType t : io.khora.SpaceEventType.values()) {
+                    if ((mask & (1 << t.ordinal())) != 0) {
+                        events.add(t);
+                    }
+                }
+                yield new Request.Subscribe(id, space, partition, type, q, events);
+            }
+            case UNSUBSCRIBE -> new Request.Unsubscribe(id, in.readVarLong());
             default -> throw new WireFormatException("unknown request kind " + kind);
         };
     }

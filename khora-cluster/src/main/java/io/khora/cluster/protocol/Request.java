@@ -88,6 +88,26 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * Subscribes, at the partition's leader, to events of entries of a type matching a query. Answered
+     * OK once subscribed, then by {@link io.khora.cluster.protocol.Status#EVENT} frames with this
+     * request's id, until an {@link io.khora.cluster.protocol.Status#ENDED} frame or {@link Unsubscribe}.
+     */
+    record Subscribe(long requestId, String space, int partition, String typeName, Command.QuerySpec query,
+                     java.util.Set<io.khora.SpaceEventType> events) implements Request {
+        /** Checks the components. */
+        public Subscribe {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(typeName, "typeName");
+            Objects.requireNonNull(query, "query");
+            events = java.util.Set.copyOf(events);
+        }
+    }
+
+    /** Ends the subscription made by the SUBSCRIBE with id {@code subscription} on this connection. */
+    record Unsubscribe(long requestId, long subscription) implements Request {
+    }
+
     /** Asks a node for its status ({@link NodeStatus}). */
     record Status(long requestId) implements Request {
     }

@@ -156,6 +156,51 @@ public final class Responses {
         return list;
     }
 
+    // ================================================================ events
+
+    /** The body of an EVENT frame. */
+    public static byte[] event(io.khora.SpaceEventType type, StoredEntry entry) {
+        WireOutput out = new WireOutput(64);
+        out.writeByte(type.ordinal());
+        CommandCodec.writeEntry(out, entry);
+        return out.toByteArray();
+    }
+
+    /** An EVENT frame's content. @param type what happened @param entry the entry (for a take or expiry: as it was) */
+    public record Event(io.khora.SpaceEventType type, StoredEntry entry) {
+    }
+
+    /** Reads a body written by {@link #event}. */
+    public static Event readEvent(byte[] body) {
+        WireInput in = new WireInput(body);
+        return new Event(io.khora.SpaceEventType.values()[in.readByte()], CommandCodec.readEntry(in));
+    }
+
+    /**
+     * An ENDED frame's content.
+     *
+     * @param resubscribe true when the subscription ended because the node stopped leading the
+     *                    partition (or is closing): the client should subscribe at the new leader;
+     *                    false when it ended for good (the listener fell too far behind, a bad query)
+     * @param reason why
+     */
+    public record Ended(boolean resubscribe, String reason) {
+    }
+
+    /** The body of an ENDED frame. */
+    public static byte[] ended(boolean resubscribe, String reason) {
+        WireOutput out = new WireOutput(64);
+        out.writeBoolean(resubscribe);
+        out.writeString(String.valueOf(reason));
+        return out.toByteArray();
+    }
+
+    /** Reads a body written by {@link #ended}. */
+    public static Ended readEnded(byte[] body) {
+        WireInput in = new WireInput(body);
+        return new Ended(in.readBoolean(), in.readString());
+    }
+
     // ================================================================ layout and status
 
     /** The body for a layout. */

@@ -16,7 +16,11 @@ public enum Status {
      */
     OUTCOME_UNKNOWN,
     /** The space is not serving here (INITIAL, unknown space, shutting down); the body is the reason. */
-    UNAVAILABLE;
+    UNAVAILABLE,
+    /** One event of a subscription (the request id is the SUBSCRIBE's); the body is read with {@link Responses#readEvent}. */
+    EVENT,
+    /** A subscription ended at the node (the request id is the SUBSCRIBE's); the body is read with {@link Responses#readEnded}. */
+    ENDED;
 
     private static final Status[] VALUES = values();
 

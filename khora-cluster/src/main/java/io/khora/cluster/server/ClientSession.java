@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One client connection's state on a node: the client's id (from its HELLO) and the waiting
- * operations it has parked, which are cancelled when the connection closes.
+ * One client connection's state on a node: the client's id (from its HELLO), the waiting
+ * operations it has parked and its subscriptions, all ended when the connection closes.
  */
 final class ClientSession {
     private volatile long clientHigh;
@@ -14,6 +14,41 @@ final class ClientSession {
     private volatile boolean identified;
     private volatile boolean closed;
     private final Set<CompletableFuture<?>> parked = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Long, io.khora.Subscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<io.khora.cluster.protocol.Response> pusher = r -> { };
+
+    /** Sets how frames the client did not ask for (events) reach it. */
+    void pushTo(java.util.function.Consumer<io.khora.cluster.protocol.Response> out) {
+        this.pusher = out;
+    }
+
+    /** Sends an unrequested frame (an event, a subscription's end) unless the session is closed. */
+    void push(io.khora.cluster.protocol.Response r) {
+        if (!closed) {
+            pusher.accept(r);
+        }
+    }
+
+    /** Keeps a subscription until the client ends it or the session closes. */
+    void subscribed(long id, io.khora.Subscription s) {
+        subscriptions.put(id, s);
+        if (closed) {
+            s.close();
+        }
+    }
+
+    /** Ends the subscription made by request {@code id}, if any. */
+    void unsubscribe(long id) {
+        io.khora.Subscription s = subscriptions.remove(id);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Forgets a subscription that ended at the partition. */
+    void forget(long id) {
+        subscriptions.remove(id);
+    }
 
     void identify(long high, long low) {
         this.clientHigh = high;
@@ -46,9 +81,12 @@ final class ClientSession {
         }
     }
 
-    /** Closes the session: every operation still parked is cancelled. */
+    /** Closes the session: every operation still parked is cancelled, every subscription ended. */
     void close() {
         closed = true;
+        for (Long id : subscriptions.keySet()) {
+            unsubscribe(id);
+        }
         for (CompletableFuture<?> f : parked) {
             f.cancel(false);
         }

@@ -77,6 +77,11 @@ final class NodeRequests {
                 return done(r, Status.OK, Responses.count(p.count(t, c.query())));
             } else if (r instanceof Request.Query q) {
                 return query(q, session);
+            } else if (r instanceof Request.Subscribe s) {
+                return subscribe(s, session);
+            } else if (r instanceof Request.Unsubscribe u) {
+                session.unsubscribe(u.subscription());
+                return done(r, Status.OK, Responses.empty());
             }
             throw new IllegalArgumentException("unsupported request " + r);
         } catch (RuntimeException e) {
@@ -165,6 +170,26 @@ final class NodeRequests {
             }
             return new Response(q.requestId(), Status.OK, Responses.entries(list));
         });
+    }
+
+    /**
+     * Subscribes at the leader; events and the subscription's end are pushed on the connection as
+     * EVENT and ENDED frames carrying the SUBSCRIBE's request id.
+     */
+    private CompletableFuture<Response> subscribe(Request.Subscribe s, ClientSession session) {
+        ReplicatedPartition p = leaderReplica(s.space(), s.partition());
+        TypeDescriptor t = space(s.space()).types().get(s.typeName());
+        long id = s.requestId();
+        io.khora.Subscription sub = p.subscribe(t, s.query(), s.events(),
+                ev -> session.push(new Response(id, Status.EVENT, Responses.event(ev.type(), ev.entry()))),
+                reason -> {
+                    session.forget(id);
+                    boolean moved = reason instanceof NotLeaderException || reason instanceof NoLeaderException
+                            || reason instanceof SpaceClosedException;
+                    session.push(new Response(id, Status.ENDED, Responses.ended(moved, reason.getMessage())));
+                });
+        session.subscribed(id, sub);
+        return done(s, Status.OK, Responses.empty());
     }
 
     /**

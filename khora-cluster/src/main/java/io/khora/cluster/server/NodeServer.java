@@ -89,6 +89,11 @@ final class NodeServer implements AutoCloseable {
         }
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            session.pushTo(r -> ctx.writeAndFlush(ProtocolCodec.encode(r)));
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             byte[] frame = (byte[]) msg;
             Request request;

@@ -142,6 +142,27 @@ class RemoteSpaceTest {
     }
 
     @Test
+    void subscribersGetTheEventsOfMatchingEntriesFromEveryPartition() throws Exception {
+        java.util.concurrent.BlockingQueue<io.khora.SpaceEvent<Order>> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (io.khora.Subscription sub = space.subscribe(Query.of(Order.class, "status = 'EVT'"),
+                java.util.EnumSet.of(io.khora.SpaceEventType.WRITE, io.khora.SpaceEventType.TAKE), got::add)) {
+            for (int i = 0; i < 8; i++) {
+                space.write(new Order("e" + i, i, i, "EVT"));
+            }
+            space.write(new Order("other", 1, 1, "NEW"));
+            space.takeById(Order.class, "e3", 3);
+            List<String> seen = new java.util.ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                io.khora.SpaceEvent<Order> e = got.poll(10, TimeUnit.SECONDS);
+                assertThat(e).as("event %d of 9", i).isNotNull();
+                seen.add(e.type() + ":" + e.id());
+            }
+            assertThat(seen).contains("WRITE:e0", "WRITE:e7", "TAKE:e3").doesNotContain("WRITE:other");
+            assertThat(sub.isActive()).isTrue();
+        }
+    }
+
+    @Test
     void theSpaceIsReadyAndReportsItsPartitions() {
         assertThat(space.waitForReady(Duration.ofSeconds(10))).isTrue();
         assertThat(space.state()).isEqualTo(SpaceState.READY);
