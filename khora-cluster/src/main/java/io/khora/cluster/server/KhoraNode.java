@@ -114,23 +114,30 @@ public final class KhoraNode implements AutoCloseable {
             }
         }
         for (int p : order) {
-            starter.execute(() -> {
+            starter.execute(() -> startReplica(s, p, 1));
+        }
+    }
+
+    /** Starts one replica; a failure (a port still held by a previous process, say) is logged and retried every 2 s. */
+    private void startReplica(HostedSpace s, int p, int attempt) {
+        if (closed) {
+            return;
+        }
+        String name = s.spec().name();
+        try {
+            ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement));
+            synchronized (this) {
                 if (closed) {
+                    r.close();
                     return;
                 }
-                try {
-                    ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement));
-                    synchronized (this) {
-                        if (closed) {
-                            r.close();
-                            return;
-                        }
-                        s.started(p, r);
-                    }
-                } catch (Exception e) {
-                    LOG.error("node {}: could not start the replica of space '{}' partition {}", id(), name, p, e);
-                }
-            });
+                s.started(p, r);
+            }
+        } catch (Exception | LinkageError e) {
+            LOG.error("node {}: could not start the replica of space '{}' partition {} (attempt {}); retrying in 2 s", id(), name, p, attempt, e);
+            if (!closed) {
+                timer.schedule(() -> starter.execute(() -> startReplica(s, p, attempt + 1)), 2, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -85,6 +85,7 @@ final class LocalCluster implements AutoCloseable {
                 .dataDirectory(dataRoot.resolve(id))
                 .operationTimeout(Duration.ofSeconds(3))
                 .failureDetection(Duration.ofMillis(1500), Duration.ofMillis(300))
+                .allReplicasTimeout(Duration.ofSeconds(1))
                 .build();
     }
 

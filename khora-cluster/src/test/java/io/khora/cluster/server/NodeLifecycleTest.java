@@ -1,0 +1,68 @@
+package io.khora.cluster.server;
+
+import io.khora.Query;
+import io.khora.Space;
+import io.khora.SpaceException;
+import io.khora.SpaceState;
+import io.khora.Spaces;
+import io.khora.annotation.SpaceId;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Min-seeders, the replication requirement, and a stopped node rejoining. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NodeLifecycleTest {
+    /** A plain entry routed by its id. */
+    public record Note(@SpaceId String id, String text) {
+    }
+
+    @Test
+    void aSpaceIsInitialUntilMinSeedersNodesAreUp() throws Exception {
+        try (LocalCluster cluster = LocalCluster.configure("seeders", 3, "notes", 2, 3, 2)) {
+            KhoraNode first = cluster.start("n1");
+            Thread.sleep(500);
+            assertThat(first.state("notes")).isEqualTo(SpaceState.INITIAL);
+            assertThat(first.status().replicas()).allMatch(r -> r.state() == SpaceState.INITIAL);
+            cluster.start("n2");
+            cluster.awaitReady(Duration.ofSeconds(30));
+            assertThat(first.state("notes")).isEqualTo(SpaceState.READY);
+            try (Space space = Spaces.connect(cluster.uri("notes"))) {
+                space.write(new Note("a", "two of three nodes are enough"));
+                assertThat(space.readById(Note.class, "a").text()).isEqualTo("two of three nodes are enough");
+            }
+        }
+    }
+
+    @Test
+    void writesAcknowledgedByAllReplicasFailClearlyWhileOneIsDownAndAStoppedNodeCatchesUp() throws Exception {
+        try (LocalCluster cluster = LocalCluster.configure("all-replicas", 3, "notes", 1, 3, 2).startAll(Duration.ofSeconds(60));
+             Space all = Spaces.connect(cluster.uri("notes") + "&replication=all");
+             Space majority = Spaces.connect(cluster.uri("notes"))) {
+            all.write(new Note("x", "on every replica"));
+            String leader = cluster.leaderOf("notes", 0);
+            String follower = cluster.spec.nodes().stream().map(ClusterSpec.NodeSpec::id).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+            cluster.stop(follower);
+            assertThatThrownBy(() -> all.write(new Note("y", "needs every replica")))
+                    .isInstanceOf(SpaceException.class).hasMessageContaining("committed on a majority");
+            for (int i = 0; i < 50; i++) {
+                majority.write(new Note("m" + i, "a majority is enough"));
+            }
+            KhoraNode back = cluster.start(follower);
+            cluster.awaitReady(Duration.ofSeconds(60));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (back.status().replicas().get(0).entries() != 52 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(back.status().replicas().get(0).entries()).isEqualTo(52); // x, y (committed on a majority) and m0..m49
+            assertThat(majority.count(Query.all(Note.class))).isEqualTo(52);
+            all.write(new Note("z", "every replica again"));
+        }
+    }
+}
