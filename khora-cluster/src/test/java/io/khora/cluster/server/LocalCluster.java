@@ -58,7 +58,7 @@ final class LocalCluster implements AutoCloseable {
 
     private static int freeBlock(int width) {
         for (int attempt = 0; attempt < 1000; attempt++) {
-            int base = 30_000 + PORTS.nextInt(25_000);
+            int base = 10_000 + PORTS.nextInt(9_000); // below the ephemeral range (32768+), which outgoing connections use, and TestGroup's 20000+
             boolean free = true;
             for (int p = base; p < base + width && free; p++) {
                 free = isFree(p);
