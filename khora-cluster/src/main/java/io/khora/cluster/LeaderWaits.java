@@ -83,14 +83,8 @@ final class LeaderWaits {
 
     /** How many registered waits are parked with nothing under way (tests). */
     int idle() {
-        List<Wait> all = new ArrayList<>();
-        synchronized (lock) {
-            for (LinkedHashSet<Wait> set : byRoot.values()) {
-                all.addAll(set);
-            }
-        }
         int n = 0;
-        for (Wait w : all) {
+        for (Wait w : all()) {
             if (w.isParked()) {
                 n++;
             }
@@ -131,17 +125,15 @@ final class LeaderWaits {
         return new Wait(type, query, matcher, max, waitMillis, take, call);
     }
 
-    /** Fails every wait with {@code reason} (leadership lost, or closing); a take with a proposal in flight fails when it returns empty. */
-    void failAll(RuntimeException reason) {
+    /** Every registered wait (to fail them all when the leadership ends). */
+    List<Wait> all() {
         List<Wait> all = new ArrayList<>();
         synchronized (lock) {
             for (LinkedHashSet<Wait> set : byRoot.values()) {
                 all.addAll(set);
             }
         }
-        for (Wait w : all) {
-            w.abort(reason);
-        }
+        return all;
     }
 
     private void register(Wait w) {
@@ -383,7 +375,10 @@ final class LeaderWaits {
             finish(List.of(), null);
         }
 
-        /** Ends the wait with {@code reason}, or (a proposal in flight) when the proposal returns empty. */
+        /**
+         * Ends the wait with {@code reason} (the leadership ended, or closing), or — a take in flight —
+         * when the take returns empty.
+         */
         void abort(RuntimeException reason) {
             synchronized (this) {
                 if (state == State.PROPOSING) {

@@ -6,8 +6,10 @@ import io.khora.SpaceException;
  * An operation was proposed to the log but its outcome is unknown: it did not commit within the
  * operation timeout, or the leader lost its leadership while it was in flight. It may still be
  * applied (if a majority had stored it, the next leader commits it) or never be. Retrying is safe
- * only for idempotent operations (a write of the same values) until operations carry a client id
- * and call id that the state machine deduplicates.
+ * for an operation proposed with a {@link CallId}: retried with the same id (at any leader) it is
+ * applied at most once and answers the first outcome. Without one, only idempotent operations (a
+ * write of the same values) can be retried safely. Also thrown for a call too old to be
+ * deduplicated any more (see {@link CallId}).
  */
 public class OutcomeUnknownException extends SpaceException {
     /** With {@code message} and the underlying {@code cause}. */

@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  * was before batching). So a lone synchronous caller never waits for anyone, and many concurrent
  * callers share log entries, round trips and applies.
  *
+ * <p>The queue is bounded (16 batches' worth, at least 1024 commands): past it a proposal fails at
+ * once as overloaded, nothing proposed — as jgroups-raft's own full queue would refuse it.
+ *
  * <p>Commands are encoded on the caller's thread; the queue is FIFO and drained by one thread at a
  * time, so commands enter the log in the order they were submitted (a type declaration submitted
  * before a write is applied before it). Each command keeps its own result or failure.
@@ -53,6 +56,9 @@ final class Proposer {
     private final BiFunction<Command, Throwable, RuntimeException> inFlightFailure;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int maxQueued;
+    private final Supplier<RuntimeException> overloaded;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger batches = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong batchedCommands = new java.util.concurrent.atomic.AtomicLong();
@@ -63,9 +69,13 @@ final class Proposer {
      * @param timeoutMillis how long an entry may take to commit before its commands fail with an unknown outcome
      * @param notServing the failure of commands that could not be appended (not the leader)
      * @param inFlightFailure the failure of a command whose entry failed after it was appended
+     * @param overloaded the failure of a command refused because {@code 16 * maxCommands} wait already
      */
     Proposer(Log log, LongSupplier clock, long timeoutMillis, int maxCommands, int maxBytes, int maxInFlight,
-             Supplier<RuntimeException> notServing, BiFunction<Command, Throwable, RuntimeException> inFlightFailure) {
+             Supplier<RuntimeException> notServing, BiFunction<Command, Throwable, RuntimeException> inFlightFailure,
+             Supplier<RuntimeException> overloaded) {
+        this.maxQueued = Math.max(1024, 16 * maxCommands);
+        this.overloaded = overloaded;
         this.log = log;
         this.clock = clock;
         this.timeoutMillis = timeoutMillis;
@@ -84,6 +94,10 @@ final class Proposer {
             p = new Pending(c, CommandCodec.part(c));
         } catch (RuntimeException notEncodable) {
             return CompletableFuture.failedFuture(notEncodable);
+        }
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            return CompletableFuture.failedFuture(overloaded.get());
         }
         queue.add(p);
         drain();
@@ -122,6 +136,7 @@ final class Proposer {
         if (first == null) {
             return List.of();
         }
+        queued.decrementAndGet();
         List<Pending> batch = new ArrayList<>(4);
         batch.add(first);
         int bytes = first.part.body().length + 1;
@@ -131,6 +146,7 @@ final class Proposer {
                 break;
             }
             queue.poll();
+            queued.decrementAndGet();
             batch.add(next);
             bytes += next.part.body().length + 1;
         }
@@ -164,8 +180,11 @@ final class Proposer {
         }
         f.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((rsp, ex) -> {
             inFlight.decrementAndGet();
-            drain(); // what queued while this entry was in flight goes out now, as one entry
-            complete(batch, rsp, ex);
+            try {
+                drain(); // what queued while this entry was in flight goes out now, as one entry
+            } finally {
+                complete(batch, rsp, ex);
+            }
         });
     }
 

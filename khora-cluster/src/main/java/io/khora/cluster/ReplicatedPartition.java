@@ -64,6 +64,23 @@ import java.util.function.Consumer;
  * proposal timed out or the leader was deposed with it in flight. Futures complete on the Raft
  * thread: dependent stages must not block (use the {@code …Async} variants for blocking work).
  *
+ * <p><b>Retries.</b> Every mutation has an overload taking a {@link CallId} (client UUID and
+ * per-client sequence number): the state machine applies a call at most once and answers a repeated
+ * one — at this leader or a later one — with the response it recorded the first time, so a client
+ * that got {@link OutcomeUnknownException} (or lost its connection) can retry safely. See
+ * {@link CallId} and {@link PartitionOptions} for how long calls are remembered.
+ *
+ * <p><b>Group commit.</b> Proposals go out at once while few of this leader's log entries are
+ * uncommitted ({@link PartitionOptions#maxBatchesInFlight()}); beyond that they queue and the next
+ * entry carries all that queued (a {@link Command.Batch}), each command with its own result. A lone
+ * synchronous caller never waits for a batch.
+ *
+ * <p><b>Waiting reads and takes</b> ({@link #read(TypeDescriptor, Command.QuerySpec, int, Duration)},
+ * {@link #take(TypeDescriptor, Command.QuerySpec, int, Duration, CallId)}) park at the leader: a
+ * write the leader applies wakes the matching ones, and a take is always proposed through the log.
+ * <b>Events</b> ({@link #subscribe}) fire at the leader for what it applies. Both end with the
+ * leadership ({@link NotLeaderException}): clients re-issue them at the new leader.
+ *
  * <p><b>Reads</b> are answered by the leader from its own engine, on the caller's thread, with no
  * round trip: they see every write the leader acknowledged. A leader serves nothing until it has
  * applied a no-op of its own term, so it has applied everything committed before it. A deposed
@@ -93,7 +110,11 @@ public final class ReplicatedPartition implements AutoCloseable {
     private final Proposer proposer;
     private final LeaderWaits waits;
     private final LeaderEvents events;
-    /** Held while waits and subscriptions register and while the leadership ends, so none slips past its end. */
+    /**
+     * Held while waits and subscriptions register (if {@code serving}) and while a leadership ends
+     * (after {@code serving} became false), so none slips past its end. Never held while calling
+     * into jgroups-raft.
+     */
     private final Object leadership = new Object();
     private final Map<TypeDescriptor, TypeDeclaration> declarationCache = new ConcurrentHashMap<>();
     private final Set<String> declaredThisTerm = ConcurrentHashMap.newKeySet();
@@ -144,7 +165,9 @@ public final class ReplicatedPartition implements AutoCloseable {
         });
         this.proposer = new Proposer(entry -> protocol.setAsync(entry, 0, entry.length, null), clock::now,
                 config.operationTimeout().toMillis(), options.maxBatchCommands(), options.maxBatchBytes(),
-                options.maxBatchesInFlight(), this::notServing, this::inFlightFailure);
+                options.maxBatchesInFlight(), this::notServing, this::inFlightFailure,
+                () -> new SpaceException("partition " + config.partitionId() + " of space '" + config.spaceName()
+                        + "' is overloaded (too many proposals waiting for the log); nothing was proposed"));
         handle.addRoleListener(this::roleChanged);
     }
 
@@ -184,7 +207,7 @@ public final class ReplicatedPartition implements AutoCloseable {
     private void roleChanged(Role role) {
         if (role == Role.Leader) {
             serving = false;
-            endLeadership(null);
+            endLeadership(null, false);
             clock.reset();
             declaredThisTerm.clear();
             try {
@@ -195,7 +218,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         } else {
             boolean was = serving;
             serving = false;
-            endLeadership(null);
+            endLeadership(null, false);
             clock.reset();
             stateMachine.ticker().readClock(null);
             if (was) {
@@ -206,19 +229,35 @@ public final class ReplicatedPartition implements AutoCloseable {
     }
 
     /**
-     * Ends what belongs to a leadership ({@code serving} is false already): every parked wait fails
-     * and every subscription is terminated with {@code reason}, by default a {@link NotLeaderException}
-     * naming the leader if one is known.
+     * Ends what belongs to a leadership ({@code serving} is false already): every subscription is
+     * terminated and every wait fails with {@code reason}, by default a {@link NotLeaderException}
+     * naming the leader if one is known. Called from jgroups-raft's role listener, which holds
+     * jgroups-raft's state lock: so under {@link #leadership} nothing here calls into jgroups-raft
+     * (and registrations under it read only {@code serving}), and the waits' futures are failed
+     * later on the scheduler, never on this thread. On close ({@code now}) they fail at once.
      */
-    private void endLeadership(SpaceException reason) {
+    private void endLeadership(SpaceException reason, boolean now) {
+        SpaceException why = reason != null ? reason : notLeader();
+        List<LeaderWaits.Wait> ended;
         synchronized (leadership) {
-            if (!waits.isActive() && !events.hasSubscriptions()) {
-                return;
+            if (events.hasSubscriptions()) {
+                events.endTerm(why); // listeners are told on the event executor
             }
-            SpaceException why = reason != null ? reason : notLeader();
-            events.endTerm(why);
-            waits.failAll(why);
+            ended = waits.all();
         }
+        if (ended.isEmpty()) {
+            return;
+        }
+        Runnable fail = () -> ended.forEach(w -> w.abort(why));
+        if (!now) {
+            try {
+                timer.execute(fail);
+                return;
+            } catch (RuntimeException rejected) {
+                // closing: fail them here
+            }
+        }
+        fail.run();
     }
 
     /** The failure of what outlived this replica's leadership: the leader it knows of, if any. */
@@ -662,11 +701,15 @@ public final class ReplicatedPartition implements AutoCloseable {
             }
         }
         LeaderWaits.Wait w = waits.create(type, query, matcher, max, waitMillis, take, call);
-        synchronized (leadership) {
-            if (!isLeader()) {
-                return CompletableFuture.failedFuture(notServing());
+        boolean started;
+        synchronized (leadership) { // no jgroups-raft calls in here (see endLeadership)
+            started = serving;
+            if (started) {
+                w.start();
             }
-            w.start();
+        }
+        if (!started) {
+            return CompletableFuture.failedFuture(notServing());
         }
         w.tryNow();
         return w;
@@ -767,12 +810,12 @@ public final class ReplicatedPartition implements AutoCloseable {
             throw notServing();
         }
         CompiledQuery q = query.compile(replicaView(type));
-        synchronized (leadership) {
-            if (!isLeader()) {
-                throw notServing();
+        synchronized (leadership) { // no jgroups-raft calls in here (see endLeadership)
+            if (serving) {
+                return events.subscribe(q, types, listener, onTerminated);
             }
-            return events.subscribe(q, types, listener, onTerminated);
         }
+        throw notServing();
     }
 
     /** The replica-side descriptor for a read at the leader; null if the group never declared the type. */
@@ -851,7 +894,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         }
         closed = true;
         serving = false;
-        endLeadership(new SpaceClosedException(config.spaceName()));
+        endLeadership(new SpaceClosedException(config.spaceName()), true);
         timer.shutdownNow();
         try {
             channel.close();

@@ -408,7 +408,7 @@ public final class PartitionStateMachine implements StateMachine {
         return declarations.get(name);
     }
 
-    /** How many commands this replica has applied since the group began (restored with snapshots). */
+    /** How many log entries this replica has applied since the group began (a batch counts once; restored with snapshots). */
     public long appliedCommands() {
         return appliedCommands;
     }

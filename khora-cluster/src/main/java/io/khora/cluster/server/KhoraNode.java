@@ -99,24 +99,31 @@ public final class KhoraNode implements AutoCloseable {
         }
     }
 
-    /** Starts the space's replicas here: those this node should lead first, so its groups tend to elect it. */
+    /**
+     * Starts the space's replicas here. Leadership follows the JGroups coordinator of a group, its
+     * first member, so the replicas this node should lead (it is first in their placement) start at
+     * once, and the others wait {@link #LEADER_HEAD_START_MILLIS} when their preferred leader's node
+     * is up, giving it time to found the group. This spreads leaders when nodes start together.
+     */
     private void startReplicas(HostedSpace s) {
         String name = s.spec().name();
-        List<Integer> order = new ArrayList<>();
+        List<String> up = membership == null ? List.of() : membership.members();
         for (int p = 0; p < s.spec().partitions(); p++) {
-            if (s.hosts(p) && placement.replicas(name, p).get(0).equals(id())) {
-                order.add(p);
+            if (!s.hosts(p)) {
+                continue;
             }
-        }
-        for (int p = 0; p < s.spec().partitions(); p++) {
-            if (s.hosts(p) && !order.contains(p)) {
-                order.add(p);
+            int partition = p;
+            String preferred = placement.replicas(name, p).get(0);
+            if (preferred.equals(id()) || !up.contains(preferred)) {
+                starter.execute(() -> startReplica(s, partition, 1));
+            } else {
+                timer.schedule(() -> starter.execute(() -> startReplica(s, partition, 1)), LEADER_HEAD_START_MILLIS, TimeUnit.MILLISECONDS);
             }
-        }
-        for (int p : order) {
-            starter.execute(() -> startReplica(s, p, 1));
         }
     }
+
+    /** How long a replica waits for its partition's preferred leader to found the group first. */
+    static final long LEADER_HEAD_START_MILLIS = 1_000;
 
     /** Starts one replica; a failure (a port still held by a previous process, say) is logged and retried every 2 s. */
     private void startReplica(HostedSpace s, int p, int attempt) {

@@ -165,7 +165,11 @@ final class NodeRequests {
                 return failure(q.requestId(), error);
             }
             if (q.take() && session.isClosed() && !list.isEmpty()) {
-                restore(space(q.space()), p, list);
+                if (callId(session, q.callSequence()) == null) {
+                    restore(space(q.space()), p, list);
+                } else {
+                    keptForRetry(q.space(), q.partition(), list);
+                }
                 return failure(q.requestId(), new SpaceClosedException(q.space()));
             }
             return new Response(q.requestId(), Status.OK, Responses.entries(list));
@@ -235,14 +239,26 @@ final class NodeRequests {
         return List.of();
     }
 
-    /** Puts back what a take response carried when the response could not be delivered. */
-    void undeliverable(Request r, Response resp) {
+    /**
+     * Puts back what a take response carried when the response could not be delivered — unless the take
+     * was a call with an id: the partition remembers such a call with the entries it took, and the client
+     * retries the same call when its connection is lost (on this node or on the next leader), receiving
+     * them from that memory. Putting them back as well would hand the same entries out twice (seen in the
+     * multi-process partition test: a leader frozen with a take in flight, resumed after the client had
+     * closed the connection, put the entry back while the client's retry got it from the call memory).
+     */
+    void undeliverable(Request r, Response resp, ClientSession session) {
         List<StoredEntry> taken = takenEntries(r, resp);
         if (taken.isEmpty()) {
             return;
         }
         String space = r instanceof Request.Query q ? q.space() : ((Request.Mutate) r).space();
         int partition = r instanceof Request.Query q ? q.partition() : ((Request.Mutate) r).partition();
+        long sequence = r instanceof Request.Query q ? q.callSequence() : ((Request.Mutate) r).callSequence();
+        if (callId(session, sequence) != null) {
+            keptForRetry(space, partition, taken);
+            return;
+        }
         HostedSpace s = node.hostedSpace(space);
         ReplicatedPartition p = s == null ? null : s.replica(partition);
         if (p == null) {
@@ -251,6 +267,11 @@ final class NodeRequests {
             return;
         }
         restore(s, p, taken);
+    }
+
+    private static void keptForRetry(String space, int partition, List<StoredEntry> taken) {
+        LOG.info("space '{}' partition {}: {} entries taken for a client whose connection closed are kept for its retry of the call",
+                space, partition, taken.size());
     }
 
     private static void checkRouting(HostedSpace space, int partition, TypeDescriptor t, Object[] values) {

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * The client endpoint of a node: a Netty server on the node's client address. Each connection
  * gets a {@link ClientSession}; each frame is decoded into a {@link Request} and answered by
  * {@link NodeRequests}, responses written in completion order (a client matches them by request
- * id). A take whose response cannot be delivered puts its entries back.
+ * id). A take whose response cannot be delivered puts its entries back, unless the client will retry
+ * the call (see {@link NodeRequests#undeliverable}).
  */
 final class NodeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
@@ -113,7 +114,7 @@ final class NodeServer implements AutoCloseable {
                 Response r = error != null ? NodeRequests.failure(request.requestId(), error) : response;
                 ctx.writeAndFlush(ProtocolCodec.encode(r)).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        requests.undeliverable(request, r);
+                        requests.undeliverable(request, r, session);
                     }
                 });
             });

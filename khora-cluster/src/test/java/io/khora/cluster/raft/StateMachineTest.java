@@ -272,6 +272,28 @@ class StateMachineTest {
                 .isEqualTo(java.util.Arrays.copyOf(original.buffer(), original.position()));
     }
 
+    @Test
+    void aSnapshotOfTheFirstFormatIsStillRead() throws Exception {
+        PartitionStateMachine sm = machine();
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(TRADE)), 1);
+        apply(sm, new Command.Write(TRADE.name(), trade("t1", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY), 2);
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(1024);
+        sm.writeContentTo(out);
+        // format 2 = format 1 followed by the remembered calls (none here: one 0 byte)
+        byte[] two = java.util.Arrays.copyOfRange(out.buffer(), 4, out.position());
+        assertThat(two[0]).isEqualTo((byte) 2);
+        assertThat(two[two.length - 1]).isEqualTo((byte) 0);
+        byte[] one = java.util.Arrays.copyOf(two, two.length - 1);
+        one[0] = 1;
+        ByteArrayDataOutputStream old = new ByteArrayDataOutputStream(1024);
+        old.writeInt(one.length);
+        old.write(one);
+        PartitionStateMachine restored = machine();
+        restored.readContentFrom(new ByteArrayDataInputStream(old.buffer(), 0, old.position()));
+        assertThat(restored.contents()).isEqualTo(sm.contents());
+        assertThat(restored.calls().clients()).isZero();
+    }
+
     /**
      * A seeded random history applied to one replica from the start and to another that installs a
      * snapshot half-way gives identical states and identical responses — including takes of

@@ -51,7 +51,12 @@ class RemoteSpaceTest {
         cluster = LocalCluster.configure("remote-space", 3, List.of(new ClusterSpec.SpaceSpec("orders", 4, 3, 2),
                 new ClusterSpec.SpaceSpec("items", 2, 3, 2))).startAll(Duration.ofSeconds(60));
         space = Spaces.connect(cluster.uri("orders"));
+        for (int p = 0; p < 4; p++) {
+            leadersAtStart.add(cluster.leaderOf("orders", p));
+        }
     }
+
+    static final List<String> leadersAtStart = new java.util.ArrayList<>();
 
     @AfterAll
     static void stop() {
@@ -160,6 +165,12 @@ class RemoteSpaceTest {
             assertThat(seen).contains("WRITE:e0", "WRITE:e7", "TAKE:e3").doesNotContain("WRITE:other");
             assertThat(sub.isActive()).isTrue();
         }
+    }
+
+    @Test
+    void leadersAreSpreadOverTheNodesWhenTheyStartTogether() {
+        // placement prefers n1, n2, n3, n1 for partitions 0..3
+        assertThat(new java.util.HashSet<>(leadersAtStart)).as("leaders of the 4 partitions: %s", leadersAtStart).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,520 @@
+package io.khora.server;
+
+import io.khora.cluster.client.StatusClient;
+import io.khora.cluster.protocol.NodeStatus;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Khora server nodes as real child JVMs on 127.0.0.1, for the multi-process tests: each node is
+ * {@code java … io.khora.server.Khora node --id … --nodes … --space …} on the test JVM's class
+ * path, its output in a file under {@code target/process-cluster/}. Nodes can be killed (SIGKILL),
+ * paused (SIGSTOP), resumed (SIGCONT) and started again on the same data directory.
+ */
+final class ProcessCluster implements AutoCloseable {
+    /** Port blocks: client port at the base, raft ports from base + 2 (membership 2, groups 2 each, +1 failure-detection port). */
+    private static final int BLOCK = 16;
+    private static final Random PORTS = new Random(0x5EED_C1A5L);
+
+    record Node(String id, int clientPort, int raftPort) {
+        InetSocketAddress client() {
+            return new InetSocketAddress("127.0.0.1", clientPort);
+        }
+
+        String address() {
+            return "127.0.0.1:" + clientPort;
+        }
+    }
+
+    final String name;
+    final String space;
+    final int partitions;
+    final int replicas;
+    final Path root;
+    final List<Node> nodes = new ArrayList<>();
+    private final String spaceFlag;
+    private final Map<String, Process> running = new LinkedHashMap<>();
+    private final Map<String, Integer> starts = new LinkedHashMap<>();
+    private final Thread reaper;
+    private volatile boolean passed;
+
+    private ProcessCluster(String name, String space, int partitions, int replicas, int minSeeders, int nodeCount) throws IOException {
+        this.name = name;
+        this.space = space;
+        this.partitions = partitions;
+        this.replicas = replicas;
+        this.spaceFlag = space + ":" + partitions + ":" + replicas + ":" + minSeeders;
+        this.root = Path.of("target", "process-cluster", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+        Files.createDirectories(root);
+        synchronized (PORTS) {
+            List<Integer> taken = new ArrayList<>();
+            for (int i = 1; i <= nodeCount; i++) {
+                int base = freeBlock(taken);
+                taken.add(base);
+                nodes.add(new Node("n" + i, base, base + 2));
+            }
+        }
+        // children must not outlive the test JVM, whatever ends it
+        this.reaper = new Thread(this::destroyAll, "process-cluster-reaper-" + name);
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /** A cluster of {@code nodeCount} nodes with one space; nothing started. */
+    static ProcessCluster configure(String name, int nodeCount, String space, int partitions, int replicas, int minSeeders)
+            throws IOException {
+        return new ProcessCluster(name, space, partitions, replicas, minSeeders, nodeCount);
+    }
+
+    private static int freeBlock(List<Integer> taken) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            // below the ephemeral range (32768+, where outgoing connections could take a port between this check and the
+            // node's bind) and apart from the in-JVM tests' ranges (LocalCluster 10000+, TestGroup 20000+)
+            int base = 4_000 + PORTS.nextInt(5_500);
+            boolean free = taken.stream().noneMatch(t -> Math.abs(t - base) < BLOCK);
+            for (int p = base; p < base + BLOCK && free; p++) {
+                free = isFree(p);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port block on loopback");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    Node node(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private String nodesFlag() {
+        return nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.clientPort() + ":" + n.raftPort()).collect(Collectors.joining(","));
+    }
+
+    /** The test JVM's class path (surefire: the real one, not its manifest-only booter jar). */
+    static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        return cp;
+    }
+
+    Path log(String id) {
+        return root.resolve(id + ".log");
+    }
+
+    /** Starts node {@code id} (again, on the same data directory, if it ran before). */
+    synchronized void start(String id) throws IOException {
+        if (running.containsKey(id)) {
+            throw new IllegalStateException("node " + id + " is running");
+        }
+        Node n = node(id);
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin,
+                "-Djava.net.preferIPv4Stack=true",
+                "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-Dorg.slf4j.simpleLogger.showThreadName=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.io.khora=info",
+                "-Dorg.slf4j.simpleLogger.log.org.jgroups.protocols.pbcast.GMS=" + System.getProperty("gmsLog", "warn"),
+                "-Dorg.slf4j.simpleLogger.log.org.jgroups.protocols.MERGE3=" + System.getProperty("gmsLog", "warn"),
+                "-cp", classPath(),
+                "io.khora.server.Khora", "node",
+                "--id", id,
+                "--nodes", nodesFlag(),
+                "--space", spaceFlag,
+                "--data", root.resolve(id).toString(),
+                "--failure-detection-timeout", "1500ms",
+                "--heartbeat-interval", "300ms",
+                "--operation-timeout", "3s"));
+        int k = starts.merge(id, 1, Integer::sum);
+        Files.writeString(log(id), "=== " + LocalTime.now() + " start #" + k + " of " + id + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
+                .start();
+        running.put(id, p);
+        trace("started " + id + " (pid " + p.pid() + ", client port " + n.clientPort() + ", raft port " + n.raftPort() + ")");
+    }
+
+    void startAll() throws IOException {
+        for (Node n : nodes) {
+            start(n.id());
+        }
+    }
+
+    synchronized long pid(String id) {
+        Process p = running.get(id);
+        if (p == null) {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        return p.pid();
+    }
+
+    /** SIGKILL: the node dies at once, nothing flushed, no shutdown hook (Process.destroyForcibly is SIGKILL on Linux). */
+    void kill(String id) throws InterruptedException {
+        Process p;
+        synchronized (this) {
+            p = running.remove(id);
+        }
+        if (p == null) {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        p.destroyForcibly();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("node " + id + " (pid " + p.pid() + ") did not die on SIGKILL");
+        }
+        trace("killed " + id + " (pid " + p.pid() + ", exit " + p.exitValue() + ")");
+    }
+
+    /** SIGSTOP: the node freezes, sockets stay open, nothing is answered (a node cut off the network, as its peers see it). */
+    void pause(String id) throws IOException, InterruptedException {
+        signal(id, "STOP");
+    }
+
+    /** SIGCONT: a paused node runs on, from where it stopped. */
+    void resume(String id) throws IOException, InterruptedException {
+        signal(id, "CONT");
+    }
+
+    private void signal(String id, String signal) throws IOException, InterruptedException {
+        long pid = pid(id);
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        String out = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!k.waitFor(5, TimeUnit.SECONDS) || k.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + out);
+        }
+        trace("SIG" + signal + " " + id + " (pid " + pid + ")");
+    }
+
+    synchronized boolean isRunning(String id) {
+        Process p = running.get(id);
+        return p != null && p.isAlive();
+    }
+
+    /** {@code khora://…/space?…} over {@code ids} (all nodes if none given). */
+    String uri(String options, String... ids) {
+        List<Node> of = ids.length == 0 ? nodes : java.util.Arrays.stream(ids).map(this::node).toList();
+        return "khora://" + of.stream().map(Node::address).collect(Collectors.joining(",")) + "/" + space + (options.isEmpty() ? "" : "?" + options);
+    }
+
+    /** Every node's answer to a status request. */
+    List<StatusClient.Answer> status() {
+        return StatusClient.ask(nodes.stream().map(Node::client).toList(), Duration.ofSeconds(2));
+    }
+
+    /** What {@code khora status --nodes …} prints for this cluster (and its exit code in the first line). */
+    String statusReport() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Khora.run(new String[] {"status", "--nodes", nodes.stream().map(Node::address).collect(Collectors.joining(","))},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return "khora status exit " + code + "\n" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The node that the replicas of {@code partition} that answer agree leads it (its own replica says it leads), or null. */
+    String leaderOf(int partition) {
+        for (StatusClient.Answer a : status()) {
+            if (a.status() == null) {
+                continue;
+            }
+            for (NodeStatus.ReplicaStatus r : a.status().replicas()) {
+                if (r.space().equals(space) && r.partition() == partition && a.status().nodeId().equals(r.leader())
+                        && r.state() == io.khora.SpaceState.READY) {
+                    return a.status().nodeId();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Partition → leader node id, as the leaders themselves report. */
+    Map<Integer, String> leaders() {
+        Map<Integer, String> out = new TreeMap<>();
+        for (StatusClient.Answer a : status()) {
+            if (a.status() == null) {
+                continue;
+            }
+            for (NodeStatus.ReplicaStatus r : a.status().replicas()) {
+                if (r.space().equals(space) && a.status().nodeId().equals(r.leader()) && r.state() == io.khora.SpaceState.READY) {
+                    out.put(r.partition(), a.status().nodeId());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Waits until {@code test} holds for the answers of the nodes; fails with the last status report and the logs' tails. */
+    void await(String what, Duration timeout, Predicate<List<StatusClient.Answer>> test) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        while (true) {
+            List<StatusClient.Answer> answers = status();
+            if (test.test(answers)) {
+                trace(what + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("not " + what + " within " + timeout + ":\n" + StatusReport.format(answers) + details(answers) + "\n"
+                        + tails());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Every replica's own report, one line each. */
+    static String details(List<StatusClient.Answer> answers) {
+        StringBuilder sb = new StringBuilder("REPLICAS\n");
+        for (StatusClient.Answer a : answers) {
+            if (a.status() == null) {
+                continue;
+            }
+            for (NodeStatus.ReplicaStatus r : a.status().replicas()) {
+                sb.append(String.format("  %s %s/%d %-8s leader %-4s term %d commit %d appended %d entries %d match %s%n", a.status().nodeId(),
+                        r.space(), r.partition(), r.state(), r.leader(), r.term(), r.commitIndex(), r.lastAppended(), r.entries(),
+                        r.followerMatch()));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Every running node answers and, on each of them, every partition has a leader (the space serves everywhere). */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        await("READY", timeout, answers -> ready(answers, running()));
+    }
+
+    /**
+     * READY, and every partition's replicas on the running nodes agree: one leader, every running
+     * follower's log matched to the leader's last index (lag 0), equal commit indexes and equal entry
+     * counts on every replica — a restarted node has caught up.
+     */
+    void awaitConverged(Duration timeout) throws InterruptedException {
+        await("converged (READY, lag 0, equal commit indexes and entry counts)", timeout, answers -> converged(answers, running()));
+    }
+
+    synchronized List<String> running() {
+        return running.keySet().stream().filter(this::isRunning).toList();
+    }
+
+    boolean ready(List<StatusClient.Answer> answers, List<String> expected) {
+        Map<String, NodeStatus> byNode = byNode(answers);
+        if (!byNode.keySet().containsAll(expected)) {
+            return false;
+        }
+        for (String id : expected) {
+            NodeStatus s = byNode.get(id);
+            int hosted = 0;
+            for (NodeStatus.ReplicaStatus r : s.replicas()) {
+                if (!r.space().equals(space)) {
+                    continue;
+                }
+                hosted++;
+                if (r.state() != io.khora.SpaceState.READY || r.leader() == null) {
+                    return false;
+                }
+            }
+            if (hosted == 0) {
+                return false;
+            }
+        }
+        return leadersAgree(byNode, expected);
+    }
+
+    private boolean leadersAgree(Map<String, NodeStatus> byNode, List<String> expected) {
+        for (int p = 0; p < partitions; p++) {
+            String leader = null;
+            for (String id : expected) {
+                for (NodeStatus.ReplicaStatus r : byNode.get(id).replicas()) {
+                    if (r.space().equals(space) && r.partition() == p) {
+                        if (leader != null && !leader.equals(r.leader())) {
+                            return false;
+                        }
+                        leader = r.leader();
+                    }
+                }
+            }
+            if (leader == null || !expected.contains(leader)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean converged(List<StatusClient.Answer> answers, List<String> expected) {
+        if (!ready(answers, expected)) {
+            return false;
+        }
+        Map<String, NodeStatus> byNode = byNode(answers);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            List<NodeStatus.ReplicaStatus> rs = new ArrayList<>();
+            for (String id : expected) {
+                for (NodeStatus.ReplicaStatus r : byNode.get(id).replicas()) {
+                    if (r.space().equals(space) && r.partition() == p) {
+                        rs.add(r);
+                    }
+                }
+            }
+            if (rs.isEmpty()) {
+                return false;
+            }
+            NodeStatus.ReplicaStatus leader = null;
+            for (String id : expected) {
+                for (NodeStatus.ReplicaStatus r : byNode.get(id).replicas()) {
+                    if (r.space().equals(space) && r.partition() == p && id.equals(r.leader())) {
+                        leader = r;
+                    }
+                }
+            }
+            if (leader == null) {
+                return false;
+            }
+            for (String id : expected) { // every running follower: lag 0
+                boolean hosts = byNode.get(id).replicas().stream().anyMatch(r -> r.space().equals(space) && r.partition() == partition);
+                Long match = leader.followerMatch().get(id);
+                if (hosts && !id.equals(leader.leader()) && (match == null || match != leader.lastAppended())) {
+                    return false;
+                }
+            }
+            for (NodeStatus.ReplicaStatus r : rs) {
+                if (r.commitIndex() != leader.commitIndex() || r.lastAppended() != leader.lastAppended() || r.entries() != leader.entries()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, NodeStatus> byNode(List<StatusClient.Answer> answers) {
+        Map<String, NodeStatus> out = new TreeMap<>();
+        for (StatusClient.Answer a : answers) {
+            if (a.status() != null) {
+                out.put(a.status().nodeId(), a.status());
+            }
+        }
+        return out;
+    }
+
+    /** The live entries each partition's leader reports (sum = the space's size). */
+    long leaderEntries(List<StatusClient.Answer> answers) {
+        long sum = 0;
+        for (StatusClient.Answer a : answers) {
+            if (a.status() == null) {
+                continue;
+            }
+            for (NodeStatus.ReplicaStatus r : a.status().replicas()) {
+                if (r.space().equals(space) && a.status().nodeId().equals(r.leader())) {
+                    sum += r.entries();
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** The last lines of every node's output. */
+    String tails() {
+        StringBuilder sb = new StringBuilder();
+        for (Node n : nodes) {
+            sb.append("----- ").append(log(n.id())).append(" (last 60 lines)\n").append(tail(log(n.id()), 60));
+        }
+        return sb.toString();
+    }
+
+    static String tail(Path file, int lines) {
+        if (!Files.exists(file)) {
+            return "(no output)\n";
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            long from = Math.max(0, len - 16_384);
+            byte[] b = new byte[(int) (len - from)];
+            f.seek(from);
+            f.readFully(b);
+            String[] all = new String(b, StandardCharsets.UTF_8).split("\n");
+            StringBuilder sb = new StringBuilder();
+            for (int i = Math.max(0, all.length - lines); i < all.length; i++) {
+                sb.append(all[i]).append('\n');
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return "(cannot read: " + e + ")\n";
+        }
+    }
+
+    static void trace(String msg) {
+        System.out.println(LocalTime.now() + " [cluster] " + msg);
+    }
+
+    private void destroyAll() {
+        List<Process> ps;
+        synchronized (this) {
+            ps = new ArrayList<>(running.values());
+            running.clear();
+        }
+        for (Process p : ps) {
+            p.destroyForcibly(); // SIGKILL also ends a stopped process
+        }
+        for (Process p : ps) {
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Marks the test passed: its data directories and logs are deleted on close (a failed test's stay for a post-mortem). */
+    void passed() {
+        passed = true;
+    }
+
+    @Override
+    public void close() {
+        destroyAll();
+        if (passed) {
+            try (var paths = Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                trace("could not delete " + root + ": " + e);
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+    }
+}
