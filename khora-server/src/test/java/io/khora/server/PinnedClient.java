@@ -98,7 +98,7 @@ final class PinnedClient implements AutoCloseable {
     CompletableFuture<Response> write(Item item, int partition) throws IOException {
         long call = calls.incrementAndGet();
         Object[] values = ITEM.codec().toValues(item);
-        return send(rid -> new Request.Mutate(rid, space, partition, call, false,
+        return send(rid -> new Request.Mutate(rid, space, partition, call, 0, true, false,
                 new Command.Write(ITEM.name(), values, Lease.FOREVER, WriteMode.WRITE_ONLY)));
     }
 

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongFunction;
 
@@ -48,7 +47,7 @@ final class ClusterClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final long clientHigh;
     private final long clientLow;
-    private final AtomicLong calls = new AtomicLong();
+    private final CallSequences calls;
     private final Map<String, InetSocketAddress> nodes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<NodeConnection>> connections = new ConcurrentHashMap<>();
     private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
@@ -64,6 +63,7 @@ final class ClusterClient implements AutoCloseable {
         this.clientHigh = id.getMostSignificantBits();
         this.clientLow = id.getLeastSignificantBits();
         this.leaders = new AtomicReferenceArray<>(layout.partitions());
+        this.calls = new CallSequences(layout.partitions());
         for (SpaceLayout.NodeAddress n : layout.nodes()) {
             nodes.put(n.id(), InetSocketAddress.createUnresolved(n.host(), n.port()));
         }
@@ -118,9 +118,9 @@ final class ClusterClient implements AutoCloseable {
         return layout.partitions();
     }
 
-    /** A new call sequence number for a mutation (the same for all its attempts). */
-    long nextCallSequence() {
-        return calls.incrementAndGet();
+    /** The client's call numbers (a mutation keeps its number over all its attempts). */
+    CallSequences calls() {
+        return calls;
     }
 
     /**

@@ -64,9 +64,13 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     /** A mutation of one partition, acknowledged per the client's replication requirement. */
     CompletableFuture<Object> mutate(int partition, TypeDescriptor t, Command c) {
-        long seq = client.nextCallSequence();
+        CallSequences calls = client.calls();
+        long seq = calls.begin(partition);
         boolean all = client.options().allReplicas();
-        return client.call(partition, types.declarations(t), id -> new Request.Mutate(id, space(), partition, seq, all, c), 0)
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        return client.call(partition, types.declarations(t),
+                        id -> new Request.Mutate(id, space(), partition, seq, calls.answeredBelow(partition), sent.getAndSet(true), all, c), 0)
+                .whenComplete((r, e) -> calls.end(partition, seq))
                 .thenApply(r -> Responses.readMutationResult(c, r.body()));
     }
 
@@ -82,10 +86,18 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     private CompletableFuture<List<StoredEntry>> queryUntil(int partition, TypeDescriptor t, Command.QuerySpec q, int max, long periodMillis,
                                                            long deadline, boolean take) {
-        long seq = take ? client.nextCallSequence() : 0;
+        CallSequences calls = client.calls();
+        long seq = take ? calls.begin(partition) : 0;
         long parkBudget = periodMillis < 0 ? NODE_PARK_MAX_MILLIS : remainingWait(periodMillis, deadline);
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
         return client.call(partition, types.declarations(t), id -> new Request.Query(id, space(), partition, t.name(), q, max,
-                        remainingWait(periodMillis, deadline), take, seq), parkBudget)
+                        remainingWait(periodMillis, deadline), take, seq, take ? calls.answeredBelow(partition) : 0, sent.getAndSet(true)),
+                        parkBudget)
+                .whenComplete((r, e) -> {
+                    if (take) {
+                        calls.end(partition, seq);
+                    }
+                })
                 .thenCompose(r -> {
                     List<StoredEntry> list = Responses.readEntries(r.body());
                     boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);

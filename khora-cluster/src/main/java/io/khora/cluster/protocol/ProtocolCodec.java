@@ -18,9 +18,9 @@ import java.util.List;
  *   HELLO     clientHigh:long clientLow:long
  *   LAYOUT    space:string
  *   DECLARE   space:string count:varInt declaration*
- *   MUTATE    space:string partition:varInt callSequence:varLong allReplicas:bool command:bytes (a log entry, see CommandCodec)
+ *   MUTATE    space:string partition:varInt callSequence:varLong answeredBelow:varLong retry:bool allReplicas:bool command:bytes (a log entry, see CommandCodec)
  *   READ_BY_ID space:string partition:varInt typeName:string id:value
- *   QUERY     space:string partition:varInt typeName:string query max:varInt waitMillis:signedVarLong take:bool callSequence:varLong
+ *   QUERY     space:string partition:varInt typeName:string query max:varInt waitMillis:signedVarLong take:bool callSequence:varLong answeredBelow:varLong retry:bool
  *   COUNT     space:string partition:varInt typeName:string query
  *   STATUS    —
  *   SUBSCRIBE space:string partition:varInt typeName:string query events:varInt (bit per SpaceEventType ordinal)
@@ -72,6 +72,8 @@ public final class ProtocolCodec {
             out.writeString(m.space());
             out.writeVarInt(m.partition());
             out.writeVarLong(m.callSequence());
+            out.writeVarLong(m.answeredBelow());
+            out.writeBoolean(m.retry());
             out.writeBoolean(m.allReplicas());
             out.writeBytes(CommandCodec.encode(m.command(), 0L));
         } else if (r instanceof Request.ReadById rb) {
@@ -90,6 +92,8 @@ public final class ProtocolCodec {
             out.writeSignedVarLong(q.waitMillis());
             out.writeBoolean(q.take());
             out.writeVarLong(q.callSequence());
+            out.writeVarLong(q.answeredBelow());
+            out.writeBoolean(q.retry());
         } else if (r instanceof Request.Count c) {
             header(out, COUNT, c.requestId());
             out.writeString(c.space());
@@ -143,13 +147,15 @@ public final class ProtocolCodec {
                 String space = in.readString();
                 int partition = in.readVarInt();
                 long seq = in.readVarLong();
+                long answeredBelow = in.readVarLong();
+                boolean retry = in.readBoolean();
                 boolean all = in.readBoolean();
                 byte[] command = in.readBytes();
-                yield new Request.Mutate(id, space, partition, seq, all, CommandCodec.decode(command, 0, command.length).command());
+                yield new Request.Mutate(id, space, partition, seq, answeredBelow, retry, all, CommandCodec.decode(command, 0, command.length).command());
             }
             case READ_BY_ID -> new Request.ReadById(id, in.readString(), in.readVarInt(), in.readString(), in.readValue());
             case QUERY -> new Request.Query(id, in.readString(), in.readVarInt(), in.readString(), CommandCodec.readQuery(in),
-                    in.readVarInt(), in.readSignedVarLong(), in.readBoolean(), in.readVarLong());
+                    in.readVarInt(), in.readSignedVarLong(), in.readBoolean(), in.readVarLong(), in.readVarLong(), in.readBoolean());
             case COUNT -> new Request.Count(id, in.readString(), in.readVarInt(), in.readString(), CommandCodec.readQuery(in));
             case STATUS -> new Request.Status(id);
             case SUBSCRIBE -> {

@@ -42,9 +42,12 @@ public sealed interface Request {
      *
      * @param callSequence the client's sequence number for this call: a retry of the same call
      *                     carries the same number, so the partition applies it once
+     * @param answeredBelow every call of this client to this partition numbered below this has had its final answer
+     * @param retry whether this call was sent before (see {@link io.khora.cluster.CallId#retry()})
      * @param allReplicas acknowledge only when every replica has the entry (else a majority)
      */
-    record Mutate(long requestId, String space, int partition, long callSequence, boolean allReplicas, Command command)
+    record Mutate(long requestId, String space, int partition, long callSequence, long answeredBelow, boolean retry, boolean allReplicas,
+                  Command command)
             implements Request {
         /** Checks the components. */
         public Mutate {
@@ -67,9 +70,11 @@ public sealed interface Request {
      * to {@code waitMillis} (0: no wait, -1: forever) for the first.
      *
      * @param callSequence for a take, the client's call sequence (see {@link Mutate})
+     * @param answeredBelow for a take, see {@link Mutate}
+     * @param retry for a take, see {@link Mutate}
      */
     record Query(long requestId, String space, int partition, String typeName, Command.QuerySpec query, int max,
-                 long waitMillis, boolean take, long callSequence) implements Request {
+                 long waitMillis, boolean take, long callSequence, long answeredBelow, boolean retry) implements Request {
         /** Checks the components. */
         public Query {
             Objects.requireNonNull(space, "space");

@@ -15,11 +15,13 @@ import java.util.TreeMap;
  * applied at most once. Part of the replicated state: changed only while a log entry is applied,
  * with the entry's time, and written into snapshots — identical on every replica.
  *
- * <p>Per client (its UUID) it keeps the encoded response of each recent call, by sequence number:
- * the calls within {@code window} of the client's highest sequence number. A call that is
- * remembered answers its recorded response and is not applied again. A call that is not remembered
- * and lies within the window is applied (and remembered); one below the window fails with
- * {@link ForgottenCallException} — it may have been applied and forgotten. A take that took nothing
+ * <p>Per client (its UUID) it keeps the encoded response of each call the client may still retry,
+ * by sequence number: those at or above the client's {@link CallId#answeredBelow()} floor (the
+ * highest it reported), at most {@code window} of them (beyond that the oldest are dropped and the
+ * floor raised past them). A call that is remembered answers its recorded response and is not
+ * applied again. A call that is not remembered is applied (and remembered) unless it is a retry
+ * below the floor: then it fails with {@link ForgottenCallException} — it may have been applied and
+ * forgotten. A first attempt cannot have been applied before, so it is never refused. A take that took nothing
  * is not remembered: it had no effect, so applying it again later is the same as applying it late
  * (a waiting take proposes its take again, with the same call id, each time a match appears).
  *
@@ -43,7 +45,13 @@ public final class ClientCalls {
     private static final class Session {
         long lastSeen;
         long highest = Long.MIN_VALUE;
+        /** The client's report: every call below this is answered for good. */
+        long answered = Long.MIN_VALUE;
+        /** A retry below this that is not remembered may have been applied and dropped (the window). */
+        long floor = Long.MIN_VALUE;
         final TreeMap<Long, byte[]> results = new TreeMap<>();
+        /** Remembered sequences in the order they were recorded (stale ones are skipped), for the window. */
+        final java.util.ArrayDeque<Long> order = new java.util.ArrayDeque<>();
     }
 
     /**
@@ -51,14 +59,14 @@ public final class ClientCalls {
      * remembered: whether it was applied cannot be told any more. Nothing was applied now.
      */
     public static final class ForgottenCallException extends SpaceException {
-        ForgottenCallException(CallId call, long highest, int window) {
-            super("call " + call + " is older than the " + window + " most recent calls of its client (the newest is #" + highest
+        ForgottenCallException(CallId call, long floor, int window) {
+            super("call " + call + " lies below its client's remembered calls (from #" + floor + "; at most " + window + " are kept)"
                     + ") and its outcome is no longer remembered; it was not applied now, and may or may not have been before");
         }
     }
 
     /**
-     * @param window how many sequence numbers below its highest a client's calls are remembered
+     * @param window at most how many responses are remembered per client
      * @param idleMillis log time after a client's last call when it is forgotten
      */
     public ClientCalls(int window, long idleMillis) {
@@ -72,7 +80,7 @@ public final class ClientCalls {
     /**
      * The recorded response of {@code call}, or null if it is not remembered and may be applied.
      *
-     * @throws ForgottenCallException if it lies below its client's window and is not remembered
+     * @throws ForgottenCallException if it is a retry below its client's floor and is not remembered
      */
     byte[] lookup(CallId call) {
         Session s = sessions.get(new Client(call.clientHigh(), call.clientLow()));
@@ -80,8 +88,8 @@ public final class ClientCalls {
             return null;
         }
         byte[] r = s.results.get(call.sequence());
-        if (r == null && call.sequence() < s.highest && s.highest - call.sequence() >= window) {
-            throw new ForgottenCallException(call, s.highest, window);
+        if (r == null && call.retry() && call.sequence() < s.floor) {
+            throw new ForgottenCallException(call, s.floor, window);
         }
         return r;
     }
@@ -98,12 +106,28 @@ public final class ClientCalls {
         if (call.sequence() > s.highest) {
             s.highest = call.sequence();
         }
-        if (remember && s.results.put(call.sequence(), response) == null) {
-            remembered++;
+        if (call.answeredBelow() > s.answered) {
+            s.answered = call.answeredBelow();
+            s.floor = Math.max(s.floor, s.answered);
         }
-        while (!s.results.isEmpty() && s.highest - s.results.firstKey() >= window) {
+        if (remember && call.sequence() >= s.answered && s.results.put(call.sequence(), response) == null) {
+            remembered++;
+            s.order.addLast(call.sequence());
+        }
+        while (!s.results.isEmpty() && s.results.firstKey() < s.answered) {
             s.results.pollFirstEntry();
             remembered--;
+        }
+        while (s.results.size() > window) {
+            Long oldest = s.order.pollFirst();
+            if (oldest != null && s.results.remove(oldest) != null) {
+                remembered--;
+                s.floor = Math.max(s.floor, oldest + 1);
+            }
+        }
+        if (s.order.size() > 2 * window + 16) {
+            TreeMap<Long, byte[]> live = s.results;
+            s.order.removeIf(k -> !live.containsKey(k));
         }
     }
 
@@ -144,10 +168,21 @@ public final class ClientCalls {
             out.writeLong(e.getKey().low());
             out.writeSignedVarLong(s.lastSeen);
             out.writeSignedVarLong(s.highest);
-            out.writeVarInt(s.results.size());
-            for (Map.Entry<Long, byte[]> r : s.results.entrySet()) {
-                out.writeSignedVarLong(r.getKey());
-                out.writeBytes(r.getValue());
+            out.writeSignedVarLong(s.answered);
+            out.writeSignedVarLong(s.floor);
+            int live = 0;
+            for (Long k : s.order) {
+                if (s.results.containsKey(k)) {
+                    live++;
+                }
+            }
+            out.writeVarInt(live);
+            for (Long k : s.order) { // in the order recorded, so the window drops the same ones after a restore
+                byte[] r = s.results.get(k);
+                if (r != null) {
+                    out.writeSignedVarLong(k);
+                    out.writeBytes(r);
+                }
             }
         }
     }
@@ -161,9 +196,13 @@ public final class ClientCalls {
             Session s = new Session();
             s.lastSeen = in.readSignedVarLong();
             s.highest = in.readSignedVarLong();
+            s.answered = in.readSignedVarLong();
+            s.floor = in.readSignedVarLong();
             int results = in.readVarInt();
             for (int j = 0; j < results; j++) {
-                s.results.put(in.readSignedVarLong(), in.readBytes());
+                long k = in.readSignedVarLong();
+                s.results.put(k, in.readBytes());
+                s.order.addLast(k);
             }
             remembered += results;
             sessions.put(c, s);

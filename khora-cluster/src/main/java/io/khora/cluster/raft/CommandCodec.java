@@ -25,7 +25,8 @@ import java.util.List;
  * CLEAR         body = typeName:string query
  * RENEW         body = typeName:string id:value lease
  * EXPIRE_SWEEP, BARRIER  body = (empty)
- * CALL          body = clientHigh:long(8) clientLow:long(8) sequence:signedVarLong opcode:byte body   (a client mutation, deduplicated)
+ * CALL          body = clientHigh:long(8) clientLow:long(8) sequence:signedVarLong answeredBelow:signedVarLong retry:bool opcode:byte body
+ *                      (a client mutation, deduplicated)
  * BATCH         body = count:varint (opcode:byte body)*   (opcode: any but BATCH; group commit)
  * lease      = signedVarLong: -1 FOREVER, else milliseconds (&gt; 0)
  * query      = kind:byte(0 text, 1 template, 2 all) text:string args:value(Object[])
@@ -166,6 +167,8 @@ public final class CommandCodec {
             out.writeLong(call.call().clientHigh());
             out.writeLong(call.call().clientLow());
             out.writeSignedVarLong(call.call().sequence());
+            out.writeSignedVarLong(call.call().answeredBelow());
+            out.writeBoolean(call.call().retry());
             out.writeByte(call.command().opcode());
             writeBody(out, call.command());
         } else if (c instanceof Command.Batch b) {
@@ -212,7 +215,7 @@ public final class CommandCodec {
             case EXPIRE_SWEEP -> new Command.ExpireSweep();
             case BARRIER -> new Command.Barrier();
             case CALL -> {
-                CallId id = new CallId(in.readLong(), in.readLong(), in.readSignedVarLong());
+                CallId id = new CallId(in.readLong(), in.readLong(), in.readSignedVarLong(), in.readSignedVarLong(), in.readBoolean());
                 int inner = in.readByte();
                 if (inner == CALL || inner == BATCH) {
                     throw new WireFormatException("a call wraps opcode " + inner);

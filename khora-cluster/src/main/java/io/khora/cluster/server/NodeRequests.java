@@ -93,7 +93,7 @@ final class NodeRequests {
         ReplicatedPartition p = leaderReplica(m.space(), m.partition());
         HostedSpace space = space(m.space());
         Command c = m.command();
-        CallId call = callId(session, m.callSequence());
+        CallId call = callId(session, m.callSequence(), m.answeredBelow(), m.retry());
         CompletableFuture<?> f;
         if (c instanceof Command.Write w) {
             TypeDescriptor t = space.types().get(w.typeName());
@@ -150,14 +150,14 @@ final class NodeRequests {
             if (!q.take()) {
                 return done(q, Status.OK, Responses.entries(p.read(t, q.query(), q.max())));
             }
-            CompletableFuture<List<StoredEntry>> taken = p.take(t, q.query(), q.max(), callId(session, q.callSequence()));
+            CompletableFuture<List<StoredEntry>> taken = p.take(t, q.query(), q.max(), callId(session, q.callSequence(), q.answeredBelow(), q.retry()));
             return taken.handle((list, error) -> error != null ? failure(q.requestId(), error)
                     : new Response(q.requestId(), Status.OK, Responses.entries(list)));
         }
         long millis = q.waitMillis() < 0 || q.waitMillis() > MAX_PARK_MILLIS ? MAX_PARK_MILLIS : q.waitMillis();
         Duration wait = Duration.ofMillis(millis);
         CompletableFuture<List<StoredEntry>> waiting = q.take()
-                ? p.take(t, q.query(), q.max(), wait, callId(session, q.callSequence()))
+                ? p.take(t, q.query(), q.max(), wait, callId(session, q.callSequence(), q.answeredBelow(), q.retry()))
                 : p.read(t, q.query(), q.max(), wait);
         session.park(waiting);
         return waiting.handle((list, error) -> {
@@ -165,7 +165,7 @@ final class NodeRequests {
                 return failure(q.requestId(), error);
             }
             if (q.take() && session.isClosed() && !list.isEmpty()) {
-                if (callId(session, q.callSequence()) == null) {
+                if (callId(session, q.callSequence(), q.answeredBelow(), q.retry()) == null) {
                     restore(space(q.space()), p, list);
                 } else {
                     keptForRetry(q.space(), q.partition(), list);
@@ -255,7 +255,7 @@ final class NodeRequests {
         String space = r instanceof Request.Query q ? q.space() : ((Request.Mutate) r).space();
         int partition = r instanceof Request.Query q ? q.partition() : ((Request.Mutate) r).partition();
         long sequence = r instanceof Request.Query q ? q.callSequence() : ((Request.Mutate) r).callSequence();
-        if (callId(session, sequence) != null) {
+        if (sequence > 0 && session.identified()) {
             keptForRetry(space, partition, taken);
             return;
         }
@@ -283,8 +283,10 @@ final class NodeRequests {
         }
     }
 
-    private static CallId callId(ClientSession s, long sequence) {
-        return sequence <= 0 || !s.identified() ? null : new CallId(s.clientHigh(), s.clientLow(), sequence);
+    private static CallId callId(ClientSession s, long sequence, long answeredBelow, boolean retry) {
+        return sequence <= 0 || !s.identified() ? null
+                : new CallId(s.clientHigh(), s.clientLow(), sequence,
+                        answeredBelow <= 0 || answeredBelow > sequence ? Long.MIN_VALUE : answeredBelow, retry);
     }
 
     private HostedSpace space(String name) {

@@ -27,18 +27,20 @@ class ProtocolCodecTest {
         assertThat(roundTrip(new Request.Layout(7, "orders"))).isEqualTo(new Request.Layout(7, "orders"));
         assertThat(roundTrip(new Request.Status(9))).isEqualTo(new Request.Status(9));
         assertThat(roundTrip(new Request.ReadById(4, "s", 3, "T", 42L))).isEqualTo(new Request.ReadById(4, "s", 3, "T", 42L));
-        Request.Query q = (Request.Query) roundTrip(new Request.Query(5, "s", 1, "T", Command.QuerySpec.text("a = ?", 1), 10, -1, true, 77));
+        Request.Query q = (Request.Query) roundTrip(new Request.Query(5, "s", 1, "T", Command.QuerySpec.text("a = ?", 1), 10, -1, true, 77, 70, true));
         assertThat(q.query().text()).isEqualTo("a = ?");
         assertThat(q.query().args()).containsExactly(1);
         assertThat(q.waitMillis()).isEqualTo(-1);
         assertThat(q.take()).isTrue();
         assertThat(q.callSequence()).isEqualTo(77);
-        Request.Mutate m = (Request.Mutate) roundTrip(new Request.Mutate(6, "s", 2, 99, true,
+        assertThat(q.answeredBelow()).isEqualTo(70);
+        Request.Mutate m = (Request.Mutate) roundTrip(new Request.Mutate(6, "s", 2, 99, 90, false, true,
                 new Command.Write("T", new Object[] {"id", 5}, Lease.ofMillis(1000), WriteMode.WRITE_ONLY)));
         assertThat(m.callSequence()).isEqualTo(99);
+        assertThat(m.answeredBelow()).isEqualTo(90);
         assertThat(m.allReplicas()).isTrue();
         assertThat(((Command.Write) m.command()).values()).containsExactly("id", 5);
-        Request.Mutate c = (Request.Mutate) roundTrip(new Request.Mutate(8, "s", 0, 1, false,
+        Request.Mutate c = (Request.Mutate) roundTrip(new Request.Mutate(8, "s", 0, 1, 1, true, false,
                 new Command.Change("T", Command.QuerySpec.all(), ChangeSet.create().increment("n", 2))));
         assertThat(((Command.Change) c.command()).changes().operations()).hasSize(1);
     }
