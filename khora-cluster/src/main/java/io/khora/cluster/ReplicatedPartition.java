@@ -277,48 +277,10 @@ public final class ReplicatedPartition implements AutoCloseable {
                 proposeBarrier();
             } else {
                 sweepIfDue();
-                resendToStalledFollowers();
             }
         } catch (RuntimeException e) {
             LOG.warn("space '{}' partition {}: maintenance failed", config.spaceName(), config.partitionId(), e);
         }
-    }
-
-    /** Followers' match index when last seen to move, and when: to find the ones that stalled. */
-    private final Map<org.jgroups.Address, long[]> followerProgress = new ConcurrentHashMap<>();
-    /** How long a lagging follower's match index may stand still before the leader resends to it. */
-    private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
-    /**
-     * jgroups-raft 1.1 resends missing entries to a follower only when the leader's request queue
-     * has been idle for the resend interval, so under steady load a follower that fell behind (it
-     * was paused, or rejoined) never catches up. Here the leader sends the missing entries (or a
-     * snapshot) itself to a follower whose match index has not moved for {@link #STALL_NANOS} while
-     * it lags. A duplicate append is harmless: followers check the previous index and term.
-     */
-    private void resendToStalledFollowers() {
-        org.jgroups.raft.util.CommitTable table = raft.isLeader() ? raft.commitTable() : null;
-        if (table == null) {
-            followerProgress.clear();
-            return;
-        }
-        long last = raft.lastAppended();
-        long now = System.nanoTime();
-        table.forEach((address, entry) -> {
-            long match = entry.matchIndex();
-            long[] seen = followerProgress.computeIfAbsent(address, a -> new long[] {match, now});
-            if (match != seen[0] || match >= last) {
-                seen[0] = match;
-                seen[1] = now;
-            } else if (now - seen[1] >= STALL_NANOS) {
-                seen[1] = now;
-                try {
-                    raft.flushCommitTable(address);
-                } catch (RuntimeException e) {
-                    LOG.debug("space '{}' partition {}: resend to {} failed: {}", config.spaceName(), config.partitionId(), address, e.toString());
-                }
-            }
-        });
     }
 
     /**
