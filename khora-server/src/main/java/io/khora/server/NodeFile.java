@@ -212,18 +212,6 @@ final class NodeFile {
     }
 
     static Duration duration(Object o, String at) {
-        String v = String.valueOf(o).trim();
-        try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            } else if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            } else if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException(at + ": '" + v + "' is not a duration like 500ms, 5s or 2m");
+        return io.khora.cluster.Durations.parse(String.valueOf(o), at);
     }
 }

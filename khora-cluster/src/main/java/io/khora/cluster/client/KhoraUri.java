@@ -91,19 +91,7 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
         return new KhoraUri(seeds, path, o);
     }
 
-    /** Parses {@code 30s}, {@code 500ms}, {@code 2m}. */
-    static Duration duration(String uri, String name, String v) {
-        try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            } else if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            } else if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("'" + uri + "': option " + name + "='" + v + "' is not a duration like 500ms, 30s or 2m");
+    private static Duration duration(String uri, String name, String v) {
+        return io.khora.cluster.Durations.parse(v, "'" + uri + "': option " + name);
     }
 }
