@@ -474,6 +474,18 @@ public final class ReplicatedPartition implements AutoCloseable {
         return propose(type, new Command.Renew(type.name(), id, lease), call);
     }
 
+    /**
+     * Gives back what {@code call} took when its answer could not be delivered (see
+     * {@link Command.ReturnTaken}); completes with how many entries were written back (0 when a
+     * retry of the call already received them).
+     */
+    public CompletableFuture<Integer> returnTaken(CallId call, List<StoredEntry> entries) {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(notServing());
+        }
+        return propose(new Command.ReturnTaken(call, entries));
+    }
+
     /** Declares {@code type} if needed, checks {@code c}'s query, proposes {@code c} (as a call if {@code call} is given). */
     private <T> CompletableFuture<T> propose(TypeDescriptor type, Command c, CallId call) {
         if (!isLeader()) {

@@ -52,6 +52,8 @@ public final class ClientCalls {
         final TreeMap<Long, byte[]> results = new TreeMap<>();
         /** Remembered sequences in the order they were recorded (stale ones are skipped), for the window. */
         final java.util.ArrayDeque<Long> order = new java.util.ArrayDeque<>();
+        /** Remembered calls whose response a retry has already been given. */
+        final java.util.TreeSet<Long> redelivered = new java.util.TreeSet<>();
     }
 
     /**
@@ -91,6 +93,9 @@ public final class ClientCalls {
         if (r == null && call.retry() && call.sequence() < s.floor) {
             throw new ForgottenCallException(call, s.floor, window);
         }
+        if (r != null) {
+            s.redelivered.add(call.sequence());
+        }
         return r;
     }
 
@@ -115,12 +120,13 @@ public final class ClientCalls {
             s.order.addLast(call.sequence());
         }
         while (!s.results.isEmpty() && s.results.firstKey() < s.answered) {
-            s.results.pollFirstEntry();
+            s.redelivered.remove(s.results.pollFirstEntry().getKey());
             remembered--;
         }
         while (s.results.size() > window) {
             Long oldest = s.order.pollFirst();
             if (oldest != null && s.results.remove(oldest) != null) {
+                s.redelivered.remove(oldest);
                 remembered--;
                 s.floor = Math.max(s.floor, oldest + 1);
             }
@@ -129,6 +135,24 @@ public final class ClientCalls {
             TreeMap<Long, byte[]> live = s.results;
             s.order.removeIf(k -> !live.containsKey(k));
         }
+    }
+
+    /**
+     * Forgets {@code call} so that a retry of it is applied anew — unless a retry was already given
+     * its remembered response (then false: what it took has reached the client).
+     */
+    boolean forgetUnlessRedelivered(CallId call) {
+        Session s = sessions.get(new Client(call.clientHigh(), call.clientLow()));
+        if (s == null) {
+            return true;
+        }
+        if (s.redelivered.contains(call.sequence())) {
+            return false;
+        }
+        if (s.results.remove(call.sequence()) != null) {
+            remembered--;
+        }
+        return true;
     }
 
     /** Forgets the clients whose last call was more than the idle time before {@code now} (log time). */
@@ -182,6 +206,7 @@ public final class ClientCalls {
                 if (r != null) {
                     out.writeSignedVarLong(k);
                     out.writeBytes(r);
+                    out.writeBoolean(s.redelivered.contains(k));
                 }
             }
         }
@@ -203,6 +228,9 @@ public final class ClientCalls {
                 long k = in.readSignedVarLong();
                 s.results.put(k, in.readBytes());
                 s.order.addLast(k);
+                if (in.readBoolean()) {
+                    s.redelivered.add(k);
+                }
             }
             remembered += results;
             sessions.put(c, s);

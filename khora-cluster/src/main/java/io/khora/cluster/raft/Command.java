@@ -145,6 +145,29 @@ public sealed interface Command {
      *
      * @param commands the commands, none of them a Batch
      */
+    /**
+     * Gives back entries a client's call took but never received (its connection closed before the
+     * answer could be written): unless a retry of the call was already answered with them, the call
+     * is forgotten (a later retry takes anew) and the entries are written back — atomically, so an
+     * entry is never both returned to the space and handed to the retry. An entry whose id was
+     * written again meanwhile, or whose lease ran out, is not written back.
+     *
+     * @param call the call that took them
+     * @param entries what it took
+     */
+    record ReturnTaken(io.khora.cluster.CallId call, java.util.List<StoredEntry> entries) implements Command {
+        /** Checks the components. */
+        public ReturnTaken {
+            Objects.requireNonNull(call, "call");
+            entries = java.util.List.copyOf(entries);
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.RETURN_TAKEN;
+        }
+    }
+
     record Batch(java.util.List<Command> commands) implements Command {
         /** Checks the components. */
         public Batch {

@@ -58,6 +58,7 @@ public final class CommandCodec {
     static final int BARRIER = 9;
     static final int CALL = 10;
     static final int BATCH = 11;
+    static final int RETURN_TAKEN = 12;
 
     private static final int OK = 0;
     private static final int ERROR = 1;
@@ -163,12 +164,14 @@ public final class CommandCodec {
             out.writeString(r.typeName());
             out.writeValue(r.id());
             writeLease(out, r.lease());
+        } else if (c instanceof Command.ReturnTaken rt) {
+            writeCallId(out, rt.call());
+            out.writeVarInt(rt.entries().size());
+            for (StoredEntry e : rt.entries()) {
+                writeEntry(out, e);
+            }
         } else if (c instanceof Command.Call call) {
-            out.writeLong(call.call().clientHigh());
-            out.writeLong(call.call().clientLow());
-            out.writeSignedVarLong(call.call().sequence());
-            out.writeSignedVarLong(call.call().answeredBelow());
-            out.writeBoolean(call.call().retry());
+            writeCallId(out, call.call());
             out.writeByte(call.command().opcode());
             writeBody(out, call.command());
         } else if (c instanceof Command.Batch b) {
@@ -198,6 +201,18 @@ public final class CommandCodec {
         return new Decoded(time, c);
     }
 
+    private static void writeCallId(WireOutput out, CallId id) {
+        out.writeLong(id.clientHigh());
+        out.writeLong(id.clientLow());
+        out.writeSignedVarLong(id.sequence());
+        out.writeSignedVarLong(id.answeredBelow());
+        out.writeBoolean(id.retry());
+    }
+
+    private static CallId readCallId(WireInput in) {
+        return new CallId(in.readLong(), in.readLong(), in.readSignedVarLong(), in.readSignedVarLong(), in.readBoolean());
+    }
+
     private static Command readBody(int op, WireInput in) {
         return switch (op) {
             case DECLARE_TYPE -> new Command.DeclareType(TypeDeclaration.readFrom(in));
@@ -214,8 +229,17 @@ public final class CommandCodec {
             case RENEW -> new Command.Renew(in.readString(), in.readValue(), readLease(in));
             case EXPIRE_SWEEP -> new Command.ExpireSweep();
             case BARRIER -> new Command.Barrier();
+            case RETURN_TAKEN -> {
+                CallId id = readCallId(in);
+                int n = in.readVarInt();
+                List<StoredEntry> entries = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    entries.add(readEntry(in));
+                }
+                yield new Command.ReturnTaken(id, entries);
+            }
             case CALL -> {
-                CallId id = new CallId(in.readLong(), in.readLong(), in.readSignedVarLong(), in.readSignedVarLong(), in.readBoolean());
+                CallId id = readCallId(in);
                 int inner = in.readByte();
                 if (inner == CALL || inner == BATCH) {
                     throw new WireFormatException("a call wraps opcode " + inner);
@@ -341,7 +365,7 @@ public final class CommandCodec {
                     writeEntry(out, e);
                 }
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP -> out.writeVarInt((Integer) result);
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN -> out.writeVarInt((Integer) result);
             case RENEW -> out.writeSignedVarLong((Long) result);
             default -> {
                 // DECLARE_TYPE, BARRIER: nothing
@@ -381,7 +405,7 @@ public final class CommandCodec {
                 }
                 yield list;
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP -> in.readVarInt();
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN -> in.readVarInt();
             case RENEW -> in.readSignedVarLong();
             default -> null;
         };

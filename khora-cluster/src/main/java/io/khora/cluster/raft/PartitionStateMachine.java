@@ -228,8 +228,36 @@ public final class PartitionStateMachine implements StateMachine {
             return null;
         } else if (c instanceof Command.Barrier) {
             return null;
+        } else if (c instanceof Command.ReturnTaken rt) {
+            return returnTaken(rt);
         }
         throw new IllegalArgumentException("unknown command " + c);
+    }
+
+    /** See {@link Command.ReturnTaken}; answers how many entries were written back. */
+    private int returnTaken(Command.ReturnTaken rt) {
+        if (!calls.forgetUnlessRedelivered(rt.call())) {
+            return 0;
+        }
+        long now = ticker.millis();
+        int back = 0;
+        for (StoredEntry e : rt.entries()) {
+            TypeDescriptor t = requireType(e.typeName());
+            io.khora.Lease lease;
+            if (e.expiresAt() == Long.MAX_VALUE) {
+                lease = io.khora.Lease.FOREVER;
+            } else if (e.expiresAt() > now) {
+                lease = io.khora.Lease.ofMillis(e.expiresAt() - now);
+            } else {
+                continue; // its lease ran out meanwhile
+            }
+            if (engine.readById(t, e.values()[t.idIndex()]) != null) {
+                continue; // the id was written again meanwhile: that entry is newer
+            }
+            engine.write(t, e.values().clone(), lease, io.khora.WriteMode.WRITE_ONLY);
+            back++;
+        }
+        return back;
     }
 
     /** The first {@code max} live matches in canonical order (ORDER BY, then id), each taken exactly. */

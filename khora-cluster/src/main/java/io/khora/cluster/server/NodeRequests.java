@@ -165,10 +165,11 @@ final class NodeRequests {
                 return failure(q.requestId(), error);
             }
             if (q.take() && session.isClosed() && !list.isEmpty()) {
-                if (callId(session, q.callSequence(), q.answeredBelow(), q.retry()) == null) {
+                CallId call = callId(session, q.callSequence(), q.answeredBelow(), q.retry());
+                if (call == null) {
                     restore(space(q.space()), p, list);
                 } else {
-                    keptForRetry(q.space(), q.partition(), list);
+                    giveBack(p, call, list);
                 }
                 return failure(q.requestId(), new SpaceClosedException(q.space()));
             }
@@ -254,13 +255,14 @@ final class NodeRequests {
         }
         String space = r instanceof Request.Query q ? q.space() : ((Request.Mutate) r).space();
         int partition = r instanceof Request.Query q ? q.partition() : ((Request.Mutate) r).partition();
-        long sequence = r instanceof Request.Query q ? q.callSequence() : ((Request.Mutate) r).callSequence();
-        if (sequence > 0 && session.identified()) {
-            keptForRetry(space, partition, taken);
-            return;
-        }
+        CallId call = r instanceof Request.Query q ? callId(session, q.callSequence(), q.answeredBelow(), q.retry())
+                : callId(session, ((Request.Mutate) r).callSequence(), ((Request.Mutate) r).answeredBelow(), ((Request.Mutate) r).retry());
         HostedSpace s = node.hostedSpace(space);
         ReplicatedPartition p = s == null ? null : s.replica(partition);
+        if (call != null && p != null) {
+            giveBack(p, call, taken);
+            return;
+        }
         if (p == null) {
             LOG.error("space '{}' partition {}: {} entries taken for a client that disconnected cannot be put back: the replica is gone",
                     space, partition, taken.size());
@@ -269,9 +271,22 @@ final class NodeRequests {
         restore(s, p, taken);
     }
 
-    private static void keptForRetry(String space, int partition, List<StoredEntry> taken) {
-        LOG.info("space '{}' partition {}: {} entries taken for a client whose connection closed are kept for its retry of the call",
-                space, partition, taken.size());
+    /**
+     * Gives back, atomically through the log, what a call took for a client whose connection closed:
+     * unless the client's retry of the call already received the entries (then they stay with it),
+     * the call is forgotten and the entries are written back. If this node no longer leads, the
+     * entries stay remembered with the call, for the client's retry.
+     */
+    private static void giveBack(ReplicatedPartition p, CallId call, List<StoredEntry> taken) {
+        p.returnTaken(call, taken).whenComplete((n, err) -> {
+            if (err != null) {
+                LOG.warn("space '{}' partition {}: {} entries taken by call {} of a client that disconnected stay with the call for its retry: {}",
+                        p.config().spaceName(), p.config().partitionId(), taken.size(), call, err.toString());
+            } else {
+                LOG.info("space '{}' partition {}: {} of {} entries taken by call {} of a client that disconnected written back",
+                        p.config().spaceName(), p.config().partitionId(), n, taken.size(), call);
+            }
+        });
     }
 
     private static void checkRouting(HostedSpace space, int partition, TypeDescriptor t, Object[] values) {
