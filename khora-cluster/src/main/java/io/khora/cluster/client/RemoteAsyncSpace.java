@@ -49,11 +49,18 @@ final class RemoteAsyncSpace implements AsyncSpace {
     private final ClusterClient client;
     private final RemoteTypes types;
     private final Executor callbacks;
+    private final boolean direct;
 
-    RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks) {
+    /**
+     * @param direct true for the view the synchronous {@link RemoteSpace} waits on: futures complete
+     *               on the network thread (no hand-off; the waiting caller runs no callbacks), and
+     *               abandoned takes cannot happen (a synchronous caller does not cancel)
+     */
+    RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct) {
         this.client = client;
         this.types = types;
         this.callbacks = callbacks;
+        this.direct = direct;
     }
 
     // ================================================================ primitives
@@ -173,6 +180,9 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     /** Hands {@code f}'s outcome to the callback executor, so no user code runs on a network thread. */
     private <R> CompletableFuture<R> deliver(CompletableFuture<R> f) {
+        if (direct) {
+            return f;
+        }
         CompletableFuture<R> out = new CompletableFuture<>();
         f.whenCompleteAsync((r, e) -> {
             if (e != null) {
@@ -189,6 +199,9 @@ final class RemoteAsyncSpace implements AsyncSpace {
      * and the take still got entries, they are written back (with an unlimited lease), not lost.
      */
     private <R> CompletableFuture<R> deliverTake(CompletableFuture<R> f) {
+        if (direct) {
+            return f;
+        }
         CompletableFuture<R> out = new CompletableFuture<>();
         f.whenCompleteAsync((r, e) -> {
             if (e != null) {

@@ -53,6 +53,7 @@ public final class RemoteSpace implements Space {
     private final ExecutorService callbacks;
     private final ScheduledExecutorService stateWatch;
     private final RemoteAsyncSpace async;
+    private final RemoteAsyncSpace sync;
     private volatile boolean closed;
 
     private RemoteSpace(ClusterClient client) {
@@ -67,7 +68,8 @@ public final class RemoteSpace implements Space {
             t.setDaemon(true);
             return t;
         });
-        this.async = new RemoteAsyncSpace(client, types, callbacks);
+        this.async = new RemoteAsyncSpace(client, types, callbacks, false);
+        this.sync = new RemoteAsyncSpace(client, types, callbacks, true);
     }
 
     /** Connects to the space {@code uri} names (see {@link KhoraUri}). */
@@ -112,109 +114,109 @@ public final class RemoteSpace implements Space {
     @Override
     public <T> LeaseHandle<T> write(T entry, Lease lease, WriteMode mode) {
         open();
-        return join(async.write(entry, lease, mode));
+        return join(sync.write(entry, lease, mode));
     }
 
     @Override
     public <T> List<LeaseHandle<T>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
         open();
-        return join(async.writeMultiple(entries, lease, mode));
+        return join(sync.writeMultiple(entries, lease, mode));
     }
 
     @Override
     public <T> T read(Query<T> query, Period period) {
         open();
-        return join(async.read(query, period));
+        return join(sync.read(query, period));
     }
 
     @Override
     public <T> T readIfExists(Query<T> query, Period period) {
         open();
-        return join(async.readIfExists(query, period));
+        return join(sync.readIfExists(query, period));
     }
 
     @Override
     public <T> T readById(Class<T> type, Object id, Object routing) {
         open();
-        return join(async.byId(types.describe(type), id, routing, false));
+        return join(sync.byId(types.describe(type), id, routing, false));
     }
 
     @Override
     public SpaceDocument readById(String typeName, Object id) {
         open();
-        return join(async.readById(typeName, id));
+        return join(sync.readById(typeName, id));
     }
 
     @Override
     public <T> List<T> readByIds(Class<T> type, Collection<?> ids) {
         open();
-        return join(async.readByIds(type, ids));
+        return join(sync.readByIds(type, ids));
     }
 
     @Override
     public <T> List<T> readMultiple(Query<T> query, int max) {
         open();
-        return join(async.readMultiple(query, max));
+        return join(sync.readMultiple(query, max));
     }
 
     @Override
     public <T> T take(Query<T> query, Period period) {
         open();
-        return join(async.take(query, period));
+        return join(sync.take(query, period));
     }
 
     @Override
     public <T> T takeIfExists(Query<T> query, Period period) {
         open();
-        return join(async.takeIfExists(query, period));
+        return join(sync.takeIfExists(query, period));
     }
 
     @Override
     public <T> T takeById(Class<T> type, Object id, Object routing) {
         open();
-        return join(async.byId(types.describe(type), id, routing, true));
+        return join(sync.byId(types.describe(type), id, routing, true));
     }
 
     @Override
     public SpaceDocument takeById(String typeName, Object id) {
         open();
-        return join(async.takeById(typeName, id));
+        return join(sync.takeById(typeName, id));
     }
 
     @Override
     public <T> List<T> takeByIds(Class<T> type, Collection<?> ids) {
         open();
-        return join(async.takeByIds(type, ids));
+        return join(sync.takeByIds(type, ids));
     }
 
     @Override
     public <T> List<T> takeMultiple(Query<T> query, int max) {
         open();
-        return join(async.takeMultiple(query, max));
+        return join(sync.takeMultiple(query, max));
     }
 
     @Override
     public <T> int count(Query<T> query) {
         open();
-        return join(async.count(query));
+        return join(sync.count(query));
     }
 
     @Override
     public <T> int clear(Query<T> query) {
         open();
-        return join(async.clear(query));
+        return join(sync.clear(query));
     }
 
     @Override
     public <T> int change(Query<T> query, ChangeSet changes) {
         open();
-        return join(async.change(query, changes));
+        return join(sync.change(query, changes));
     }
 
     @Override
     public <T, R> R invoke(Class<T> type, Object id, EntryProcessor<T, R> processor) {
         open();
-        return join(async.invoke(type, id, processor));
+        return join(sync.invoke(type, id, processor));
     }
 
     @Override
