@@ -4,6 +4,7 @@ import io.khora.bench.family.BenchmarkFamily;
 import io.khora.bench.family.FamilyResult;
 import io.khora.bench.peer.HazelcastMember;
 import io.khora.bench.report.MarkdownReport;
+import io.khora.bench.report.RunInfo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,20 +12,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark harness: runs every {@link BenchmarkFamily} (found with {@link ServiceLoader}) and
- * rewrites the report and its charts from that one run.
+ * rewrites the report and its charts from that one run; or, with family ids after the mode, runs
+ * only those and replaces only their sections of the report (the others are kept).
  *
  * <pre>
- * mvn -q -B -ntp -pl khora-bench -am -DskipTests package exec:java -Dexec.args="full"   # docs/benchmarks.md, 15–20 min
- * mvn -q -B -ntp -pl khora-bench -am -DskipTests package exec:java -Dexec.args="smoke"  # khora-bench/target/bench-smoke/, seconds
+ * mvn -q -B -ntp -pl khora-bench -am -DskipTests package exec:java -Dexec.args="full"              # docs/benchmarks.md, 20–25 min
+ * mvn -q -B -ntp -pl khora-bench -am -DskipTests package exec:java -Dexec.args="smoke"             # khora-bench/target/bench-smoke/, about a minute
+ * mvn -q -B -ntp -pl khora-bench -am -DskipTests package exec:java -Dexec.args="full persistence"  # one family (ids: local, hand-off, memory, persistence)
  * </pre>
  *
  * <p>The harness itself only orchestrates: JMH forks a JVM per benchmark (full mode), and the
@@ -45,22 +52,23 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         SuiteMode mode = SuiteMode.parse(args.length == 0 ? "full" : args[0]);
         long start = System.nanoTime();
-        SuiteSettings settings = settings(mode);
-        System.setProperty("java.class.path", settings.classpath());
-        Files.createDirectories(settings.workDir());
-        System.out.printf("Khora benchmark suite (%s) → %s%n", mode.name(), settings.reportFile());
-        double loadAtStart = mode.isFull() ? Quiet.await(QUIET_LOAD, QUIET_WAIT_SECONDS) : Quiet.loadAverage();
-        Quiet.Sampler load = Quiet.sample();
         List<BenchmarkFamily> families = new ArrayList<>();
         ServiceLoader.load(BenchmarkFamily.class, BenchmarkSuite.class.getClassLoader()).forEach(families::add);
         families.sort(Comparator.comparingInt(BenchmarkFamily::order));
-        List<FamilyResult> results = new ArrayList<>();
-        Set<String> measured = new LinkedHashSet<>();
+        List<BenchmarkFamily> selected = select(families, Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+        boolean all = selected.size() == families.size();
+        SuiteSettings settings = settings(mode);
+        System.setProperty("java.class.path", settings.classpath());
+        Files.createDirectories(settings.workDir());
+        System.out.printf("Khora benchmark suite (%s%s) → %s%n", mode.name(),
+                all ? "" : ": " + selected.stream().map(BenchmarkFamily::id).collect(Collectors.joining(", ")), settings.reportFile());
+        double loadAtStart = mode.isFull() ? Quiet.await(QUIET_LOAD, QUIET_WAIT_SECONDS) : Quiet.loadAverage();
+        Quiet.Sampler load = Quiet.sample();
+        Map<String, FamilyResult> results = new LinkedHashMap<>();
         try {
-            for (BenchmarkFamily f : families) {
+            for (BenchmarkFamily f : selected) {
                 long t0 = System.nanoTime();
-                results.add(f.run(settings));
-                measured.add(f.id());
+                results.put(f.id(), f.run(settings));
                 System.out.printf("[%s] done in %s%n", f.id(), human(System.nanoTime() - t0));
             }
         } finally {
@@ -71,9 +79,28 @@ public final class BenchmarkSuite {
         String loadText = Quiet.format(loadAtStart) + " at start; during the run mean " + Quiet.format(load.mean()) + ", max "
                 + Quiet.format(load.max()) + " (the benchmarks' own 1–2 threads account for 1–2); process nice value "
                 + Quiet.niceness();
-        MarkdownReport.write(settings, results, measured, revision(), took, loadText);
-        System.out.printf("Wrote %s and %d chart(s) in %s (total %s)%n", settings.reportFile(), countCharts(settings.chartDir()),
-                settings.chartDir(), took);
+        RunInfo run = new RunInfo(mode.name(), settings.machine().date(), revision(), took, loadText, List.copyOf(results.keySet()));
+        MarkdownReport.write(settings, families, results, run, !all);
+        System.out.printf("Wrote %s%s and %d chart(s) in %s (total %s)%n", settings.reportFile(),
+                all ? "" : " (other families' sections kept)", countCharts(settings.chartDir()), settings.chartDir(), took);
+    }
+
+    /**
+     * The families named in {@code ids} (all when none is named), in report order.
+     *
+     * @throws IllegalArgumentException for an unknown id (the message lists the known ones)
+     */
+    static List<BenchmarkFamily> select(List<BenchmarkFamily> families, List<String> ids) {
+        if (ids.isEmpty()) {
+            return families;
+        }
+        Set<String> known = families.stream().map(BenchmarkFamily::id).collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String id : ids) {
+            if (!known.contains(id)) {
+                throw new IllegalArgumentException("unknown benchmark family '" + id + "': the families are " + known);
+            }
+        }
+        return families.stream().filter(f -> ids.contains(f.id())).toList();
     }
 
     private static SuiteSettings settings(SuiteMode mode) throws IOException {

@@ -18,15 +18,8 @@ public final class Roadmap {
     public record Pending(String id, String what, String why) {
     }
 
-    /** Every family of the issue beyond the local ones. */
+    /** The families of the issue not measured yet. */
     public static final List<Pending> PENDING = List.of(
-            new Pending("persistence",
-                    "Initial load of 1M rows from PostgreSQL into 1 and 4 partitions vs a plain JDBC streaming SELECT (the limit) and "
-                            + "Hazelcast MapLoader EAGER; write-behind rows/s vs a plain JDBC batch insert",
-                    "the persistence SPI (SpaceDataSource, SpaceSynchronizationEndpoint) and khora-hibernate are still being built "
-                            + "under the open persistence and write-behind issues (3 and 4); this family (an embedded PostgreSQL, the JDBC "
-                            + "limits and Hazelcast's MapLoader beside Khora's initial load and write-behind) is added as its own "
-                            + "BenchmarkFamily when those land"),
             new Pending("cluster",
                     "3 nodes on loopback: remote write / readById / take throughput and p99 vs a 3-member Hazelcast cluster with "
                             + "backup-count 1",

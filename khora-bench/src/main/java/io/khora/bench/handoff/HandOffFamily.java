@@ -46,6 +46,11 @@ public final class HandOffFamily implements BenchmarkFamily {
     }
 
     @Override
+    public String title() {
+        return "Producer → consumer hand-off latency";
+    }
+
+    @Override
     public FamilyResult run(SuiteSettings settings) throws Exception {
         SuiteMode m = settings.mode();
         Map<String, Map<String, String>> results = new LinkedHashMap<>();
@@ -55,7 +60,7 @@ public final class HandOffFamily implements BenchmarkFamily {
                     List.of(key, String.valueOf(m.handOffWarmup()), String.valueOf(m.handOffCount())), 300));
         }
         writeChart(settings, results);
-        return new FamilyResult("Producer → consumer hand-off latency", markdown(settings, results), List.of());
+        return new FamilyResult(title(), markdown(settings, results), List.of());
     }
 
     private static double ns(Map<String, Map<String, String>> results, String key, String stat) {

@@ -25,6 +25,7 @@ import java.util.Map;
 public final class MemoryFamily implements BenchmarkFamily {
     private static final String CHART = "memory-per-entry.png";
     private static final String LIMIT = "hashmap";
+    static final String TARGET = "memory per entry ≤ 1.0× a HashMap of the same objects";
 
     /**
      * A row of the table.
@@ -57,6 +58,16 @@ public final class MemoryFamily implements BenchmarkFamily {
     }
 
     @Override
+    public String title() {
+        return "Memory per entry";
+    }
+
+    @Override
+    public List<String> targetNames() {
+        return List.of(TARGET);
+    }
+
+    @Override
     public FamilyResult run(SuiteSettings settings) throws Exception {
         int n = settings.mode().memoryEntries();
         Map<String, Double> perEntry = new LinkedHashMap<>();
@@ -68,9 +79,9 @@ public final class MemoryFamily implements BenchmarkFamily {
         }
         writeChart(settings, perEntry);
         double ratio = perEntry.get("khora-plain") / perEntry.get(LIMIT);
-        List<TargetCheck> targets = List.of(new TargetCheck("memory per entry ≤ 1.0× a HashMap of the same objects",
+        List<TargetCheck> targets = List.of(new TargetCheck(TARGET,
                 "no index, " + String.format("%,d", n) + " entries", ratio, 1.0, true));
-        return new FamilyResult("Memory per entry", markdown(settings, perEntry), targets);
+        return new FamilyResult(title(), markdown(settings, perEntry), targets);
     }
 
     private static String markdown(SuiteSettings s, Map<String, Double> b) {

@@ -1,0 +1,88 @@
+package io.khora.bench.cluster;
+
+import io.khora.bench.ChildJvm;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Child-JVM main: the client of one round against one contestant's running cluster. It connects
+ * ({@link RemoteStore#open}), then runs the three operations with {@code threads} load threads
+ * ({@link LoadPhase}), first as a warm-up (its entries taken again), then measured:
+ *
+ * <ol>
+ *   <li><b>write</b> of new entries (consecutive new ids) for the phase's length;</li>
+ *   <li><b>read</b> by id of random present ids (from those just written) for the phase's length;</li>
+ *   <li><b>take</b> by id of every entry written, in id order, shared by the threads, until none is left
+ *   (so the store ends empty, and every take finds its entry).</li>
+ * </ol>
+ *
+ * <p>A read or take that misses fails the round. Prints one {@link ChildJvm#RESULT} line with, per
+ * operation, the calls, rate, latency percentiles (ns), and the CPU time (ns) and context switches
+ * of the client, the contestant's nodes, and the idle other cluster during the phase.
+ *
+ * <p>Arguments: contestant, cluster name, node addresses (host:port,…), node pids (,…), the other
+ * cluster's pids (,…), threads, warm-up ms per phase, measured ms per phase, first id.
+ */
+public final class ClusterProbe {
+    private ClusterProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        String contestant = args[0];
+        String clusterName = args[1];
+        List<String> addresses = List.of(args[2].split(","));
+        long[] pids = pids(args[3]);
+        long[] others = pids(args[4]);
+        int threads = Integer.parseInt(args[5]);
+        long warmupMillis = Long.parseLong(args[6]);
+        long phaseMillis = Long.parseLong(args[7]);
+        long firstId = Long.parseLong(args[8]);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("contestant", contestant);
+        try (RemoteStore store = RemoteStore.open(contestant, addresses, clusterName, Duration.ofSeconds(60))) {
+            cycle(store, threads, warmupMillis, firstId, pids, others, null);
+            cycle(store, threads, phaseMillis, firstId + 1_000_000_000L, pids, others, out);
+        }
+        System.out.println(ChildJvm.resultLine(out));
+        System.exit(0);
+    }
+
+    /** Write, read, take; the figures go to {@code out} (null: a warm-up, nothing kept). */
+    private static void cycle(RemoteStore store, int threads, long millis, long firstId, long[] pids, long[] others,
+                              Map<String, Object> out) throws InterruptedException {
+        AtomicLong next = new AtomicLong(firstId);
+        LoadPhase.Result write = LoadPhase.run(threads, millis, next::getAndIncrement, id -> {
+            store.write(Payload.of(id));
+            return true;
+        }, pids, others);
+        long end = next.get(); // every id below was written (a thread writes the id it drew before it stops)
+        long written = end - firstId;
+        LoadPhase.Result read = LoadPhase.run(threads, millis, () -> firstId + ThreadLocalRandom.current().nextLong(written),
+                store::read, pids, others);
+        AtomicLong cursor = new AtomicLong(firstId);
+        LoadPhase.Result take = LoadPhase.run(threads, 0, () -> {
+            long id = cursor.getAndIncrement();
+            return id < end ? id : -1;
+        }, store::take, pids, others);
+        if (read.misses() > 0 || take.misses() > 0 || take.ops() != written) {
+            throw new IllegalStateException("lost entries: " + written + " written, " + read.misses() + " reads missed, " + take.misses()
+                    + " takes missed of " + take.ops());
+        }
+        if (out != null) {
+            write.putInto(out, "write");
+            read.putInto(out, "read");
+            take.putInto(out, "take");
+        }
+    }
+
+    private static long[] pids(String list) {
+        return list.isEmpty() || list.equals("-") ? new long[0] : Arrays.stream(list.split(",")).mapToLong(Long::parseLong).toArray();
+    }
+}

@@ -1,0 +1,278 @@
+package io.khora.bench.cluster;
+
+import io.khora.bench.Quiet;
+import io.khora.bench.SuiteSettings;
+import io.khora.bench.report.BarChart;
+import io.khora.bench.report.Fmt;
+import io.khora.bench.report.MarkdownTable;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import static io.khora.bench.cluster.ClusterFamily.HAZELCAST;
+import static io.khora.bench.cluster.ClusterFamily.KHORA;
+import static io.khora.bench.cluster.ClusterFamily.READ;
+import static io.khora.bench.cluster.ClusterFamily.TAKE;
+import static io.khora.bench.cluster.ClusterFamily.WRITE;
+
+/**
+ * The cluster family's section of the report (method, results, ratios, where the time goes) and
+ * its two charts. The figures come from this run; the profile paragraph and the code paths are
+ * from a one-off profile of the nodes (perf and JFR), named as such in the text.
+ */
+final class ClusterReport {
+    static final String THROUGHPUT_CHART = "cluster-throughput.png";
+    static final String LATENCY_CHART = "cluster-latency.png";
+
+    private final SuiteSettings settings;
+    private final ClusterSettings cs;
+    private final ClusterFigures f;
+    private final String leaders;
+    private final double loadMean;
+    private final double loadMax;
+
+    ClusterReport(SuiteSettings settings, ClusterSettings cs, ClusterFigures f, String leaders, double loadMean, double loadMax) {
+        this.settings = settings;
+        this.cs = cs;
+        this.f = f;
+        this.leaders = leaders;
+        this.loadMean = loadMean;
+        this.loadMax = loadMax;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        method(md);
+        results(md);
+        costs(md);
+        md.append("![Cluster throughput](").append(settings.chartLink(THROUGHPUT_CHART)).append(")\n\n");
+        md.append("![Cluster latency](").append(settings.chartLink(LATENCY_CHART)).append(")\n");
+        return md.toString();
+    }
+
+    private void method(StringBuilder md) {
+        int cores = settings.machine().cores();
+        md.append(String.format(Locale.ROOT, "Remote operations against three server processes on 127.0.0.1, sharing the machine's %d "
+                        + "cores with the client: every node and the client are separate JVMs (nodes `-Xmx%s`, client `-Xmx%s`, the JVM's "
+                        + "default G1, the same flags for both contestants). **Khora**: three `io.khora.server.Khora node` processes "
+                        + "(khora-server's main, as `bin/khora node` runs it, with the node defaults: fsync off, failure detection 3 s, "
+                        + "heartbeat 500 ms) hosting a space of %d partitions × 3 replicas (Raft per partition over jgroups-raft; "
+                        + "partitions led per node at the end: %s); the client is `Spaces.connect(\"khora://…/bench\")`, and a write is "
+                        + "acknowledged once a majority of its partition's replicas (2 of 3) has it. **Hazelcast %s** (the peer): three "
+                        + "members (TCP/IP join with the three addresses, multicast and auto-detection off, phone-home off, 271 "
+                        + "partitions), the `IMap` in BINARY format with backup-count 1 (synchronous: a `set` is acknowledged once the "
+                        + "key's owner and its backup have it), and `HazelcastClient` with routing mode ALL_MEMBERS (each key's "
+                        + "operation goes straight to its owner, as Khora's client sends to the partition's leader), values "
+                        + "Compact-serialized. So Khora keeps three copies of every entry (two must have it before the answer), "
+                        + "Hazelcast two (both must have it). The entry is a record of a `long` id (the routing value) and %d bytes of "
+                        + "payload.%n%n",
+                cores, cs.nodeHeap(), cs.clientHeap(), KhoraCluster.PARTITIONS, leaders, hazelcastVersion(), Payload.SIZE));
+        md.append(String.format(Locale.ROOT, "Both clusters are started once and stay up (the other one idles meanwhile: its CPU use "
+                        + "is in the last column below)%s. Then the rounds, each in a fresh client JVM, interleaved — round 1 of Khora and "
+                        + "of Hazelcast, then round 2, … (%s, the order alternating) — so other work on the machine falls on both "
+                        + "alike. A round: a warm-up (%.1f s of writes, %.1f s of reads, then every warm-up entry taken), then the "
+                        + "measured phases, %d client threads each calling the synchronous API back to back: **write** of new ids for "
+                        + "%.1f s, **read** by id of random present ids for %.1f s, **take** by id of every entry the write phase wrote "
+                        + "(shared by the threads, in id order) until none is left; every read and take must find its entry, or the run "
+                        + "fails. Throughput is calls ÷ the phase's time; latency is a call's time in its client thread. The tables give "
+                        + "each contestant's best round per operation (interference only slows a round down), every round's rate beside "
+                        + "it; the targets table's cross-check is the median of the rounds' paired ratios.%n%n",
+                cs.serverWarmupMillis() > 0 ? String.format(Locale.ROOT, ", and first get an unreported round with %.0f s phases "
+                        + "to warm their JIT up", cs.serverWarmupMillis() / 1e3) : "",
+                cs.rounds() == 1 ? "1 round" : cs.rounds() + " rounds", cs.warmupMillis() / 1e3, cs.warmupMillis() / 1e3, cs.threads(),
+                cs.phaseMillis() / 1e3,
+                cs.phaseMillis() / 1e3));
+        md.append(String.format(Locale.ROOT, "Load while this family measured: 1-minute load average %s on average, at most %s, on %d "
+                        + "cores — the measured client and nodes keep about %.1f cores busy themselves (*cores busy* below). %s%n%n",
+                Quiet.format(loadMean), Quiet.format(loadMax), cores, f.coresBusy(KHORA, WRITE.key()),
+                loadMean > cores + 1 ? "Other processes wanted the cores much of the time, so the absolute rates are below what a quiet "
+                        + "machine gives and move from round to round; the ratios, from rounds that ran one right after the other, hold "
+                        + "up better." : "Besides the benchmark itself the machine was mostly quiet."));
+    }
+
+    private void results(StringBuilder md) {
+        MarkdownTable t = new MarkdownTable("operation (8 client threads)", "ops/s", "rounds (ops/s)", "p50", "p90", "p99", "p99.9");
+        for (ClusterFamily.Op op : ClusterFamily.OPS) {
+            for (String c : List.of(KHORA, HAZELCAST)) {
+                t.row(label(c, op), Fmt.rate(f.rate(c, op.key())), rounds(c, op.key()), Fmt.micros(f.of(c, op.key(), "p50")),
+                        Fmt.micros(f.of(c, op.key(), "p90")), Fmt.micros(f.of(c, op.key(), "p99")),
+                        Fmt.micros(f.of(c, op.key(), "p999")));
+            }
+        }
+        md.append(t.render()).append('\n');
+        MarkdownTable r = new MarkdownTable("Khora ÷ Hazelcast", "throughput", "paired rounds: median (min–max)", "p50 latency",
+                "p99 latency");
+        for (ClusterFamily.Op op : ClusterFamily.OPS) {
+            r.row(op.khora() + " ÷ " + op.hazelcast(), Fmt.ratio(f.rateRatio(op.key())), f.pairedRatios(op.key()),
+                    Fmt.ratio(f.latencyRatio(op.key(), "p50")), Fmt.ratio(f.latencyRatio(op.key(), "p99")));
+        }
+        md.append(r.render()).append('\n');
+        md.append("A throughput ratio above 1.00× and a latency ratio below 1.00× favour Khora.");
+        for (ClusterFamily.Op op : List.of(WRITE, READ, TAKE)) {
+            double ratio = f.rateRatio(op.key());
+            md.append(String.format(Locale.ROOT, " Khora's %s reaches %s Hazelcast's %s throughput (%s), at %s its p99.", op.khora(),
+                    Fmt.ratio(ratio), op.hazelcast(), ratio >= 1 ? Fmt.percent(ratio - 1) + " more" : Fmt.percent(1 - ratio) + " less",
+                    Fmt.ratio(f.latencyRatio(op.key(), "p99"))));
+        }
+        md.append("\n\n");
+    }
+
+    private void costs(StringBuilder md) {
+        md.append("### Where the time goes\n\n");
+        md.append("CPU time per operation of the client JVM and of the three nodes together, from `/proc` (every thread, GC and JIT "
+                + "included; 10 ms ticks), with the kernel's share of it; context switches per operation (voluntary and involuntary, "
+                + "every thread); all in the best round. *Cores busy* is the client's and the nodes' CPU time ÷ the phase's time (the "
+                + "machine has " + settings.machine().cores() + "); *idle cluster* is the other contestant's three JVMs meanwhile.\n\n");
+        MarkdownTable t = new MarkdownTable("operation", "CPU µs/op: client", "CPU µs/op: 3 nodes (kernel share)", "CPU µs/op: total",
+                "switches/op: client", "switches/op: nodes", "cores busy", "idle cluster, CPU µs/op");
+        for (ClusterFamily.Op op : ClusterFamily.OPS) {
+            for (String c : List.of(KHORA, HAZELCAST)) {
+                String k = op.key();
+                t.row(label(c, op), num(cpu(c, k, "client")), num(cpu(c, k, "nodes")) + " (" + share(f.kernelShare(c, k, "nodes")) + ")",
+                        num(total(c, k)), num(f.switchesPerOp(c, k, "clientSwitches")), num(f.switchesPerOp(c, k, "nodesSwitches")),
+                        String.format(Locale.ROOT, "%.2f", f.coresBusy(c, k)), num(f.cpuMicrosPerOp(c, k, "otherCpu")));
+            }
+        }
+        md.append(t.render()).append('\n');
+        String w = WRITE.key();
+        String r = READ.key();
+        double cpuRatio = total(KHORA, w) / total(HAZELCAST, w);
+        int cores = settings.machine().cores();
+        boolean cpuBound = Math.min(f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w)) >= 0.8 * cores;
+        md.append(String.format(Locale.ROOT, "**Writes.** %s A Khora write costs %s µs of CPU (%s in the client, %s on the nodes), a "
+                        + "Hazelcast `set` %s µs (%s + %s): %s as much, against a throughput ratio of %s. The difference is on the "
+                        + "nodes: %s µs against %s µs per write, of which %s µs (%s) in the kernel against Hazelcast's %s µs (%s); and "
+                        + "the nodes switch threads %s times per write against Hazelcast's %s — each switch a thread parking and "
+                        + "another one woken (futex), and a loopback TCP message for those that cross processes. The same holds for "
+                        + "`takeById` ÷ `remove(key)` (%s): a take is a Raft command like a write.%n%n",
+                cpuBound ? String.format(Locale.ROOT, "Both clusters are CPU-bound here: client and nodes keep %.2f (Khora) and %.2f "
+                        + "(Hazelcast) of the %d cores busy while writing, so a contestant's throughput is about the cores ÷ the CPU "
+                        + "an operation costs across the four JVMs.", f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w), cores)
+                        : String.format(Locale.ROOT, "Client and nodes keep %.2f (Khora) and %.2f (Hazelcast) of the %d cores busy "
+                        + "while writing: part of a write's time is waiting, not CPU.", f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w),
+                        cores),
+                num(total(KHORA, w)), num(cpu(KHORA, w, "client")), num(cpu(KHORA, w, "nodes")), num(total(HAZELCAST, w)),
+                num(cpu(HAZELCAST, w, "client")), num(cpu(HAZELCAST, w, "nodes")), Fmt.ratio(cpuRatio), Fmt.ratio(f.rateRatio(w)),
+                num(cpu(KHORA, w, "nodes")), num(cpu(HAZELCAST, w, "nodes")),
+                num(cpu(KHORA, w, "nodes") * f.kernelShare(KHORA, w, "nodes")), share(f.kernelShare(KHORA, w, "nodes")),
+                num(cpu(HAZELCAST, w, "nodes") * f.kernelShare(HAZELCAST, w, "nodes")), share(f.kernelShare(HAZELCAST, w, "nodes")),
+                num(f.switchesPerOp(KHORA, w, "nodesSwitches")), num(f.switchesPerOp(HAZELCAST, w, "nodesSwitches")),
+                Fmt.ratio(f.rateRatio(TAKE.key()))));
+        md.append("What a Khora write does on the nodes (khora-cluster's code; thread names as the JVMs show them):\n\n"
+                + "1. Leader, netty event loop (`khora-nX-io`): `NodeServer` decodes the request, `NodeRequests.mutate` → "
+                + "`ReplicatedPartition.write` → `Proposer.submit` → jgroups-raft's `RAFT.setAsync`, which queues the entry for the "
+                + "partition's `runner` thread (a hand-off).\n"
+                + "2. Leader, `runner`: appends the entry to the partition's log file (`SnapshotSafeFileLog`, a `pwrite`, no fsync) "
+                + "and sends AppendEntries to both followers through JGroups' TCP transport, whose default transfer-queue bundler "
+                + "sends from its own `TQ-Bundler` thread (a hand-off).\n"
+                + "3. Each of the two followers: a `Connection.Receiver` thread reads the message, a JGroups pool thread "
+                + "(`jgroups-N`) carries it up the stack, RAFT queues it for that replica's `runner`, which appends it and answers "
+                + "through its bundler (three or four hand-offs per follower).\n"
+                + "4. Leader: receiver, pool thread, `runner` again (hand-offs); the runner commits, applies the write to the "
+                + "partition (`PartitionStateMachine.apply`), completes the `Proposer`'s future, and `NodeServer` writes the answer "
+                + "from that thread, which netty hands back to the event loop (a hand-off).\n\n"
+                + "Hazelcast's owner hands the `set` from its IO thread to a partition thread, which stores it, sends the one backup "
+                + "and answers when the backup's ack comes back. Khora also sends and appends every entry to two followers where "
+                + "Hazelcast sends one backup: the issue's configuration (3 replicas against backup-count 1).\n\n");
+        md.append("A profile of the nodes during a write phase — taken once, at revision `783e552` (2026-11-22) on this machine, not "
+                + "re-measured by each run: `perf record -e cpu-clock -F 999 -g` for 6 s, and JFR execution samples. The Khora nodes' "
+                + "CPU: about 45% Java code, 23% the kernel's futex (threads parking and waking each other), 18% loopback TCP, 2% "
+                + "writing the Raft log files, 3% the JVM itself (GC, JIT). The Hazelcast members': about 31% Java code, 21% TCP, "
+                + "14% epoll, 10% futex. In the Khora nodes' Java code (JFR), 60% of the samples are the partitions' RAFT `runner` "
+                + "threads, and 27% of all samples format log messages nobody logs: JGroups' `Slf4jLogImpl.trace(String, Object...)` "
+                + "(installed by khora-cluster's `JGroupsLogging`) runs `String.format` before SLF4J checks the level, and "
+                + "jgroups-raft calls it without a level check on every commit and every AppendEntries (`RAFT.commitLogTo`, "
+                + "`RaftImpl.handleAppendEntriesRequest`), formatting `AppendEntriesRequest` and `ObjectMessage` each time. With a "
+                + "level check in a test build of `JGroupsLogging` that share fell to 1% of the samples.\n\n");
+        md.append(String.format(Locale.ROOT, "**Reads** show the other side of the same cost: `NodeRequests` answers a `ReadById` on "
+                        + "the event loop that read the request, from the leader's state (`ReplicatedPartition.readById`, no Raft "
+                        + "round), with %s context switches per read on the nodes against Hazelcast's %s (whose IO thread hands every "
+                        + "`get` to a partition thread and back), and %s µs of node CPU per read against %s.%n%n",
+                num(f.switchesPerOp(KHORA, r, "nodesSwitches")), num(f.switchesPerOp(HAZELCAST, r, "nodesSwitches")),
+                num(cpu(KHORA, r, "nodes")), num(cpu(HAZELCAST, r, "nodes"))));
+        md.append(String.format(Locale.ROOT, "What would close the write gap, in order of expected gain (the experiments were one-off "
+                        + "builds of the two classes named, measured on the same day against the unchanged nodes in interleaved "
+                        + "rounds, while other builds loaded this machine):%n%n"
+                        + "1. Fewer thread hand-offs per Raft round on the nodes, the largest item (the futex share and the switches "
+                        + "column). In `khora-cluster/src/main/java/io/khora/cluster/node/RaftStack.java` `build`, JGroups' `TCP` sends "
+                        + "every message from its bundler thread and delivers every received one through its thread pool. With "
+                        + "`tcp.setBundlerType(\"no-bundler\")` (the sending thread writes to the socket) the nodes switched threads "
+                        + "about 14 times per write instead of 17, and were faster in 5 of 6 paired phases, by amounts within that "
+                        + "day's noise. Delivering on the receiver thread (`thread_pool.enabled` false) would take the pool's hand-off "
+                        + "off as well; both give up JGroups' message bundling, so measure them with this family.%n"
+                        + "2. `khora-cluster/src/main/java/io/khora/cluster/node/JGroupsLogging.java` `install`: return a `Log` that "
+                        + "checks `isTraceEnabled()`/`isDebugEnabled()` before formatting (a subclass of `Slf4jLogImpl` overriding "
+                        + "`trace(String, Object...)` and `debug(String, Object...)`). In the experiment the formatting fell from 27%% "
+                        + "to 1%% of the nodes' Java samples and their user-mode CPU per write by about a tenth, within that day's noise.%n"
+                        + "3. Group commit: 8 client threads over 4 partitions keep about 2 writes per partition in flight, which is "
+                        + "`PartitionOptions.maxBatchesInFlight` (2), so `Proposer` can send most writes as log entries of their own; "
+                        + "whether it batched is not visible from outside (`Proposer.batchStats()` is in no status): report it in "
+                        + "`NodeStatus` / `khora status`, then tune the in-flight limit against this family's figures.%n"
+                        + "4. Client: the synchronous `RemoteSpace.write` goes through `RemoteAsyncSpace.write` → `deliver`, which "
+                        + "completes the caller's future on the callback pool — one more hand-off: %s context switches per write in the "
+                        + "client against %s per take, whose synchronous path joins the network future directly. Join `writeOne`'s "
+                        + "future in `RemoteSpace.write` as `readById` and `takeById` do.%n%n",
+                num(f.switchesPerOp(KHORA, w, "clientSwitches")), num(f.switchesPerOp(KHORA, TAKE.key(), "clientSwitches"))));
+    }
+
+    private double cpu(String contestant, String op, String who) {
+        return f.cpuMicrosPerOp(contestant, op, who + "Cpu");
+    }
+
+    private double total(String contestant, String op) {
+        return cpu(contestant, op, "client") + cpu(contestant, op, "nodes");
+    }
+
+    private static String label(String contestant, ClusterFamily.Op op) {
+        return contestant.equals(KHORA) ? "Khora " + op.khora() : "Hazelcast " + op.hazelcast() + " (peer)";
+    }
+
+    private String rounds(String contestant, String op) {
+        return f.rates(contestant, op).stream().map(Fmt::rate).collect(Collectors.joining(" / "));
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    private static String share(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", v * 100);
+    }
+
+    private static String hazelcastVersion() {
+        try {
+            return com.hazelcast.instance.GeneratedBuildProperties.VERSION;
+        } catch (RuntimeException | LinkageError e) {
+            return "";
+        }
+    }
+
+    /** The throughput chart and the latency chart. */
+    void writeCharts() throws IOException {
+        List<String> categories = new ArrayList<>();
+        List<Double> khora = new ArrayList<>();
+        List<Double> hz = new ArrayList<>();
+        List<Double> k50 = new ArrayList<>();
+        List<Double> k99 = new ArrayList<>();
+        List<Double> h50 = new ArrayList<>();
+        List<Double> h99 = new ArrayList<>();
+        for (ClusterFamily.Op op : ClusterFamily.OPS) {
+            categories.add(op.key());
+            khora.add(f.rate(KHORA, op.key()) / 1e3);
+            hz.add(f.rate(HAZELCAST, op.key()) / 1e3);
+            k50.add(f.of(KHORA, op.key(), "p50") / 1e3);
+            k99.add(f.of(KHORA, op.key(), "p99") / 1e3);
+            h50.add(f.of(HAZELCAST, op.key(), "p50") / 1e3);
+            h99.add(f.of(HAZELCAST, op.key(), "p99") / 1e3);
+        }
+        new BarChart("3 nodes on loopback, 8 client threads: throughput (k ops/s, higher is better)", "k ops/s", categories)
+                .series("Khora (3 replicas, majority ack)", khora).series("Hazelcast (backup-count 1)", hz)
+                .write(settings.chartDir().resolve(THROUGHPUT_CHART), 1000, 500);
+        new BarChart("3 nodes on loopback, 8 client threads: latency (µs, lower is better)", "µs", categories)
+                .series("Khora p50", k50).series("Khora p99", k99).series("Hazelcast p50", h50).series("Hazelcast p99", h99)
+                .write(settings.chartDir().resolve(LATENCY_CHART), 1000, 500);
+    }
+}

@@ -1,0 +1,33 @@
+package io.khora.bench.cluster;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A contestant's client, as the load threads use it: the three operations on {@link Payload}
+ * entries by id, each synchronous (the calling thread waits for the cluster's answer). One store
+ * is shared by all load threads, as an application shares its client.
+ */
+interface RemoteStore extends AutoCloseable {
+
+    /** Writes {@code p} (a new id); returns once the cluster acknowledged it. */
+    void write(Payload p);
+
+    /** Reads the entry of {@code id}; true if it was there. */
+    boolean read(long id);
+
+    /** Removes the entry of {@code id} and returns whether it was there (the entry itself comes back to the client). */
+    boolean take(long id);
+
+    @Override
+    void close();
+
+    /** The client of {@code contestant} ({@link ClusterFamily#KHORA} or {@link ClusterFamily#HAZELCAST}), connected and ready. */
+    static RemoteStore open(String contestant, List<String> addresses, String clusterName, Duration timeout) {
+        return switch (contestant) {
+            case ClusterFamily.KHORA -> KhoraRemoteStore.connect(addresses, timeout);
+            case ClusterFamily.HAZELCAST -> HazelcastRemoteStore.connect(addresses, clusterName);
+            default -> throw new IllegalArgumentException("unknown contestant '" + contestant + "'");
+        };
+    }
+}
