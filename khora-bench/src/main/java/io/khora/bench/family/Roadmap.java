@@ -19,12 +19,7 @@ public final class Roadmap {
     }
 
     /** The families of the issue not measured yet. */
-    public static final List<Pending> PENDING = List.of(
-            new Pending("cluster",
-                    "3 nodes on loopback: remote write / readById / take throughput and p99 vs a 3-member Hazelcast cluster with "
-                            + "backup-count 1",
-                    "khora-cluster so far replicates a partition with jgroups-raft inside one process; there are no server nodes "
-                            + "and no remote client (Spaces.connect) yet (open issue 7), so there is no remote operation to measure"));
+    public static final List<Pending> PENDING = List.of(); // every family of the issue is measured now
 
     private Roadmap() {
     }
