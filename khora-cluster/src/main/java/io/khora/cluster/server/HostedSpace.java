@@ -88,8 +88,12 @@ final class HostedSpace implements AutoCloseable {
             }
             ReplicatedPartition r = replicas.get(p);
             SpaceState s = r == null ? SpaceState.INITIAL : r.state();
-            if (s != SpaceState.READY) {
-                worst = s == SpaceState.INITIAL && worst == SpaceState.READY ? s : (s == SpaceState.INITIAL ? worst : s);
+            if (s == SpaceState.INITIAL) {
+                if (worst == SpaceState.READY) {
+                    worst = s; // a replica still starting: INITIAL, unless another is worse
+                }
+            } else if (s != SpaceState.READY) {
+                worst = s;
             }
         }
         return worst;

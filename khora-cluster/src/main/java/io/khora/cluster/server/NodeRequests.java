@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -354,10 +353,7 @@ final class NodeRequests {
 
     /** The response for a failure. */
     static Response failure(long requestId, Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = io.khora.cluster.Futures.cause(error);
         if (e instanceof NotLeaderException nl) {
             return new Response(requestId, Status.NOT_LEADER, Responses.text(nl.leaderId()));
         } else if (e instanceof NotHere nh) {
