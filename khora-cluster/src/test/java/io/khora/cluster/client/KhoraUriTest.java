@@ -32,5 +32,6 @@ class KhoraUriTest {
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?replication=0.25")).hasMessageContaining("below a majority is not offered");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?timout=1s")).hasMessageContaining("unknown option 'timout'");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?timeout=soon")).hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?timeout=0s")).hasMessageContaining("timeout must be positive");
     }
 }

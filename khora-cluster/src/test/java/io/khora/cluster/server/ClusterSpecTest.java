@@ -49,6 +49,17 @@ class ClusterSpecTest {
         assertThatThrownBy(() -> threeNodesWithSeeders(4)).hasMessageContaining("min-seeders 4 exceeds the 3 nodes");
     }
 
+    @Test
+    void aNodeConfigRefusesAnUnknownNodeAndAHeartbeatSlowerThanFailureDetection() {
+        ClusterSpec spec = threeNodes(4, 3);
+        assertThatThrownBy(() -> NodeConfig.builder(spec, "n9")).hasMessageContaining("node 'n9' is not in the cluster spec");
+        assertThatThrownBy(() -> NodeConfig.builder(spec, "n1").dataDirectory(java.nio.file.Path.of("d"))
+                .failureDetection(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2)).build())
+                .hasMessageContaining("must be shorter than the failure detection timeout");
+        assertThatThrownBy(() -> NodeConfig.builder(spec, "n1").operationTimeout(java.time.Duration.ZERO))
+                .hasMessageContaining("operationTimeout must be positive");
+    }
+
     private static ClusterSpec threeNodesWithSeeders(int seeders) {
         return ClusterSpec.builder()
                 .node("n1", "127.0.0.1", 7701, 7801).node("n2", "127.0.0.1", 7702, 7901).node("n3", "127.0.0.1", 7703, 8001)
