@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@link SegmentLog#truncateBefore} does not disturb it (on POSIX file systems). Closing the log
  * closes its readers.
  */
-public final class SegmentReader implements AutoCloseable {
+public final class SegmentReader implements RecordReader {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final SegmentLog log;
@@ -48,6 +48,7 @@ public final class SegmentReader implements AutoCloseable {
      * @throws UncheckedIOException  on an I/O error, or (with a {@link LogCorruptedException}) if a
      *                               committed record fails its checksum
      */
+    @Override
     public LogRecord next() {
         boolean interrupted = false;
         try {
@@ -80,6 +81,7 @@ public final class SegmentReader implements AutoCloseable {
      *
      * @throws InterruptedException if interrupted while waiting
      */
+    @Override
     public LogRecord next(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (true) {

@@ -2,7 +2,7 @@ package io.khora.internal.writebehind;
 
 import io.khora.internal.engine.Change;
 import io.khora.internal.outbox.LogRecord;
-import io.khora.internal.outbox.SegmentReader;
+import io.khora.internal.outbox.RecordReader;
 import io.khora.internal.persistence.EntryCopier;
 import io.khora.internal.persistence.OperationsBatch;
 import io.khora.internal.persistence.TransactionBatch;
@@ -40,7 +40,7 @@ final class MirrorDispatcher implements Runnable {
     private static final int MAX_SUSPECTS_GROWN = 64;
 
     private final String spaceName;
-    private final Outbox outbox;
+    private final MirrorSource outbox;
     private final SpaceSynchronizationEndpoint endpoint;
     private final EntryCopier copier;
     private final TypeResolver types;
@@ -65,7 +65,7 @@ final class MirrorDispatcher implements Runnable {
     private long possiblyDeliveredUpTo;
     private int suspectsAllowed = MAX_SUSPECTS;
 
-    MirrorDispatcher(String spaceName, Outbox outbox, SpaceSynchronizationEndpoint endpoint, EntryCopier copier, TypeResolver types,
+    MirrorDispatcher(String spaceName, MirrorSource outbox, SpaceSynchronizationEndpoint endpoint, EntryCopier copier, TypeResolver types,
                      DeadLetterStore deadLetters, WriteBehindSettings settings, TxConsolidation consolidation) {
         this.consolidation = consolidation;
         this.spaceName = spaceName;
@@ -100,7 +100,7 @@ final class MirrorDispatcher implements Runnable {
     public void run() {
         List<OutboxRecord> carry = new ArrayList<>();
         long backoff = 0;
-        try (SegmentReader reader = outbox.read(outbox.delivered() + 1)) {
+        try (RecordReader reader = outbox.read(outbox.delivered() + 1)) {
             while (!stopping) {
                 try {
                     try {
@@ -135,7 +135,7 @@ final class MirrorDispatcher implements Runnable {
      * not done yet; if the round fails unexpectedly, everything it read goes back into it (a resend
      * is absorbed by the endpoint's checkpoint).
      */
-    private long round(SegmentReader reader, List<OutboxRecord> carry, long backoff) throws InterruptedException {
+    private long round(RecordReader reader, List<OutboxRecord> carry, long backoff) throws InterruptedException {
         outbox.sync();
         List<OutboxRecord> batch = new ArrayList<>(carry);
         try {
@@ -239,6 +239,9 @@ final class MirrorDispatcher implements Runnable {
      * done; else (the store refused: after a backoff; or stopping) the backoff for the next round.
      */
     private long deliverMultiPartition(OutboxRecord.TxRecord part, long backoff) throws InterruptedException {
+        if (outbox.partsAreCommitted()) {
+            consolidation.committedPart(part.txId(), part.participants());
+        }
         TxConsolidation.Outcome outcome = consolidation.awaitOutcome(part.txId(), () -> stopping);
         if (outcome == null) {
             return backoff;
@@ -310,7 +313,7 @@ final class MirrorDispatcher implements Runnable {
     }
 
     /** Adds new records to {@code batch} up to the batch size: waits for the first when idle, then up to the batch interval. */
-    private void gather(SegmentReader reader, List<OutboxRecord> batch, boolean idle) throws InterruptedException {
+    private void gather(RecordReader reader, List<OutboxRecord> batch, boolean idle) throws InterruptedException {
         long intervalNanos = settings.batchInterval().toNanos();
         long deadline = System.nanoTime() + intervalNanos;
         while (batch.size() < settings.batchSize()) {

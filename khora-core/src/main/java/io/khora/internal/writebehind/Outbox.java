@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>{@link #append} is called under the partition lock, so appends of one partition are ordered;
  * delivery acknowledgements come from the partition's mirror thread.
  */
-final class Outbox implements AutoCloseable {
+final class Outbox implements MirrorSource, AutoCloseable {
     /** The latest undelivered change of one entry. */
     record Pending(long sequence, SpaceEntry entry, boolean removed) {
     }
@@ -71,8 +71,14 @@ final class Outbox implements AutoCloseable {
         this.markerSequence = delivered;
     }
 
-    int partitionId() {
+    @Override
+    public int partitionId() {
         return partitionId;
+    }
+
+    @Override
+    public String logId() {
+        return null;
     }
 
     static List<Object> key(SpaceEntry e) {
@@ -206,7 +212,8 @@ final class Outbox implements AutoCloseable {
     }
 
     /** Undelivered changes. */
-    long undelivered() {
+    @Override
+    public long undelivered() {
         synchronized (room) {
             return undeliveredLocked();
         }
@@ -233,25 +240,29 @@ final class Outbox implements AutoCloseable {
     }
 
     /** The last sequence delivered (or set aside). */
-    long delivered() {
+    @Override
+    public long delivered() {
         synchronized (room) {
             return delivered;
         }
     }
 
     /** The last sequence appended. */
-    long lastSequence() {
+    @Override
+    public long lastSequence() {
         return log.lastSequence();
     }
 
     /** Makes appended records durable and visible to the mirror (per-batch durability). */
-    void sync() {
+    @Override
+    public void sync() {
         if (log.lastSequence() > log.committedSequence()) {
             log.sync();
         }
     }
 
-    SegmentReader read(long from) {
+    @Override
+    public SegmentReader read(long from) {
         return log.read(from);
     }
 
@@ -280,7 +291,8 @@ final class Outbox implements AutoCloseable {
      * many transactions in one round writes it once. A marker that lags after a crash only means a
      * replay, which the endpoint's checkpoint absorbs.
      */
-    void acknowledge(long sequence, List<Change> records, boolean durable) {
+    @Override
+    public void acknowledge(long sequence, List<Change> records, boolean durable) {
         synchronized (room) {
             if (sequence <= delivered) {
                 return;
@@ -304,7 +316,8 @@ final class Outbox implements AutoCloseable {
     }
 
     /** Writes the marker (and deletes delivered segments) if acknowledgements got ahead of it. */
-    void flushMarker() {
+    @Override
+    public void flushMarker() {
         long d = delivered();
         if (d > markerSequence) {
             writeMarker(d);

@@ -36,7 +36,7 @@ import java.util.List;
  * The void marker of a part whose transaction was rolled back after the part was appended:
  * {@code byte 3 · string transaction id}. The sequence number is the log's, not part of the payload.
  */
-final class OutboxCodec {
+public final class OutboxCodec {
     private static final int VERSION = 1;
     private static final int TX_PART = 2;
     private static final int TX_ABORT = 3;
@@ -45,7 +45,7 @@ final class OutboxCodec {
     private OutboxCodec() {
     }
 
-    static byte[] encode(Change c, WireOutput out) {
+    public static byte[] encode(Change c, WireOutput out) {
         out.reset();
         out.writeByte(VERSION);
         writeBody(c, out);
@@ -53,7 +53,7 @@ final class OutboxCodec {
     }
 
     /** A transaction's part: {@code changes} of {@code partition}, which the transaction changes with {@code participants}. */
-    static byte[] encodeTransaction(String txId, int[] participants, List<Change> changes, long[] order, WireOutput out) {
+    public static byte[] encodeTransaction(String txId, int[] participants, List<Change> changes, long[] order, WireOutput out) {
         out.reset();
         out.writeByte(TX_PART);
         out.writeString(txId);

@@ -110,6 +110,18 @@ final class TxConsolidation {
         entries.put(txId, e);
     }
 
+    /**
+     * A part of {@code txId} was found in an outbox that holds parts only of committed transactions
+     * (a cluster partition's): the outcome is COMMIT, with a part in every participant.
+     */
+    void committedPart(String txId, int[] participants) {
+        entries.computeIfAbsent(txId, k -> {
+            Entry e = new Entry(participants);
+            e.outcome = Outcome.COMMIT;
+            return e;
+        });
+    }
+
     /** Waits for the outcome of {@code txId}; null if {@code stopping} turned true first. */
     Outcome awaitOutcome(String txId, BooleanSupplier stopping) throws InterruptedException {
         Entry e = entries.get(txId);
