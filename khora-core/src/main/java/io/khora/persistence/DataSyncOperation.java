@@ -55,7 +55,11 @@ public interface DataSyncOperation {
 
     /**
      * The change's sequence number in its partition, increasing with every persisted change.
-     * Write-behind endpoints use it to apply each change exactly once.
+     * Write-behind endpoints use it to apply each change exactly once. Compare sequences only within
+     * one log id ({@link SynchronizationSourceDetails#logId()} of the batch's
+     * {@code getSourceDetails()}): an outbox created afresh numbers from 1 again under a new log id,
+     * so a remembered "last applied" sequence must be kept with its log id and start over when the
+     * log id differs.
      */
     long getSequence();
 }

@@ -8,8 +8,20 @@ package io.khora.persistence;
  * @param durableSequences whether the operations' sequence numbers come from a durable log (the
  *     write-behind outbox) and so keep increasing across restarts; only then may an endpoint use
  *     them to skip what it already applied. Write-through sequences restart with the space.
+ * @param logId the identity of the numbering the sequences belong to (the write-behind outbox's log
+ *     id, a random UUID of at most 64 characters), or null when the sequences are not durable or the
+ *     source has none. Sequences are comparable only within one log id: a partition's outbox that is
+ *     created afresh (a new machine, a deleted data directory) numbers from 1 again under a new log
+ *     id, so an endpoint that remembers the last sequence it applied must remember it together with
+ *     the log id and start over when the log id changes — else it would skip the new outbox's changes
+ *     as already applied.
  */
-public record SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences) {
+public record SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences, String logId) {
+    /** Source details without a log id ({@link #logId()} null). */
+    public SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences) {
+        this(spaceName, partitionId, durableSequences, null);
+    }
+
     /** GigaSpaces-style accessor: {@code space.partition} with a 1-based partition. */
     public String getName() {
         return spaceName + "." + (partitionId + 1);

@@ -55,6 +55,14 @@ class TransactionPersistenceTest {
         return Spaces.embedded(name).partitions(4).synchronizationEndpoint(store).writeBehind(settings).start();
     }
 
+    private static String readLogId(Path outbox) {
+        try {
+            return java.nio.file.Files.readString(outbox.resolve("log-id"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Set<Integer> partitionsOf(TransactionData td) {
         Set<Integer> out = new HashSet<>();
         for (DataSyncOperation op : td.getTransactionParticipantDataItems()) {
@@ -253,7 +261,10 @@ class TransactionPersistenceTest {
             }
             assertThat(space.admin().flush(Duration.ofSeconds(20))).isTrue();
             assertThat(store.transactions).as("one unit per transaction").hasSize(20);
+            String lowestLogId = readLogId(dir.resolve("wb-multi").resolve("partition-1"));
             for (TransactionData td : store.transactions) {
+                assertThat(td.getSourceDetails().logId()).as("the lowest partition's outbox numbers the unit, whichever mirror"
+                        + " delivers it").isEqualTo(lowestLogId);
                 assertThat(td.isConsolidated()).isTrue();
                 assertThat(partitionsOf(td)).containsExactlyInAnyOrder(0, 1, 2, 3);
                 assertThat(td.getSourceDetails().durableSequences()).isTrue();

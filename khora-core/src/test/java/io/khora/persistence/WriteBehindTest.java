@@ -168,6 +168,41 @@ class WriteBehindTest {
         }
     }
 
+    private static java.util.Set<String> logIds(MapStore store, int fromBatch) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (OperationsBatchData b : store.batches.subList(fromBatch, store.batches.size())) {
+            out.add(String.valueOf(b.getSourceDetails().logId()));
+        }
+        return out;
+    }
+
+    @Test
+    void batchesCarryTheLogIdOfTheirOutboxWhichARestartKeepsAndAFreshDirectoryChanges() {
+        MapStore store = new MapStore();
+        String logId;
+        try (Space space = start("wb-log-id", store, settings().build(), 1)) {
+            space.write(new Trade(1, "A", 1.0, 1));
+            assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(logIds(store, 0)).hasSize(1).doesNotContain("null");
+            logId = logIds(store, 0).iterator().next();
+        }
+        int seen = store.batches.size();
+        try (Space space = start("wb-log-id", store, settings().build(), 1)) {
+            space.write(new Trade(2, "A", 1.0, 1));
+            assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(logIds(store, seen)).as("the same outbox directory: the same numbering").containsExactly(logId);
+        }
+        seen = store.batches.size();
+        WriteBehindSettings fresh = WriteBehindSettings.builder(dir.resolve("fresh")).batchInterval(Duration.ofMillis(20))
+                .flushTimeout(Duration.ofSeconds(5)).build();
+        try (Space space = start("wb-log-id", store, fresh, 1)) {
+            space.write(new Trade(3, "A", 1.0, 1));
+            assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(store.batches.get(seen).getBatchDataItems()[0].getSequence()).as("a fresh outbox numbers from 1").isEqualTo(1);
+            assertThat(logIds(store, seen)).as("under a new log id").hasSize(1).doesNotContain("null", logId);
+        }
+    }
+
     @Test
     void aReadThroughNeverReturnsARowOlderThanAnUndeliveredChange() {
         MapStore store = new MapStore();

@@ -47,7 +47,9 @@ import java.util.Objects;
  * <p>Exactly-once for write-behind: for batches whose sequences are durable
  * ({@link SynchronizationSourceDetails#durableSequences()}, the mirror's), a checkpoint row per
  * (space, partition) is locked, operations at or below it are skipped and it is advanced in the same
- * database transaction (see {@link Builder#checkpointing}).
+ * database transaction (see {@link Builder#checkpointing}). The row also keeps the batch's
+ * {@linkplain SynchronizationSourceDetails#logId() log id}: a batch from another log id (an outbox
+ * created afresh, numbering from 1 again) restarts the checkpoint instead of being skipped.
  *
  * <p>Operations on document types ({@link DataSyncOperation#supportsDataAsObject()} false) and on
  * classes the SessionFactory does not map are refused before the database is touched.
@@ -163,7 +165,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
                 DataSyncOperation[] todo = operations;
                 List<Object> todoEntities = entities;
                 if (checkpointed) {
-                    long applied = checkpoint.lockAndRead(session, source.spaceName(), source.partitionId());
+                    long applied = checkpoint.lockAndRead(session, source.spaceName(), source.partitionId(), source.logId());
                     List<DataSyncOperation> keep = new ArrayList<>(operations.length);
                     todoEntities = new ArrayList<>(operations.length);
                     long max = applied;
@@ -181,7 +183,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
                     }
                     todo = keep.toArray(new DataSyncOperation[0]);
                     if (max > applied) {
-                        checkpoint.advance(session, source.spaceName(), source.partitionId(), max);
+                        checkpoint.advance(session, source.spaceName(), source.partitionId(), max, source.logId());
                     }
                 }
                 int i = 0;
@@ -347,14 +349,19 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
          * Exactly-once delivery of write-behind batches (default true): the last applied sequence
          * of each (space, partition) is kept in {@link #checkpointTable} and advanced in the same
          * database transaction as the batch, and replayed operations at or below it are skipped.
-         * Only batches whose sequences are durable (the write-behind mirror's) use it.
+         * Only batches whose sequences are durable (the write-behind mirror's) use it. The row keeps the
+         * outbox's log id with the sequence; a batch of another log id restarts the checkpoint (a row
+         * without a log id, from an earlier version, adopts the batch's and keeps its sequence).
          */
         public Builder checkpointing(boolean enabled) {
             this.checkpointing = enabled;
             return this;
         }
 
-        /** The checkpoint table (default {@code khora_checkpoint}; created if missing). */
+        /**
+         * The checkpoint table (default {@code khora_checkpoint}; created if missing, its {@code log_id}
+         * column added if the table was created by an earlier version).
+         */
         public Builder checkpointTable(String table) {
             this.checkpointTable = Objects.requireNonNull(table, "checkpoint table");
             new SequenceCheckpoint(table); // validates the name now

@@ -290,6 +290,72 @@ abstract class EndpointContract {
         assertThat(checkpointOf("test-space", 0)).isEqualTo(-1);
     }
 
+    String logIdOf(String table, String space, int partition) {
+        List<Map<String, Object>> rows = db.query("select log_id from " + table + " where space_name = '" + space
+                + "' and partition_id = " + partition);
+        return rows.isEmpty() ? null : (String) rows.get(0).values().iterator().next();
+    }
+
+    @Test
+    void aDurableBatchFromAnotherLogRestartsTheCheckpointInsteadOfBeingSkipped() {
+        String space = "ckpt-log-" + kind();
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0, "log-a",
+                seq(1, op(WRITE, order(1, 1, "A1", 1), 1L)), seq(2, op(WRITE, order(2, 1, "A2", 2), 2L)),
+                seq(3, op(WRITE, order(3, 1, "A3", 3), 3L))));
+        assertThat(checkpointOf(space, 0)).isEqualTo(3);
+        assertThat(logIdOf("khora_checkpoint", space, 0)).isEqualTo("log-a");
+        // a fresh outbox (new log id) numbers from 1 again: nothing of it was applied yet
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0, "log-b",
+                seq(1, op(UPDATE, order(1, 1, "B1", 1), 1L)), seq(2, op(WRITE, order(4, 1, "B4", 4), 4L))));
+        assertThat(orders()).containsExactly(row(1, 1, "B1", 1), row(2, 1, "A2", 2), row(3, 1, "A3", 3), row(4, 1, "B4", 4));
+        assertThat(checkpointOf(space, 0)).isEqualTo(2);
+        assertThat(logIdOf("khora_checkpoint", space, 0)).isEqualTo("log-b");
+        // within the new log, replays are skipped again
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0, "log-b",
+                seq(2, op(UPDATE, order(4, 1, "NOT-APPLIED", 4), 4L)), seq(3, op(REMOVE, order(3, 1, "A3", 3), 3L))));
+        assertThat(orders()).containsExactly(row(1, 1, "B1", 1), row(2, 1, "A2", 2), row(4, 1, "B4", 4));
+        assertThat(checkpointOf(space, 0)).isEqualTo(3);
+        // a source without log ids is compared with the sequence whatever the log, and leaves the log id alone
+        replay.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 0,
+                seq(3, op(UPDATE, order(1, 1, "NOT-APPLIED", 1), 1L)), seq(4, op(UPDATE, order(2, 1, "N2", 2), 2L))));
+        assertThat(orders()).containsExactly(row(1, 1, "B1", 1), row(2, 1, "N2", 2), row(4, 1, "B4", 4));
+        assertThat(checkpointOf(space, 0)).isEqualTo(4);
+        assertThat(logIdOf("khora_checkpoint", space, 0)).isEqualTo("log-b");
+    }
+
+    @Test
+    void aCheckpointRowOfAnEarlierVersionIsAdoptedWithoutRedelivery() {
+        String table = "old_checkpoint_" + kind().name().toLowerCase();
+        String space = "ckpt-old-" + kind();
+        // the table and row as a version without log ids left them
+        db.update("create table " + table + " (space_name varchar(200) not null, partition_id integer not null,"
+                + " last_sequence bigint not null, primary key (space_name, partition_id))");
+        db.update("insert into " + table + " (space_name, partition_id, last_sequence) values (?, 2, 5)", space);
+        db.update("insert into purchase_orders (id, customer_id, status, amount) values (1, 1, 'APPLIED-BEFORE', 1)");
+        DefaultHibernateSpaceSynchronizationEndpoint upgraded = DefaultHibernateSpaceSynchronizationEndpoint.builder(sf)
+                .checkpointTable(table).build();
+        // the outbox replays 4..7 after the upgrade (its marker lagged), now under a log id
+        upgraded.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 2, "log-x",
+                seq(4, op(UPDATE, order(1, 1, "NOT-APPLIED", 1), 1L)), seq(5, op(WRITE, order(2, 1, "NOT-APPLIED", 2), 2L)),
+                seq(6, op(WRITE, order(3, 1, "NEW", 3), 3L)), seq(7, op(UPDATE, order(1, 1, "NEW", 1), 1L))));
+        assertThat(orders()).as("only the operations above the old checkpoint").containsExactly(row(1, 1, "NEW", 1), row(3, 1, "NEW", 3));
+        assertThat(checkpointOf(table, space, 2)).isEqualTo(7);
+        assertThat(logIdOf(table, space, 2)).as("the log id adopted").isEqualTo("log-x");
+        // adopting keeps the sequence even when nothing of the batch is new
+        db.update("insert into " + table + " (space_name, partition_id, last_sequence) values (?, 3, 9)", space);
+        upgraded.onOperationsBatchSynchronization(new TestOps.DurableBatch(space, 3, "log-y",
+                seq(8, op(WRITE, order(4, 1, "NOT-APPLIED", 4), 4L)), seq(9, op(WRITE, order(5, 1, "NOT-APPLIED", 5), 5L))));
+        assertThat(orders()).containsExactly(row(1, 1, "NEW", 1), row(3, 1, "NEW", 3));
+        assertThat(checkpointOf(table, space, 3)).isEqualTo(9);
+        assertThat(logIdOf(table, space, 3)).isEqualTo("log-y");
+    }
+
+    long checkpointOf(String table, String space, int partition) {
+        List<Map<String, Object>> rows = db.query("select last_sequence from " + table + " where space_name = '" + space
+                + "' and partition_id = " + partition);
+        return rows.isEmpty() ? -1 : ((Number) rows.get(0).values().iterator().next()).longValue();
+    }
+
     @Test
     void documentOperationsAreRefusedBeforeTheDatabaseIsTouched() {
         assertThatThrownBy(() -> replay.onOperationsBatchSynchronization(new Batch(

@@ -119,8 +119,15 @@ final class TestOps {
         }
     }
 
-    /** A batch as the write-behind mirror sends it: sequences from a durable outbox. */
-    record DurableBatch(String space, int partition, DataSyncOperation... ops) implements OperationsBatchData {
+    /**
+     * A batch as the write-behind mirror sends it: sequences from a durable outbox, numbered under
+     * {@code logId} (null: a source without log ids).
+     */
+    record DurableBatch(String space, int partition, String logId, DataSyncOperation... ops) implements OperationsBatchData {
+        DurableBatch(String space, int partition, DataSyncOperation... ops) {
+            this(space, partition, null, ops);
+        }
+
         @Override
         public DataSyncOperation[] getBatchDataItems() {
             return ops.clone();
@@ -128,7 +135,7 @@ final class TestOps {
 
         @Override
         public SynchronizationSourceDetails getSourceDetails() {
-            return new SynchronizationSourceDetails(space, partition, true);
+            return new SynchronizationSourceDetails(space, partition, true, logId);
         }
     }
 

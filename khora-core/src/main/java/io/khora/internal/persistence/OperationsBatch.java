@@ -21,12 +21,21 @@ public final class OperationsBatch implements OperationsBatchData {
      * @param durableSequences whether the changes' sequences come from a durable outbox (write-behind)
      */
     public OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier, boolean durableSequences) {
+        this(spaceName, changes, copier, durableSequences, null);
+    }
+
+    /**
+     * @param durableSequences whether the changes' sequences come from a durable outbox (write-behind)
+     * @param logId the log id of the outbox the sequences come from, or null (see
+     *     {@link SynchronizationSourceDetails#logId()})
+     */
+    public OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier, boolean durableSequences, String logId) {
         this.items = new DataSyncOperation[changes.size()];
         for (int i = 0; i < items.length; i++) {
             items[i] = new SyncOperation(changes.get(i), copier);
         }
         this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId(),
-                durableSequences);
+                durableSequences, logId);
     }
 
     @Override

@@ -33,6 +33,16 @@ public final class TransactionBatch implements TransactionData {
      */
     public TransactionBatch(String spaceName, String txId, List<List<Change>> parts, List<long[]> orders, EntryCopier copier,
                             int sourcePartition, boolean durableSequences, long sequenceOverride) {
+        this(spaceName, txId, parts, orders, copier, sourcePartition, durableSequences, sequenceOverride, null);
+    }
+
+    /**
+     * Like {@link #TransactionBatch(String, String, List, List, EntryCopier, int, boolean, long)}, with
+     * {@code logId}: the log id of the source partition's outbox, the numbering the sequences belong to,
+     * or null (see {@link SynchronizationSourceDetails#logId()}).
+     */
+    public TransactionBatch(String spaceName, String txId, List<List<Change>> parts, List<long[]> orders, EntryCopier copier,
+                            int sourcePartition, boolean durableSequences, long sequenceOverride, String logId) {
         this.txId = txId;
         List<Change> all = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
@@ -55,7 +65,7 @@ public final class TransactionBatch implements TransactionData {
         for (int i = 0; i < items.length; i++) {
             items[i] = new SyncOperation(all.get(idx[i]), copier, sequenceOverride);
         }
-        this.source = new SynchronizationSourceDetails(spaceName, sourcePartition, durableSequences);
+        this.source = new SynchronizationSourceDetails(spaceName, sourcePartition, durableSequences, logId);
         this.consolidated = parts.size() > 1;
     }
 

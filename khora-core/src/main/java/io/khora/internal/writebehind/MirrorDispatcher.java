@@ -56,7 +56,7 @@ final class MirrorDispatcher implements Runnable {
         @Override
         public void sendTransaction(OutboxRecord.TxRecord tx) {
             MirrorDispatcher.this.sendTransaction(new TransactionBatch(spaceName, tx.txId(), List.of(tx.changes()),
-                    List.of(tx.order()), copier, tx.partition(), true, tx.sequence()));
+                    List.of(tx.order()), copier, tx.partition(), true, tx.sequence(), outbox.logId()));
         }
     };
     private final SplittableRandom jitter;
@@ -252,7 +252,8 @@ final class MirrorDispatcher implements Runnable {
             return -1;
         }
         possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, part.sequence());
-        TxConsolidation.Result r = consolidation.meet(part, this::deliverParts, () -> stopping);
+        // the last mirror to arrive delivers every part, under the lowest part's sequence and log id
+        TxConsolidation.Result r = consolidation.meet(part.withLogId(outbox.logId()), this::deliverParts, () -> stopping);
         if (r == null) {
             return backoff;
         }
@@ -282,7 +283,8 @@ final class MirrorDispatcher implements Runnable {
             orders.add(p.order());
         }
         OutboxRecord.TxRecord home = parts.get(0);
-        TransactionBatch data = new TransactionBatch(spaceName, txId, changes, orders, copier, home.partition(), true, home.sequence());
+        TransactionBatch data = new TransactionBatch(spaceName, txId, changes, orders, copier, home.partition(), true, home.sequence(),
+                home.logId());
         RuntimeException error = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
@@ -343,7 +345,7 @@ final class MirrorDispatcher implements Runnable {
     }
 
     private void send(List<Change> changes) {
-        OperationsBatch batch = new OperationsBatch(spaceName, changes, copier, true);
+        OperationsBatch batch = new OperationsBatch(spaceName, changes, copier, true, outbox.logId());
         endpoint.onOperationsBatchSynchronization(batch);
         try {
             endpoint.afterOperationsBatchSynchronization(batch);

@@ -10,16 +10,23 @@ import io.khora.persistence.DataSyncOperationType;
 import io.khora.persistence.PersistenceBacklogFullException;
 import io.khora.persistence.SpacePersistenceException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,8 +38,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link #append} is called under the partition lock, so appends of one partition are ordered;
  * delivery acknowledgements come from the partition's mirror thread.
+ *
+ * <p>Every outbox has a {@linkplain #logId() log id}, a random UUID kept in the file {@code log-id}
+ * next to the {@code delivered} marker: the identity of its numbering. It is created with the outbox
+ * directory and read back whenever the directory is reopened, so it changes exactly when the
+ * numbering restarts at 1 (a new machine, a deleted data directory) and an endpoint's checkpoint for
+ * the old numbering must not be applied to the new one. A directory written by a version without log
+ * ids (records or a marker, no {@code log-id}) is given one when it is first reopened; that first
+ * log id continues the old numbering, so such a directory cannot be told apart from its predecessor —
+ * an endpoint adopts the log id for its existing checkpoint.
  */
 final class Outbox implements MirrorSource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
     /** The latest undelivered change of one entry. */
     record Pending(long sequence, SpaceEntry entry, boolean removed) {
     }
@@ -41,6 +59,7 @@ final class Outbox implements MirrorSource, AutoCloseable {
     private final int partitionId;
     private final SegmentLog log;
     private final Path deliveredFile;
+    private final String logId;
     private final long capacity;
     private final Duration backlogWait;
     private final WireOutput buffer = new WireOutput(256);
@@ -63,6 +82,7 @@ final class Outbox implements MirrorSource, AutoCloseable {
             this.deliveredFile = dir.resolve("delivered");
             this.delivered = Files.exists(deliveredFile)
                     ? Long.parseLong(Files.readString(deliveredFile, StandardCharsets.US_ASCII).trim()) : 0L;
+            this.logId = openLogId(dir.resolve(LOG_ID_FILE), delivered > 0 || log.lastSequence() > 0);
         } catch (IOException e) {
             throw new UncheckedIOException("space '" + spaceName + "' partition " + (partitionId + 1)
                     + ": cannot open the write-behind outbox in " + dir + ": " + e.getMessage(), e);
@@ -76,9 +96,57 @@ final class Outbox implements MirrorSource, AutoCloseable {
         return partitionId;
     }
 
+    /**
+     * The random UUID naming this outbox's numbering (file {@code log-id}): the same across reopenings
+     * of the directory, a new one for a new directory.
+     */
     @Override
     public String logId() {
-        return null;
+        return logId;
+    }
+
+    static final String LOG_ID_FILE = "log-id";
+
+    /**
+     * Reads the log id in {@code file}, or creates one (durably, before anything is appended) if there
+     * is none: for a new outbox, or for one written by a version without log ids ({@code legacy}).
+     */
+    private String openLogId(Path file, boolean legacy) throws IOException {
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            if (id.isEmpty() || id.length() > 64) {
+                throw new IOException("the log id file " + file + " is " + (id.isEmpty() ? "empty" : "too long")
+                        + "; restore it (or remove the whole outbox directory to start a new, empty outbox)");
+            }
+            return id;
+        }
+        String id = UUID.randomUUID().toString();
+        Path tmp = file.resolveSibling(LOG_ID_FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(file.getParent());
+        if (legacy) {
+            LOG.info("space '{}' partition {}: the write-behind outbox in {} has no log id (written by an earlier version);"
+                    + " created {} for its existing numbering", spaceName, partitionId + 1, file.getParent(), id);
+        }
+        return id;
+    }
+
+    /** Makes a rename in {@code dir} durable where the platform allows it (not on Windows). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: directories cannot be opened for syncing on every platform
+        }
     }
 
     static List<Object> key(SpaceEntry e) {

@@ -36,9 +36,22 @@ sealed interface OutboxRecord permits OutboxRecord.Single, OutboxRecord.TxRecord
      * @param changes the changes, in the transaction's order
      * @param order the transaction-wide order of each change
      * @param sequence the record's sequence
+     * @param logId the log id of the outbox the record was read from (its sequence's numbering), or
+     *     null if not known; a consolidated multi-partition transaction is delivered, by whichever
+     *     participant's mirror arrives last, under its lowest part's sequence and log id
      */
-    record TxRecord(String txId, int[] participants, int partition, List<Change> changes, long[] order, long sequence)
-            implements OutboxRecord {
+    record TxRecord(String txId, int[] participants, int partition, List<Change> changes, long[] order, long sequence,
+                    String logId) implements OutboxRecord {
+        /** A part whose log id is not known (yet). */
+        TxRecord(String txId, int[] participants, int partition, List<Change> changes, long[] order, long sequence) {
+            this(txId, participants, partition, changes, order, sequence, null);
+        }
+
+        /** This part, read from the outbox of log id {@code id}. */
+        TxRecord withLogId(String id) {
+            return java.util.Objects.equals(id, logId) ? this : new TxRecord(txId, participants, partition, changes, order, sequence, id);
+        }
+
         /** Whether the transaction changed other partitions too (its parts are delivered together). */
         boolean multiPartition() {
             return participants.length > 1;
