@@ -25,17 +25,25 @@ import java.util.Objects;
  *     once before further proposals wait and are batched; default 2
  * @param eventQueueCapacity events a subscription may have pending before it is terminated;
  *     default 100,000
+ * @param outboxCapacity the capacity of the partition's replicated write-behind outbox, or 0 for a
+ *     space without write-behind (default); replicated state: the same on every replica
+ * @param backlogWait how long a mutation waits at the leader for room in a full outbox before it
+ *     fails with {@link io.khora.persistence.PersistenceBacklogFullException}; default 10 s
  */
 public record PartitionOptions(int callWindow, Duration clientIdleTimeout, int maxBatchCommands, int maxBatchBytes,
-                               int maxBatchesInFlight, int eventQueueCapacity) {
+                               int maxBatchesInFlight, int eventQueueCapacity, int outboxCapacity, Duration backlogWait) {
 
     /** The defaults. */
     public static final PartitionOptions DEFAULTS = new PartitionOptions(PartitionStateMachine.DEFAULT_CALL_WINDOW,
-            Duration.ofMillis(PartitionStateMachine.DEFAULT_CLIENT_IDLE_MILLIS), 512, 1 << 20, 2, 100_000);
+            Duration.ofMillis(PartitionStateMachine.DEFAULT_CLIENT_IDLE_MILLIS), 512, 1 << 20, 2, 100_000, 0, Duration.ofSeconds(10));
 
     /** Checks the components. */
     public PartitionOptions {
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(backlogWait, "backlogWait");
+        if (outboxCapacity < 0 || backlogWait.isNegative()) {
+            throw new IllegalArgumentException("outboxCapacity and backlogWait must not be negative: " + outboxCapacity + ", " + backlogWait);
+        }
         if (callWindow < 1 || maxBatchCommands < 1 || maxBatchBytes < 1 || maxBatchesInFlight < 1 || eventQueueCapacity < 1) {
             throw new IllegalArgumentException("every limit must be positive: " + callWindow + ", " + maxBatchCommands + ", "
                     + maxBatchBytes + ", " + maxBatchesInFlight + ", " + eventQueueCapacity);
@@ -47,21 +55,27 @@ public record PartitionOptions(int callWindow, Duration clientIdleTimeout, int m
 
     /** With another call window. */
     public PartitionOptions withCallWindow(int n) {
-        return new PartitionOptions(n, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity);
+        return new PartitionOptions(n, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity, outboxCapacity, backlogWait);
     }
 
     /** With another client idle timeout. */
     public PartitionOptions withClientIdleTimeout(Duration d) {
-        return new PartitionOptions(callWindow, d, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity);
+        return new PartitionOptions(callWindow, d, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity, outboxCapacity, backlogWait);
     }
 
     /** With other group commit limits. */
     public PartitionOptions withBatching(int commands, int bytes, int inFlight) {
-        return new PartitionOptions(callWindow, clientIdleTimeout, commands, bytes, inFlight, eventQueueCapacity);
+        return new PartitionOptions(callWindow, clientIdleTimeout, commands, bytes, inFlight, eventQueueCapacity, outboxCapacity, backlogWait);
     }
 
     /** With another event queue capacity. */
     public PartitionOptions withEventQueueCapacity(int n) {
-        return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, n);
+        return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, n, outboxCapacity, backlogWait);
+    }
+
+    /** With a write-behind outbox of {@code capacity} records (0: none) and the wait for room in it. */
+    public PartitionOptions withWriteBehind(int capacity, Duration wait) {
+        return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity,
+                capacity, wait);
     }
 }

@@ -15,6 +15,7 @@ import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.CommandCodec;
 import io.khora.cluster.raft.LeaderClock;
 import io.khora.cluster.raft.PartitionStateMachine;
+import io.khora.cluster.raft.ReplicatedOutbox;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.khora.cluster.raft.WriteOutcome;
@@ -121,6 +122,9 @@ public final class ReplicatedPartition implements AutoCloseable {
     private final Object declareLock = new Object();
     private final AtomicBoolean sweepInFlight = new AtomicBoolean();
     private final AtomicBoolean barrierInFlight = new AtomicBoolean();
+    private final AtomicBoolean outboxStartInFlight = new AtomicBoolean();
+    /** The leader's side of the write-behind outbox, or null without write-behind. */
+    private final LeaderOutbox outbox;
     private volatile boolean serving;
     private volatile boolean closed;
     private volatile long servingTerm = -1;
@@ -146,7 +150,9 @@ public final class ReplicatedPartition implements AutoCloseable {
         this.waits = new LeaderWaits(new WaitHost(), timer);
         this.events = new LeaderEvents(config.spaceName(), eventExecutor, options.eventQueueCapacity(), waits);
         this.stateMachine = new PartitionStateMachine(config.spaceName(), config.partitionId(), events, options.callWindow(),
-                options.clientIdleTimeout().toMillis());
+                options.clientIdleTimeout().toMillis(), options.outboxCapacity());
+        this.outbox = stateMachine.outbox() == null ? null : new LeaderOutbox(config.spaceName(), config.partitionId(),
+                stateMachine.outbox(), timer, options.backlogWait());
         this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
         RaftHandle handle = new RaftHandle(channel, stateMachine);
         this.raft = handle.raft();
@@ -276,6 +282,7 @@ public final class ReplicatedPartition implements AutoCloseable {
             if (raft.isLeader() && !isLeader()) {
                 proposeBarrier();
             } else {
+                startOutboxIfNeeded();
                 sweepIfDue();
             }
         } catch (RuntimeException e) {
@@ -318,6 +325,15 @@ public final class ReplicatedPartition implements AutoCloseable {
                 barrierInFlight.set(false);
             }
         });
+    }
+
+    /** At a serving leader of a partition with write-behind whose outbox has no log id yet: proposes one. */
+    private void startOutboxIfNeeded() {
+        if (outbox == null || !isLeader() || outbox.outbox().logId() != null || !outboxStartInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        propose(new Command.OutboxStart(java.util.UUID.randomUUID().toString()))
+                .whenComplete((r, ex) -> outboxStartInFlight.set(false));
     }
 
     /** Whether this replica is the leader and serves (its term's no-op is applied). */
@@ -503,7 +519,8 @@ public final class ReplicatedPartition implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(call == null ? c : new Command.Call(call, c));
+        Command proposed = call == null ? c : new Command.Call(call, c);
+        return outbox == null ? propose(proposed) : outbox.whenRoom(() -> propose(proposed));
     }
 
     /** The descriptor the replicas build for {@code type} (queries are checked against it before proposing). */
@@ -891,6 +908,41 @@ public final class ReplicatedPartition implements AutoCloseable {
     /** The channel (tests use it to cut this replica off the network). */
     JChannel channel() {
         return channel;
+    }
+
+    // ================================================================ write-behind outbox (leader only)
+
+    /**
+     * Up to {@code max} records of the write-behind outbox after sequence {@code after}, waiting up to
+     * {@code waitMillis} for one if there are none; with the outbox's log id and where it stands.
+     * Only the serving leader answers (its outbox holds exactly the committed changes).
+     */
+    public CompletableFuture<ReplicatedOutbox.Slice> outboxPull(long after, int max, long waitMillis) {
+        if (outbox == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
+                    + "' has no write-behind (its partitions keep no outbox)"));
+        }
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(notServing());
+        }
+        return outbox.pull(after, max, waitMillis);
+    }
+
+    /**
+     * Acknowledges the outbox's records up to {@code sequence} of log {@code logId} through the log
+     * (the mirror delivered them); answers how many were dropped.
+     */
+    public CompletableFuture<Integer> outboxAck(String logId, long sequence, CallId call) {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(notServing());
+        }
+        Command c = new Command.OutboxAck(logId, sequence);
+        return propose(call == null ? c : new Command.Call(call, c));
+    }
+
+    /** The replicated write-behind outbox, or null without write-behind (status). */
+    public ReplicatedOutbox outbox() {
+        return outbox == null ? null : outbox.outbox();
     }
 
     /** The Raft protocol (tests and status). */

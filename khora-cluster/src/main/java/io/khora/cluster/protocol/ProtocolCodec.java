@@ -45,6 +45,7 @@ public final class ProtocolCodec {
     private static final int STATUS = 8;
     private static final int SUBSCRIBE = 9;
     private static final int UNSUBSCRIBE = 10;
+    private static final int OUTBOX_PULL = 11;
 
     private ProtocolCodec() {
     }
@@ -116,6 +117,13 @@ public final class ProtocolCodec {
         } else if (r instanceof Request.Unsubscribe u) {
             header(out, UNSUBSCRIBE, u.requestId());
             out.writeVarLong(u.subscription());
+        } else if (r instanceof Request.OutboxPull o) {
+            header(out, OUTBOX_PULL, o.requestId());
+            out.writeString(o.space());
+            out.writeVarInt(o.partition());
+            out.writeVarLong(o.after());
+            out.writeVarInt(o.max());
+            out.writeSignedVarLong(o.waitMillis());
         }
         return out.toByteArray();
     }
@@ -173,6 +181,8 @@ public final class ProtocolCodec {
                 yield new Request.Subscribe(id, space, partition, type, q, events);
             }
             case UNSUBSCRIBE -> new Request.Unsubscribe(id, in.readVarLong());
+            case OUTBOX_PULL -> new Request.OutboxPull(id, in.readString(), in.readVarInt(), in.readVarLong(), in.readVarInt(),
+                    in.readSignedVarLong());
             default -> throw new WireFormatException("unknown request kind " + kind);
         };
     }

@@ -116,4 +116,20 @@ public sealed interface Request {
     /** Asks a node for its status ({@link NodeStatus}). */
     record Status(long requestId) implements Request {
     }
+
+    /**
+     * The mirror reads a partition's write-behind outbox at its leader: up to {@code max} records after
+     * sequence {@code after}, waiting up to {@code waitMillis} for one if there are none. Answered with
+     * {@link Responses#outboxSlice}. Acknowledgements travel as a {@link Mutate} of
+     * {@link Command.OutboxAck}.
+     */
+    record OutboxPull(long requestId, String space, int partition, long after, int max, long waitMillis) implements Request {
+        /** Checks the components. */
+        public OutboxPull {
+            Objects.requireNonNull(space, "space");
+            if (max < 1) {
+                throw new IllegalArgumentException("max must be positive, got " + max);
+            }
+        }
+    }
 }

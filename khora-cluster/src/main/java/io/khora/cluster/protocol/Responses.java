@@ -68,7 +68,7 @@ public final class Responses {
             @SuppressWarnings("unchecked")
             List<StoredEntry> list = (List<StoredEntry>) result;
             writeEntries(out, list);
-        } else if (command instanceof Command.Change || command instanceof Command.Clear) {
+        } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck) {
             out.writeVarInt((Integer) result);
         } else if (command instanceof Command.Renew) {
             out.writeSignedVarLong((Long) result);
@@ -85,12 +85,47 @@ public final class Responses {
             return readOptionalEntry(in);
         } else if (command instanceof Command.TakeQuery) {
             return readEntries(in);
-        } else if (command instanceof Command.Change || command instanceof Command.Clear) {
+        } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck) {
             return in.readVarInt();
         } else if (command instanceof Command.Renew) {
             return in.readSignedVarLong();
         }
         return null;
+    }
+
+    /** The body answering an {@link Request.OutboxPull}: log id, where the outbox stands, then the records. */
+    public static byte[] outboxSlice(io.khora.cluster.raft.ReplicatedOutbox.Slice slice) {
+        int size = 32;
+        for (io.khora.cluster.raft.ReplicatedOutbox.Record r : slice.records()) {
+            size += r.payload().length + 12;
+        }
+        WireOutput out = new WireOutput(size);
+        out.writeValue(slice.logId());
+        out.writeVarLong(slice.lastSequence());
+        out.writeVarLong(slice.acknowledged());
+        out.writeVarInt(slice.records().size());
+        for (io.khora.cluster.raft.ReplicatedOutbox.Record r : slice.records()) {
+            out.writeVarLong(r.sequence());
+            out.writeBytes(r.payload());
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads a body written by {@link #outboxSlice}. */
+    public static io.khora.cluster.raft.ReplicatedOutbox.Slice readOutboxSlice(byte[] body) {
+        WireInput in = new WireInput(body);
+        String logId = (String) in.readValue();
+        long last = in.readVarLong();
+        long acknowledged = in.readVarLong();
+        int n = in.readVarInt();
+        if (n < 0 || n > body.length) {
+            throw new io.khora.internal.wire.WireFormatException("an outbox slice claims " + n + " records in " + body.length + " bytes");
+        }
+        List<io.khora.cluster.raft.ReplicatedOutbox.Record> records = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            records.add(new io.khora.cluster.raft.ReplicatedOutbox.Record(in.readVarLong(), in.readBytes()));
+        }
+        return new io.khora.cluster.raft.ReplicatedOutbox.Slice(logId, records, last, acknowledged);
     }
 
     /** The body for an entry or none. */

@@ -139,6 +139,41 @@ public sealed interface Command {
     }
 
     /**
+     * Gives the partition's write-behind outbox its log id, unless it has one (proposed once by the
+     * first leader of a partition with write-behind; see {@link ReplicatedOutbox}).
+     *
+     * @param logId a random id
+     */
+    record OutboxStart(String logId) implements Command {
+        /** Checks the components. */
+        public OutboxStart {
+            Objects.requireNonNull(logId, "logId");
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.OUTBOX_START;
+        }
+    }
+
+    /**
+     * The mirror delivered the outbox's records up to {@code sequence} (of the log {@code logId}):
+     * they are dropped. Ignored if the outbox's log id is another (the mirror read an outbox that has
+     * since been replaced). Answers how many records were dropped.
+     */
+    record OutboxAck(String logId, long sequence) implements Command {
+        /** Checks the components. */
+        public OutboxAck {
+            Objects.requireNonNull(logId, "logId");
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.OUTBOX_ACK;
+        }
+    }
+
+    /**
      * Several commands in one log entry (group commit): applied one after another, in order, at the
      * entry's time; each is atomic on its own and has its own result or failure — a failing command
      * does not stop the others.

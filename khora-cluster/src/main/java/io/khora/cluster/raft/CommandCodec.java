@@ -25,6 +25,8 @@ import java.util.List;
  * CLEAR         body = typeName:string query
  * RENEW         body = typeName:string id:value lease
  * EXPIRE_SWEEP, BARRIER  body = (empty)
+ * OUTBOX_START  body = logId:string
+ * OUTBOX_ACK    body = logId:string sequence:varLong
  * CALL          body = clientHigh:long(8) clientLow:long(8) sequence:signedVarLong answeredBelow:signedVarLong retry:bool opcode:byte body
  *                      (a client mutation, deduplicated)
  * BATCH         body = count:varint (opcode:byte body)*   (opcode: any but BATCH; group commit)
@@ -35,7 +37,7 @@ import java.util.List;
  *
  * response   = 0:byte result | 1:byte error (see {@link ErrorCode})
  * results: WRITE version:varLong created:bool expiresAt:signedVarLong; TAKE_BY_ID present:bool [entry];
- *          TAKE_QUERY count:varint entry*; CHANGE, CLEAR, EXPIRE_SWEEP count:varint; RENEW expiresAt:signedVarLong;
+ *          TAKE_QUERY count:varint entry*; CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK count:varint; RENEW expiresAt:signedVarLong;
  *          DECLARE_TYPE, BARRIER nothing; CALL the wrapped command's response (the recorded one for a repeated call);
  *          BATCH count:varint response:bytes* (each command's own response, in order)
  * entry      = typeName:string values:value(Object[]) version:varLong expiresAt:signedVarLong
@@ -59,6 +61,8 @@ public final class CommandCodec {
     static final int CALL = 10;
     static final int BATCH = 11;
     static final int RETURN_TAKEN = 12;
+    static final int OUTBOX_START = 13;
+    static final int OUTBOX_ACK = 14;
 
     private static final int OK = 0;
     private static final int ERROR = 1;
@@ -170,6 +174,11 @@ public final class CommandCodec {
             for (StoredEntry e : rt.entries()) {
                 writeEntry(out, e);
             }
+        } else if (c instanceof Command.OutboxStart os) {
+            out.writeString(os.logId());
+        } else if (c instanceof Command.OutboxAck oa) {
+            out.writeString(oa.logId());
+            out.writeVarLong(oa.sequence());
         } else if (c instanceof Command.Call call) {
             writeCallId(out, call.call());
             out.writeByte(call.command().opcode());
@@ -229,6 +238,8 @@ public final class CommandCodec {
             case RENEW -> new Command.Renew(in.readString(), in.readValue(), readLease(in));
             case EXPIRE_SWEEP -> new Command.ExpireSweep();
             case BARRIER -> new Command.Barrier();
+            case OUTBOX_START -> new Command.OutboxStart(in.readString());
+            case OUTBOX_ACK -> new Command.OutboxAck(in.readString(), in.readVarLong());
             case RETURN_TAKEN -> {
                 CallId id = readCallId(in);
                 int n = in.readVarInt();
@@ -365,7 +376,7 @@ public final class CommandCodec {
                     writeEntry(out, e);
                 }
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN -> out.writeVarInt((Integer) result);
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK -> out.writeVarInt((Integer) result);
             case RENEW -> out.writeSignedVarLong((Long) result);
             default -> {
                 // DECLARE_TYPE, BARRIER: nothing
@@ -405,7 +416,7 @@ public final class CommandCodec {
                 }
                 yield list;
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN -> in.readVarInt();
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK -> in.readVarInt();
             case RENEW -> in.readSignedVarLong();
             default -> null;
         };

@@ -37,7 +37,9 @@ public enum ErrorCode {
      * A call too old to be deduplicated ({@link ClientCalls.ForgottenCallException}); rebuilt as
      * {@link io.khora.cluster.OutcomeUnknownException}.
      */
-    FORGOTTEN_CALL(9);
+    FORGOTTEN_CALL(9),
+    /** {@link io.khora.persistence.PersistenceBacklogFullException}: the write-behind outbox had no room. */
+    BACKLOG_FULL(10);
 
     private final int code;
 
@@ -79,6 +81,10 @@ public enum ErrorCode {
             code = ILLEGAL_ARGUMENT;
         } else if (e instanceof WireFormatException) {
             code = WIRE;
+        } else if (e instanceof io.khora.persistence.PersistenceBacklogFullException x) {
+            code = BACKLOG_FULL;
+            given = x.partitionId();
+            stored = x.pending();
         } else if (e instanceof ClientCalls.ForgottenCallException) {
             code = FORGOTTEN_CALL;
         } else {
@@ -112,6 +118,7 @@ public enum ErrorCode {
             case WIRE -> new SpaceException("a replica could not decode the command: " + message);
             case OTHER -> new SpaceException(message);
             case FORGOTTEN_CALL -> new io.khora.cluster.OutcomeUnknownException(message, null);
+            case BACKLOG_FULL -> new RebuiltBacklogFull(message, (int) given, stored);
         };
     }
 
@@ -151,6 +158,21 @@ public enum ErrorCode {
 
         RebuiltVersionConflict(String message, Object id, long given, long stored) {
             super("?", id, given, stored);
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
+    /** A {@link io.khora.persistence.PersistenceBacklogFullException} with the original message. */
+    private static final class RebuiltBacklogFull extends io.khora.persistence.PersistenceBacklogFullException {
+        private final String message;
+
+        RebuiltBacklogFull(String message, int partitionId, long pending) {
+            super("?", partitionId, pending, 0, java.time.Duration.ZERO);
             this.message = message;
         }
 

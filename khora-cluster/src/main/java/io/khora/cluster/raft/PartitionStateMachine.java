@@ -59,8 +59,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PartitionStateMachine implements StateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
     /** Snapshot format 2 adds the remembered client calls; format 1 (without them) is still read. */
-    private static final int SNAPSHOT_FORMAT = 2;
+    private static final int SNAPSHOT_FORMAT = 3;
     private static final int SNAPSHOT_FORMAT_1 = 1;
+    /** Format 2: with the remembered calls; format 3 adds the write-behind outbox. */
+    private static final int SNAPSHOT_FORMAT_2 = 2;
     /** Default of {@link PartitionStateMachine#PartitionStateMachine(String, int, EventSink, int, long)}'s call window. */
     public static final int DEFAULT_CALL_WINDOW = 1024;
     /** Default of its client idle time: 10 minutes of log time. */
@@ -76,6 +78,8 @@ public final class PartitionStateMachine implements StateMachine {
     private volatile long appliedCommands;
     private volatile LogPosition logPosition = LogPosition.NONE;
     private final ClientCalls calls;
+    /** The write-behind outbox, or null if the space has no write-behind. */
+    private final ReplicatedOutbox outbox;
 
     /**
      * Where the Raft log stands while a snapshot is written (on the Raft thread, when the state
@@ -123,9 +127,28 @@ public final class PartitionStateMachine implements StateMachine {
      *     every replica of the group
      */
     public PartitionStateMachine(String spaceName, int partitionId, EventSink events, int callWindow, long clientIdleMillis) {
+        this(spaceName, partitionId, events, callWindow, clientIdleMillis, 0);
+    }
+
+    /**
+     * @param spaceName for messages
+     * @param partitionId the 0-based partition id
+     * @param events where the engine publishes events
+     * @param callWindow see {@link ClientCalls}; the same on every replica of the group
+     * @param clientIdleMillis see {@link ClientCalls}; the same on every replica of the group
+     * @param outboxCapacity the capacity of the write-behind outbox ({@link ReplicatedOutbox}), or 0
+     *     for a space without write-behind; the same on every replica of the group
+     */
+    public PartitionStateMachine(String spaceName, int partitionId, EventSink events, int callWindow, long clientIdleMillis,
+                                 int outboxCapacity) {
         this.spaceName = spaceName;
         this.partitionId = partitionId;
-        this.engine = new PartitionEngine(spaceName, partitionId, ticker, events);
+        this.outbox = outboxCapacity == 0 ? null : new ReplicatedOutbox(spaceName, partitionId, outboxCapacity, t -> {
+            TypeDeclaration d = declarations.get(t.name());
+            return d == null ? null : d.className();
+        });
+        this.engine = outbox == null ? new PartitionEngine(spaceName, partitionId, ticker, events)
+                : new PartitionEngine(spaceName, partitionId, ticker, events, outbox, 0);
         this.calls = new ClientCalls(callWindow, clientIdleMillis);
     }
 
@@ -178,7 +201,18 @@ public final class PartitionStateMachine implements StateMachine {
             if (recorded != null) {
                 return recorded;
             }
-            byte[] response = executeAndEncode(call.command(), true);
+            byte[] response;
+            try {
+                response = CommandCodec.encodeResult(call.command().opcode(), execute(call.command()));
+            } catch (io.khora.persistence.PersistenceBacklogFullException full) {
+                // not remembered: the call changed nothing, and its retry (with the same id) may find room
+                return CommandCodec.encodeError(full);
+            } catch (RuntimeException e) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("space '{}' partition {}: {} failed: {}", spaceName, partitionId, call, e.toString());
+                }
+                response = CommandCodec.encodeError(e);
+            }
             calls.record(call.call(), response, time, !CommandCodec.tookNothing(call.command().opcode(), response));
             return response;
         }
@@ -229,7 +263,22 @@ public final class PartitionStateMachine implements StateMachine {
         } else if (c instanceof Command.Barrier) {
             return null;
         } else if (c instanceof Command.ReturnTaken rt) {
-            return returnTaken(rt);
+            if (outbox == null) {
+                return returnTaken(rt);
+            }
+            int[] back = new int[1];
+            outbox.unbounded(() -> back[0] = returnTaken(rt));
+            return back[0];
+        } else if (c instanceof Command.OutboxStart os) {
+            if (outbox != null) {
+                outbox.start(os.logId());
+            }
+            return null;
+        } else if (c instanceof Command.OutboxAck oa) {
+            if (outbox == null) {
+                throw new IllegalStateException("space '" + spaceName + "' has no write-behind outbox");
+            }
+            return oa.logId().equals(outbox.logId()) ? outbox.acknowledge(oa.sequence()) : 0;
         }
         throw new IllegalArgumentException("unknown command " + c);
     }
@@ -338,7 +387,7 @@ public final class PartitionStateMachine implements StateMachine {
             in.readFully(content);
             WireInput r = new WireInput(content);
             int format = r.readVarInt();
-            if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_1) {
+            if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_2 && format != SNAPSHOT_FORMAT_1) {
                 return null;
             }
             return new long[] {r.readVarLong(), r.readVarLong()};
@@ -368,6 +417,10 @@ public final class PartitionStateMachine implements StateMachine {
             CommandCodec.writeEntry(w, e);
         }
         calls.writeTo(w);
+        w.writeBoolean(outbox != null);
+        if (outbox != null) {
+            outbox.writeTo(w);
+        }
         out.writeInt(w.size());
         out.write(w.toByteArray());
         LOG.debug("space '{}' partition {}: snapshot of {} entries, {} bytes", spaceName, partitionId, entries.size(), w.size());
@@ -379,7 +432,7 @@ public final class PartitionStateMachine implements StateMachine {
         in.readFully(bytes);
         WireInput r = new WireInput(bytes);
         int format = r.readVarInt();
-        if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_1) {
+        if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_2 && format != SNAPSHOT_FORMAT_1) {
             throw new IllegalStateException("snapshot format " + format + " is not supported (this version reads " + SNAPSHOT_FORMAT + ")");
         }
         r.readVarLong(); // Raft index of the last included entry (read by SnapshotSafeFileLog)
@@ -393,6 +446,9 @@ public final class PartitionStateMachine implements StateMachine {
         for (int i = 0; i < nTypes; i++) {
             declare(TypeDeclaration.readFrom(r));
         }
+        if (outbox != null) {
+            outbox.clear();
+        }
         int n = r.readVarInt();
         for (int i = 0; i < n; i++) {
             StoredEntry e = CommandCodec.readEntry(r);
@@ -404,6 +460,15 @@ public final class PartitionStateMachine implements StateMachine {
         } else {
             calls.readFrom(r);
         }
+        if (format >= SNAPSHOT_FORMAT && r.readBoolean()) {
+            if (outbox != null) {
+                outbox.readFrom(r);
+            } else {
+                LOG.warn("space '{}' partition {}: the snapshot holds a write-behind outbox but this node runs the space without"
+                        + " write-behind; its undelivered changes are dropped here", spaceName, partitionId);
+                new ReplicatedOutbox(spaceName, partitionId, Integer.MAX_VALUE, t -> null).readFrom(r);
+            }
+        }
         ticker.restore(logTime);
         appliedCommands = applied;
         LOG.debug("space '{}' partition {}: installed a snapshot of {} entries ({} commands applied)", spaceName, partitionId, n, applied);
@@ -414,6 +479,11 @@ public final class PartitionStateMachine implements StateMachine {
     /** The engine, for reads (mutations go through the log only). */
     public PartitionEngine engine() {
         return engine;
+    }
+
+    /** The write-behind outbox, or null if the space has none. */
+    public ReplicatedOutbox outbox() {
+        return outbox;
     }
 
     /** The remembered client calls (for status and checks; changed only by applying the log). */

@@ -45,8 +45,20 @@ public final class ClusterSpec {
      * @param partitions the number of partitions (at least 1)
      * @param replicas the replicas per partition (1 to the number of nodes; 3 tolerates one failure)
      * @param minSeeders how many nodes must be up before the space's partitions start (INITIAL until then)
+     * @param writeBehind the space's write-behind outbox (delivered by a {@code khora mirror} process),
+     *     or null for a space without persistence
      */
-    public record SpaceSpec(String name, int partitions, int replicas, int minSeeders) {
+    public record SpaceSpec(String name, int partitions, int replicas, int minSeeders, WriteBehindSpec writeBehind) {
+        /** A space without persistence. */
+        public SpaceSpec(String name, int partitions, int replicas, int minSeeders) {
+            this(name, partitions, replicas, minSeeders, null);
+        }
+
+        /** With write-behind through the given outbox settings. */
+        public SpaceSpec withWriteBehind(WriteBehindSpec wb) {
+            return new SpaceSpec(name, partitions, replicas, minSeeders, wb);
+        }
+
         /** Checks the components. */
         public SpaceSpec {
             if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -60,6 +72,30 @@ public final class ClusterSpec {
             }
             if (minSeeders < 1) {
                 throw new IllegalArgumentException("space " + name + ": min-seeders must be at least 1, got " + minSeeders);
+            }
+        }
+    }
+
+    /**
+     * A space's write-behind: every partition keeps its changes in an outbox that is part of its
+     * replicated state until the mirror process has delivered them.
+     *
+     * @param maxPending the most undelivered changes per partition (the outbox is held in memory on
+     *     every replica and in its snapshots)
+     * @param backlogWait how long a mutation waits for room in a full outbox before it fails with
+     *     {@link io.khora.persistence.PersistenceBacklogFullException}
+     */
+    public record WriteBehindSpec(int maxPending, java.time.Duration backlogWait) {
+        /** The defaults: 100,000 changes per partition, 10 s. */
+        public static final WriteBehindSpec DEFAULTS = new WriteBehindSpec(100_000, java.time.Duration.ofSeconds(10));
+
+        /** Checks the components. */
+        public WriteBehindSpec {
+            if (maxPending < 1) {
+                throw new IllegalArgumentException("write-behind max-pending must be at least 1, got " + maxPending);
+            }
+            if (backlogWait == null || backlogWait.isNegative()) {
+                throw new IllegalArgumentException("write-behind backlog-wait must not be negative, got " + backlogWait);
             }
         }
     }
@@ -189,6 +225,12 @@ public final class ClusterSpec {
         /** Adds a space. */
         public Builder space(String name, int partitions, int replicas, int minSeeders) {
             spaces.add(new SpaceSpec(name, partitions, replicas, minSeeders));
+            return this;
+        }
+
+        /** Adds a space with write-behind. */
+        public Builder space(String name, int partitions, int replicas, int minSeeders, WriteBehindSpec writeBehind) {
+            spaces.add(new SpaceSpec(name, partitions, replicas, minSeeders, writeBehind));
             return this;
         }
 

@@ -132,7 +132,11 @@ public final class KhoraNode implements AutoCloseable {
         }
         String name = s.spec().name();
         try {
-            ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement));
+            ClusterSpec.WriteBehindSpec wb = s.spec().writeBehind();
+            io.khora.cluster.PartitionOptions options = wb == null ? io.khora.cluster.PartitionOptions.DEFAULTS
+                    : io.khora.cluster.PartitionOptions.DEFAULTS.withWriteBehind(wb.maxPending(), wb.backlogWait());
+            ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement),
+                    options);
             synchronized (this) {
                 if (closed) {
                     r.close();

@@ -81,6 +81,11 @@ final class NodeRequests {
             } else if (r instanceof Request.Unsubscribe u) {
                 session.unsubscribe(u.subscription());
                 return done(r, Status.OK, Responses.empty());
+            } else if (r instanceof Request.OutboxPull o) {
+                ReplicatedPartition p = leaderReplica(o.space(), o.partition());
+                return p.outboxPull(o.after(), o.max(), Math.min(o.waitMillis(), MAX_PARK_MILLIS))
+                        .handle((slice, error) -> error != null ? failure(r.requestId(), error)
+                                : new Response(r.requestId(), Status.OK, Responses.outboxSlice(slice)));
             }
             throw new IllegalArgumentException("unsupported request " + r);
         } catch (RuntimeException e) {
@@ -108,6 +113,8 @@ final class NodeRequests {
             f = p.clear(space.types().get(cl.typeName()), cl.query(), call);
         } else if (c instanceof Command.Renew rn) {
             f = p.renew(space.types().get(rn.typeName()), rn.id(), rn.lease(), call);
+        } else if (c instanceof Command.OutboxAck oa) {
+            f = p.outboxAck(oa.logId(), oa.sequence(), call);
         } else {
             throw new IllegalArgumentException("a client may not propose " + c.getClass().getSimpleName());
         }

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * Server nodes in this JVM on 127.0.0.1, for tests: free port blocks, short failure detection, a
  * data directory per test under target/; nodes can be stopped and started again on the same data.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
     private static final Random PORTS = new Random(0xC1A5);
 
     final ClusterSpec spec;
@@ -34,12 +34,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** A spec of {@code nodes} nodes on loopback with one space; nothing started. */
-    static LocalCluster configure(String name, int nodes, String space, int partitions, int replicas, int minSeeders) throws IOException {
+    public static LocalCluster configure(String name, int nodes, String space, int partitions, int replicas, int minSeeders) throws IOException {
         return configure(name, nodes, List.of(new ClusterSpec.SpaceSpec(space, partitions, replicas, minSeeders)));
     }
 
     /** A spec of {@code nodes} nodes on loopback with {@code spaces}; nothing started. */
-    static LocalCluster configure(String name, int nodes, List<ClusterSpec.SpaceSpec> spaces) throws IOException {
+    public static LocalCluster configure(String name, int nodes, List<ClusterSpec.SpaceSpec> spaces) throws IOException {
         int width = 4 + 2 * spaces.stream().mapToInt(ClusterSpec.SpaceSpec::partitions).sum();
         ClusterSpec.Builder b = ClusterSpec.builder();
         synchronized (PORTS) {
@@ -49,7 +49,7 @@ final class LocalCluster implements AutoCloseable {
             }
         }
         for (ClusterSpec.SpaceSpec s : spaces) {
-            b.space(s.name(), s.partitions(), s.replicas(), s.minSeeders());
+            b.space(s.name(), s.partitions(), s.replicas(), s.minSeeders(), s.writeBehind());
         }
         Path root = Path.of("target", "cluster-tests", name + "-" + System.nanoTime()).toAbsolutePath();
         Files.createDirectories(root);
@@ -89,7 +89,7 @@ final class LocalCluster implements AutoCloseable {
                 .build();
     }
 
-    KhoraNode start(String id) throws Exception {
+    public KhoraNode start(String id) throws Exception {
         KhoraNode n = KhoraNode.start(config(id));
         synchronized (running) {
             running.put(id, n);
@@ -98,7 +98,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Starts every node concurrently (as a cluster would be launched) and waits until all see their spaces READY. */
-    LocalCluster startAll(Duration timeout) throws Exception {
+    public LocalCluster startAll(Duration timeout) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(spec.nodes().size());
         try {
             List<Future<KhoraNode>> fs = new ArrayList<>();
@@ -115,7 +115,7 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
-    void awaitReady(Duration timeout) throws InterruptedException {
+    public void awaitReady(Duration timeout) throws InterruptedException {
         for (KhoraNode n : List.copyOf(running.values())) {
             if (!n.awaitReady(timeout)) {
                 throw new AssertionError("node " + n.id() + " not READY within " + timeout + ": " + n.status());
@@ -123,7 +123,7 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    void stop(String id) {
+    public void stop(String id) {
         KhoraNode n;
         synchronized (running) {
             n = running.remove(id);
@@ -134,7 +134,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** The node leading {@code partition} of {@code space}, as the running nodes report it. */
-    String leaderOf(String space, int partition) {
+    public String leaderOf(String space, int partition) {
         for (KhoraNode n : running.values()) {
             HostedSpace s = n.hostedSpace(space);
             if (s != null && s.replica(partition) != null && s.replica(partition).isLeader()) {
@@ -145,7 +145,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** The client URI of the running nodes. */
-    String uri(String space) {
+    public String uri(String space) {
         return nodes() + "/" + space + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s";
     }
 

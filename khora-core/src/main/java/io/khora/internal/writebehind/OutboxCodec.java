@@ -12,6 +12,7 @@ import io.khora.persistence.DataSyncOperationType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The byte form of the outbox's records. A non-transactional change:
@@ -46,14 +47,32 @@ public final class OutboxCodec {
     }
 
     public static byte[] encode(Change c, WireOutput out) {
+        return encode(c, OutboxCodec::javaClassName, out);
+    }
+
+    /**
+     * Like {@link #encode(Change, WireOutput)}, with the class name of each change's type given by
+     * {@code classNames} (a cluster node's types are built from declarations and have no user class).
+     */
+    public static byte[] encode(Change c, Function<TypeDescriptor, String> classNames, WireOutput out) {
         out.reset();
         out.writeByte(VERSION);
-        writeBody(c, out);
+        writeBody(c, classNames, out);
         return out.toByteArray();
+    }
+
+    private static String javaClassName(TypeDescriptor t) {
+        return t.kind() == TypeDescriptor.Kind.DOCUMENT ? null : t.javaType().getName();
     }
 
     /** A transaction's part: {@code changes} of {@code partition}, which the transaction changes with {@code participants}. */
     public static byte[] encodeTransaction(String txId, int[] participants, List<Change> changes, long[] order, WireOutput out) {
+        return encodeTransaction(txId, participants, changes, order, OutboxCodec::javaClassName, out);
+    }
+
+    /** Like {@link #encodeTransaction(String, int[], List, long[], WireOutput)}, with class names given by {@code classNames}. */
+    public static byte[] encodeTransaction(String txId, int[] participants, List<Change> changes, long[] order,
+                                           Function<TypeDescriptor, String> classNames, WireOutput out) {
         out.reset();
         out.writeByte(TX_PART);
         out.writeString(txId);
@@ -64,7 +83,7 @@ public final class OutboxCodec {
         out.writeVarInt(changes.size());
         for (int i = 0; i < changes.size(); i++) {
             out.writeVarLong(order.length > i ? order[i] : i);
-            writeBody(changes.get(i), out);
+            writeBody(changes.get(i), classNames, out);
         }
         return out.toByteArray();
     }
@@ -77,12 +96,13 @@ public final class OutboxCodec {
         return out.toByteArray();
     }
 
-    private static void writeBody(Change c, WireOutput out) {
+    private static void writeBody(Change c, Function<TypeDescriptor, String> classNames, WireOutput out) {
         SpaceEntry e = c.entry();
         TypeDescriptor t = e.type();
         out.writeByte(c.type().ordinal());
         out.writeString(t.name());
-        out.writeString(t.kind() == TypeDescriptor.Kind.DOCUMENT ? "" : t.javaType().getName());
+        String className = classNames.apply(t);
+        out.writeString(className == null ? "" : className);
         out.writeVarLong(e.version());
         out.writeValue(e.values());
         out.writeVarInt(c.operations().size());

@@ -1,0 +1,258 @@
+package io.khora.cluster.mirror;
+
+import io.khora.SpaceException;
+import io.khora.SpaceTypeException;
+import io.khora.cluster.client.OutboxClient;
+import io.khora.document.SpaceDocumentType;
+import io.khora.internal.local.EntryMapper;
+import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.writebehind.MirrorGroup;
+import io.khora.persistence.DeadLetter;
+import io.khora.persistence.SpaceSynchronizationEndpoint;
+import io.khora.persistence.WriteBehindSettings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The mirror of a cluster space with write-behind (seed 000's "mirror service"): a separate process
+ * that reads every partition's replicated outbox at the partition's leader, delivers the changes
+ * to a {@link SpaceSynchronizationEndpoint}, and acknowledges them through the partition's log.
+ *
+ * <p>Delivery is the embedded space's mirror, unchanged: batches by size and interval,
+ * consolidation per entry, sequence order per partition, partitions in parallel, poison isolation
+ * into a dead-letter store, exponential backoff with jitter while the store is down. Every
+ * operation carries its partition's outbox sequence and log id, so the Hibernate endpoint's
+ * checkpoint makes delivery exactly-once: after a fail-over of a leader (the new leader holds the
+ * same records under the same numbers) or a restart of the mirror (it resumes from the last
+ * acknowledgement the log holds, and the checkpoint skips what was delivered but not yet
+ * acknowledged), nothing is lost and nothing is applied twice.
+ *
+ * <pre>{@code
+ * try (ClusterMirror mirror = ClusterMirror.builder("khora://h1:7701,h2:7701/orders")
+ *         .endpoint(new DefaultHibernateSpaceSynchronizationEndpoint(sessionFactory))
+ *         .dataDirectory(Path.of("mirror-data"))
+ *         .build()) {
+ *     mirror.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Entry classes must be on the mirror's class path (the endpoint receives user objects); document
+ * types are registered with {@link Builder#documentType}.
+ */
+public final class ClusterMirror implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMirror.class);
+
+    private final String uri;
+    private final SpaceSynchronizationEndpoint endpoint;
+    private final Path dataDirectory;
+    private final WriteBehindSettings settings;
+    private final Duration connectTimeout;
+    private final EntryMapper mapper = new EntryMapper();
+    private OutboxClient client;
+    private List<RemoteOutboxSource> sources = List.of();
+    private MirrorGroup group;
+
+    private ClusterMirror(Builder b) {
+        this.uri = b.uri;
+        this.endpoint = b.endpoint;
+        this.dataDirectory = b.dataDirectory;
+        this.connectTimeout = b.connectTimeout;
+        this.settings = WriteBehindSettings.builder(b.dataDirectory).batchSize(b.batchSize).batchInterval(b.batchInterval)
+                .retryBackoff(b.retryInitial, b.retryMax).build();
+        for (SpaceDocumentType t : b.documentTypes) {
+            mapper.registerType(t);
+        }
+    }
+
+    /** A builder for the mirror of the space {@code uri} names ({@code khora://host:port,…/space}). */
+    public static Builder builder(String uri) {
+        return new Builder(uri);
+    }
+
+    /**
+     * Connects to the cluster, finds where every partition's outbox stands (waiting up to the connect
+     * timeout for leaders), and starts delivering.
+     *
+     * @throws SpaceException if the space cannot be reached or a partition's outbox cannot be read in time
+     */
+    public synchronized ClusterMirror start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("the mirror is started already");
+        }
+        client = OutboxClient.connect(uri);
+        List<RemoteOutboxSource> list = new ArrayList<>(client.partitions());
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        for (int p = 0; p < client.partitions(); p++) {
+            RemoteOutboxSource s = new RemoteOutboxSource(client, p, settings.batchSize());
+            if (!s.connect(deadline)) {
+                client.close();
+                throw new SpaceException("space '" + client.space() + "' partition " + (p + 1) + ": its outbox could not be read within "
+                        + connectTimeout.toMillis() + " ms (no leader, or the space has no write-behind: declare it with write-behind in"
+                        + " the cluster's spaces)");
+            }
+            list.add(s);
+        }
+        sources = List.copyOf(list);
+        group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,
+                dataDirectory.resolve(client.space()).resolve("dead-letters"), settings);
+        group.start();
+        LOG.info("mirror of space '{}' started: {} partitions, delivering to {}", client.space(), sources.size(),
+                endpoint.getClass().getName());
+        return this;
+    }
+
+    private TypeDescriptor resolveType(String typeName, String className) {
+        if (className == null) {
+            return mapper.documentType(typeName);
+        }
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        try {
+            return mapper.describe(Class.forName(className, false, cl != null ? cl : ClusterMirror.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            throw new SpaceTypeException("the outbox holds changes of " + className + ", which is not on the mirror's class path", e);
+        }
+    }
+
+    /** Where each partition stands. */
+    public List<PartitionProgress> progress() {
+        List<PartitionProgress> out = new ArrayList<>(sources.size());
+        for (RemoteOutboxSource s : sources) {
+            out.add(new PartitionProgress(s.partitionId(), s.logId(), s.lastSequence(), s.delivered(), s.acknowledgedRemotely()));
+        }
+        return out;
+    }
+
+    /**
+     * One partition's progress.
+     *
+     * @param partition the 0-based partition
+     * @param logId its outbox's log id
+     * @param lastSequence the last sequence the mirror has seen appended
+     * @param delivered the last sequence delivered to the endpoint (or set aside)
+     * @param acknowledged the last sequence the partition's log confirmed as acknowledged
+     */
+    public record PartitionProgress(int partition, String logId, long lastSequence, long delivered, long acknowledged) {
+        /** Changes not yet delivered. */
+        public long backlog() {
+            return Math.max(0, lastSequence - delivered);
+        }
+    }
+
+    /** The changes the endpoint refused as bad data, oldest first. */
+    public List<DeadLetter> deadLetters() {
+        return group == null ? List.of() : group.deadLetters();
+    }
+
+    /** Why the mirror cannot go on (a partition's outbox was replaced: restart it), or null. */
+    public String failure() {
+        for (RemoteOutboxSource s : sources) {
+            if (s.failure() != null) {
+                return s.failure();
+            }
+        }
+        return null;
+    }
+
+    /** Stops delivering (acknowledging what was delivered) and disconnects. */
+    @Override
+    public synchronized void close() {
+        if (group != null) {
+            group.close();
+            for (RemoteOutboxSource s : sources) {
+                s.flushMarker();
+            }
+            group = null;
+        }
+        if (client != null) {
+            try {
+                Thread.sleep(100); // let the last acknowledgements go out (a lost one only means a replay the checkpoint absorbs)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            client.close();
+            client = null;
+        }
+    }
+
+    /** Builds a {@link ClusterMirror}. */
+    public static final class Builder {
+        private final String uri;
+        private SpaceSynchronizationEndpoint endpoint;
+        private Path dataDirectory = Path.of("khora-mirror");
+        private int batchSize = 500;
+        private Duration batchInterval = Duration.ofMillis(50);
+        private Duration retryInitial = Duration.ofMillis(100);
+        private Duration retryMax = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(60);
+        private final List<SpaceDocumentType> documentTypes = new ArrayList<>();
+
+        private Builder(String uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+        }
+
+        /** Where changes are delivered (required). */
+        public Builder endpoint(SpaceSynchronizationEndpoint e) {
+            this.endpoint = Objects.requireNonNull(e, "endpoint");
+            return this;
+        }
+
+        /** Where the dead letters are kept; default {@code khora-mirror}. */
+        public Builder dataDirectory(Path dir) {
+            this.dataDirectory = Objects.requireNonNull(dir, "dataDirectory");
+            return this;
+        }
+
+        /** The most changes delivered per batch (and pulled per request); default 500. */
+        public Builder batchSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("batchSize must be positive, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /** How long a batch gathers changes; default 50 ms. */
+        public Builder batchInterval(Duration d) {
+            this.batchInterval = Objects.requireNonNull(d, "batchInterval");
+            return this;
+        }
+
+        /** The retry backoff while the store refuses everything; default 100 ms to 30 s. */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.retryInitial = Objects.requireNonNull(initial, "initial");
+            this.retryMax = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        /** How long {@link #start} waits for every partition's outbox; default 60 s. */
+        public Builder connectTimeout(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, got " + d);
+            }
+            this.connectTimeout = d;
+            return this;
+        }
+
+        /** Registers a document type whose changes the mirror delivers. */
+        public Builder documentType(SpaceDocumentType t) {
+            documentTypes.add(Objects.requireNonNull(t, "type"));
+            return this;
+        }
+
+        /** The mirror (not started). */
+        public ClusterMirror build() {
+            if (endpoint == null) {
+                throw new IllegalStateException("a mirror needs an endpoint: builder.endpoint(...)");
+            }
+            return new ClusterMirror(this);
+        }
+    }
+}
