@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * khora node   --config node.yaml [--id n1] [--data dir] …   start a server node (until SIGTERM / Ctrl-C)
  * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state
+ * khora mirror --connect khora://…/space --jdbc-url … --entities …   deliver a write-behind space's changes (see MirrorCommand)
  * </pre>
  */
 public final class Khora {
@@ -29,7 +30,7 @@ public final class Khora {
     /** Runs a command; exits with 0 on success, 2 on a usage or configuration error, 1 otherwise. */
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
-        if (code != 0 || args.length == 0 || !args[0].equals("node")) {
+        if (code != 0 || args.length == 0 || !(args[0].equals("node") || args[0].equals("mirror"))) {
             System.exit(code);
         }
     }
@@ -44,6 +45,7 @@ public final class Khora {
             return switch (args[0]) {
                 case "node" -> node(flags, out);
                 case "status" -> status(flags, out);
+                case "mirror" -> MirrorCommand.run(flags, out);
                 default -> {
                     err.println("unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -132,6 +134,10 @@ public final class Khora {
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s]
+                  khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]
+                               --jdbc-url URL [--jdbc-user U] [--jdbc-password P] --entities com.acme.Order,… [--schema none|update]
+                               | --endpoint-class com.acme.MyEndpoint
+                               [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
                 """;
     }
 }

@@ -25,6 +25,9 @@ import java.util.Map;
  *     - {id: n1, host: 127.0.0.1, client-port: 7701, raft-port: 7801}
  *   spaces:
  *     - {name: orders, partitions: 4, replicas: 3, min-seeders: 2}
+ *     - name: payments           # with write-behind: a `khora mirror` process delivers its changes
+ *       partitions: 2
+ *       write-behind: {max-pending: 100000, backlog-wait: 10s}   # or: write-behind: true
  * node:                          # this node (flags: --id, --data, --fsync, …)
  *   id: n1
  *   data: data/n1
@@ -35,7 +38,8 @@ import java.util.Map;
  * </pre>
  *
  * Flags for the cluster, instead of a file: {@code --nodes n1@127.0.0.1:7701:7801,n2@…} and
- * {@code --space orders:4:3:2} (name:partitions:replicas:min-seeders, repeatable). Unknown keys
+ * {@code --space orders:4:3:2} (name:partitions:replicas:min-seeders, repeatable; append {@code :write-behind}
+ * for a space with write-behind). Unknown keys
  * are errors, named with their place, so a typo is never silently ignored.
  */
 final class NodeFile {
@@ -138,10 +142,11 @@ final class NodeFile {
         if (flags.containsKey("space")) {
             for (String s : flags.get("space").split(",")) {
                 String[] f = s.split(":");
-                if (f.length != 4) {
-                    throw new IllegalArgumentException("--space: '" + s + "' must be name:partitions:replicas:min-seeders");
+                if (f.length != 4 && !(f.length == 5 && f[4].equals("write-behind"))) {
+                    throw new IllegalArgumentException("--space: '" + s + "' must be name:partitions:replicas:min-seeders[:write-behind]");
                 }
-                b.space(f[0], integer(f[1], "--space " + s), integer(f[2], "--space " + s), integer(f[3], "--space " + s));
+                b.space(f[0], integer(f[1], "--space " + s), integer(f[2], "--space " + s), integer(f[3], "--space " + s),
+                        f.length == 5 ? ClusterSpec.WriteBehindSpec.DEFAULTS : null);
             }
         } else {
             List<?> spaces = list(cluster.get("spaces"), where(file) + "cluster.spaces");
@@ -149,13 +154,33 @@ final class NodeFile {
             for (Object o : spaces) {
                 String at = where(file) + "cluster.spaces[" + i++ + "]";
                 Map<String, Object> s = asMap(o, at);
-                known(s, at, List.of("name", "partitions", "replicas", "min-seeders"));
+                known(s, at, List.of("name", "partitions", "replicas", "min-seeders", "write-behind"));
                 int replicas = integer(s.getOrDefault("replicas", 3), at + ".replicas");
                 b.space(String.valueOf(required(s, "name", at)), integer(s.getOrDefault("partitions", 1), at + ".partitions"), replicas,
-                        integer(s.getOrDefault("min-seeders", replicas / 2 + 1), at + ".min-seeders"));
+                        integer(s.getOrDefault("min-seeders", replicas / 2 + 1), at + ".min-seeders"),
+                        writeBehind(s.get("write-behind"), at + ".write-behind"));
             }
         }
         return b.build();
+    }
+
+    /** {@code write-behind: true}, or a map with {@code max-pending} and {@code backlog-wait}; null if absent or false. */
+    private static ClusterSpec.WriteBehindSpec writeBehind(Object o, String at) {
+        if (o == null || Boolean.FALSE.equals(o)) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(o)) {
+            return ClusterSpec.WriteBehindSpec.DEFAULTS;
+        }
+        Map<String, Object> m = asMap(o, at);
+        known(m, at, List.of("max-pending", "backlog-wait"));
+        ClusterSpec.WriteBehindSpec d = ClusterSpec.WriteBehindSpec.DEFAULTS;
+        try {
+            return new ClusterSpec.WriteBehindSpec(integer(m.getOrDefault("max-pending", d.maxPending()), at + ".max-pending"),
+                    m.containsKey("backlog-wait") ? duration(m.get("backlog-wait"), at + ".backlog-wait") : d.backlogWait());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+        }
     }
 
     private static String where(String file) {

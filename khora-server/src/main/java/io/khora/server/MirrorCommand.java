@@ -1,0 +1,165 @@
+package io.khora.server;
+
+import io.khora.cluster.mirror.ClusterMirror;
+import io.khora.hibernate.DefaultHibernateSpaceSynchronizationEndpoint;
+import io.khora.persistence.SpaceSynchronizationEndpoint;
+
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code khora mirror}: the write-behind mirror of one cluster space, as its own process. It runs
+ * until SIGTERM (then acknowledges what it delivered and exits 0), or until a partition's outbox is
+ * replaced under it (a new cluster: exit 3, to be restarted).
+ *
+ * <pre>
+ * khora mirror --connect khora://h1:7701,h2:7701/orders --data mirror-data
+ *              --jdbc-url jdbc:postgresql://db/orders --jdbc-user app --jdbc-password secret
+ *              --entities com.acme.Order,com.acme.Item [--schema none|validate|update|create]
+ *              [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
+ * khora mirror --connect … --endpoint-class com.acme.MyEndpoint     (a SpaceSynchronizationEndpoint with a no-arg constructor)
+ * </pre>
+ *
+ * The built-in endpoint is {@link DefaultHibernateSpaceSynchronizationEndpoint} over the JDBC URL
+ * (PostgreSQL's driver ships with the server; put other drivers and the entity classes on the class
+ * path, e.g. in the distribution's {@code lib/}).
+ */
+final class MirrorCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorCommand.class);
+    static final List<String> FLAGS = List.of("connect", "data", "jdbc-url", "jdbc-user", "jdbc-password", "entities", "schema",
+            "endpoint-class", "batch-size", "batch-interval", "connect-timeout", "progress-interval");
+
+    private MirrorCommand() {
+    }
+
+    static int run(Map<String, String> flags, PrintStream out) throws Exception {
+        for (String k : flags.keySet()) {
+            if (!FLAGS.contains(k)) {
+                throw new IllegalArgumentException("unknown flag --" + k + " (known: " + FLAGS + ")");
+            }
+        }
+        String uri = flags.get("connect");
+        if (uri == null) {
+            throw new IllegalArgumentException("--connect khora://host:port,…/space is required");
+        }
+        SessionFactory[] sessionFactory = new SessionFactory[1];
+        SpaceSynchronizationEndpoint endpoint = endpoint(flags, sessionFactory);
+        ClusterMirror.Builder b = ClusterMirror.builder(uri).endpoint(endpoint)
+                .dataDirectory(Path.of(flags.getOrDefault("data", "khora-mirror")));
+        if (flags.containsKey("batch-size")) {
+            b.batchSize(positive(flags.get("batch-size"), "--batch-size"));
+        }
+        if (flags.containsKey("batch-interval")) {
+            b.batchInterval(NodeFile.duration(flags.get("batch-interval"), "--batch-interval"));
+        }
+        if (flags.containsKey("connect-timeout")) {
+            b.connectTimeout(NodeFile.duration(flags.get("connect-timeout"), "--connect-timeout"));
+        }
+        Duration progressEvery = NodeFile.duration(flags.getOrDefault("progress-interval", "10s"), "--progress-interval");
+        ClusterMirror mirror = b.build();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "khora-mirror-shutdown"));
+        try {
+            mirror.start();
+            out.println("khora mirror of " + uri + " delivering to " + endpoint.getClass().getName());
+            out.flush();
+            while (!stop.await(progressEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                for (ClusterMirror.PartitionProgress p : mirror.progress()) {
+                    LOG.info("partition {}: delivered {} of {} (backlog {}, acknowledged {})", p.partition() + 1, p.delivered(),
+                            p.lastSequence(), p.backlog(), p.acknowledged());
+                }
+                String failure = mirror.failure();
+                if (failure != null) {
+                    LOG.error("the mirror stops: {}; restart it to deliver the new outbox", failure);
+                    return 3;
+                }
+            }
+            return 0;
+        } finally {
+            mirror.close();
+            if (sessionFactory[0] != null) {
+                sessionFactory[0].close();
+            }
+            stopped.countDown();
+        }
+    }
+
+    private static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, SessionFactory[] sf) throws Exception {
+        String cls = flags.get("endpoint-class");
+        if (cls != null) {
+            if (flags.containsKey("jdbc-url")) {
+                throw new IllegalArgumentException("give either --endpoint-class or --jdbc-url (the built-in Hibernate endpoint), not both");
+            }
+            Class<?> c;
+            try {
+                c = Class.forName(cls, true, Thread.currentThread().getContextClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("--endpoint-class: " + cls + " is not on the class path");
+            }
+            if (!SpaceSynchronizationEndpoint.class.isAssignableFrom(c)) {
+                throw new IllegalArgumentException("--endpoint-class: " + cls + " is not a " + SpaceSynchronizationEndpoint.class.getName());
+            }
+            return (SpaceSynchronizationEndpoint) c.getConstructor().newInstance();
+        }
+        String url = flags.get("jdbc-url");
+        String entities = flags.get("entities");
+        if (url == null || entities == null) {
+            throw new IllegalArgumentException("the built-in endpoint needs --jdbc-url and --entities (comma-separated entity classes);"
+                    + " or give --endpoint-class");
+        }
+        String schema = flags.getOrDefault("schema", "none");
+        if (!List.of("none", "validate", "update", "create").contains(schema)) {
+            throw new IllegalArgumentException("--schema: '" + schema + "' must be none, validate, update or create");
+        }
+        Configuration cfg = new Configuration();
+        for (String e : entities.split(",")) {
+            try {
+                cfg.addAnnotatedClass(Class.forName(e.trim(), true, Thread.currentThread().getContextClassLoader()));
+            } catch (ClassNotFoundException ex) {
+                throw new IllegalArgumentException("--entities: " + e.trim() + " is not on the class path");
+            }
+        }
+        cfg.setProperty(AvailableSettings.JAKARTA_JDBC_URL, url);
+        if (flags.containsKey("jdbc-user")) {
+            cfg.setProperty(AvailableSettings.JAKARTA_JDBC_USER, flags.get("jdbc-user"));
+        }
+        if (flags.containsKey("jdbc-password")) {
+            cfg.setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, flags.get("jdbc-password"));
+        }
+        cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, schema);
+        cfg.setProperty(AvailableSettings.STATEMENT_BATCH_SIZE, "500");
+        sf[0] = cfg.buildSessionFactory();
+        return new DefaultHibernateSpaceSynchronizationEndpoint(sf[0]);
+    }
+
+    private static int positive(String v, String at) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(at + ": '" + v + "' must be a positive integer");
+    }
+}
