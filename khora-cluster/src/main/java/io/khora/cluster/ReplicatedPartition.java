@@ -283,6 +283,7 @@ public final class ReplicatedPartition implements AutoCloseable {
                 proposeBarrier();
             } else {
                 startOutboxIfNeeded();
+                resolveOverdueTransactions();
                 sweepIfDue();
             }
         } catch (RuntimeException e) {
@@ -520,7 +521,116 @@ public final class ReplicatedPartition implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         Command proposed = call == null ? c : new Command.Call(call, c);
-        return outbox == null ? propose(proposed) : outbox.whenRoom(() -> propose(proposed));
+        java.util.function.Supplier<CompletableFuture<T>> attempt = outbox == null ? () -> propose(proposed)
+                : () -> outbox.whenRoom(() -> propose(proposed));
+        return whileLocked(attempt, System.nanoTime() + config.operationTimeout().toNanos(), 1);
+    }
+
+    /**
+     * Runs {@code attempt} and again, after a growing pause, while it is refused because a prepared
+     * transaction locks an entry it touches (the lock lasts from a prepare to its commit, normally
+     * milliseconds), until {@code deadline}: then the refusal stands.
+     */
+    private <T> CompletableFuture<T> whileLocked(java.util.function.Supplier<CompletableFuture<T>> attempt, long deadline, long pauseMillis) {
+        return attempt.get().handle((r, ex) -> {
+            if (ex == null) {
+                return CompletableFuture.completedFuture(r);
+            }
+            Throwable cause = Futures.cause(ex);
+            if (cause instanceof io.khora.cluster.raft.EntryLockedException && deadline - System.nanoTime() > 0 && !closed) {
+                CompletableFuture<T> again = new CompletableFuture<>();
+                timer.schedule(() -> whileLocked(attempt, deadline, Math.min(50, pauseMillis * 2)).whenComplete((r2, ex2) -> {
+                    if (ex2 != null) {
+                        again.completeExceptionally(Futures.cause(ex2));
+                    } else {
+                        again.complete(r2);
+                    }
+                }), pauseMillis, TimeUnit.MILLISECONDS);
+                return again;
+            }
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(f -> f);
+    }
+
+    // ================================================================ transactions (leader only)
+
+    /**
+     * Proposes a transaction command ({@link Command.TxPrepare}, {@link Command.TxCommit},
+     * {@link Command.TxAbort}) as the client's call; {@code types} are the types a prepare's operations
+     * use (declared first if needed). TxPrepare answers null, TxCommit and TxAbort 1 (committed) or 0
+     * (aborted).
+     */
+    public CompletableFuture<Object> transact(List<TypeDescriptor> types, Command c, CallId call) {
+        if (!(c instanceof Command.TxPrepare || c instanceof Command.TxCommit || c instanceof Command.TxAbort)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a transaction command: " + c));
+        }
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(notServing());
+        }
+        try {
+            for (TypeDescriptor t : types) {
+                ensureDeclared(t);
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Command proposed = call == null ? c : new Command.Call(call, c);
+        return outbox == null || !(c instanceof Command.TxPrepare) ? propose(proposed) : outbox.whenRoom(() -> propose(proposed));
+    }
+
+    /** How a leader learns the outcome of a transaction from its home partition: 1 committed, 0 aborted. */
+    @FunctionalInterface
+    public interface TransactionResolver {
+        /** Asks partition {@code home} (of this space) for the outcome of {@code txId}, aborting it there unless it committed. */
+        CompletableFuture<Integer> resolve(int home, String txId);
+    }
+
+    private volatile TransactionResolver resolver;
+    private final Set<String> resolving = ConcurrentHashMap.newKeySet();
+
+    /** Sets how overdue prepared parts are resolved with their home partition (the node sets it). */
+    public void resolveTransactionsWith(TransactionResolver r) {
+        this.resolver = r;
+    }
+
+    /**
+     * At the leader: every prepared part whose timeout ran out (its coordinator died or lost touch)
+     * is resolved with its home partition and then committed or aborted here.
+     */
+    private void resolveOverdueTransactions() {
+        if (!isLeader()) {
+            return;
+        }
+        Map<String, Integer> overdue = stateMachine.overdueTransactions(clock.now());
+        for (Map.Entry<String, Integer> e : overdue.entrySet()) {
+            String txId = e.getKey();
+            int home = e.getValue();
+            if (!resolving.add(txId)) {
+                continue;
+            }
+            CompletableFuture<Integer> outcome;
+            if (home == config.partitionId()) {
+                outcome = propose(new Command.TxAbort(txId));
+            } else if (resolver != null) {
+                outcome = resolver.resolve(home, txId);
+            } else {
+                resolving.remove(txId);
+                continue;
+            }
+            outcome.thenCompose(committed -> {
+                        LOG.info("space '{}' partition {}: transaction {} was left prepared by its coordinator; its home partition {}"
+                                + " says {}", config.spaceName(), config.partitionId(), txId, home, committed == 1 ? "commit" : "abort");
+                        return home == config.partitionId() ? CompletableFuture.completedFuture(committed)
+                                : this.<Integer>propose(committed == 1 ? new Command.TxCommit(txId) : new Command.TxAbort(txId));
+                    })
+                    .whenComplete((r, ex) -> {
+                        resolving.remove(txId);
+                        if (ex != null) {
+                            LOG.debug("space '{}' partition {}: resolving transaction {} failed (retried): {}", config.spaceName(),
+                                    config.partitionId(), txId, Futures.cause(ex).toString());
+                        }
+                    });
+        }
     }
 
     /** The descriptor the replicas build for {@code type} (queries are checked against it before proposing). */

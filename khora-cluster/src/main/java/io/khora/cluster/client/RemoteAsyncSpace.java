@@ -50,6 +50,8 @@ final class RemoteAsyncSpace implements AsyncSpace {
     private final RemoteTypes types;
     private final Executor callbacks;
     private final boolean direct;
+    /** The transaction this view runs under, or null. */
+    private final RemoteTransaction tx;
 
     /**
      * @param direct true for the view the synchronous {@link RemoteSpace} waits on: futures complete
@@ -57,10 +59,16 @@ final class RemoteAsyncSpace implements AsyncSpace {
      *               abandoned takes cannot happen (a synchronous caller does not cancel)
      */
     RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct) {
+        this(client, types, callbacks, direct, null);
+    }
+
+    /** A view whose operations run under {@code tx} (see {@link RemoteTransaction}). */
+    RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct, RemoteTransaction tx) {
         this.client = client;
         this.types = types;
         this.callbacks = callbacks;
         this.direct = direct;
+        this.tx = tx;
     }
 
     // ================================================================ primitives
@@ -71,6 +79,9 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     /** A mutation of one partition, acknowledged per the client's replication requirement. */
     CompletableFuture<Object> mutate(int partition, TypeDescriptor t, Command c) {
+        if (tx != null) {
+            return tx.mutate(partition, t, c);
+        }
         CallSequences calls = client.calls();
         long seq = calls.begin(partition);
         boolean all = client.options().allReplicas();
@@ -87,6 +98,10 @@ final class RemoteAsyncSpace implements AsyncSpace {
      * 30 s, after which the wait is re-issued for what remains.
      */
     CompletableFuture<List<StoredEntry>> query(int partition, TypeDescriptor t, Command.QuerySpec q, int max, long periodMillis, boolean take) {
+        if (tx != null) {
+            return take ? queryCommitted(partition, t, q, max, periodMillis).thenApply(found -> tx.takeFound(partition, t, found, max))
+                    : queryCommitted(partition, t, q, max, periodMillis).thenApply(found -> tx.filterRead(t, found));
+        }
         long deadline = periodMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis) : 0;
         return queryUntil(partition, t, q, max, periodMillis, deadline, take);
     }
@@ -115,6 +130,31 @@ final class RemoteAsyncSpace implements AsyncSpace {
                 });
     }
 
+    /** A read of the committed state (no transaction), waiting up to {@code periodMillis} for a first match. */
+    CompletableFuture<List<StoredEntry>> queryCommitted(int partition, TypeDescriptor t, Command.QuerySpec q, int max, long periodMillis) {
+        long deadline = periodMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis) : 0;
+        return queryUntil(partition, t, q, max, periodMillis, deadline, false);
+    }
+
+    /** Proposes a transaction command to {@code partition}, declaring {@code used} first; its decoded result. */
+    CompletableFuture<Object> transact(int partition, java.util.Collection<TypeDescriptor> used, Command c) {
+        CallSequences calls = client.calls();
+        long seq = calls.begin(partition);
+        List<io.khora.cluster.raft.TypeDeclaration> decls = new java.util.ArrayList<>();
+        for (TypeDescriptor t : used) {
+            for (io.khora.cluster.raft.TypeDeclaration d : types.declarations(t)) {
+                if (!decls.contains(d)) {
+                    decls.add(d);
+                }
+            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        return client.call(partition, decls,
+                        id -> new Request.Mutate(id, space(), partition, seq, calls.answeredBelow(partition), sent.getAndSet(true), false, c), 0)
+                .whenComplete((r, e) -> calls.end(partition, seq))
+                .thenApply(r -> Responses.readMutationResult(c, r.body()));
+    }
+
     private static long remainingWait(long periodMillis, long deadline) {
         if (periodMillis <= 0) {
             return periodMillis;
@@ -122,7 +162,10 @@ final class RemoteAsyncSpace implements AsyncSpace {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
-    private CompletableFuture<StoredEntry> readByIdIn(int partition, TypeDescriptor t, Object id) {
+    CompletableFuture<StoredEntry> readByIdIn(int partition, TypeDescriptor t, Object id) {
+        if (tx != null) {
+            return tx.readById(partition, t, id);
+        }
         return client.call(partition, types.declarations(t), rid -> new Request.ReadById(rid, space(), partition, t.name(), id), 0)
                 .thenApply(r -> Responses.readOptionalEntry(r.body()));
     }

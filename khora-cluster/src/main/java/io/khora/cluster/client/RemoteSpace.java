@@ -10,6 +10,8 @@ import io.khora.LeaseHandle;
 import io.khora.Period;
 import io.khora.Query;
 import io.khora.Space;
+import io.khora.Transaction;
+import io.khora.TransactionOptions;
 import io.khora.SpaceAdmin;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
@@ -49,15 +51,19 @@ import java.util.function.Consumer;
  */
 public final class RemoteSpace implements Space {
     private final ClusterClient client;
-    private final RemoteTypes types = new RemoteTypes();
+    private final RemoteTypes types;
     private final ExecutorService callbacks;
     private final ScheduledExecutorService stateWatch;
     private final RemoteAsyncSpace async;
     private final RemoteAsyncSpace sync;
     private volatile boolean closed;
+    /** The transaction this view runs under (see {@link #with}), or null for the space itself. */
+    private final RemoteTransaction tx;
 
     private RemoteSpace(ClusterClient client) {
         this.client = client;
+        this.types = new RemoteTypes();
+        this.tx = null;
         this.callbacks = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "khora-client-" + client.space() + "-callback");
             t.setDaemon(true);
@@ -70,6 +76,43 @@ public final class RemoteSpace implements Space {
         });
         this.async = new RemoteAsyncSpace(client, types, callbacks, false);
         this.sync = new RemoteAsyncSpace(client, types, callbacks, true);
+    }
+
+    /** The view of {@code parent} under {@code tx}. */
+    private RemoteSpace(RemoteSpace parent, RemoteTransaction tx) {
+        this.client = parent.client;
+        this.types = parent.types;
+        this.callbacks = parent.callbacks;
+        this.stateWatch = parent.stateWatch;
+        this.tx = tx;
+        this.async = new RemoteAsyncSpace(client, types, callbacks, false, tx);
+        this.sync = new RemoteAsyncSpace(client, types, callbacks, true, tx);
+    }
+
+    /** The view of this space under {@code t} (RemoteTransaction's {@code space()}). */
+    Space transactional(RemoteTransaction t) {
+        return new RemoteSpace(this, t);
+    }
+
+    /**
+     * Begins a cluster transaction coordinated by this client: optimistic (versions checked and
+     * entries locked at commit), two-phase over several partitions, one log entry in one partition.
+     * See {@link RemoteTransaction}.
+     */
+    @Override
+    public Transaction beginTransaction(TransactionOptions options) {
+        if (tx != null) {
+            throw new IllegalStateException("transactions do not nest: this is the view of transaction " + tx.id());
+        }
+        return new RemoteTransaction(this, sync, options);
+    }
+
+    @Override
+    public Space with(Transaction t) {
+        if (!(t instanceof RemoteTransaction rt)) {
+            throw new IllegalArgumentException("transaction " + t.id() + " is not of this cluster space");
+        }
+        return rt.space();
     }
 
     /** Connects to the space {@code uri} names (see {@link KhoraUri}). */
@@ -336,6 +379,10 @@ public final class RemoteSpace implements Space {
 
     @Override
     public void close() {
+        if (tx != null) {
+            tx.close(); // the view of a transaction: closing it ends the transaction, not the space
+            return;
+        }
         if (closed) {
             return;
         }

@@ -2,7 +2,7 @@ package io.khora.cluster.mirror;
 
 import io.khora.SpaceException;
 import io.khora.SpaceTypeException;
-import io.khora.cluster.client.OutboxClient;
+import io.khora.cluster.client.PartitionClient;
 import io.khora.document.SpaceDocumentType;
 import io.khora.internal.local.EntryMapper;
 import io.khora.internal.metadata.TypeDescriptor;
@@ -56,7 +56,7 @@ public final class ClusterMirror implements AutoCloseable {
     private final WriteBehindSettings settings;
     private final Duration connectTimeout;
     private final EntryMapper mapper = new EntryMapper();
-    private OutboxClient client;
+    private PartitionClient client;
     private List<RemoteOutboxSource> sources = List.of();
     private MirrorGroup group;
 
@@ -87,7 +87,7 @@ public final class ClusterMirror implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("the mirror is started already");
         }
-        client = OutboxClient.connect(uri);
+        client = PartitionClient.connect(uri);
         List<RemoteOutboxSource> list = new ArrayList<>(client.partitions());
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         for (int p = 0; p < client.partitions(); p++) {

@@ -1,7 +1,7 @@
 package io.khora.cluster.mirror;
 
 import io.khora.cluster.Futures;
-import io.khora.cluster.client.OutboxClient;
+import io.khora.cluster.client.PartitionClient;
 import io.khora.cluster.raft.ReplicatedOutbox;
 import io.khora.internal.engine.Change;
 import io.khora.internal.outbox.LogRecord;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RemoteOutboxSource implements MirrorSource {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteOutboxSource.class);
 
-    private final OutboxClient client;
+    private final PartitionClient client;
     private final int partition;
     private final int pullMax;
     private final AtomicBoolean ackInFlight = new AtomicBoolean();
@@ -39,7 +39,7 @@ final class RemoteOutboxSource implements MirrorSource {
     private volatile long acknowledgedRemotely;
     private volatile String failure;
 
-    RemoteOutboxSource(OutboxClient client, int partition, int pullMax) {
+    RemoteOutboxSource(PartitionClient client, int partition, int pullMax) {
         this.client = client;
         this.partition = partition;
         this.pullMax = pullMax;

@@ -68,7 +68,8 @@ public final class Responses {
             @SuppressWarnings("unchecked")
             List<StoredEntry> list = (List<StoredEntry>) result;
             writeEntries(out, list);
-        } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck) {
+        } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck
+                || command instanceof Command.TxCommit || command instanceof Command.TxAbort) {
             out.writeVarInt((Integer) result);
         } else if (command instanceof Command.Renew) {
             out.writeSignedVarLong((Long) result);
@@ -85,7 +86,8 @@ public final class Responses {
             return readOptionalEntry(in);
         } else if (command instanceof Command.TakeQuery) {
             return readEntries(in);
-        } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck) {
+        } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck
+                || command instanceof Command.TxCommit || command instanceof Command.TxAbort) {
             return in.readVarInt();
         } else if (command instanceof Command.Renew) {
             return in.readSignedVarLong();

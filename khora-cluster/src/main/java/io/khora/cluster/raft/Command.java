@@ -174,6 +174,63 @@ public sealed interface Command {
     }
 
     /**
+     * Prepares a transaction's part in this partition (two-phase commit): checks every operation
+     * against the committed state (a take's entry must still have the version the transaction read;
+     * a write of an entry it read must find that version; nothing may be locked by another
+     * transaction) and, if all pass, locks the entries and keeps the part until {@link TxCommit} or
+     * {@link TxAbort}. With one participant the part is prepared and committed in this one entry.
+     * A prepared part still undecided after {@code timeoutMillis} of log time is resolved by the
+     * partition's leader with the transaction's home partition, which holds its decision.
+     *
+     * @param txId the transaction
+     * @param participants the partitions it changes, ascending
+     * @param home the participant whose log decides the outcome (the first)
+     * @param timeoutMillis log time after which an undecided part is resolved
+     * @param ops the operations: {@link Write} and {@link TakeById}, in the transaction's order
+     * @param expectedVersions per operation, the version the transaction read (0: must be absent), or -1 for no check
+     */
+    record TxPrepare(String txId, int[] participants, int home, long timeoutMillis, java.util.List<Command> ops,
+                     long[] expectedVersions) implements Command {
+        /** Checks the components. */
+        public TxPrepare {
+            Objects.requireNonNull(txId, "txId");
+            ops = java.util.List.copyOf(ops);
+            if (expectedVersions.length != ops.size()) {
+                throw new IllegalArgumentException("one expected version per operation");
+            }
+            for (Command c : ops) {
+                if (!(c instanceof Write) && !(c instanceof TakeById)) {
+                    throw new IllegalArgumentException("a transaction's part holds writes and takes by id, not " + c);
+                }
+            }
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.TX_PREPARE;
+        }
+    }
+
+    /** Commits a prepared part (at the home partition: records the decision first). Answers 1 committed, 0 aborted. */
+    record TxCommit(String txId) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.TX_COMMIT;
+        }
+    }
+
+    /**
+     * Aborts a transaction's part unless the transaction committed (then nothing changes); records the
+     * decision so a late prepare is refused. Answers 1 if the transaction committed, 0 if it is aborted.
+     */
+    record TxAbort(String txId) implements Command {
+        @Override
+        public int opcode() {
+            return CommandCodec.TX_ABORT;
+        }
+    }
+
+    /**
      * Several commands in one log entry (group commit): applied one after another, in order, at the
      * entry's time; each is atomic on its own and has its own result or failure — a failing command
      * does not stop the others.

@@ -27,6 +27,9 @@ import java.util.List;
  * EXPIRE_SWEEP, BARRIER  body = (empty)
  * OUTBOX_START  body = logId:string
  * OUTBOX_ACK    body = logId:string sequence:varLong
+ * TX_PREPARE    body = txId:string count:varint participant:varint* home:varint timeoutMillis:varLong
+ *                      count:varint (opcode:byte body expectedVersion:signedVarLong)*   (opcode WRITE or TAKE_BY_ID)
+ * TX_COMMIT, TX_ABORT  body = txId:string
  * CALL          body = clientHigh:long(8) clientLow:long(8) sequence:signedVarLong answeredBelow:signedVarLong retry:bool opcode:byte body
  *                      (a client mutation, deduplicated)
  * BATCH         body = count:varint (opcode:byte body)*   (opcode: any but BATCH; group commit)
@@ -37,7 +40,8 @@ import java.util.List;
  *
  * response   = 0:byte result | 1:byte error (see {@link ErrorCode})
  * results: WRITE version:varLong created:bool expiresAt:signedVarLong; TAKE_BY_ID present:bool [entry];
- *          TAKE_QUERY count:varint entry*; CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK count:varint; RENEW expiresAt:signedVarLong;
+ *          TAKE_QUERY count:varint entry*; CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK count:varint;
+ *          TX_PREPARE nothing; TX_COMMIT, TX_ABORT committed:varint(1 committed, 0 aborted); RENEW expiresAt:signedVarLong;
  *          DECLARE_TYPE, BARRIER nothing; CALL the wrapped command's response (the recorded one for a repeated call);
  *          BATCH count:varint response:bytes* (each command's own response, in order)
  * entry      = typeName:string values:value(Object[]) version:varLong expiresAt:signedVarLong
@@ -63,6 +67,9 @@ public final class CommandCodec {
     static final int RETURN_TAKEN = 12;
     static final int OUTBOX_START = 13;
     static final int OUTBOX_ACK = 14;
+    static final int TX_PREPARE = 15;
+    static final int TX_COMMIT = 16;
+    static final int TX_ABORT = 17;
 
     private static final int OK = 0;
     private static final int ERROR = 1;
@@ -179,6 +186,24 @@ public final class CommandCodec {
         } else if (c instanceof Command.OutboxAck oa) {
             out.writeString(oa.logId());
             out.writeVarLong(oa.sequence());
+        } else if (c instanceof Command.TxPrepare tp) {
+            out.writeString(tp.txId());
+            out.writeVarInt(tp.participants().length);
+            for (int p : tp.participants()) {
+                out.writeVarInt(p);
+            }
+            out.writeVarInt(tp.home());
+            out.writeVarLong(tp.timeoutMillis());
+            out.writeVarInt(tp.ops().size());
+            for (int i = 0; i < tp.ops().size(); i++) {
+                out.writeByte(tp.ops().get(i).opcode());
+                writeBody(out, tp.ops().get(i));
+                out.writeSignedVarLong(tp.expectedVersions()[i]);
+            }
+        } else if (c instanceof Command.TxCommit tc) {
+            out.writeString(tc.txId());
+        } else if (c instanceof Command.TxAbort ta) {
+            out.writeString(ta.txId());
         } else if (c instanceof Command.Call call) {
             writeCallId(out, call.call());
             out.writeByte(call.command().opcode());
@@ -240,6 +265,36 @@ public final class CommandCodec {
             case BARRIER -> new Command.Barrier();
             case OUTBOX_START -> new Command.OutboxStart(in.readString());
             case OUTBOX_ACK -> new Command.OutboxAck(in.readString(), in.readVarLong());
+            case TX_PREPARE -> {
+                String txId = in.readString();
+                int np = in.readVarInt();
+                if (np < 1 || np > 4096) {
+                    throw new WireFormatException("a transaction names " + np + " participants");
+                }
+                int[] participants = new int[np];
+                for (int i = 0; i < np; i++) {
+                    participants[i] = in.readVarInt();
+                }
+                int home = in.readVarInt();
+                long timeout = in.readVarLong();
+                int n = in.readVarInt();
+                if (n < 0 || n > in.remaining()) {
+                    throw new WireFormatException("a transaction part claims " + n + " operations");
+                }
+                List<Command> ops = new ArrayList<>(n);
+                long[] expected = new long[n];
+                for (int i = 0; i < n; i++) {
+                    int inner = in.readByte();
+                    if (inner != WRITE && inner != TAKE_BY_ID) {
+                        throw new WireFormatException("a transaction part holds opcode " + inner);
+                    }
+                    ops.add(readBody(inner, in));
+                    expected[i] = in.readSignedVarLong();
+                }
+                yield new Command.TxPrepare(txId, participants, home, timeout, ops, expected);
+            }
+            case TX_COMMIT -> new Command.TxCommit(in.readString());
+            case TX_ABORT -> new Command.TxAbort(in.readString());
             case RETURN_TAKEN -> {
                 CallId id = readCallId(in);
                 int n = in.readVarInt();
@@ -376,7 +431,7 @@ public final class CommandCodec {
                     writeEntry(out, e);
                 }
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK -> out.writeVarInt((Integer) result);
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, TX_COMMIT, TX_ABORT -> out.writeVarInt((Integer) result);
             case RENEW -> out.writeSignedVarLong((Long) result);
             default -> {
                 // DECLARE_TYPE, BARRIER: nothing
@@ -416,7 +471,7 @@ public final class CommandCodec {
                 }
                 yield list;
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK -> in.readVarInt();
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, TX_COMMIT, TX_ABORT -> in.readVarInt();
             case RENEW -> in.readSignedVarLong();
             default -> null;
         };

@@ -39,7 +39,13 @@ public enum ErrorCode {
      */
     FORGOTTEN_CALL(9),
     /** {@link io.khora.persistence.PersistenceBacklogFullException}: the write-behind outbox had no room. */
-    BACKLOG_FULL(10);
+    BACKLOG_FULL(10),
+    /** {@link io.khora.TransactionConflictException}: a lock or a changed entry; the holder travels as the id. */
+    TX_CONFLICT(11),
+    /** {@link io.khora.TransactionException}. */
+    TX(12),
+    /** {@link EntryLockedException}: a plain mutation met a prepared transaction's lock. */
+    LOCKED(13);
 
     private final int code;
 
@@ -85,6 +91,14 @@ public enum ErrorCode {
             code = BACKLOG_FULL;
             given = x.partitionId();
             stored = x.pending();
+        } else if (e instanceof EntryLockedException x) {
+            code = LOCKED;
+            id = x.holderId();
+        } else if (e instanceof io.khora.TransactionConflictException x) {
+            code = TX_CONFLICT;
+            id = x.holderId();
+        } else if (e instanceof io.khora.TransactionException) {
+            code = TX;
         } else if (e instanceof ClientCalls.ForgottenCallException) {
             code = FORGOTTEN_CALL;
         } else {
@@ -119,6 +133,9 @@ public enum ErrorCode {
             case OTHER -> new SpaceException(message);
             case FORGOTTEN_CALL -> new io.khora.cluster.OutcomeUnknownException(message, null);
             case BACKLOG_FULL -> new RebuiltBacklogFull(message, (int) given, stored);
+            case TX_CONFLICT -> new io.khora.TransactionConflictException(message, id == null ? null : String.valueOf(id));
+            case TX -> new io.khora.TransactionException(message);
+            case LOCKED -> new EntryLockedException(message, id == null ? null : String.valueOf(id));
         };
     }
 

@@ -80,6 +80,7 @@ public final class PartitionStateMachine implements StateMachine {
     private final ClientCalls calls;
     /** The write-behind outbox, or null if the space has no write-behind. */
     private final ReplicatedOutbox outbox;
+    private final ClusterTransactions transactions;
 
     /**
      * Where the Raft log stands while a snapshot is written (on the Raft thread, when the state
@@ -150,6 +151,7 @@ public final class PartitionStateMachine implements StateMachine {
         this.engine = outbox == null ? new PartitionEngine(spaceName, partitionId, ticker, events)
                 : new PartitionEngine(spaceName, partitionId, ticker, events, outbox, 0);
         this.calls = new ClientCalls(callWindow, clientIdleMillis);
+        this.transactions = new ClusterTransactions(spaceName, partitionId, types::get);
     }
 
     // ================================================================ StateMachine
@@ -204,9 +206,9 @@ public final class PartitionStateMachine implements StateMachine {
             byte[] response;
             try {
                 response = CommandCodec.encodeResult(call.command().opcode(), execute(call.command()));
-            } catch (io.khora.persistence.PersistenceBacklogFullException full) {
-                // not remembered: the call changed nothing, and its retry (with the same id) may find room
-                return CommandCodec.encodeError(full);
+            } catch (io.khora.persistence.PersistenceBacklogFullException | EntryLockedException retryable) {
+                // not remembered: the call changed nothing, and its retry (with the same id) may find room or no lock
+                return CommandCodec.encodeError(retryable);
             } catch (RuntimeException e) {
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("space '{}' partition {}: {} failed: {}", spaceName, partitionId, call, e.toString());
@@ -242,17 +244,27 @@ public final class PartitionStateMachine implements StateMachine {
             if (values[t.idIndex()] == null) {
                 throw new IllegalArgumentException("a write of " + t.name() + " carries no id (ids are generated before proposing)");
             }
+            if (transactions.anyLocked()) {
+                transactions.checkUnlocked(t, values[t.idIndex()]);
+            }
             PartitionEngine.WriteResult r = engine.write(t, values, w.lease(), w.mode());
             return new WriteOutcome(r.entry().version(), r.created(), r.entry().expiresAt());
         } else if (c instanceof Command.TakeById t) {
+            if (transactions.anyLocked()) {
+                transactions.checkUnlocked(requireType(t.typeName()), t.id());
+            }
             SpaceEntry e = engine.takeById(requireType(t.typeName()), t.id());
             return e == null ? null : image(e);
         } else if (c instanceof Command.TakeQuery t) {
             return take(t.query().compile(requireType(t.typeName())), t.max());
         } else if (c instanceof Command.Change ch) {
-            return engine.change(ch.query().compile(requireType(ch.typeName())), ch.changes());
+            CompiledQuery q = ch.query().compile(requireType(ch.typeName()));
+            checkNoneLocked(q);
+            return engine.change(q, ch.changes());
         } else if (c instanceof Command.Clear cl) {
-            return engine.clear(cl.query().compile(requireType(cl.typeName())));
+            CompiledQuery q = cl.query().compile(requireType(cl.typeName()));
+            checkNoneLocked(q);
+            return engine.clear(q);
         } else if (c instanceof Command.Renew r) {
             return engine.renew(requireType(r.typeName()), r.id(), r.lease());
         } else if (c instanceof Command.ExpireSweep) {
@@ -269,6 +281,13 @@ public final class PartitionStateMachine implements StateMachine {
             int[] back = new int[1];
             outbox.unbounded(() -> back[0] = returnTaken(rt));
             return back[0];
+        } else if (c instanceof Command.TxPrepare tp) {
+            transactions.prepare(tp, ticker.millis(), engine, () -> applyTransaction(tp));
+            return null;
+        } else if (c instanceof Command.TxCommit tc) {
+            return transactions.commit(tc.txId(), ticker.millis(), this::applyTransaction);
+        } else if (c instanceof Command.TxAbort ta) {
+            return transactions.abort(ta.txId(), ticker.millis());
         } else if (c instanceof Command.OutboxStart os) {
             if (outbox != null) {
                 outbox.start(os.logId());
@@ -281,6 +300,27 @@ public final class PartitionStateMachine implements StateMachine {
             return oa.logId().equals(outbox.logId()) ? outbox.acknowledge(oa.sequence()) : 0;
         }
         throw new IllegalArgumentException("unknown command " + c);
+    }
+
+    /** Applies a transaction's part as one unit (one outbox record with write-behind). */
+    private void applyTransaction(Command.TxPrepare p) {
+        if (outbox == null) {
+            ClusterTransactions.applyPart(p, engine, types::get);
+        } else {
+            outbox.appendTransaction(p.txId(), p.participants(), () -> ClusterTransactions.applyPart(p, engine, types::get));
+        }
+    }
+
+    /** Refuses a change or clear that matches an entry a prepared transaction locks. */
+    private void checkNoneLocked(CompiledQuery q) {
+        if (!transactions.anyLocked()) {
+            return;
+        }
+        List<SpaceEntry> found = new ArrayList<>();
+        engine.readMultiple(q, Integer.MAX_VALUE, found);
+        for (SpaceEntry e : found) {
+            transactions.checkUnlocked(e.type(), e.id());
+        }
     }
 
     /** See {@link Command.ReturnTaken}; answers how many entries were written back. */
@@ -321,9 +361,13 @@ public final class PartitionStateMachine implements StateMachine {
                 : ((Comparator<SpaceEntry>) (a, b) -> q.ordering().compare(a.values(), b.values())).thenComparing(byId);
         found.sort(order);
         List<StoredEntry> taken = new ArrayList<>(Math.min(max, found.size()));
+        boolean locks = transactions.anyLocked();
         for (SpaceEntry e : found) {
             if (taken.size() == max) {
                 break;
+            }
+            if (locks && transactions.holder(e.type(), e.id()) != null) {
+                continue; // a prepared transaction holds it
             }
             if (engine.takeExact(e)) {
                 taken.add(image(e));
@@ -421,6 +465,7 @@ public final class PartitionStateMachine implements StateMachine {
         if (outbox != null) {
             outbox.writeTo(w);
         }
+        transactions.writeTo(w);
         out.writeInt(w.size());
         out.write(w.toByteArray());
         LOG.debug("space '{}' partition {}: snapshot of {} entries, {} bytes", spaceName, partitionId, entries.size(), w.size());
@@ -469,6 +514,11 @@ public final class PartitionStateMachine implements StateMachine {
                 new ReplicatedOutbox(spaceName, partitionId, Integer.MAX_VALUE, t -> null).readFrom(r);
             }
         }
+        if (format >= SNAPSHOT_FORMAT) {
+            transactions.readFrom(r);
+        } else {
+            transactions.clear();
+        }
         ticker.restore(logTime);
         appliedCommands = applied;
         LOG.debug("space '{}' partition {}: installed a snapshot of {} entries ({} commands applied)", spaceName, partitionId, n, applied);
@@ -479,6 +529,21 @@ public final class PartitionStateMachine implements StateMachine {
     /** The engine, for reads (mutations go through the log only). */
     public PartitionEngine engine() {
         return engine;
+    }
+
+    /** Prepared transaction parts whose timeout ran out by {@code now} (log time): transaction id → home partition. */
+    public Map<String, Integer> overdueTransactions(long now) {
+        return transactions.overdue(now);
+    }
+
+    /** How many transaction parts are prepared here. */
+    public int preparedTransactions() {
+        return transactions.preparedCount();
+    }
+
+    /** How many entries prepared transactions lock here. */
+    public int lockedEntries() {
+        return transactions.lockCount();
     }
 
     /** The write-behind outbox, or null if the space has none. */

@@ -54,6 +54,8 @@ public final class ReplicatedOutbox implements ChangeSink {
     private long lastSequence;
     private long acknowledged;
     private boolean unbounded;
+    /** While a transaction's part is applied: its changes, appended as one record at the end. */
+    private List<Change> captured;
 
     /**
      * @param spaceName for messages
@@ -80,6 +82,10 @@ public final class ReplicatedOutbox implements ChangeSink {
 
     @Override
     public void beforeApply(List<Change> changes) {
+        if (captured != null) {
+            captured.addAll(changes);
+            return;
+        }
         List<byte[]> payloads = new ArrayList<>(changes.size());
         for (Change c : changes) {
             try {
@@ -92,9 +98,28 @@ public final class ReplicatedOutbox implements ChangeSink {
         append(payloads);
     }
 
-    /** Appends a committed transaction's part (one record). */
-    void appendTransaction(String txId, int[] participants, List<Change> changes, long[] order) {
-        append(List.of(OutboxCodec.encodeTransaction(txId, participants, changes, order, classNames, buffer)));
+    /**
+     * Applies a committed transaction's part through {@code apply}, collecting its changes, and
+     * appends them as one record (never refused: the part was prepared when there was room).
+     */
+    void appendTransaction(String txId, int[] participants, Runnable apply) {
+        captured = new ArrayList<>();
+        List<Change> changes;
+        try {
+            apply.run();
+        } finally {
+            changes = captured;
+            captured = null;
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        long[] order = new long[changes.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        byte[] payload = OutboxCodec.encodeTransaction(txId, participants, changes, order, classNames, buffer);
+        unbounded(() -> append(List.of(payload)));
     }
 
     private void append(List<byte[]> payloads) {

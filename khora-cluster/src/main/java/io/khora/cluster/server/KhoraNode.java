@@ -137,6 +137,7 @@ public final class KhoraNode implements AutoCloseable {
                     : io.khora.cluster.PartitionOptions.DEFAULTS.withWriteBehind(wb.maxPending(), wb.backlogWait());
             ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement),
                     options);
+            r.resolveTransactionsWith((home, txId) -> resolveTransaction(s, home, txId));
             synchronized (this) {
                 if (closed) {
                     r.close();
@@ -216,6 +217,27 @@ public final class KhoraNode implements AutoCloseable {
         return new NodeStatus(id(), m == null ? List.of() : m.members(), replicas);
     }
 
+    /** Clients this node uses to reach other partitions' leaders (transaction recovery), per space. */
+    private final Map<String, io.khora.cluster.client.PartitionClient> internalClients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Asks the home partition of {@code txId} for the transaction's outcome (aborting it unless it
+     * committed): through the local replica if it leads here, else through the cluster like a client.
+     */
+    private java.util.concurrent.CompletableFuture<Integer> resolveTransaction(HostedSpace s, int home, String txId) {
+        ReplicatedPartition local = s.replica(home);
+        if (local != null && local.isLeader()) {
+            return local.transact(List.of(), new io.khora.cluster.raft.Command.TxAbort(txId), null).thenApply(o -> (Integer) o);
+        }
+        if (closed) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new io.khora.SpaceClosedException(s.spec().name()));
+        }
+        io.khora.cluster.client.PartitionClient c = internalClients.computeIfAbsent(s.spec().name(), name ->
+                io.khora.cluster.client.PartitionClient.connect("khora://" + config.spec().nodes().stream()
+                        .map(n -> n.host() + ":" + n.clientPort()).collect(java.util.stream.Collectors.joining(",")) + "/" + name));
+        return c.resolveTransaction(home, txId);
+    }
+
     /** Stops serving, leaves every group (logs stay for a restart) and the membership channel. */
     @Override
     public void close() {
@@ -229,6 +251,7 @@ public final class KhoraNode implements AutoCloseable {
         if (srv != null) {
             srv.close();
         }
+        internalClients.values().forEach(io.khora.cluster.client.PartitionClient::close);
         starter.shutdownNow();
         try {
             starter.awaitTermination(10, TimeUnit.SECONDS);

@@ -115,6 +115,20 @@ final class NodeRequests {
             f = p.renew(space.types().get(rn.typeName()), rn.id(), rn.lease(), call);
         } else if (c instanceof Command.OutboxAck oa) {
             f = p.outboxAck(oa.logId(), oa.sequence(), call);
+        } else if (c instanceof Command.TxPrepare tp) {
+            List<TypeDescriptor> used = new ArrayList<>();
+            for (Command op : tp.ops()) {
+                if (op instanceof Command.Write w) {
+                    TypeDescriptor t = space.types().get(w.typeName());
+                    checkRouting(space, m.partition(), t, w.values());
+                    used.add(t);
+                } else {
+                    used.add(space.types().get(((Command.TakeById) op).typeName()));
+                }
+            }
+            f = p.transact(used, c, call);
+        } else if (c instanceof Command.TxCommit || c instanceof Command.TxAbort) {
+            f = p.transact(List.of(), c, call);
         } else {
             throw new IllegalArgumentException("a client may not propose " + c.getClass().getSimpleName());
         }

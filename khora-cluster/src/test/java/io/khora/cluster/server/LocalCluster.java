@@ -144,6 +144,17 @@ public final class LocalCluster implements AutoCloseable {
         return null;
     }
 
+    /** The replica leading {@code partition} of {@code space} among the running nodes, or null. */
+    public io.khora.cluster.ReplicatedPartition leaderReplica(String space, int partition) {
+        for (KhoraNode n : running.values()) {
+            HostedSpace s = n.hostedSpace(space);
+            if (s != null && s.replica(partition) != null && s.replica(partition).isLeader()) {
+                return s.replica(partition);
+            }
+        }
+        return null;
+    }
+
     /** The client URI of the running nodes. */
     public String uri(String space) {
         return nodes() + "/" + space + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s";

@@ -9,21 +9,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The mirror's connection to a space with write-behind: reads each partition's replicated outbox
- * at its leader and acknowledges delivered records through the partition's log. Routing, leader
- * discovery and retries are the client's ({@link ClusterClient}); an acknowledgement is a
- * deduplicated call like any mutation.
+ * A connection to a space's partitions for Khora's own processes: the mirror reads each
+ * partition's replicated outbox at its leader and acknowledges delivered records through the
+ * partition's log; a node resolves an overdue transaction part with the transaction's home
+ * partition. Routing, leader discovery and retries are the client's ({@link ClusterClient}); a
+ * proposal is a deduplicated call like any mutation.
  */
-public final class OutboxClient implements AutoCloseable {
+public final class PartitionClient implements AutoCloseable {
     private final ClusterClient client;
 
-    private OutboxClient(ClusterClient client) {
+    private PartitionClient(ClusterClient client) {
         this.client = client;
     }
 
     /** Connects to the space {@code uri} names ({@code khora://host:port,…/space?options}). */
-    public static OutboxClient connect(String uri) {
-        return new OutboxClient(ClusterClient.connect(KhoraUri.parse(uri)));
+    public static PartitionClient connect(String uri) {
+        return new PartitionClient(ClusterClient.connect(KhoraUri.parse(uri)));
     }
 
     /** The space's name. */
@@ -48,7 +49,18 @@ public final class OutboxClient implements AutoCloseable {
 
     /** Acknowledges {@code partition}'s records up to {@code sequence} of log {@code logId}; answers how many were dropped. */
     public CompletableFuture<Integer> acknowledge(int partition, String logId, long sequence) {
-        Command c = new Command.OutboxAck(logId, sequence);
+        return propose(partition, new Command.OutboxAck(logId, sequence));
+    }
+
+    /**
+     * Asks the home partition of transaction {@code txId} for its outcome, aborting it there unless it
+     * committed: answers 1 if it committed, 0 if it is aborted.
+     */
+    public CompletableFuture<Integer> resolveTransaction(int home, String txId) {
+        return propose(home, new Command.TxAbort(txId));
+    }
+
+    private CompletableFuture<Integer> propose(int partition, Command c) {
         CallSequences calls = client.calls();
         long seq = calls.begin(partition);
         java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
