@@ -38,8 +38,9 @@ package io.khora;
  * <p><b>Timeout</b>: a transaction not committed within its timeout is rolled back by the space.
  * A transaction may be used from several threads, but its operations are not ordered with respect to
  * each other then, and none may still be running when it commits. A transaction is of the space that
- * began it, in this JVM: embedded spaces support transactions; a cluster's distributed commit is to
- * come.
+ * began it. Embedded spaces lock pessimistically as described above; a cluster space's transactions
+ * are optimistic (versions checked and entries locked at commit, two-phase over partitions, the
+ * decision in the home partition's replicated log; see the cluster client's RemoteTransaction).
  */
 public interface Transaction extends AutoCloseable {
     /** Where a transaction is in its life. */

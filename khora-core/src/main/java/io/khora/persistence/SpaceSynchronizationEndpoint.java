@@ -33,9 +33,11 @@ public abstract class SpaceSynchronizationEndpoint {
 
     /**
      * A part of a multi-partition transaction arrived without its siblings in time. The default
-     * commits the part (the data that did arrive is not lost); override to abort instead. An embedded
-     * space never calls it: all parts of its transactions are in local outboxes and are always
-     * delivered together (see {@link TransactionData}); it is for parts arriving from a cluster.
+     * commits the part (the data that did arrive is not lost); override to abort instead. Nothing
+     * calls it yet: an embedded space's parts are all in local outboxes and always delivered
+     * together (see {@link TransactionData}), and a cluster's committed transaction has every part
+     * committed (by its coordinator or, if that dies, by recovery), so the cluster mirror waits for
+     * them all. A bounded consolidation wait that ends here is planned.
      */
     public void onTransactionConsolidationFailure(ConsolidationParticipantData participantData) {
         participantData.commit();

@@ -50,7 +50,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Snapshots</b> ({@link #writeContentTo}/{@link #readContentFrom}) hold the whole partition:
  * the Raft index and term of the last entry included, log time, the number of commands applied, the type declarations in declaration order, and every
- * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry, then the remembered client calls. A replica that was away installs
+ * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry, then the remembered client calls,
+ * the write-behind outbox ({@link ReplicatedOutbox}, if the space has one) and the prepared transaction parts and decisions
+ * ({@link ClusterTransactions}). A replica that was away installs
  * the leader's snapshot and applies the log after it; the log is truncated at each snapshot.
  *
  * <p><b>Reads</b> ({@link #engine()} read methods) run on the caller's thread against the engine
