@@ -361,9 +361,9 @@ final class RemoteTransaction implements Transaction {
 
     /**
      * For tests: prepares every part and stops there, as a coordinator that dies between prepare and
-     * commit would.
+     * commit would. Returns the parts.
      */
-    void prepareOnlyAndVanish() {
+    Map<Integer, Command.TxPrepare> prepareOnlyAndVanish() {
         Map<Integer, Command.TxPrepare> parts;
         synchronized (this) {
             checkActive();
@@ -371,17 +371,12 @@ final class RemoteTransaction implements Transaction {
             parts = parts();
         }
         prepareAll(parts);
+        return parts;
     }
 
     /** For tests: prepares every part and commits the home partition's only, as a coordinator dying right after the decision. */
     void commitHomeOnlyAndVanish() {
-        Map<Integer, Command.TxPrepare> parts;
-        synchronized (this) {
-            checkActive();
-            status = Status.COMMITTING;
-            parts = parts();
-        }
-        prepareAll(parts);
+        Map<Integer, Command.TxPrepare> parts = prepareOnlyAndVanish();
         RemoteSpace.join(base.transact(parts.keySet().iterator().next(), Set.of(), new Command.TxCommit(id)));
     }
 

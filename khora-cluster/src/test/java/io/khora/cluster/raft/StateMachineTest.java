@@ -273,25 +273,28 @@ class StateMachineTest {
     }
 
     @Test
-    void aSnapshotOfTheFirstFormatIsStillRead() throws Exception {
+    void snapshotsOfTheEarlierFormatsAreStillRead() throws Exception {
         PartitionStateMachine sm = machine();
         apply(sm, new Command.DeclareType(TypeDeclaration.of(TRADE)), 1);
         apply(sm, new Command.Write(TRADE.name(), trade("t1", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY), 2);
         ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(1024);
         sm.writeContentTo(out);
-        // format 2 = format 1 followed by the remembered calls (none here: one 0 byte)
-        byte[] two = java.util.Arrays.copyOfRange(out.buffer(), 4, out.position());
-        assertThat(two[0]).isEqualTo((byte) 2);
-        assertThat(two[two.length - 1]).isEqualTo((byte) 0);
-        byte[] one = java.util.Arrays.copyOf(two, two.length - 1);
-        one[0] = 1;
-        ByteArrayDataOutputStream old = new ByteArrayDataOutputStream(1024);
-        old.writeInt(one.length);
-        old.write(one);
-        PartitionStateMachine restored = machine();
-        restored.readContentFrom(new ByteArrayDataInputStream(old.buffer(), 0, old.position()));
-        assertThat(restored.contents()).isEqualTo(sm.contents());
-        assertThat(restored.calls().clients()).isZero();
+        // format 3 = format 2 followed by the outbox flag (false: 0), no prepared transaction part (0)
+        // and no decision (0); format 2 = format 1 followed by the remembered calls (none here: 0)
+        byte[] three = java.util.Arrays.copyOfRange(out.buffer(), 4, out.position());
+        assertThat(three[0]).isEqualTo((byte) 3);
+        assertThat(java.util.Arrays.copyOfRange(three, three.length - 4, three.length)).containsOnly(0);
+        for (int format = 1; format <= 2; format++) {
+            byte[] older = java.util.Arrays.copyOf(three, three.length - 3 - (format == 1 ? 1 : 0));
+            older[0] = (byte) format;
+            ByteArrayDataOutputStream old = new ByteArrayDataOutputStream(1024);
+            old.writeInt(older.length);
+            old.write(older);
+            PartitionStateMachine restored = machine();
+            restored.readContentFrom(new ByteArrayDataInputStream(old.buffer(), 0, old.position()));
+            assertThat(restored.contents()).as("format %d", format).isEqualTo(sm.contents());
+            assertThat(restored.calls().clients()).isZero();
+        }
     }
 
     /**
