@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  * Khora server nodes as real child JVMs on 127.0.0.1, for the multi-process tests: each node is
  * {@code java … io.khora.server.Khora node --id … --nodes … --space …} on the test JVM's class
  * path, its output in a file under {@code target/process-cluster/}. Nodes can be killed (SIGKILL),
- * paused (SIGSTOP), resumed (SIGCONT) and started again on the same data directory.
+ * paused (SIGSTOP), resumed (SIGCONT) and started again on the same data directory. Other child
+ * processes on the same class path ({@code khora mirror}) are started with {@link #startMirror} and
+ * killed like nodes.
  */
 final class ProcessCluster implements AutoCloseable {
     /** Port blocks: client port at the base, raft ports from base + 2 (membership 2, groups 2 each, +1 failure-detection port). */
@@ -55,15 +57,18 @@ final class ProcessCluster implements AutoCloseable {
     private final String spaceFlag;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
+    /** Ids of the child processes that are not nodes (mirrors), in the order first started. */
+    private final List<String> others = new ArrayList<>();
     private final Thread reaper;
     private volatile boolean passed;
 
-    private ProcessCluster(String name, String space, int partitions, int replicas, int minSeeders, int nodeCount) throws IOException {
+    private ProcessCluster(String name, String space, int partitions, int replicas, int minSeeders, int nodeCount, boolean writeBehind)
+            throws IOException {
         this.name = name;
         this.space = space;
         this.partitions = partitions;
         this.replicas = replicas;
-        this.spaceFlag = space + ":" + partitions + ":" + replicas + ":" + minSeeders;
+        this.spaceFlag = space + ":" + partitions + ":" + replicas + ":" + minSeeders + (writeBehind ? ":write-behind" : "");
         this.root = Path.of("target", "process-cluster", name + "-" + System.currentTimeMillis()).toAbsolutePath();
         Files.createDirectories(root);
         synchronized (PORTS) {
@@ -82,7 +87,13 @@ final class ProcessCluster implements AutoCloseable {
     /** A cluster of {@code nodeCount} nodes with one space; nothing started. */
     static ProcessCluster configure(String name, int nodeCount, String space, int partitions, int replicas, int minSeeders)
             throws IOException {
-        return new ProcessCluster(name, space, partitions, replicas, minSeeders, nodeCount);
+        return new ProcessCluster(name, space, partitions, replicas, minSeeders, nodeCount, false);
+    }
+
+    /** Like {@link #configure(String, int, String, int, int, int)}; {@code writeBehind}: the space has write-behind (a replicated outbox). */
+    static ProcessCluster configure(String name, int nodeCount, String space, int partitions, int replicas, int minSeeders,
+                                    boolean writeBehind) throws IOException {
+        return new ProcessCluster(name, space, partitions, replicas, minSeeders, nodeCount, writeBehind);
     }
 
     private static int freeBlock(List<Integer> taken) {
@@ -173,6 +184,44 @@ final class ProcessCluster implements AutoCloseable {
         for (Node n : nodes) {
             start(n.id());
         }
+    }
+
+    /**
+     * Starts {@code khora mirror <args>} as child process {@code id} (again, if it ran before: its
+     * output is appended to the same log), on the test's class path, its output in {@link #log}.
+     */
+    synchronized void startMirror(String id, List<String> args) throws IOException {
+        if (running.containsKey(id)) {
+            throw new IllegalStateException("process " + id + " is running");
+        }
+        if (nodes.stream().anyMatch(n -> n.id().equals(id))) {
+            throw new IllegalArgumentException(id + " is a node id");
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin,
+                "-Djava.net.preferIPv4Stack=true",
+                "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.jboss.logging.provider=slf4j",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-Dorg.slf4j.simpleLogger.showThreadName=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.io.khora=info",
+                "-cp", classPath(),
+                "io.khora.server.Khora", "mirror"));
+        cmd.addAll(args);
+        int k = starts.merge(id, 1, Integer::sum);
+        if (!others.contains(id)) {
+            others.add(id);
+        }
+        Files.writeString(log(id), "=== " + LocalTime.now() + " start #" + k + " of " + id + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
+                .start();
+        running.put(id, p);
+        trace("started " + id + " (pid " + p.pid() + "): khora mirror " + String.join(" ", args));
     }
 
     synchronized long pid(String id) {
@@ -324,8 +373,9 @@ final class ProcessCluster implements AutoCloseable {
         await("converged (READY, lag 0, equal commit indexes and entry counts)", timeout, answers -> converged(answers, running()));
     }
 
+    /** The running nodes (not other child processes). */
     synchronized List<String> running() {
-        return running.keySet().stream().filter(this::isRunning).toList();
+        return running.keySet().stream().filter(id -> !others.contains(id)).filter(this::isRunning).toList();
     }
 
     boolean ready(List<StatusClient.Answer> answers, List<String> expected) {
@@ -443,11 +493,18 @@ final class ProcessCluster implements AutoCloseable {
         return sum;
     }
 
-    /** The last lines of every node's output. */
+    /** The last lines of every node's and other child process's output. */
     String tails() {
         StringBuilder sb = new StringBuilder();
         for (Node n : nodes) {
             sb.append("----- ").append(log(n.id())).append(" (last 60 lines)\n").append(tail(log(n.id()), 60));
+        }
+        List<String> more;
+        synchronized (this) {
+            more = List.copyOf(others);
+        }
+        for (String id : more) {
+            sb.append("----- ").append(log(id)).append(" (last 60 lines)\n").append(tail(log(id), 60));
         }
         return sb.toString();
     }
