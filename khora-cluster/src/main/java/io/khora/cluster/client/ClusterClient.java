@@ -9,6 +9,7 @@ import io.khora.cluster.protocol.Response;
 import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.protocol.SpaceLayout;
 import io.khora.cluster.protocol.Status;
+import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -134,6 +135,23 @@ final class ClusterClient implements AutoCloseable {
         Call c = new Call(partition, types, make, waitMillis);
         attempt(c);
         return c.result;
+    }
+
+    /**
+     * Proposes {@code c} to {@code partition} as a call of this client: one call sequence number for
+     * every attempt (so the partition applies it once), ended when the final answer arrives. Returns
+     * the decoded result.
+     *
+     * @param types the declarations the command's types need on the connection
+     * @param allReplicas acknowledge only once every replica has it
+     */
+    CompletableFuture<Object> mutate(int partition, List<TypeDeclaration> types, Command c, boolean allReplicas) {
+        long seq = calls.begin(partition);
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        return call(partition, types, id -> new Request.Mutate(id, space(), partition, seq, calls.answeredBelow(partition),
+                        sent.getAndSet(true), allReplicas, c), 0)
+                .whenComplete((r, e) -> calls.end(partition, seq))
+                .thenApply(r -> Responses.readMutationResult(c, r.body()));
     }
 
     /**

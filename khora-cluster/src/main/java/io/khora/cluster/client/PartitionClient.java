@@ -61,14 +61,7 @@ public final class PartitionClient implements AutoCloseable {
     }
 
     private CompletableFuture<Integer> propose(int partition, Command c) {
-        CallSequences calls = client.calls();
-        long seq = calls.begin(partition);
-        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-        return client.call(partition, List.of(),
-                        id -> new Request.Mutate(id, client.space(), partition, seq, calls.answeredBelow(partition), sent.getAndSet(true),
-                                false, c), 0)
-                .whenComplete((r, e) -> calls.end(partition, seq))
-                .thenApply(r -> (Integer) Responses.readMutationResult(c, r.body()));
+        return client.mutate(partition, List.of(), c, false).thenApply(r -> (Integer) r);
     }
 
     @Override

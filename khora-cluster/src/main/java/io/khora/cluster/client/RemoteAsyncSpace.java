@@ -82,14 +82,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
         if (tx != null) {
             return tx.mutate(partition, t, c);
         }
-        CallSequences calls = client.calls();
-        long seq = calls.begin(partition);
-        boolean all = client.options().allReplicas();
-        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-        return client.call(partition, types.declarations(t),
-                        id -> new Request.Mutate(id, space(), partition, seq, calls.answeredBelow(partition), sent.getAndSet(true), all, c), 0)
-                .whenComplete((r, e) -> calls.end(partition, seq))
-                .thenApply(r -> Responses.readMutationResult(c, r.body()));
+        return client.mutate(partition, types.declarations(t), c, client.options().allReplicas());
     }
 
     /**
@@ -138,8 +131,6 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     /** Proposes a transaction command to {@code partition}, declaring {@code used} first; its decoded result. */
     CompletableFuture<Object> transact(int partition, java.util.Collection<TypeDescriptor> used, Command c) {
-        CallSequences calls = client.calls();
-        long seq = calls.begin(partition);
         List<io.khora.cluster.raft.TypeDeclaration> decls = new java.util.ArrayList<>();
         for (TypeDescriptor t : used) {
             for (io.khora.cluster.raft.TypeDeclaration d : types.declarations(t)) {
@@ -148,11 +139,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
                 }
             }
         }
-        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-        return client.call(partition, decls,
-                        id -> new Request.Mutate(id, space(), partition, seq, calls.answeredBelow(partition), sent.getAndSet(true), false, c), 0)
-                .whenComplete((r, e) -> calls.end(partition, seq))
-                .thenApply(r -> Responses.readMutationResult(c, r.body()));
+        return client.mutate(partition, decls, c, false);
     }
 
     private static long remainingWait(long periodMillis, long deadline) {
