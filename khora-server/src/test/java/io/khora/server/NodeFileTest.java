@@ -73,4 +73,45 @@ class NodeFileTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("must be id@host:client-port:raft-port");
     }
+
+    @Test
+    void aSpaceDeclaresWriteBehindInTheFileOrWithAFlagAndBadSettingsAreNamed() throws Exception {
+        String wb = CLUSTER.replace("{name: orders, partitions: 4, replicas: 3}",
+                "{name: orders, partitions: 4, replicas: 3, write-behind: {max-pending: 500, backlog-wait: 2s}}");
+        NodeConfig c = NodeFile.load(Map.of("config", file(wb).toString(), "id", "n1"));
+        assertThat(c.spec().space("orders").orElseThrow().writeBehind())
+                .isEqualTo(new io.khora.cluster.server.ClusterSpec.WriteBehindSpec(500, java.time.Duration.ofSeconds(2)));
+        NodeConfig f = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:write-behind"));
+        assertThat(f.spec().space("s").orElseThrow().writeBehind()).isEqualTo(io.khora.cluster.server.ClusterSpec.WriteBehindSpec.DEFAULTS);
+
+        String typo = CLUSTER.replace("{name: orders, partitions: 4, replicas: 3}",
+                "{name: orders, partitions: 4, replicas: 3, write-behind: {max-pendng: 5}}");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(typo).toString(), "id", "n1")))
+                .hasMessageContaining("cluster.spaces[0].write-behind").hasMessageContaining("unknown key 'max-pendng'");
+        String zero = CLUSTER.replace("{name: orders, partitions: 4, replicas: 3}",
+                "{name: orders, partitions: 4, replicas: 3, write-behind: {max-pending: 0}}");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(zero).toString(), "id", "n1")))
+                .hasMessageContaining("cluster.spaces[0].write-behind").hasMessageContaining("max-pending must be at least 1");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:wb")))
+                .hasMessageContaining("name:partitions:replicas:min-seeders[:write-behind]");
+    }
+
+    @Test
+    void theMirrorCommandSaysWhatIsMissingOrWrongAndExitsWithTwo() {
+        String[][] cases = {
+                {"mirror", "--jdbc-url", "jdbc:postgresql://x/y", "--entities", "a.B"},
+                {"mirror", "--connect", "khora://127.0.0.1:1/s"},
+                {"mirror", "--connect", "khora://127.0.0.1:1/s", "--jdbc-url", "jdbc:x", "--entities", "no.such.Entity"},
+                {"mirror", "--connect", "khora://127.0.0.1:1/s", "--endpoint-class", "java.lang.String"},
+                {"mirror", "--connect", "khora://127.0.0.1:1/s", "--batch-sise", "5"},
+        };
+        String[] expected = {"--connect khora://", "needs --jdbc-url and --entities", "--entities: no.such.Entity is not on the class path",
+                "is not a io.khora.persistence.SpaceSynchronizationEndpoint", "unknown flag --batch-sise"};
+        for (int i = 0; i < cases.length; i++) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int code = Khora.run(cases[i], System.out, new java.io.PrintStream(err));
+            assertThat(code).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(err.toString()).contains(expected[i]);
+        }
+    }
 }

@@ -208,4 +208,12 @@ class ClusterMirrorTest {
                 .connectTimeout(Duration.ofSeconds(2)).build();
         assertThatThrownBy(m::start).hasMessageContaining("outbox could not be read").hasMessageContaining("write-behind");
     }
+
+    @Test
+    void theMirrorBuilderRefusesBadSettingsWithTheReason() {
+        assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").build()).hasMessageContaining("needs an endpoint");
+        assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").batchSize(0)).hasMessageContaining("batchSize must be positive");
+        assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").connectTimeout(Duration.ZERO))
+                .hasMessageContaining("connectTimeout must be positive");
+    }
 }
