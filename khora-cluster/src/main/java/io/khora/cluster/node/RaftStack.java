@@ -14,7 +14,6 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.protocols.raft.ELECTION;
 import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.REDIRECT;
@@ -33,7 +32,7 @@ import java.util.List;
  * under Nagle), static discovery of the configured members (TCPPING), merge of split views
  * (MERGE3), socket and heartbeat failure detection (FD_SOCK2, FD_ALL3, VERIFY_SUSPECT2), reliable
  * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES, flow control,
- * fragmentation, and on top Raft: ELECTION, RAFT (file-based log under the data directory, {@link SnapshotSafeFileLog}) and
+ * fragmentation, and on top Raft: ELECTION (as {@link MergeElection}, which also votes after a merge), RAFT (file-based log under the data directory, {@link SnapshotSafeFileLog}) and
  * REDIRECT (forwards requests to the leader; used for membership changes later).
  *
  * <p>Every protocol that opens a socket is bound to the replica's configured host; the diagnostics
@@ -123,7 +122,7 @@ public final class RaftStack {
                 new MFC(),
                 new FRAG4()));
         if (withRaft) {
-            stack.add(new ELECTION());
+            stack.add(new MergeElection());
             stack.add(raft(cfg));
             stack.add(new REDIRECT());
         }
