@@ -82,13 +82,15 @@ import java.util.function.Consumer;
  * <b>Events</b> ({@link #subscribe}) fire at the leader for what it applies. Both end with the
  * leadership ({@link NotLeaderException}): clients re-issue them at the new leader.
  *
- * <p><b>Reads</b> are answered by the leader from its own engine, on the caller's thread, with no
+ * <p><b>Reads</b> ({@link #readById}, {@link #read(TypeDescriptor, Command.QuerySpec, int)},
+ * {@link #count}) are answered by the leader from its own engine, on the caller's thread, with no
  * round trip: they see every write the leader acknowledged. A leader serves nothing until it has
- * applied a no-op of its own term, so it has applied everything committed before it. A deposed
- * leader that has not noticed yet (it is cut off, and the others elected a new one — noticed within
- * the failure detection timeout, when it loses its majority view) can serve stale reads until then;
- * linearizable reads would need a read index (jgroups-raft's {@code getAsync} confirms leadership
- * with a heartbeat round) or leader leases — a later option per call.
+ * applied a no-op of its own term, so it has applied everything committed before it. But a deposed
+ * leader that has not noticed yet (it was cut off or paused, and the others elected a new one) would
+ * read its old state: for a linearizable read, read first, then answer only once
+ * {@link #confirmLeadership()} completes — a majority of the group confirmed, after the read, that
+ * this replica still leads its term ({@link io.khora.cluster.node.LeadershipProbe}). The node does
+ * that for every client read unless the client asked for leader-local reads.
  *
  * <p><b>Types.</b> A type is declared to the group once (a DECLARE_TYPE entry with its
  * {@link TypeDeclaration}) before the first command that names it; replicas build their own
@@ -111,6 +113,7 @@ public final class ReplicatedPartition implements AutoCloseable {
     private final Proposer proposer;
     private final LeaderWaits waits;
     private final LeaderEvents events;
+    private final io.khora.cluster.node.LeadershipProbe probe;
     /**
      * Held while waits and subscriptions register (if {@code serving}) and while a leadership ends
      * (after {@code serving} became false), so none slips past its end. Never held while calling
@@ -154,6 +157,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         this.outbox = stateMachine.outbox() == null ? null : new LeaderOutbox(config.spaceName(), config.partitionId(),
                 stateMachine.outbox(), timer, options.backlogWait());
         this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
+        this.probe = channel.getProtocolStack().findProtocol(io.khora.cluster.node.LeadershipProbe.class);
         RaftHandle handle = new RaftHandle(channel, stateMachine);
         this.raft = handle.raft();
         RAFT protocol = raft;
@@ -340,6 +344,31 @@ public final class ReplicatedPartition implements AutoCloseable {
     /** Whether this replica is the leader and serves (its term's no-op is applied). */
     public boolean isLeader() {
         return serving && raft.isLeader() && raft.currentTerm() == servingTerm;
+    }
+
+    /**
+     * Completes once a majority of the group has confirmed, after this call, that this replica still
+     * leads the term it serves: whatever was read from this replica before the call is then not
+     * stale (a linearizable read). Fails with {@link NoLeaderException} — naming no leader — if this
+     * replica does not serve, was deposed, or no majority answered within the failure detection
+     * timeout; with {@link SpaceClosedException} once closed. Completes on a JGroups thread.
+     */
+    public CompletableFuture<Void> confirmLeadership() {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(notServing());
+        }
+        long term = servingTerm;
+        return probe.confirm().handle((v, ex) -> {
+            if (ex == null && isLeader() && servingTerm == term) {
+                return null;
+            }
+            if (closed) {
+                throw new SpaceClosedException(config.spaceName());
+            }
+            throw new NoLeaderException(config.spaceName(), config.partitionId(), "replica " + config.raftId()
+                    + " could not confirm that it still leads term " + term + (ex == null ? " (its term ended)" : ": "
+                    + Futures.cause(ex).getMessage()));
+        });
     }
 
     /** The Raft id of the leader this replica knows of, if any. */

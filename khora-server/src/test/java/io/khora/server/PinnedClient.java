@@ -68,7 +68,7 @@ final class PinnedClient implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         UUID id = UUID.randomUUID();
-        expectOk(send(rid -> new Request.Hello(rid, id.getMostSignificantBits(), id.getLeastSignificantBits())), "hello");
+        expectOk(send(rid -> new Request.Hello(rid, id.getMostSignificantBits(), id.getLeastSignificantBits(), false)), "hello");
         expectOk(send(rid -> new Request.Declare(rid, space, List.of(TypeDeclaration.of(ITEM)))), "declare");
     }
 

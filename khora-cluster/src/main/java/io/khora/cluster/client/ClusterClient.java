@@ -81,7 +81,7 @@ final class ClusterClient implements AutoCloseable {
         for (InetSocketAddress seed : uri.seeds()) {
             NodeConnection c = null;
             try {
-                c = NodeConnection.open(group, "seed " + seed, seed, id.getMostSignificantBits(), id.getLeastSignificantBits(),
+                c = NodeConnection.open(group, "seed " + seed, seed, id.getMostSignificantBits(), id.getLeastSignificantBits(), false,
                         (int) uri.options().connectTimeout().toMillis()).get(timeout, TimeUnit.MILLISECONDS);
                 Response r = c.send(rid -> new Request.Layout(rid, uri.space()), uri.options().attemptTimeout().toMillis())
                         .get(timeout, TimeUnit.MILLISECONDS);
@@ -331,6 +331,7 @@ final class ClusterClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new NodeConnection.ConnectionLostException("unknown node " + node));
         }
         CompletableFuture<NodeConnection> fresh = NodeConnection.open(group, node, address, clientHigh, clientLow,
+                options.reads() == ReadConsistency.LEADER_LOCAL,
                 (int) options.connectTimeout().toMillis());
         CompletableFuture<NodeConnection> prev = f == null ? connections.putIfAbsent(node, fresh)
                 : (connections.replace(node, f, fresh) ? null : connections.get(node));

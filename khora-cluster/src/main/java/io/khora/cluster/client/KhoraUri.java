@@ -83,8 +83,14 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                         default -> throw new IllegalArgumentException("'" + uri + "': replication must be 'majority' or 'all', got '" + v
                                 + "' (a fraction below a majority is not offered: it acknowledges writes a failure can lose)");
                     };
+                    case "reads" -> switch (v) {
+                        case "linearizable" -> o.withReads(ReadConsistency.LINEARIZABLE);
+                        case "leader-local" -> o.withReads(ReadConsistency.LEADER_LOCAL);
+                        default -> throw new IllegalArgumentException("'" + uri + "': reads must be 'linearizable' or 'leader-local', got '"
+                                + v + "'");
+                    };
                     default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k
-                            + "' (known: timeout, attempt-timeout, connect-timeout, replication)");
+                            + "' (known: timeout, attempt-timeout, connect-timeout, replication, reads)");
                 };
             }
         }

@@ -58,7 +58,7 @@ final class NodeConnection {
 
     /** Connects to {@code address}, says HELLO with the client's id, and completes with the open connection. */
     static CompletableFuture<NodeConnection> open(EventLoopGroup group, String nodeId, InetSocketAddress address, long clientHigh,
-                                                  long clientLow, int connectTimeoutMillis) {
+                                                  long clientLow, boolean leaderLocalReads, int connectTimeoutMillis) {
         CompletableFuture<NodeConnection> out = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<NodeConnection> holder = new java.util.concurrent.atomic.AtomicReference<>();
         Bootstrap b = new Bootstrap()
@@ -100,7 +100,7 @@ final class NodeConnection {
                         + f.cause().getMessage()));
                 return;
             }
-            holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow), connectTimeoutMillis).whenComplete((r, e) -> {
+            holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow, leaderLocalReads), connectTimeoutMillis).whenComplete((r, e) -> {
                 if (e != null) {
                     holder.get().close();
                     out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e));

@@ -39,7 +39,7 @@ public final class StatusClient {
             UUID id = UUID.randomUUID();
             List<CompletableFuture<Answer>> asks = new ArrayList<>();
             for (InetSocketAddress a : nodes) {
-                asks.add(NodeConnection.open(group, a.toString(), a, id.getMostSignificantBits(), id.getLeastSignificantBits(),
+                asks.add(NodeConnection.open(group, a.toString(), a, id.getMostSignificantBits(), id.getLeastSignificantBits(), false,
                                 (int) timeout.toMillis())
                         .thenCompose(c -> c.send(rid -> new Request.Status(rid), timeout.toMillis()).whenComplete((r, e) -> c.close()))
                         .handle((Response r, Throwable e) -> {

@@ -33,7 +33,8 @@ import java.util.List;
  * (MERGE3), socket and heartbeat failure detection (FD_SOCK2, FD_ALL3, VERIFY_SUSPECT2), reliable
  * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES, flow control,
  * fragmentation, and on top Raft: ELECTION (as {@link MergeElection}, which also votes after a merge), RAFT (file-based log under the data directory, {@link SnapshotSafeFileLog}) and
- * REDIRECT (forwards requests to the leader; used for membership changes later).
+ * REDIRECT (forwards requests to the leader; used for membership changes later), and {@link LeadershipProbe}
+ * (confirms the leadership before a read is answered).
  *
  * <p>Every protocol that opens a socket is bound to the replica's configured host; the diagnostics
  * handler (a multicast socket by default) is disabled.
@@ -125,6 +126,7 @@ public final class RaftStack {
             stack.add(new MergeElection());
             stack.add(raft(cfg));
             stack.add(new REDIRECT());
+            stack.add(new LeadershipProbe().timeoutMillis(cfg.failureDetectionTimeout().toMillis()));
         }
         JChannel ch = new JChannel(stack); // initialises the protocols
         tcp.getDiagnosticsHandler().setEnabled(false); // created by init; would open a multicast socket on start

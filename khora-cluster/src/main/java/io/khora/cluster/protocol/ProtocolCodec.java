@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <pre>
  * request  = version:byte kind:byte requestId:varLong fields…
- *   HELLO     clientHigh:long clientLow:long
+ *   HELLO     clientHigh:long clientLow:long flags:byte (bit 0: leader-local reads)
  *   LAYOUT    space:string
  *   DECLARE   space:string count:varInt declaration*
  *   MUTATE    space:string partition:varInt callSequence:varLong answeredBelow:varLong retry:bool allReplicas:bool command:bytes (a log entry, see CommandCodec)
@@ -58,6 +58,7 @@ public final class ProtocolCodec {
             header(out, HELLO, h.requestId());
             out.writeLong(h.clientHigh());
             out.writeLong(h.clientLow());
+            out.writeByte(h.leaderLocalReads() ? 1 : 0);
         } else if (r instanceof Request.Layout l) {
             header(out, LAYOUT, l.requestId());
             out.writeString(l.space());
@@ -140,7 +141,7 @@ public final class ProtocolCodec {
         int kind = in.readByte();
         long id = in.readVarLong();
         return switch (kind) {
-            case HELLO -> new Request.Hello(id, in.readLong(), in.readLong());
+            case HELLO -> new Request.Hello(id, in.readLong(), in.readLong(), (in.readByte() & 1) != 0);
             case LAYOUT -> new Request.Layout(id, in.readString());
             case DECLARE -> {
                 String space = in.readString();

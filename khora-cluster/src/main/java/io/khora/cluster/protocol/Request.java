@@ -16,8 +16,13 @@ public sealed interface Request {
     /** The id the response echoes. */
     long requestId();
 
-    /** Introduces the client (its id keys the partitions' duplicate detection). Answered with the node's id. */
-    record Hello(long requestId, long clientHigh, long clientLow) implements Request {
+    /**
+     * Introduces the client (its id keys the partitions' duplicate detection). Answered with the node's id.
+     *
+     * @param leaderLocalReads whether this connection's reads may be answered without confirming the
+     *                         leadership (see {@link io.khora.cluster.client.ReadConsistency})
+     */
+    record Hello(long requestId, long clientHigh, long clientLow, boolean leaderLocalReads) implements Request {
     }
 
     /** Asks for a space's layout: partitions, replicas, nodes and known leaders ({@link SpaceLayout}). */

@@ -12,6 +12,7 @@ final class ClientSession {
     private volatile long clientHigh;
     private volatile long clientLow;
     private volatile boolean identified;
+    private volatile boolean leaderLocalReads;
     private volatile boolean closed;
     private final Set<CompletableFuture<?>> parked = ConcurrentHashMap.newKeySet();
     private final java.util.Map<Long, io.khora.Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -50,10 +51,16 @@ final class ClientSession {
         subscriptions.remove(id);
     }
 
-    void identify(long high, long low) {
+    void identify(long high, long low, boolean leaderLocalReads) {
         this.clientHigh = high;
         this.clientLow = low;
+        this.leaderLocalReads = leaderLocalReads;
         this.identified = true;
+    }
+
+    /** Whether this client's reads may be answered without confirming the leadership. */
+    boolean leaderLocalReads() {
+        return leaderLocalReads;
     }
 
     boolean identified() {

@@ -55,7 +55,7 @@ final class NodeRequests {
     CompletableFuture<Response> handle(Request r, ClientSession session) {
         try {
             if (r instanceof Request.Hello h) {
-                session.identify(h.clientHigh(), h.clientLow());
+                session.identify(h.clientHigh(), h.clientLow(), h.leaderLocalReads());
                 return done(r, Status.OK, Responses.text(node.id()));
             } else if (r instanceof Request.Layout l) {
                 return done(r, Status.OK, Responses.layout(layout(space(l.space()))));
@@ -69,11 +69,11 @@ final class NodeRequests {
             } else if (r instanceof Request.ReadById rb) {
                 ReplicatedPartition p = leaderReplica(rb.space(), rb.partition());
                 TypeDescriptor t = space(rb.space()).types().get(rb.typeName());
-                return done(r, Status.OK, Responses.optionalEntry(p.readById(t, rb.id())));
+                return confirmed(p, session, r, Responses.optionalEntry(p.readById(t, rb.id())));
             } else if (r instanceof Request.Count c) {
                 ReplicatedPartition p = leaderReplica(c.space(), c.partition());
                 TypeDescriptor t = space(c.space()).types().get(c.typeName());
-                return done(r, Status.OK, Responses.count(p.count(t, c.query())));
+                return confirmed(p, session, r, Responses.count(p.count(t, c.query())));
             } else if (r instanceof Request.Query q) {
                 return query(q, session);
             } else if (r instanceof Request.Subscribe s) {
@@ -139,6 +139,19 @@ final class NodeRequests {
                 : answer;
     }
 
+    /**
+     * The OK answer of a read already made at {@code p}: at once for a client that asked for
+     * leader-local reads, else once {@code p} has confirmed it still leads (a linearizable read; a
+     * deposed or unsure leader answers NO_LEADER, naming no one).
+     */
+    private static CompletableFuture<Response> confirmed(ReplicatedPartition p, ClientSession session, Request r, byte[] body) {
+        if (session.leaderLocalReads()) {
+            return done(r, Status.OK, body);
+        }
+        return p.confirmLeadership().handle((v, error) -> error != null ? failure(r.requestId(), error)
+                : new Response(r.requestId(), Status.OK, body));
+    }
+
     /** Holds an acknowledged response until every follower's log has reached the leader's commit index. */
     private CompletableFuture<Response> onAllReplicas(ReplicatedPartition p, Response ok) {
         long target = p.commitIndex();
@@ -168,7 +181,7 @@ final class NodeRequests {
         TypeDescriptor t = space(q.space()).types().get(q.typeName());
         if (q.waitMillis() == 0) {
             if (!q.take()) {
-                return done(q, Status.OK, Responses.entries(p.read(t, q.query(), q.max())));
+                return confirmed(p, session, q, Responses.entries(p.read(t, q.query(), q.max())));
             }
             CompletableFuture<List<StoredEntry>> taken = p.take(t, q.query(), q.max(), callId(session, q.callSequence(), q.answeredBelow(), q.retry()));
             return taken.handle((list, error) -> error != null ? failure(q.requestId(), error)
@@ -180,6 +193,10 @@ final class NodeRequests {
                 ? p.take(t, q.query(), q.max(), wait, callId(session, q.callSequence(), q.answeredBelow(), q.retry()))
                 : p.read(t, q.query(), q.max(), wait);
         session.park(waiting);
+        if (!q.take()) {
+            return waiting.handle((list, error) -> error != null ? CompletableFuture.completedFuture(failure(q.requestId(), error))
+                    : confirmed(p, session, q, Responses.entries(list))).thenCompose(f -> f);
+        }
         return waiting.handle((list, error) -> {
             if (error != null) {
                 return failure(q.requestId(), error);

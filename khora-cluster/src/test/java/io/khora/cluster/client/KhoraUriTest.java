@@ -19,8 +19,16 @@ class KhoraUriTest {
     }
 
     @Test
-    void defaultsToMajorityAcknowledgement() {
+    void defaultsToMajorityAcknowledgementAndLinearizableReads() {
         assertThat(KhoraUri.parse("khora://h:1/s").options()).isEqualTo(ClientOptions.defaults());
+        assertThat(ClientOptions.defaults().reads()).isEqualTo(ReadConsistency.LINEARIZABLE);
+    }
+
+    @Test
+    void leaderLocalReadsAreAnExplicitOption() {
+        assertThat(KhoraUri.parse("khora://h:1/s?reads=leader-local").options().reads()).isEqualTo(ReadConsistency.LEADER_LOCAL);
+        assertThat(KhoraUri.parse("khora://h:1/s?reads=linearizable").options().reads()).isEqualTo(ReadConsistency.LINEARIZABLE);
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?reads=stale")).hasMessageContaining("reads must be 'linearizable' or 'leader-local', got 'stale'");
     }
 
     @Test

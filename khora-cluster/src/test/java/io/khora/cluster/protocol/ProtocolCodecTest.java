@@ -23,7 +23,7 @@ class ProtocolCodecTest {
 
     @Test
     void requestsRoundTrip() {
-        assertThat(roundTrip(new Request.Hello(1, 2, 3))).isEqualTo(new Request.Hello(1, 2, 3));
+        assertThat(roundTrip(new Request.Hello(1, 2, 3, true))).isEqualTo(new Request.Hello(1, 2, 3, true));
         assertThat(roundTrip(new Request.Layout(7, "orders"))).isEqualTo(new Request.Layout(7, "orders"));
         assertThat(roundTrip(new Request.Status(9))).isEqualTo(new Request.Status(9));
         assertThat(roundTrip(new Request.ReadById(4, "s", 3, "T", 42L))).isEqualTo(new Request.ReadById(4, "s", 3, "T", 42L));
