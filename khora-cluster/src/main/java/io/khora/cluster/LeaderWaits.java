@@ -55,8 +55,8 @@ final class LeaderWaits {
         /** Whether the leader holds a live match. */
         boolean hasMatch(TypeDescriptor type, Command.QuerySpec query);
 
-        /** Proposes the take of up to {@code max} matches, tagged with {@code call} (may be null). */
-        CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, CallId call);
+        /** Proposes the take of up to {@code max} matches within {@code maxBytes}, tagged with {@code call} (may be null). */
+        CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes, CallId call);
     }
 
     private final Host host;
@@ -120,9 +120,9 @@ final class LeaderWaits {
      * A new wait (not started). {@code matcher} is {@code query} compiled for the replicas' layout of
      * {@code type}.
      */
-    Wait create(TypeDescriptor type, Command.QuerySpec query, CompiledQuery matcher, int max, long waitMillis, boolean take,
+    Wait create(TypeDescriptor type, Command.QuerySpec query, CompiledQuery matcher, int max, long maxBytes, long waitMillis, boolean take,
                 CallId call) {
-        return new Wait(type, query, matcher, max, waitMillis, take, call);
+        return new Wait(type, query, matcher, max, maxBytes, waitMillis, take, call);
     }
 
     /** Every registered wait (to fail them all when the leadership ends). */
@@ -168,6 +168,8 @@ final class LeaderWaits {
         private final CompiledQuery matcher;
         private final String root;
         private final int max;
+        /** A take's byte budget (see {@link Command.TakeQuery}). */
+        private final long maxBytes;
         private final long waitMillis;
         private final boolean take;
         private final CallId call;
@@ -180,13 +182,14 @@ final class LeaderWaits {
         private ScheduledFuture<?> timeout;
         private boolean tried;
 
-        private Wait(TypeDescriptor type, Command.QuerySpec query, CompiledQuery matcher, int max, long waitMillis, boolean take,
-                     CallId call) {
+        private Wait(TypeDescriptor type, Command.QuerySpec query, CompiledQuery matcher, int max, long maxBytes, long waitMillis,
+                     boolean take, CallId call) {
             this.type = type;
             this.query = query;
             this.matcher = matcher;
             this.root = matcher.type().root().name();
             this.max = max;
+            this.maxBytes = maxBytes;
             this.waitMillis = waitMillis;
             this.take = take;
             this.call = call;
@@ -325,7 +328,7 @@ final class LeaderWaits {
             }
             CompletableFuture<List<StoredEntry>> f;
             try {
-                f = host.proposeTake(type, query, max, call);
+                f = host.proposeTake(type, query, max, maxBytes, call);
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }

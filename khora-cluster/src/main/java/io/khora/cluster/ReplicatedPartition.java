@@ -484,7 +484,16 @@ public final class ReplicatedPartition implements AutoCloseable {
      * that took nothing is not remembered (it changed nothing): repeating it takes anew.
      */
     public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max, CallId call) {
-        return propose(type, new Command.TakeQuery(type.name(), query, max), call);
+        return take(type, query, max, Command.TakeQuery.UNBOUNDED, call);
+    }
+
+    /**
+     * As {@link #take(TypeDescriptor, Command.QuerySpec, int, CallId)}, taking only while the encoded
+     * entries stay within {@code maxBytes} (at least one; see {@link Command.TakeQuery}): the result,
+     * a {@link io.khora.cluster.raft.TakenEntries}, says whether matches were left behind.
+     */
+    public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes, CallId call) {
+        return propose(type, new Command.TakeQuery(type.name(), query, max, maxBytes), call);
     }
 
     /** Applies {@code changes} to every live match; completes with how many changed. */
@@ -811,7 +820,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * remains); when it closes, with {@link io.khora.SpaceClosedException}.
      */
     public CompletableFuture<List<StoredEntry>> read(TypeDescriptor type, Command.QuerySpec query, int max, Duration wait) {
-        return await(type, query, max, wait, false, null);
+        return await(type, query, max, Command.TakeQuery.UNBOUNDED, wait, false, null);
     }
 
     /**
@@ -838,10 +847,16 @@ public final class ReplicatedPartition implements AutoCloseable {
      */
     public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max, Duration wait,
                                                      CallId call) {
-        return await(type, query, max, wait, true, call);
+        return take(type, query, max, Command.TakeQuery.UNBOUNDED, wait, call);
     }
 
-    private CompletableFuture<List<StoredEntry>> await(TypeDescriptor type, Command.QuerySpec query, int max, Duration wait,
+    /** As {@link #take(TypeDescriptor, Command.QuerySpec, int, Duration, CallId)}, each take within {@code maxBytes} (see {@link Command.TakeQuery}). */
+    public CompletableFuture<List<StoredEntry>> take(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes, Duration wait,
+                                                     CallId call) {
+        return await(type, query, max, maxBytes, wait, true, call);
+    }
+
+    private CompletableFuture<List<StoredEntry>> await(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes, Duration wait,
                                                        boolean take, CallId call) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(query, "query");
@@ -860,7 +875,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         }
         if (waitMillis == 0) {
             if (take) {
-                return take(type, query, max, call);
+                return take(type, query, max, maxBytes, call);
             }
             try {
                 return CompletableFuture.completedFuture(read(type, query, max));
@@ -868,7 +883,7 @@ public final class ReplicatedPartition implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        LeaderWaits.Wait w = waits.create(type, query, matcher, max, waitMillis, take, call);
+        LeaderWaits.Wait w = waits.create(type, query, matcher, max, maxBytes, waitMillis, take, call);
         boolean started;
         synchronized (leadership) { // no jgroups-raft calls in here (see endLeadership)
             started = serving;
@@ -933,8 +948,9 @@ public final class ReplicatedPartition implements AutoCloseable {
         }
 
         @Override
-        public CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, CallId call) {
-            return take(type, query, max, call);
+        public CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes,
+                                                                CallId call) {
+            return take(type, query, max, maxBytes, call);
         }
     }
 

@@ -62,11 +62,39 @@ public sealed interface Command {
         }
     }
 
-    /** Takes up to {@code max} live matches of a query. */
-    record TakeQuery(String typeName, QuerySpec query, int max) implements Command {
+    /**
+     * Takes up to {@code max} live matches of a query, in canonical order, while their encoded size
+     * ({@link CommandCodec#writeEntry}) stays within {@code maxBytes}: the state machine stops before
+     * the entry that would exceed it — but always takes at least one — so the answer fits the frame
+     * its caller can receive, on every replica alike. The result is a {@link TakenEntries}, which says
+     * whether the budget stopped it with matches left.
+     *
+     * @param maxBytes the byte budget of the entries taken; {@link #UNBOUNDED} for none
+     */
+    record TakeQuery(String typeName, QuerySpec query, int max, long maxBytes) implements Command {
+        /** No byte budget (the take of a log entry written before budgets existed, or a caller that has no frame). */
+        public static final long UNBOUNDED = Long.MAX_VALUE;
+
+        /** Checks the components. */
+        public TakeQuery {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("a take's byte budget must be positive, got " + maxBytes);
+            }
+        }
+
+        /** Without a byte budget. */
+        public TakeQuery(String typeName, QuerySpec query, int max) {
+            this(typeName, query, max, UNBOUNDED);
+        }
+
+        /** This take with the budget lowered to {@code bytes} if that is smaller. */
+        public TakeQuery withBudgetAtMost(long bytes) {
+            return bytes < maxBytes ? new TakeQuery(typeName, query, max, bytes) : this;
+        }
+
         @Override
         public int opcode() {
-            return CommandCodec.TAKE_QUERY;
+            return CommandCodec.TAKE_QUERY_BUDGET;
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.List;
  * DECLARE_TYPE  body = TypeDeclaration (see {@link TypeDeclaration#writeTo})
  * WRITE         body = typeName:string values:value(Object[]) lease mode:byte(1 UPDATE_OR_WRITE, 2 WRITE_ONLY, 3 UPDATE_ONLY)
  * TAKE_BY_ID    body = typeName:string id:value
- * TAKE_QUERY    body = typeName:string query max:varint
+ * TAKE_QUERY    body = typeName:string query max:varint   (read only: written before TAKE_QUERY_BUDGET; no budget)
+ * TAKE_QUERY_BUDGET body = typeName:string query max:varint maxBytes:varLong
+ *                      (takes while the encoded entries stay within maxBytes, at least one; Long.MAX_VALUE: no budget)
  * CHANGE        body = typeName:string query changeSet
  * CLEAR         body = typeName:string query
  * RENEW         body = typeName:string id:value lease
@@ -40,7 +42,8 @@ import java.util.List;
  *
  * response   = 0:byte result | 1:byte error (see {@link ErrorCode})
  * results: WRITE version:varLong created:bool expiresAt:signedVarLong; TAKE_BY_ID present:bool [entry];
- *          TAKE_QUERY count:varint entry*; CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK count:varint;
+ *          TAKE_QUERY count:varint entry*; TAKE_QUERY_BUDGET count:varint entry* more:bool (stopped at the budget
+ *          with matches left; absent in a response recorded before, read as false); CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK count:varint;
  *          TX_PREPARE nothing; TX_COMMIT, TX_ABORT committed:varint(1 committed, 0 aborted); RENEW expiresAt:signedVarLong;
  *          DECLARE_TYPE, BARRIER nothing; CALL the wrapped command's response (the recorded one for a repeated call);
  *          BATCH count:varint response:bytes* (each command's own response, in order)
@@ -70,6 +73,7 @@ public final class CommandCodec {
     static final int TX_PREPARE = 15;
     static final int TX_COMMIT = 16;
     static final int TX_ABORT = 17;
+    static final int TAKE_QUERY_BUDGET = 18;
 
     private static final int OK = 0;
     private static final int ERROR = 1;
@@ -164,6 +168,7 @@ public final class CommandCodec {
             out.writeString(t.typeName());
             writeQuery(out, t.query());
             out.writeVarInt(t.max());
+            out.writeVarLong(t.maxBytes());
         } else if (c instanceof Command.Change ch) {
             out.writeString(ch.typeName());
             writeQuery(out, ch.query());
@@ -258,6 +263,7 @@ public final class CommandCodec {
             });
             case TAKE_BY_ID -> new Command.TakeById(in.readString(), in.readValue());
             case TAKE_QUERY -> new Command.TakeQuery(in.readString(), readQuery(in), in.readVarInt());
+            case TAKE_QUERY_BUDGET -> new Command.TakeQuery(in.readString(), readQuery(in), in.readVarInt(), in.readVarLong());
             case CHANGE -> new Command.Change(in.readString(), readQuery(in), readChanges(in));
             case CLEAR -> new Command.Clear(in.readString(), readQuery(in));
             case RENEW -> new Command.Renew(in.readString(), in.readValue(), readLease(in));
@@ -423,12 +429,15 @@ public final class CommandCodec {
                     writeEntry(out, (StoredEntry) result);
                 }
             }
-            case TAKE_QUERY -> {
+            case TAKE_QUERY, TAKE_QUERY_BUDGET -> {
                 @SuppressWarnings("unchecked")
                 List<StoredEntry> list = (List<StoredEntry>) result;
                 out.writeVarInt(list.size());
                 for (StoredEntry e : list) {
                     writeEntry(out, e);
+                }
+                if (opcode == TAKE_QUERY_BUDGET) {
+                    out.writeBoolean(TakenEntries.more(list));
                 }
             }
             case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, TX_COMMIT, TX_ABORT -> out.writeVarInt((Integer) result);
@@ -463,13 +472,13 @@ public final class CommandCodec {
         return switch (opcode) {
             case WRITE -> new WriteOutcome(in.readVarLong(), in.readBoolean(), in.readSignedVarLong());
             case TAKE_BY_ID -> in.readBoolean() ? readEntry(in) : null;
-            case TAKE_QUERY -> {
+            case TAKE_QUERY, TAKE_QUERY_BUDGET -> {
                 int n = in.readVarInt();
                 List<StoredEntry> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     list.add(readEntry(in));
                 }
-                yield list;
+                yield new TakenEntries(list, in.remaining() > 0 && in.readBoolean());
             }
             case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, TX_COMMIT, TX_ABORT -> in.readVarInt();
             case RENEW -> in.readSignedVarLong();
@@ -540,10 +549,11 @@ public final class CommandCodec {
 
     /** Whether {@code response} (to a command with {@code opcode}) is a take that found nothing. */
     static boolean tookNothing(int opcode, byte[] response) {
-        if ((opcode != TAKE_BY_ID && opcode != TAKE_QUERY) || response.length != 2 || response[0] != OK) {
+        if (opcode != TAKE_BY_ID && opcode != TAKE_QUERY && opcode != TAKE_QUERY_BUDGET) {
             return false;
         }
-        return response[1] == 0; // TAKE_BY_ID present=false, TAKE_QUERY count=0
+        // TAKE_BY_ID present=false; TAKE_QUERY(_BUDGET) count=0 (a varint's first byte is 0 only for 0)
+        return response.length >= 2 && response.length <= 3 && response[0] == OK && response[1] == 0;
     }
 
     public static void writeEntry(WireOutput out, StoredEntry e) {

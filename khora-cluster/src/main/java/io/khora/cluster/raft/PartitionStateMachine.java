@@ -258,7 +258,7 @@ public final class PartitionStateMachine implements StateMachine {
             SpaceEntry e = engine.takeById(requireType(t.typeName()), t.id());
             return e == null ? null : image(e);
         } else if (c instanceof Command.TakeQuery t) {
-            return take(t.query().compile(requireType(t.typeName())), t.max());
+            return take(t.query().compile(requireType(t.typeName())), t.max(), t.maxBytes());
         } else if (c instanceof Command.Change ch) {
             CompiledQuery q = ch.query().compile(requireType(ch.typeName()));
             checkNoneLocked(q);
@@ -351,10 +351,15 @@ public final class PartitionStateMachine implements StateMachine {
         return back;
     }
 
-    /** The first {@code max} live matches in canonical order (ORDER BY, then id), each taken exactly. */
-    private List<StoredEntry> take(CompiledQuery q, int max) {
+    /**
+     * The first {@code max} live matches in canonical order (ORDER BY, then id), each taken exactly,
+     * stopping before the entry whose encoding would take the taken entries past {@code maxBytes}
+     * (but taking at least one): the sizes are those of the encoded values, the same on every
+     * replica, so every replica takes the same entries.
+     */
+    private List<StoredEntry> take(CompiledQuery q, int max, long maxBytes) {
         if (max <= 0) {
-            return List.of();
+            return new TakenEntries(List.of(), false);
         }
         List<SpaceEntry> found = new ArrayList<>();
         engine.readMultiple(q, Integer.MAX_VALUE, found);
@@ -364,6 +369,8 @@ public final class PartitionStateMachine implements StateMachine {
         found.sort(order);
         List<StoredEntry> taken = new ArrayList<>(Math.min(max, found.size()));
         boolean locks = transactions.anyLocked();
+        WireOutput sizer = maxBytes == Command.TakeQuery.UNBOUNDED ? null : new WireOutput(256);
+        long bytes = 0;
         for (SpaceEntry e : found) {
             if (taken.size() == max) {
                 break;
@@ -371,11 +378,22 @@ public final class PartitionStateMachine implements StateMachine {
             if (locks && transactions.holder(e.type(), e.id()) != null) {
                 continue; // a prepared transaction holds it
             }
+            StoredEntry image = image(e);
+            int size = 0;
+            if (sizer != null) {
+                sizer.reset();
+                CommandCodec.writeEntry(sizer, image);
+                size = sizer.size();
+                if (!taken.isEmpty() && bytes + size > maxBytes) {
+                    return new TakenEntries(taken, true);
+                }
+            }
             if (engine.takeExact(e)) {
-                taken.add(image(e));
+                taken.add(image);
+                bytes += size;
             }
         }
-        return taken;
+        return new TakenEntries(taken, false);
     }
 
     private void declare(TypeDeclaration d) {
