@@ -132,6 +132,7 @@ public final class Khora {
                 usage:
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
+                               [--max-frame-size 64MiB] [--max-entry-size 16MiB]
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s]
                   khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]

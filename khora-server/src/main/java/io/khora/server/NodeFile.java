@@ -35,6 +35,8 @@ import java.util.Map;
  *   operation-timeout: 5s
  *   failure-detection-timeout: 3s
  *   heartbeat-interval: 500ms
+ *   max-frame-size: 64MiB        # the largest frame read or sent (answers larger than a client's are sent in parts)
+ *   max-entry-size: 16MiB        # the largest entry a write may carry (its encoded values); at most the frame minus 64 KiB
  * </pre>
  *
  * Flags for the cluster, instead of a file: {@code --nodes n1@127.0.0.1:7701:7801,n2@…} and
@@ -44,7 +46,7 @@ import java.util.Map;
  */
 final class NodeFile {
     private static final List<String> NODE_KEYS = List.of("id", "data", "fsync", "operation-timeout", "failure-detection-timeout",
-            "heartbeat-interval");
+            "heartbeat-interval", "max-frame-size", "max-entry-size");
 
     private NodeFile() {
     }
@@ -82,7 +84,17 @@ final class NodeFile {
             b.failureDetection(duration(node.getOrDefault("failure-detection-timeout", "3s"), "node.failure-detection-timeout"),
                     duration(node.getOrDefault("heartbeat-interval", "500ms"), "node.heartbeat-interval"));
         }
-        return b.build();
+        if (node.containsKey("max-frame-size")) {
+            b.maxFrameSize(io.khora.cluster.ByteSizes.parse(String.valueOf(node.get("max-frame-size")), "node.max-frame-size"));
+        }
+        if (node.containsKey("max-entry-size")) {
+            b.maxEntrySize(io.khora.cluster.ByteSizes.parse(String.valueOf(node.get("max-entry-size")), "node.max-entry-size"));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where(file) + "node: " + e.getMessage(), e);
+        }
     }
 
     /** The cluster spec alone (for {@code khora status}): the file's {@code cluster} section and the flags. */

@@ -67,6 +67,31 @@ class NodeFileTest {
     }
 
     @Test
+    void sizeLimitsComeFromTheFileOrFlagsAndBadOnesAreNamedWithTheLimit() throws Exception {
+        Path f = file(CLUSTER + "node:\n  id: n1\n  max-frame-size: 8MiB\n  max-entry-size: 2MiB\n");
+        NodeConfig c = NodeFile.load(Map.of("config", f.toString()));
+        assertThat(c.sizeLimits()).isEqualTo(new io.khora.cluster.protocol.SizeLimits(8 << 20, 2 << 20));
+        NodeConfig flagged = NodeFile.load(Map.of("config", f.toString(), "max-entry-size", "1048576"));
+        assertThat(flagged.sizeLimits().maxEntryBytes()).as("a flag wins").isEqualTo(1 << 20);
+
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-frame-size", "big")))
+                .hasMessageContaining("node.max-frame-size: 'big' is not a size like 16MiB");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-entry-size", "8MiB")))
+                .hasMessageContaining("node: max-entry-size 8388608 bytes (8.0 MiB) does not fit max-frame-size 8388608 bytes (8.0 MiB)")
+                .hasMessageContaining("here 8323072 bytes");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-frame-size", "2GiB")))
+                .hasMessageContaining("node.max-frame-size: '2GiB' is 2147483648 bytes; at most 2147483647 bytes");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-frame-size", "1GiB", "max-entry-size", "0")))
+                .hasMessageContaining("max-entry-size must be positive, got 0");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-frame-size", "16KiB", "max-entry-size", "1KiB")))
+                .hasMessageContaining("max-frame-size must be between 65536 bytes (64.0 KiB) and 1073741824 bytes (1.0 GiB), got 16384 bytes");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER + "node:\n  id: n1\n  max-entry: 1MiB\n").toString())))
+                .hasMessageContaining("node: unknown key 'max-entry'");
+        assertThat(NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1")).sizeLimits())
+                .isEqualTo(io.khora.cluster.protocol.SizeLimits.defaults());
+    }
+
+    @Test
     void theCommandLineSaysWhatIsWrongAndExitsWithTwo() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         int code = Khora.run(new String[] {"node", "--nodes", "n1@nowhere"}, System.out, new java.io.PrintStream(err));

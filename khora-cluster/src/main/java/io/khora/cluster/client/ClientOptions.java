@@ -1,60 +1,81 @@
 package io.khora.cluster.client;
 
+import io.khora.cluster.protocol.SizeLimits;
+
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * How a client behaves: how long an operation may take in all (its retries included) and per
- * attempt, how long a connection may take, and the replication requirement of its writes.
- * Immutable; {@link #defaults()} and the {@code with…} methods give new instances. In a URI:
- * {@code timeout}, {@code attempt-timeout}, {@code connect-timeout} (e.g. {@code 30s},
- * {@code 500ms}), {@code replication} ({@code majority} or {@code all}) and {@code reads}
- * ({@code linearizable} or {@code leader-local}, see {@link ReadConsistency}).
+ * attempt, how long a connection may take, the replication requirement of its writes, the
+ * consistency of its reads and its size limits. Immutable; {@link #defaults()} and the
+ * {@code with…} methods give new instances. In a URI: {@code timeout}, {@code attempt-timeout},
+ * {@code connect-timeout} (e.g. {@code 30s}, {@code 500ms}), {@code replication} ({@code majority}
+ * or {@code all}), {@code reads} ({@code linearizable} or {@code leader-local}, see
+ * {@link ReadConsistency}), {@code max-frame-size} and {@code max-entry-size} (e.g. {@code 64MiB},
+ * {@code 512KiB}; see {@link SizeLimits}).
  *
  * @param operationTimeout the budget of one operation, retries included (plus the period of a waiting one)
  * @param attemptTimeout how long one attempt waits for a node's answer before trying elsewhere
  * @param connectTimeout how long a connection to a node may take
  * @param allReplicas whether writes are acknowledged only once every replica has them (else a majority)
  * @param reads what a read may return: confirmed by the leader's group (the default) or leader-local
+ * @param sizeLimits the largest frame the client sends or accepts and the largest entry it writes
+ *                   (checked before sending: a larger one fails at once, naming its size and the limit)
  */
 public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
-                            ReadConsistency reads) {
+                            ReadConsistency reads, SizeLimits sizeLimits) {
     /** Checks the components. */
     public ClientOptions {
         Objects.requireNonNull(reads, "reads");
+        Objects.requireNonNull(sizeLimits, "sizeLimits");
         positive(operationTimeout, "timeout");
         positive(attemptTimeout, "attempt-timeout");
         positive(connectTimeout, "connect-timeout");
     }
 
-    /** 30 s per operation, 6 s per attempt, 2 s per connection, majority acknowledgement, linearizable reads. */
+    /** With the default size limits. */
+    public ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
+                         ReadConsistency reads) {
+        this(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, SizeLimits.defaults());
+    }
+
+    /**
+     * 30 s per operation, 6 s per attempt, 2 s per connection, majority acknowledgement, linearizable
+     * reads, 64 MiB frames, 16 MiB entries.
+     */
     public static ClientOptions defaults() {
         return new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(6), Duration.ofSeconds(2), false, ReadConsistency.LINEARIZABLE);
     }
 
+    /** These options with other size limits. */
+    public ClientOptions withSizeLimits(SizeLimits limits) {
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits);
+    }
+
     /** These options with another operation budget. */
     public ClientOptions withOperationTimeout(Duration d) {
-        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads);
+        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits);
     }
 
     /** These options with another attempt timeout. */
     public ClientOptions withAttemptTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads);
+        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits);
     }
 
     /** These options with another connect timeout. */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads);
+        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits);
     }
 
     /** These options with writes acknowledged by every replica ({@code true}) or a majority. */
     public ClientOptions withAllReplicas(boolean all) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits);
     }
 
     /** These options with reads of another consistency. */
     public ClientOptions withReads(ReadConsistency r) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits);
     }
 
     private static void positive(Duration d, String what) {

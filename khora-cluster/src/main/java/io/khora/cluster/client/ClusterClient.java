@@ -82,7 +82,7 @@ final class ClusterClient implements AutoCloseable {
             NodeConnection c = null;
             try {
                 c = NodeConnection.open(group, "seed " + seed, seed, id.getMostSignificantBits(), id.getLeastSignificantBits(), false,
-                        (int) uri.options().connectTimeout().toMillis()).get(timeout, TimeUnit.MILLISECONDS);
+                        (int) uri.options().connectTimeout().toMillis(), uri.options().sizeLimits()).get(timeout, TimeUnit.MILLISECONDS);
                 Response r = c.send(rid -> new Request.Layout(rid, uri.space()), uri.options().attemptTimeout().toMillis())
                         .get(timeout, TimeUnit.MILLISECONDS);
                 if (r.status() == Status.OK) {
@@ -332,7 +332,7 @@ final class ClusterClient implements AutoCloseable {
         }
         CompletableFuture<NodeConnection> fresh = NodeConnection.open(group, node, address, clientHigh, clientLow,
                 options.reads() == ReadConsistency.LEADER_LOCAL,
-                (int) options.connectTimeout().toMillis());
+                (int) options.connectTimeout().toMillis(), options.sizeLimits());
         CompletableFuture<NodeConnection> prev = f == null ? connections.putIfAbsent(node, fresh)
                 : (connections.replace(node, f, fresh) ? null : connections.get(node));
         if (prev != null && prev != fresh) {

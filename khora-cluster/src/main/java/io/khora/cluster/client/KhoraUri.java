@@ -65,6 +65,8 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
             seeds.add(InetSocketAddress.createUnresolved(hp.substring(0, colon), port));
         }
         ClientOptions o = ClientOptions.defaults();
+        int maxFrame = o.sizeLimits().maxFrameBytes();
+        int maxEntry = o.sizeLimits().maxEntryBytes();
         if (!query.isEmpty()) {
             for (String kv : query.split("&")) {
                 int eq = kv.indexOf('=');
@@ -73,6 +75,14 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                 }
                 String k = kv.substring(0, eq);
                 String v = kv.substring(eq + 1);
+                if (k.equals("max-frame-size")) {
+                    maxFrame = io.khora.cluster.ByteSizes.parse(v, "'" + uri + "': option " + k);
+                    continue;
+                }
+                if (k.equals("max-entry-size")) {
+                    maxEntry = io.khora.cluster.ByteSizes.parse(v, "'" + uri + "': option " + k);
+                    continue;
+                }
                 o = switch (k) {
                     case "timeout" -> o.withOperationTimeout(duration(uri, k, v));
                     case "attempt-timeout" -> o.withAttemptTimeout(duration(uri, k, v));
@@ -90,9 +100,14 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                                 + v + "'");
                     };
                     default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k
-                            + "' (known: timeout, attempt-timeout, connect-timeout, replication, reads)");
+                            + "' (known: timeout, attempt-timeout, connect-timeout, replication, reads, max-frame-size, max-entry-size)");
                 };
             }
+        }
+        try {
+            o = o.withSizeLimits(new io.khora.cluster.protocol.SizeLimits(maxFrame, maxEntry));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + uri + "': " + e.getMessage(), e);
         }
         return new KhoraUri(seeds, path, o);
     }

@@ -1,7 +1,11 @@
 package io.khora.cluster.client;
 
 import io.khora.SpaceException;
+import io.khora.cluster.ByteSizes;
+import io.khora.cluster.SizeLimitExceededException;
+import io.khora.cluster.protocol.AnswerParts;
 import io.khora.cluster.protocol.FrameCodec;
+import io.khora.cluster.protocol.SizeLimits;
 import io.khora.cluster.protocol.ProtocolCodec;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;
@@ -32,10 +36,15 @@ import java.util.function.LongFunction;
 /**
  * One client connection to one node: requests are written as frames and matched to their
  * responses by request id; a closed connection fails everything in flight with
- * {@link ConnectionLostException}. The connection introduces the client (HELLO) before anything
- * else and declares each entry type once before its first use.
+ * {@link ConnectionLostException}. The connection introduces the client (HELLO, with its frame
+ * limit) before anything else and declares each entry type once before its first use.
+ *
+ * <p>Sizes ({@link SizeLimits}): a request whose frame or entry is over the client's limit fails at
+ * once with {@link SizeLimitExceededException} and is not sent; an answer the node split into parts
+ * is joined ({@link AnswerParts}) before it is matched to its request.
  */
 final class NodeConnection {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeConnection.class);
     /** The connection to a node failed or closed; what was in flight may or may not have been applied. */
     static final class ConnectionLostException extends SpaceException {
         ConnectionLostException(String message) {
@@ -45,20 +54,23 @@ final class NodeConnection {
 
     private final String nodeId;
     private final Channel channel;
+    private final SizeLimits limits;
+    private final AnswerParts parts = new AnswerParts();
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Response>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> declared = new ConcurrentHashMap<>();
     private final Map<Long, java.util.function.Consumer<Response>> streams = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private NodeConnection(String nodeId, Channel channel) {
+    private NodeConnection(String nodeId, Channel channel, SizeLimits limits) {
         this.nodeId = nodeId;
         this.channel = channel;
+        this.limits = limits;
     }
 
-    /** Connects to {@code address}, says HELLO with the client's id, and completes with the open connection. */
+    /** Connects to {@code address}, says HELLO with the client's id and frame limit, and completes with the open connection. */
     static CompletableFuture<NodeConnection> open(EventLoopGroup group, String nodeId, InetSocketAddress address, long clientHigh,
-                                                  long clientLow, boolean leaderLocalReads, int connectTimeoutMillis) {
+                                                  long clientLow, boolean leaderLocalReads, int connectTimeoutMillis, SizeLimits limits) {
         CompletableFuture<NodeConnection> out = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<NodeConnection> holder = new java.util.concurrent.atomic.AtomicReference<>();
         Bootstrap b = new Bootstrap()
@@ -70,11 +82,18 @@ final class NodeConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
-                        FrameCodec.install(ch.pipeline());
+                        FrameCodec.install(ch.pipeline(), limits.maxFrameBytes());
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                holder.get().received(ProtocolCodec.decodeResponse((byte[]) msg));
+                                if (msg instanceof FrameCodec.OversizedFrame o) {
+                                    holder.get().oversized(o);
+                                    return;
+                                }
+                                Response whole = holder.get().parts.accept(ProtocolCodec.decodeResponse((byte[]) msg));
+                                if (whole != null) {
+                                    holder.get().received(whole);
+                                }
                             }
 
                             @Override
@@ -93,14 +112,15 @@ final class NodeConnection {
                     }
                 });
         ChannelFuture cf = b.connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address);
-        holder.set(new NodeConnection(nodeId, cf.channel()));
+        holder.set(new NodeConnection(nodeId, cf.channel(), limits));
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 out.completeExceptionally(new ConnectionLostException("cannot connect to node " + nodeId + " at " + address + ": "
                         + f.cause().getMessage()));
                 return;
             }
-            holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow, leaderLocalReads), connectTimeoutMillis).whenComplete((r, e) -> {
+            holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow, leaderLocalReads, limits.maxFrameBytes()),
+                    connectTimeoutMillis).whenComplete((r, e) -> {
                 if (e != null) {
                     holder.get().close();
                     out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e));
@@ -163,9 +183,20 @@ final class NodeConnection {
             f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " is closed"));
             return f;
         }
+        byte[] frame;
+        try {
+            frame = ProtocolCodec.encode(r);
+            limits.checkRequest(r, frame.length, "this client's");
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e); // not sent: nothing was applied
+            return f;
+        }
         inFlight.put(id, f);
-        f.whenComplete((x, e) -> inFlight.remove(id));
-        channel.writeAndFlush(ProtocolCodec.encode(r)).addListener(w -> {
+        f.whenComplete((x, e) -> {
+            inFlight.remove(id);
+            parts.drop(id);
+        });
+        channel.writeAndFlush(frame).addListener(w -> {
             if (!w.isSuccess()) {
                 f.completeExceptionally(new ConnectionLostException("cannot send to node " + nodeId + ": " + w.cause()));
             }
@@ -221,8 +252,26 @@ final class NodeConnection {
         }
     }
 
+    /**
+     * The node sent a frame over the client's limit (a node splits larger answers, so this is a node
+     * that does not): the request it answers fails, naming the size and the limit. A mutation's
+     * outcome is then unknown.
+     */
+    private void oversized(FrameCodec.OversizedFrame o) {
+        long id = ProtocolCodec.responseIdOf(o.head());
+        CompletableFuture<Response> f = id < 0 ? null : inFlight.get(id);
+        String what = "node " + nodeId + " sent a frame of " + ByteSizes.describe(o.length()) + " (request " + id
+                + "), over this client's max-frame-size of " + ByteSizes.describe(limits.maxFrameBytes());
+        LOG.warn("{}; the frame was skipped", what);
+        if (f != null) {
+            f.completeExceptionally(new SizeLimitExceededException(what + "; if the request was a mutation, whether it was applied is unknown",
+                    o.length(), limits.maxFrameBytes()));
+        }
+    }
+
     private void closed(String why) {
         closed = true;
+        parts.clear();
         for (CompletableFuture<Response> f : inFlight.values()) {
             f.completeExceptionally(new ConnectionLostException(why));
         }

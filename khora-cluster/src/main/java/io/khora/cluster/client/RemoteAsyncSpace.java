@@ -276,14 +276,29 @@ final class RemoteAsyncSpace implements AsyncSpace {
     }
 
     private <T> CompletableFuture<LeaseHandle<T>> writeOne(T entry, Lease lease, WriteMode mode) {
+        return send(toWrite(entry, lease, mode));
+    }
+
+    /** An entry mapped for writing: its type, its values and its partition. */
+    private record Mapped<T>(T entry, TypeDescriptor type, Object[] values, int partition, Lease lease, WriteMode mode) {
+    }
+
+    private <T> Mapped<T> toWrite(T entry, Lease lease, WriteMode mode) {
         Objects.requireNonNull(entry, "entry to write must not be null");
         Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
         Objects.requireNonNull(mode, "write mode must not be null");
         TypeDescriptor t = types.describeEntry(entry);
         Object[] values = types.mapper().toValues(t, entry);
-        int p = partitionOf(t, values);
-        Object id = values[t.idIndex()];
-        return mutate(p, t, new Command.Write(t.name(), values, lease, mode)).thenApply(o -> {
+        return new Mapped<>(entry, t, values, partitionOf(t, values), lease, mode);
+    }
+
+    /** Writes a mapped entry (its size is checked with the request's, before it is sent). */
+    private <T> CompletableFuture<LeaseHandle<T>> send(Mapped<T> m) {
+        TypeDescriptor t = m.type();
+        T entry = m.entry();
+        int p = m.partition();
+        Object id = m.values()[t.idIndex()];
+        return mutate(p, t, new Command.Write(t.name(), m.values(), m.lease(), m.mode())).thenApply(o -> {
             WriteOutcome w = (WriteOutcome) o;
             if (t.versionIndex() >= 0) {
                 Object v = t.property(t.versionIndex()).type() == int.class || t.property(t.versionIndex()).type() == Integer.class
@@ -298,9 +313,16 @@ final class RemoteAsyncSpace implements AsyncSpace {
     public <T> CompletableFuture<List<LeaseHandle<T>>> writeMultiple(Collection<? extends T> entries, Lease lease, WriteMode mode) {
         return deliver(guard(() -> {
             Objects.requireNonNull(entries, "entries must not be null");
-            List<CompletableFuture<LeaseHandle<T>>> all = new ArrayList<>(entries.size());
+            List<Mapped<T>> mapped = new ArrayList<>(entries.size());
             for (T e : entries) {
-                all.add(writeOne(e, lease, mode));
+                Mapped<T> m = toWrite(e, lease, mode);
+                // every entry is checked before any is sent: an oversized one fails the call with nothing written
+                client.options().sizeLimits().checkEntry(m.type().name(), m.values(), "this client's");
+                mapped.add(m);
+            }
+            List<CompletableFuture<LeaseHandle<T>>> all = new ArrayList<>(entries.size());
+            for (Mapped<T> m : mapped) {
+                all.add(send(m));
             }
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                     .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
@@ -489,17 +511,22 @@ final class RemoteAsyncSpace implements AsyncSpace {
         }));
     }
 
-    /** Takes up to {@code max} from each partition in turn until {@code max} are taken. */
+    /**
+     * Takes up to {@code max} from each partition in turn until {@code max} are taken. Each take is
+     * bounded by what one answer frame holds; one that stopped there with matches left is followed by
+     * another in the same partition.
+     */
     private CompletableFuture<List<StoredEntry>> takeEach(TypeDescriptor t, Command.QuerySpec q, int[] targets, int i, int max,
                                                          List<StoredEntry> acc) {
         if (i >= targets.length || acc.size() >= max) {
             return CompletableFuture.completedFuture(acc);
         }
-        return mutate(targets[i], t, new Command.TakeQuery(t.name(), q, max - acc.size())).thenCompose(o -> {
+        long budget = io.khora.cluster.protocol.SizeLimits.takeBudget(client.options().sizeLimits().maxFrameBytes());
+        return mutate(targets[i], t, new Command.TakeQuery(t.name(), q, max - acc.size(), budget)).thenCompose(o -> {
             @SuppressWarnings("unchecked")
             List<StoredEntry> got = (List<StoredEntry>) o;
             acc.addAll(got);
-            return takeEach(t, q, targets, i + 1, max, acc);
+            return takeEach(t, q, targets, io.khora.cluster.raft.TakenEntries.more(got) ? i : i + 1, max, acc);
         });
     }
 

@@ -40,7 +40,7 @@ public final class StatusClient {
             List<CompletableFuture<Answer>> asks = new ArrayList<>();
             for (InetSocketAddress a : nodes) {
                 asks.add(NodeConnection.open(group, a.toString(), a, id.getMostSignificantBits(), id.getLeastSignificantBits(), false,
-                                (int) timeout.toMillis())
+                                (int) timeout.toMillis(), io.khora.cluster.protocol.SizeLimits.defaults())
                         .thenCompose(c -> c.send(rid -> new Request.Status(rid), timeout.toMillis()).whenComplete((r, e) -> c.close()))
                         .handle((Response r, Throwable e) -> {
                             if (e != null) {

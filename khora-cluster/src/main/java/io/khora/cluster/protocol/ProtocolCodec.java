@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <pre>
  * request  = version:byte kind:byte requestId:varLong fields…
- *   HELLO     clientHigh:long clientLow:long flags:byte (bit 0: leader-local reads)
+ *   HELLO     clientHigh:long clientLow:long flags:byte (bit 0: leader-local reads) [maxFrame:varInt] (the client's frame limit)
  *   LAYOUT    space:string
  *   DECLARE   space:string count:varInt declaration*
  *   MUTATE    space:string partition:varInt callSequence:varLong answeredBelow:varLong retry:bool allReplicas:bool command:bytes (a log entry, see CommandCodec)
@@ -27,6 +27,10 @@ import java.util.List;
  *   UNSUBSCRIBE subscription:varLong (the SUBSCRIBE's request id)
  * response = version:byte requestId:varLong status:byte body:bytes
  * </pre>
+ *
+ * An answer larger than the receiver's frame limit travels as several frames with its request id:
+ * PART frames with consecutive slices of the body, then a frame with the answer's status and the
+ * last slice ({@link #encodeFrames}); the receiver joins them ({@link AnswerParts}).
  *
  * The version byte lets a node refuse a client of another protocol version with a clear error
  * instead of misreading it.
@@ -59,6 +63,7 @@ public final class ProtocolCodec {
             out.writeLong(h.clientHigh());
             out.writeLong(h.clientLow());
             out.writeByte(h.leaderLocalReads() ? 1 : 0);
+            out.writeVarInt(h.maxFrame());
         } else if (r instanceof Request.Layout l) {
             header(out, LAYOUT, l.requestId());
             out.writeString(l.space());
@@ -141,7 +146,8 @@ public final class ProtocolCodec {
         int kind = in.readByte();
         long id = in.readVarLong();
         return switch (kind) {
-            case HELLO -> new Request.Hello(id, in.readLong(), in.readLong(), (in.readByte() & 1) != 0);
+            case HELLO -> new Request.Hello(id, in.readLong(), in.readLong(), (in.readByte() & 1) != 0,
+                    in.remaining() > 0 ? in.readVarInt() : 0);
             case LAYOUT -> new Request.Layout(id, in.readString());
             case DECLARE -> {
                 String space = in.readString();
@@ -198,6 +204,26 @@ public final class ProtocolCodec {
         return out.toByteArray();
     }
 
+    /**
+     * The frames carrying {@code r} to a receiver whose frame limit is {@code maxFrame}: one frame if
+     * it fits, else PART frames with slices of the body and a last frame with the status.
+     */
+    public static List<byte[]> encodeFrames(Response r, int maxFrame) {
+        int header = 1 + 10 + 1 + 5; // version, request id, status, body length, at most
+        if (r.body().length + header <= maxFrame) {
+            return List.of(encode(r));
+        }
+        int slice = maxFrame - header;
+        byte[] body = r.body();
+        List<byte[]> frames = new ArrayList<>(body.length / slice + 1);
+        for (int from = 0; from < body.length; from += slice) {
+            int to = Math.min(body.length, from + slice);
+            Status status = to == body.length ? r.status() : Status.PART;
+            frames.add(encode(new Response(r.requestId(), status, java.util.Arrays.copyOfRange(body, from, to))));
+        }
+        return frames;
+    }
+
     /** Decodes a response. */
     public static Response decodeResponse(byte[] frame) {
         WireInput in = new WireInput(frame);
@@ -210,6 +236,17 @@ public final class ProtocolCodec {
         try {
             WireInput in = new WireInput(frame);
             in.readByte();
+            in.readByte();
+            return in.readVarLong();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The request id of a response frame of which only {@code head} (its first bytes) is known, or -1. */
+    public static long responseIdOf(byte[] head) {
+        try {
+            WireInput in = new WireInput(head);
             in.readByte();
             return in.readVarLong();
         } catch (RuntimeException e) {

@@ -21,8 +21,14 @@ public sealed interface Request {
      *
      * @param leaderLocalReads whether this connection's reads may be answered without confirming the
      *                         leadership (see {@link io.khora.cluster.client.ReadConsistency})
+     * @param maxFrame the largest frame the client accepts (0: not said, the default): the node splits
+     *                 larger answers ({@link Status#PART}) and sizes takes to fit it
      */
-    record Hello(long requestId, long clientHigh, long clientLow, boolean leaderLocalReads) implements Request {
+    record Hello(long requestId, long clientHigh, long clientLow, boolean leaderLocalReads, int maxFrame) implements Request {
+        /** A HELLO that does not say the client's frame limit. */
+        public Hello(long requestId, long clientHigh, long clientLow, boolean leaderLocalReads) {
+            this(requestId, clientHigh, clientLow, leaderLocalReads, 0);
+        }
     }
 
     /** Asks for a space's layout: partitions, replicas, nodes and known leaders ({@link SpaceLayout}). */
@@ -72,7 +78,9 @@ public sealed interface Request {
 
     /**
      * Reads or takes up to {@code max} matches of a query in one partition, waiting at the leader up
-     * to {@code waitMillis} (0: no wait, -1: forever) for the first.
+     * to {@code waitMillis} (0: no wait, -1: forever) for the first. A take takes no more than one
+     * answer frame to the client holds (see {@link Command.TakeQuery}); a read answers every match,
+     * in parts if it is larger than a frame.
      *
      * @param callSequence for a take, the client's call sequence (see {@link Mutate})
      * @param answeredBelow for a take, see {@link Mutate}

@@ -54,7 +54,10 @@ public final class Responses {
         return ErrorCode.read(new WireInput(body));
     }
 
-    /** The body for the result of {@code command}: WRITE an outcome, TAKE_BY_ID an entry or none, TAKE_QUERY entries, CHANGE/CLEAR a count, RENEW an expiry. */
+    /**
+     * The body for the result of {@code command}: WRITE an outcome, TAKE_BY_ID an entry or none,
+     * TAKE_QUERY entries and whether its byte budget left matches behind, CHANGE/CLEAR a count, RENEW an expiry.
+     */
     public static byte[] mutationResult(Command command, Object result) {
         WireOutput out = new WireOutput(32);
         if (command instanceof Command.Write) {
@@ -68,6 +71,7 @@ public final class Responses {
             @SuppressWarnings("unchecked")
             List<StoredEntry> list = (List<StoredEntry>) result;
             writeEntries(out, list);
+            out.writeBoolean(io.khora.cluster.raft.TakenEntries.more(list));
         } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck
                 || command instanceof Command.TxCommit || command instanceof Command.TxAbort) {
             out.writeVarInt((Integer) result);
@@ -85,7 +89,8 @@ public final class Responses {
         } else if (command instanceof Command.TakeById) {
             return readOptionalEntry(in);
         } else if (command instanceof Command.TakeQuery) {
-            return readEntries(in);
+            List<StoredEntry> list = readEntries(in);
+            return new io.khora.cluster.raft.TakenEntries(list, in.remaining() > 0 && in.readBoolean());
         } else if (command instanceof Command.Change || command instanceof Command.Clear || command instanceof Command.OutboxAck
                 || command instanceof Command.TxCommit || command instanceof Command.TxAbort) {
             return in.readVarInt();

@@ -20,7 +20,13 @@ public enum Status {
     /** One event of a subscription (the request id is the SUBSCRIBE's); the body is read with {@link Responses#readEvent}. */
     EVENT,
     /** A subscription ended at the node (the request id is the SUBSCRIBE's); the body is read with {@link Responses#readEnded}. */
-    ENDED;
+    ENDED,
+    /**
+     * A part of an answer too large for one frame: its body is the next slice of the answer's body;
+     * the frame that ends the answer carries its real status and the last slice (see
+     * {@link ProtocolCodec#encodeFrames} and {@link AnswerParts}).
+     */
+    PART;
 
     private static final Status[] VALUES = values();
 

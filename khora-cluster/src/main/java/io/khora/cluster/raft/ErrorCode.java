@@ -45,7 +45,9 @@ public enum ErrorCode {
     /** {@link io.khora.TransactionException}. */
     TX(12),
     /** {@link EntryLockedException}: a plain mutation met a prepared transaction's lock. */
-    LOCKED(13);
+    LOCKED(13),
+    /** {@link io.khora.cluster.SizeLimitExceededException}: the size travels as "given", the limit as "stored". */
+    TOO_LARGE(14);
 
     private final int code;
 
@@ -101,6 +103,10 @@ public enum ErrorCode {
             code = TX;
         } else if (e instanceof ClientCalls.ForgottenCallException) {
             code = FORGOTTEN_CALL;
+        } else if (e instanceof io.khora.cluster.SizeLimitExceededException x) {
+            code = TOO_LARGE;
+            given = x.size();
+            stored = x.limit();
         } else {
             code = OTHER;
         }
@@ -136,6 +142,7 @@ public enum ErrorCode {
             case TX_CONFLICT -> new io.khora.TransactionConflictException(message, id == null ? null : String.valueOf(id));
             case TX -> new io.khora.TransactionException(message);
             case LOCKED -> new EntryLockedException(message, id == null ? null : String.valueOf(id));
+            case TOO_LARGE -> new io.khora.cluster.SizeLimitExceededException(message, given, stored);
         };
     }
 

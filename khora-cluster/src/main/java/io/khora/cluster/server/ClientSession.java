@@ -13,6 +13,7 @@ final class ClientSession {
     private volatile long clientLow;
     private volatile boolean identified;
     private volatile boolean leaderLocalReads;
+    private volatile int maxFrame;
     private volatile boolean closed;
     private final Set<CompletableFuture<?>> parked = ConcurrentHashMap.newKeySet();
     private final java.util.Map<Long, io.khora.Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -51,11 +52,17 @@ final class ClientSession {
         subscriptions.remove(id);
     }
 
-    void identify(long high, long low, boolean leaderLocalReads) {
+    void identify(long high, long low, boolean leaderLocalReads, int maxFrame) {
         this.clientHigh = high;
         this.clientLow = low;
         this.leaderLocalReads = leaderLocalReads;
+        this.maxFrame = maxFrame;
         this.identified = true;
+    }
+
+    /** The largest frame the client said it accepts (its HELLO), or 0 if it did not say. */
+    int clientMaxFrame() {
+        return maxFrame;
     }
 
     /** Whether this client's reads may be answered without confirming the leadership. */

@@ -23,6 +23,7 @@ public final class NodeConfig {
     private final Duration failureDetectionTimeout;
     private final Duration heartbeatInterval;
     private final Duration allReplicasTimeout;
+    private final io.khora.cluster.protocol.SizeLimits sizeLimits;
 
     private NodeConfig(Builder b) {
         this.spec = b.spec;
@@ -33,6 +34,7 @@ public final class NodeConfig {
         this.failureDetectionTimeout = b.failureDetectionTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.allReplicasTimeout = b.allReplicasTimeout;
+        this.sizeLimits = new io.khora.cluster.protocol.SizeLimits(b.maxFrameBytes, b.maxEntryBytes);
         if (heartbeatInterval.compareTo(failureDetectionTimeout) >= 0) {
             throw new IllegalArgumentException("heartbeat interval " + heartbeatInterval + " must be shorter than the failure detection timeout "
                     + failureDetectionTimeout);
@@ -72,6 +74,11 @@ public final class NodeConfig {
     /** How long a write asked to reach every replica may wait for the slowest. */
     public Duration allReplicasTimeout() {
         return allReplicasTimeout;
+    }
+
+    /** The largest frame this node reads or writes, and the largest entry it accepts (max-frame-size, max-entry-size). */
+    public io.khora.cluster.protocol.SizeLimits sizeLimits() {
+        return sizeLimits;
     }
 
     /** The configuration of this node's replica of a partition whose replicas are on {@code replicaNodes}. */
@@ -116,6 +123,8 @@ public final class NodeConfig {
         private Duration failureDetectionTimeout = Duration.ofSeconds(3);
         private Duration heartbeatInterval = Duration.ofMillis(500);
         private Duration allReplicasTimeout = Duration.ofSeconds(5);
+        private int maxFrameBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_FRAME;
+        private int maxEntryBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_ENTRY;
 
         private Builder(ClusterSpec spec, String nodeId) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -154,6 +163,24 @@ public final class NodeConfig {
         /** How long a write asked to reach every replica may wait for the slowest (default 5 s). */
         public Builder allReplicasTimeout(Duration d) {
             this.allReplicasTimeout = positive(d, "allReplicasTimeout");
+            return this;
+        }
+
+        /**
+         * The largest frame (request or answer part) this node reads or writes, in bytes (default 64
+         * MiB, 64 KiB to 1 GiB); checked with {@link #maxEntrySize} at {@link #build}.
+         */
+        public Builder maxFrameSize(int bytes) {
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The largest encoded entry (its values) this node accepts in a write, in bytes (default 16
+         * MiB; at most the frame size minus 64 KiB); a larger one is refused with an error naming both.
+         */
+        public Builder maxEntrySize(int bytes) {
+            this.maxEntryBytes = bytes;
             return this;
         }
 

@@ -55,7 +55,7 @@ final class NodeRequests {
     CompletableFuture<Response> handle(Request r, ClientSession session) {
         try {
             if (r instanceof Request.Hello h) {
-                session.identify(h.clientHigh(), h.clientLow(), h.leaderLocalReads());
+                session.identify(h.clientHigh(), h.clientLow(), h.leaderLocalReads(), h.maxFrame());
                 return done(r, Status.OK, Responses.text(node.id()));
             } else if (r instanceof Request.Layout l) {
                 return done(r, Status.OK, Responses.layout(layout(space(l.space()))));
@@ -106,7 +106,7 @@ final class NodeRequests {
         } else if (c instanceof Command.TakeById t) {
             f = p.takeById(space.types().get(t.typeName()), t.id(), call);
         } else if (c instanceof Command.TakeQuery t) {
-            f = p.take(space.types().get(t.typeName()), t.query(), t.max(), call);
+            f = p.take(space.types().get(t.typeName()), t.query(), t.max(), Math.min(t.maxBytes(), takeBudget(session)), call);
         } else if (c instanceof Command.Change ch) {
             f = p.change(space.types().get(ch.typeName()), ch.query(), ch.changes(), call);
         } else if (c instanceof Command.Clear cl) {
@@ -183,14 +183,15 @@ final class NodeRequests {
             if (!q.take()) {
                 return confirmed(p, session, q, Responses.entries(p.read(t, q.query(), q.max())));
             }
-            CompletableFuture<List<StoredEntry>> taken = p.take(t, q.query(), q.max(), callId(session, q.callSequence(), q.answeredBelow(), q.retry()));
+            CompletableFuture<List<StoredEntry>> taken = p.take(t, q.query(), q.max(), takeBudget(session),
+                    callId(session, q.callSequence(), q.answeredBelow(), q.retry()));
             return taken.handle((list, error) -> error != null ? failure(q.requestId(), error)
                     : new Response(q.requestId(), Status.OK, Responses.entries(list)));
         }
         long millis = q.waitMillis() < 0 || q.waitMillis() > MAX_PARK_MILLIS ? MAX_PARK_MILLIS : q.waitMillis();
         Duration wait = Duration.ofMillis(millis);
         CompletableFuture<List<StoredEntry>> waiting = q.take()
-                ? p.take(t, q.query(), q.max(), wait, callId(session, q.callSequence(), q.answeredBelow(), q.retry()))
+                ? p.take(t, q.query(), q.max(), takeBudget(session), wait, callId(session, q.callSequence(), q.answeredBelow(), q.retry()))
                 : p.read(t, q.query(), q.max(), wait);
         session.park(waiting);
         if (!q.take()) {
@@ -333,6 +334,29 @@ final class NodeRequests {
             throw new IllegalArgumentException("entry of " + t.name() + " with routing value " + routing + " belongs to partition "
                     + Routing.partition(routing, n) + " of space '" + space.spec().name() + "', not " + partition);
         }
+    }
+
+    /** This node's size limits (for the connection's frames and the checks of what it receives). */
+    io.khora.cluster.protocol.SizeLimits limits() {
+        return node.config().sizeLimits();
+    }
+
+    /** This node's id. */
+    String nodeId() {
+        return node.id();
+    }
+
+    /** The largest frame the node sends {@code session}'s client: the smaller of the two sides' limits. */
+    int frameTowards(ClientSession session) {
+        return limits().frameTowards(session.clientMaxFrame());
+    }
+
+    /**
+     * The byte budget of a take for {@code session}: what one answer frame to its client holds, so a
+     * take's answer — and the response the partition remembers for its call — always fits one frame.
+     */
+    private long takeBudget(ClientSession session) {
+        return io.khora.cluster.protocol.SizeLimits.takeBudget(frameTowards(session));
     }
 
     private static CallId callId(ClientSession s, long sequence, long answeredBelow, boolean retry) {

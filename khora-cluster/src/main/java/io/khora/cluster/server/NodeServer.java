@@ -1,5 +1,7 @@
 package io.khora.cluster.server;
 
+import io.khora.cluster.ByteSizes;
+import io.khora.cluster.SizeLimitExceededException;
 import io.khora.cluster.protocol.FrameCodec;
 import io.khora.cluster.protocol.ProtocolCodec;
 import io.khora.cluster.protocol.Request;
@@ -8,6 +10,7 @@ import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.protocol.Status;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +35,12 @@ import java.util.concurrent.TimeUnit;
  * {@link NodeRequests}, responses written in completion order (a client matches them by request
  * id). A take whose response cannot be delivered puts its entries back, unless the client will retry
  * the call (see {@link NodeRequests#undeliverable}).
+ *
+ * <p>Sizes: a request frame over the node's {@code max-frame-size} is skipped unread and answered with
+ * an error naming its size and the limit (the connection stays open); a request that writes an entry
+ * over {@code max-entry-size} is answered the same way, before anything is proposed. An answer larger
+ * than a frame the client accepts (the smaller of the two sides' limits) is sent in parts
+ * ({@link ProtocolCodec#encodeFrames}).
  */
 final class NodeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
@@ -59,7 +69,7 @@ final class NodeServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
-                            FrameCodec.install(ch.pipeline());
+                            FrameCodec.install(ch.pipeline(), requests.limits().maxFrameBytes());
                             ch.pipeline().addLast("requests", new Handler(requests));
                         }
                     });
@@ -91,15 +101,37 @@ final class NodeServer implements AutoCloseable {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            session.pushTo(r -> ctx.writeAndFlush(ProtocolCodec.encode(r)));
+            session.pushTo(r -> write(ctx, r));
+        }
+
+        /** Writes {@code r} in as many frames as the client's frame limit needs; the future of the last. */
+        private ChannelFuture write(ChannelHandlerContext ctx, Response r) {
+            List<byte[]> frames = ProtocolCodec.encodeFrames(r, requests.frameTowards(session));
+            if (frames.size() > 1 && LOG.isDebugEnabled()) {
+                LOG.debug("answer to request {} of {} sent to {} in {} frames", r.requestId(), ctx.channel().remoteAddress(), frames.size());
+            }
+            for (int i = 0; i < frames.size() - 1; i++) {
+                ctx.write(frames.get(i));
+            }
+            return ctx.writeAndFlush(frames.get(frames.size() - 1));
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FrameCodec.OversizedFrame o) {
+                refuseOversized(ctx, o);
+                return;
+            }
             byte[] frame = (byte[]) msg;
             Request request;
             try {
                 request = ProtocolCodec.decodeRequest(frame);
+                requests.limits().checkRequest(request, frame.length, "node " + requests.nodeId() + "'s");
+            } catch (SizeLimitExceededException e) {
+                long id = ProtocolCodec.requestIdOf(frame);
+                LOG.warn("refused request {} from {}: {}", id, ctx.channel().remoteAddress(), e.getMessage());
+                write(ctx, new Response(id, Status.ERROR, Responses.error(e)));
+                return;
             } catch (RuntimeException e) {
                 long id = ProtocolCodec.requestIdOf(frame);
                 LOG.warn("malformed request from {} (request id {}): {}", ctx.channel().remoteAddress(), id, e.getMessage());
@@ -112,12 +144,30 @@ final class NodeServer implements AutoCloseable {
             }
             requests.handle(request, session).whenComplete((response, error) -> {
                 Response r = error != null ? NodeRequests.failure(request.requestId(), error) : response;
-                ctx.writeAndFlush(ProtocolCodec.encode(r)).addListener((ChannelFutureListener) f -> {
+                write(ctx, r).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         requests.undeliverable(request, r, session);
                     }
                 });
             });
+        }
+
+        /**
+         * A request frame over the limit was skipped unread: its request is answered with an error
+         * naming its size and the limit (or, if even its id is unreadable, the connection closed).
+         */
+        private void refuseOversized(ChannelHandlerContext ctx, FrameCodec.OversizedFrame o) {
+            long id = ProtocolCodec.requestIdOf(o.head());
+            int limit = requests.limits().maxFrameBytes();
+            SizeLimitExceededException e = new SizeLimitExceededException("a request frame of " + ByteSizes.describe(o.length())
+                    + " exceeds node " + requests.nodeId() + "'s max-frame-size of " + ByteSizes.describe(limit)
+                    + "; it was not read nor applied", o.length(), limit);
+            LOG.warn("refused request {} from {}: {}", id, ctx.channel().remoteAddress(), e.getMessage());
+            if (id >= 0) {
+                write(ctx, new Response(id, Status.ERROR, Responses.error(e)));
+            } else {
+                ctx.close();
+            }
         }
 
         @Override

@@ -42,4 +42,23 @@ class KhoraUriTest {
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?timeout=soon")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?timeout=0s")).hasMessageContaining("timeout must be positive");
     }
+
+    @Test
+    void sizeLimitsAreOptionsAndBadOnesAreNamedWithTheLimit() {
+        ClientOptions o = KhoraUri.parse("khora://h:1/s?max-frame-size=4MiB&max-entry-size=1m").options();
+        assertThat(o.sizeLimits()).isEqualTo(new io.khora.cluster.protocol.SizeLimits(4 << 20, 1 << 20));
+        assertThat(KhoraUri.parse("khora://h:1/s").options().sizeLimits())
+                .isEqualTo(new io.khora.cluster.protocol.SizeLimits(64 << 20, 16 << 20));
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-entry-size=lots"))
+                .hasMessageContaining("option max-entry-size: 'lots' is not a size like 16MiB");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-frame-size=4MiB"))
+                .as("the default entry limit (16 MiB) does not fit a 4 MiB frame")
+                .hasMessageContaining("max-entry-size 16777216 bytes (16.0 MiB) does not fit max-frame-size 4194304 bytes (4.0 MiB)")
+                .hasMessageContaining("at most the frame size minus 64 KiB, here 4128768 bytes");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-frame-size=1KiB&max-entry-size=100"))
+                .hasMessageContaining("max-frame-size must be between 65536 bytes (64.0 KiB) and 1073741824 bytes (1.0 GiB), got 1024 bytes");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-entry-size=0")).hasMessageContaining("max-entry-size must be positive, got 0");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-frame-size=3GiB"))
+                .hasMessageContaining("'3GiB' is 3221225472 bytes; at most 2147483647 bytes");
+    }
 }

@@ -60,6 +60,45 @@ class ProtocolCodecTest {
     }
 
     @Test
+    void aHelloSaysTheClientsFrameLimitAndOneWithoutItStillReads() {
+        assertThat(roundTrip(new Request.Hello(1, 2, 3, true, 4 << 20))).isEqualTo(new Request.Hello(1, 2, 3, true, 4 << 20));
+        byte[] older = ProtocolCodec.encode(new Request.Hello(1, 2, 3, false, 0));
+        older = java.util.Arrays.copyOf(older, older.length - 1); // as a client before the limit was said
+        assertThat(ProtocolCodec.decodeRequest(older)).isEqualTo(new Request.Hello(1, 2, 3, false));
+    }
+
+    @Test
+    void anAnswerLargerThanAFrameTravelsInPartsAndIsJoinedWhole() {
+        int frame = SizeLimits.MIN_FRAME;
+        java.util.Random rnd = new java.util.Random(3);
+        byte[] body = new byte[5 * frame + 123];
+        rnd.nextBytes(body);
+        List<byte[]> frames = ProtocolCodec.encodeFrames(new Response(77, Status.OK, body), frame);
+        assertThat(frames).hasSize(6).allSatisfy(f -> assertThat(f.length).isLessThanOrEqualTo(frame));
+        AnswerParts parts = new AnswerParts();
+        Response other = new Response(78, Status.ERROR, new byte[] {1});
+        Response whole = null;
+        for (int i = 0; i < frames.size(); i++) {
+            Response r = parts.accept(ProtocolCodec.decodeResponse(frames.get(i)));
+            if (i == 2) {
+                assertThat(parts.accept(other)).as("another request's frame in between passes alone").isSameAs(other);
+            }
+            if (i < frames.size() - 1) {
+                assertThat(r).isNull();
+                assertThat(ProtocolCodec.decodeResponse(frames.get(i)).status()).isEqualTo(Status.PART);
+            } else {
+                whole = r;
+            }
+        }
+        assertThat(whole.requestId()).isEqualTo(77);
+        assertThat(whole.status()).isEqualTo(Status.OK);
+        assertThat(whole.body()).isEqualTo(body);
+        Response small = new Response(79, Status.OK, new byte[] {5});
+        assertThat(ProtocolCodec.encodeFrames(small, frame)).hasSize(1);
+        assertThat(parts.accept(small)).isSameAs(small);
+    }
+
+    @Test
     void aFrameOfAnotherProtocolVersionIsRefusedClearly() {
         byte[] frame = ProtocolCodec.encode(new Request.Status(1));
         frame[0] = 9;

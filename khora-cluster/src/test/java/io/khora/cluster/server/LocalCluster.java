@@ -27,6 +27,7 @@ public final class LocalCluster implements AutoCloseable {
     final ClusterSpec spec;
     final Path dataRoot;
     final Map<String, KhoraNode> running = new LinkedHashMap<>();
+    private java.util.function.UnaryOperator<NodeConfig.Builder> settings = b -> b;
 
     private LocalCluster(ClusterSpec spec, Path dataRoot) {
         this.spec = spec;
@@ -80,12 +81,18 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Applies {@code s} to every node's configuration from now on (call before starting nodes). */
+    public LocalCluster withNodeSettings(java.util.function.UnaryOperator<NodeConfig.Builder> s) {
+        this.settings = s;
+        return this;
+    }
+
     NodeConfig config(String id) {
-        return NodeConfig.builder(spec, id)
+        return settings.apply(NodeConfig.builder(spec, id)
                 .dataDirectory(dataRoot.resolve(id))
                 .operationTimeout(Duration.ofSeconds(3))
                 .failureDetection(Duration.ofMillis(1500), Duration.ofMillis(300))
-                .allReplicasTimeout(Duration.ofSeconds(1))
+                .allReplicasTimeout(Duration.ofSeconds(1)))
                 .build();
     }
 
