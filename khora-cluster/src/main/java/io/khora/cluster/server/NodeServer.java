@@ -108,7 +108,7 @@ final class NodeServer implements AutoCloseable {
         private ChannelFuture write(ChannelHandlerContext ctx, Response r) {
             List<byte[]> frames = ProtocolCodec.encodeFrames(r, requests.frameTowards(session));
             if (frames.size() > 1 && LOG.isDebugEnabled()) {
-                LOG.debug("answer to request {} of {} sent to {} in {} frames", r.requestId(), ctx.channel().remoteAddress(), frames.size());
+                LOG.debug("answer to request {} sent to {} in {} frames", r.requestId(), ctx.channel().remoteAddress(), frames.size());
             }
             for (int i = 0; i < frames.size() - 1; i++) {
                 ctx.write(frames.get(i));
