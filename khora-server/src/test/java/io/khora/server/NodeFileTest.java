@@ -84,7 +84,7 @@ class NodeFileTest {
         assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-frame-size", "1GiB", "max-entry-size", "0")))
                 .hasMessageContaining("max-entry-size must be positive, got 0");
         assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "max-frame-size", "16KiB", "max-entry-size", "1KiB")))
-                .hasMessageContaining("max-frame-size must be between 65536 bytes (64.0 KiB) and 1073741824 bytes (1.0 GiB), got 16384 bytes");
+                .hasMessageContaining("max-frame-size must be between 131072 bytes (128.0 KiB) and 1073741824 bytes (1.0 GiB), got 16384 bytes");
         assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER + "node:\n  id: n1\n  max-entry: 1MiB\n").toString())))
                 .hasMessageContaining("node: unknown key 'max-entry'");
         assertThat(NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1")).sizeLimits())

@@ -254,8 +254,8 @@ final class NodeConnection {
 
     /**
      * The node sent a frame over the client's limit (a node splits larger answers, so this is a node
-     * that does not): the request it answers fails, naming the size and the limit. A mutation's
-     * outcome is then unknown.
+     * that does not): the request it answers fails, naming the size and the limit, with
+     * {@link io.khora.cluster.OutcomeUnknownException} — a mutation may have been applied.
      */
     private void oversized(FrameCodec.OversizedFrame o) {
         long id = ProtocolCodec.responseIdOf(o.head());
@@ -264,8 +264,8 @@ final class NodeConnection {
                 + "), over this client's max-frame-size of " + ByteSizes.describe(limits.maxFrameBytes());
         LOG.warn("{}; the frame was skipped", what);
         if (f != null) {
-            f.completeExceptionally(new SizeLimitExceededException(what + "; if the request was a mutation, whether it was applied is unknown",
-                    o.length(), limits.maxFrameBytes()));
+            f.completeExceptionally(new io.khora.cluster.OutcomeUnknownException(what + "; the answer was not read: if the request"
+                    + " was a mutation, whether it was applied is unknown", null));
         }
     }
 

@@ -24,8 +24,8 @@ public record SizeLimits(int maxFrameBytes, int maxEntryBytes) {
     public static final int DEFAULT_MAX_FRAME = 64 * 1024 * 1024;
     /** The default entry limit: 16 MiB. */
     public static final int DEFAULT_MAX_ENTRY = 16 * 1024 * 1024;
-    /** The smallest frame limit: 64 KiB. */
-    public static final int MIN_FRAME = 64 * 1024;
+    /** The smallest frame limit: 128 KiB (room for entries of up to 64 KiB). */
+    public static final int MIN_FRAME = 128 * 1024;
     /** The largest frame limit: 1 GiB. */
     public static final int MAX_FRAME = 1024 * 1024 * 1024;
     /** What a frame must leave beside its largest entry (header, request fields, type name, version, expiry): 64 KiB. */

@@ -168,7 +168,7 @@ public final class NodeConfig {
 
         /**
          * The largest frame (request or answer part) this node reads or writes, in bytes (default 64
-         * MiB, 64 KiB to 1 GiB); checked with {@link #maxEntrySize} at {@link #build}.
+         * MiB, 128 KiB to 1 GiB); checked with {@link #maxEntrySize} at {@link #build}.
          */
         public Builder maxFrameSize(int bytes) {
             this.maxFrameBytes = bytes;

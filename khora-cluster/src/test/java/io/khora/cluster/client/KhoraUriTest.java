@@ -56,7 +56,7 @@ class KhoraUriTest {
                 .hasMessageContaining("max-entry-size 16777216 bytes (16.0 MiB) does not fit max-frame-size 4194304 bytes (4.0 MiB)")
                 .hasMessageContaining("at most the frame size minus 64 KiB, here 4128768 bytes");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-frame-size=1KiB&max-entry-size=100"))
-                .hasMessageContaining("max-frame-size must be between 65536 bytes (64.0 KiB) and 1073741824 bytes (1.0 GiB), got 1024 bytes");
+                .hasMessageContaining("max-frame-size must be between 131072 bytes (128.0 KiB) and 1073741824 bytes (1.0 GiB), got 1024 bytes");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-entry-size=0")).hasMessageContaining("max-entry-size must be positive, got 0");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-frame-size=3GiB"))
                 .hasMessageContaining("'3GiB' is 3221225472 bytes; at most 2147483647 bytes");
