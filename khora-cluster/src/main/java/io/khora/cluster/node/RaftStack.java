@@ -32,9 +32,14 @@ import java.util.List;
  * under Nagle), static discovery of the configured members (TCPPING), merge of split views
  * (MERGE3), socket and heartbeat failure detection (FD_SOCK2, FD_ALL3, VERIFY_SUSPECT2), reliable
  * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES, flow control,
- * fragmentation, and on top Raft: ELECTION (as {@link MergeElection}, which also votes after a merge), RAFT (file-based log under the data directory, {@link SnapshotSafeFileLog}) and
- * REDIRECT (forwards requests to the leader; used for membership changes later), and {@link LeadershipProbe}
- * (confirms the leadership before a read is answered).
+ * fragmentation, and on top Raft:
+ * <ul>
+ * <li>ELECTION as {@link MergeElection}, which also votes after a merge;
+ * <li>RAFT as {@link CatchUpRaft}, which catches lagging followers up under load, with a file-based
+ * log under the data directory ({@link SnapshotSafeFileLog});
+ * <li>REDIRECT (forwards requests to the leader; used for membership changes later);
+ * <li>{@link LeadershipProbe}, which confirms the leadership before a read is answered.
+ * </ul>
  *
  * <p>Every protocol that opens a socket is bound to the replica's configured host; the diagnostics
  * handler (a multicast socket by default) is disabled.
@@ -136,7 +141,7 @@ public final class RaftStack {
     }
 
     private static RAFT raft(ReplicaConfig cfg) {
-        RAFT raft = new RAFT();
+        RAFT raft = new CatchUpRaft();
         raft.raftId(cfg.raftId());
         raft.members(new ArrayList<>(cfg.members().keySet()));
         raft.logClass(SnapshotSafeFileLog.class.getName());

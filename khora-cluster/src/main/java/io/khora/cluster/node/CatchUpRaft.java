@@ -1,0 +1,284 @@
+package io.khora.cluster.node;
+
+import org.jgroups.Address;
+import org.jgroups.Message;
+import org.jgroups.ObjectMessage;
+import org.jgroups.protocols.raft.AppendEntriesRequest;
+import org.jgroups.protocols.raft.AppendEntriesResponse;
+import org.jgroups.protocols.raft.LogEntries;
+import org.jgroups.protocols.raft.LogEntry;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.RaftHeader;
+import org.jgroups.raft.util.CommitTable;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * jgroups-raft's {@link RAFT} with catch-up under load: a follower that fell behind (restarted,
+ * paused, cut off) is sent what it misses even while the leader never idles.
+ *
+ * <p>jgroups-raft 1.1.4 resends missing entries only when its request queue has been idle for the
+ * resend interval ({@code RAFT.processQueue} resends when its poll times out, and its inner loop
+ * does not return while requests keep arriving). Under a continuous load a lagging follower rejects
+ * every new append (its log has a gap), its match index stays where it stopped, it never catches up,
+ * {@code replication=all} writes time out, and one more failure stalls the partition.
+ *
+ * <p>Here the request loop, still on the Raft thread (where the log may be read safely — resending
+ * from another thread was tried and shipped torn entries), also runs a sweep every resend
+ * interval: a member whose match index has not reached where the log ended at the previous sweep is
+ * <em>lagging</em> (a follower that keeps up acknowledges within a round trip, far less than the
+ * interval; jgroups-raft's own idle resend moves a lagging member one entry per interval, so
+ * "its match index moved" would not tell). A lagging member is sent the next chunk of what it misses (at most
+ * {@link #maxChunkBytes} and {@link #maxChunkEntries} per message, always at least one entry), or
+ * the snapshot if the log no longer holds its next entry; chunks never wait for flow-control
+ * credits (a member that stopped answering must not block the Raft thread); each of its answers that shows the chunk
+ * arrived triggers the next chunk at once, so a follower catches up at the speed of the network,
+ * one chunk in flight at a time; a chunk not answered within a resend interval is sent again. A
+ * member that reached the log's end stops being lagging. Up-to-date members get nothing extra, and
+ * RAFT's own idle resend (one entry at a time) skips the members being caught up: a jgroups-raft
+ * follower ignores a batch whose first entry it already has, so the two racing each other advanced
+ * a follower one entry per interval.
+ *
+ * <p>Its protocol id is {@link RAFT}'s (521), so its messages are RAFT's on the wire.
+ */
+public class CatchUpRaft extends RAFT {
+    /** RAFT's protocol id in jgroups-raft 1.1. */
+    static final short RAFT_PROTOCOL_ID = 521;
+
+    private long maxChunkBytes = 2L << 20;
+    private int maxChunkEntries = 20_000;
+    /** Members being caught up: the last index sent to each and when (Raft thread only). */
+    private final Map<Address, Chunk> catchingUp = new HashMap<>();
+    /** Where the log ended at the previous sweep (Raft thread only). */
+    private long logEndAtLastSweep;
+    private long lastSweep = System.nanoTime();
+    private long chunksSent;
+
+    /** A new instance with RAFT's protocol id. */
+    public CatchUpRaft() {
+        setId(RAFT_PROTOCOL_ID);
+    }
+
+    /** Caps one catch-up message (bytes of entries; a single larger entry is still sent alone). */
+    public CatchUpRaft maxChunkBytes(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("catch-up chunk size must be positive, got " + bytes);
+        }
+        this.maxChunkBytes = bytes;
+        return this;
+    }
+
+    /** Caps one catch-up message in entries. */
+    public CatchUpRaft maxChunkEntries(int entries) {
+        if (entries <= 0) {
+            throw new IllegalArgumentException("catch-up chunk entries must be positive, got " + entries);
+        }
+        this.maxChunkEntries = entries;
+        return this;
+    }
+
+    /** How many catch-up chunks (and snapshots) this replica sent as leader (tests, status). */
+    public long catchUpChunksSent() {
+        return chunksSent;
+    }
+
+    /** RAFT's request loop, plus a catch-up sweep every resend interval however busy the loop is. */
+    @Override
+    protected void processQueue() {
+        Request first;
+        try {
+            first = processing_queue.poll(resend_interval, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return; // stopping
+        }
+        if (first == null) { // idle: the sweep, then RAFT's resend to the members the sweep does not catch up
+            sweepIfDue();
+            CommitTable table = commit_table;
+            if (table != null) {
+                table.forEach((member, e) -> {
+                    if (!catchingUp.containsKey(member)) {
+                        sendAppendEntriesMessage(member, e);
+                    }
+                });
+            }
+            return;
+        }
+        for (;;) {
+            remove_queue.clear();
+            if (first != null) {
+                remove_queue.add(first);
+                first = null;
+            }
+            processing_queue.drainTo(remove_queue);
+            if (remove_queue.isEmpty()) {
+                return;
+            }
+            process(remove_queue);
+            sweepIfDue();
+        }
+    }
+
+    @Override
+    public void handleUpRequest(Message msg, RaftHeader hdr) {
+        if (hdr instanceof AppendEntriesResponse rsp && isStale(msg.getSrc(), rsp)) {
+            return;
+        }
+        super.handleUpRequest(msg, hdr);
+        if (hdr instanceof AppendEntriesResponse && !catchingUp.isEmpty()) {
+            continueCatchUp(msg.getSrc());
+        }
+    }
+
+    /** {@code AppendEntriesResponse.result}: package-private in jgroups-raft 1.1.4; null if it cannot be read. */
+    private static final java.lang.reflect.Field RESULT = resultField();
+
+    private static java.lang.reflect.Field resultField() {
+        try {
+            java.lang.reflect.Field f = AppendEntriesResponse.class.getDeclaredField("result");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CatchUpRaft.class).warn("cannot read jgroups-raft's append results ({}): "
+                    + "out-of-order answers of catching-up followers are handled by jgroups-raft alone", e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Whether an answer of {@code member} is older than what the leader knows of it (a lower index
+     * than the member's match index, in no later term). A member being caught up receives chunks and
+     * ordinary appends on different JGroups channels (unicast and multicast), so its answers can be
+     * overtaken: jgroups-raft 1.1.4 would then set the member's next index below its match index,
+     * breaking its commit table's invariant. Such an answer says nothing new and is dropped.
+     */
+    private boolean isStale(Address member, AppendEntriesResponse rsp) {
+        CommitTable table = commit_table;
+        if (RESULT == null || table == null || rsp.currTerm() > currentTerm() || !isLeader()) {
+            return false;
+        }
+        CommitTable.Entry e = table.get(member);
+        if (e == null) {
+            return false;
+        }
+        try {
+            org.jgroups.protocols.raft.AppendResult r = (org.jgroups.protocols.raft.AppendResult) RESULT.get(rsp);
+            return r != null && r.index() < e.matchIndex();
+        } catch (IllegalAccessException e1) {
+            return false;
+        }
+    }
+
+    private void sweepIfDue() {
+        long now = System.nanoTime();
+        if (now - lastSweep < TimeUnit.MILLISECONDS.toNanos(resend_interval)) {
+            return;
+        }
+        lastSweep = now;
+        long logEndBefore = logEndAtLastSweep;
+        logEndAtLastSweep = last_appended;
+        CommitTable table = commit_table;
+        if (table == null || !isLeader()) {
+            catchingUp.clear();
+            return;
+        }
+        catchingUp.keySet().retainAll(table.keys());
+        table.forEach((member, e) -> {
+            Chunk c = catchingUp.get(member);
+            if (c != null) {
+                if (now - c.sentAt >= TimeUnit.MILLISECONDS.toNanos(resend_interval)) {
+                    sendChunk(member, e, now); // unanswered for an interval: again, from what it has
+                }
+            } else if (e.matchIndex() < logEndBefore) {
+                sendChunk(member, e, now);
+            }
+        });
+    }
+
+    /** A member answered: if it is being caught up and has what was sent, the next chunk goes at once. */
+    private void continueCatchUp(Address member) {
+        Chunk c = catchingUp.get(member);
+        CommitTable table = commit_table;
+        if (c == null || table == null || !isLeader()) {
+            return;
+        }
+        CommitTable.Entry e = table.get(member);
+        if (e == null) {
+            catchingUp.remove(member);
+            return;
+        }
+        if (e.matchIndex() >= last_appended) {
+            catchingUp.remove(member); // caught up: normal appends carry on
+            return;
+        }
+        if (e.matchIndex() >= c.upTo) {
+            sendChunk(member, e, System.nanoTime());
+        }
+    }
+
+    private void sendChunk(Address member, CommitTable.Entry e, long now) {
+        long from = Math.max(e.nextIndex(), e.matchIndex() + 1);
+        if (from < log_impl.firstAppended()) { // the log no longer holds it (RAFT's own rule)
+            try {
+                sendSnapshotTo(member);
+                chunksSent++;
+                catchingUp.put(member, new Chunk(commit_index, now));
+            } catch (Exception ex) {
+                log.error("%s: failed sending the snapshot to lagging member %s: %s", local_addr, member, ex);
+            }
+            return;
+        }
+        from = Math.max(from, 1);
+        if (from > last_appended) {
+            catchingUp.remove(member);
+            return;
+        }
+        LogEntries entries = new LogEntries();
+        long bytes = 0;
+        long to = from - 1;
+        long entryTerm = 0;
+        for (long i = from; i <= last_appended && entries.size() < maxChunkEntries; i++) {
+            LogEntry entry = log_impl.get(i);
+            if (entry == null) {
+                break;
+            }
+            int length = entry.command() == null ? 0 : entry.length();
+            if (entries.size() > 0 && bytes + length > maxChunkBytes) {
+                break;
+            }
+            if (entryTerm == 0) {
+                entryTerm = entry.term();
+            }
+            entries.add(entry);
+            bytes += length;
+            to = i;
+        }
+        if (entries.size() == 0) {
+            log.error("%s: cannot catch up %s: log entry %d not found", local_addr, member, from);
+            return;
+        }
+        LogEntry prev = log_impl.get(from - 1);
+        long prevTerm = prev != null ? prev.term() : 0;
+        // DONT_BLOCK: a member that stopped answering (paused) must not exhaust its flow-control credits and block
+        // the Raft thread; a chunk dropped for want of credits is sent again after the resend interval
+        Message m = new ObjectMessage(member, entries)
+                .putHeader(id, new AppendEntriesRequest(local_addr, currentTerm(), from - 1, prevTerm, entryTerm, commit_index))
+                .setFlag(Message.TransientFlag.DONT_BLOCK);
+        down_prot.down(m);
+        chunksSent++;
+        catchingUp.put(member, new Chunk(to, now));
+        if (log.isDebugEnabled()) {
+            log.debug("%s: catching up %s: sent [%d..%d] (%d bytes), log ends at %d", local_addr, member, from, to, bytes, last_appended);
+        }
+    }
+
+    /** Members being caught up (tests). */
+    List<Address> catchingUp() {
+        return List.copyOf(catchingUp.keySet());
+    }
+
+    private record Chunk(long upTo, long sentAt) {
+    }
+}
