@@ -153,6 +153,11 @@ public final class KhoraNode implements AutoCloseable {
         }
     }
 
+    /** For tests: answers to the requests {@code which} accepts are dropped after they ran, as if lost on the way (null: none). */
+    void dropAnswers(java.util.function.Predicate<io.khora.cluster.protocol.Request> which) {
+        server.dropAnswers(which);
+    }
+
     /** This node's id. */
     public String id() {
         return config.nodeId();
