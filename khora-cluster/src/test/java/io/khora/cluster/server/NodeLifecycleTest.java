@@ -6,11 +6,15 @@ import io.khora.SpaceException;
 import io.khora.SpaceState;
 import io.khora.Spaces;
 import io.khora.annotation.SpaceId;
+import io.khora.cluster.protocol.Request;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +41,34 @@ class NodeLifecycleTest {
                 space.write(new Note("a", "two of three nodes are enough"));
                 assertThat(space.readById(Note.class, "a").text()).isEqualTo("two of three nodes are enough");
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aTypeDeclarationRefusedWhileTheSpaceIsInitialIsRetriedUntilMinSeedersAreUp() throws Exception {
+        try (LocalCluster cluster = LocalCluster.configure("declare-initial", 3, "notes", 1, 3, 3).startAll(Duration.ofSeconds(60));
+             Space space = Spaces.connect(cluster.uri("notes").replace("timeout=20s", "timeout=90s"))) {
+            for (String id : List.of("n1", "n2", "n3")) {
+                cluster.stop(id);
+            }
+            CountDownLatch refused = new CountDownLatch(1);
+            for (String id : List.of("n1", "n2")) {
+                KhoraNode n = cluster.start(id);
+                assertThat(n.state("notes")).isEqualTo(SpaceState.INITIAL);
+                n.dropAnswers(r -> { // drops nothing: notes that a declaration was answered while INITIAL
+                    if (r instanceof Request.Declare) {
+                        refused.countDown();
+                    }
+                    return false;
+                });
+            }
+            CompletableFuture<?> write = space.async().write(new Note("early", "made while two of three min-seeders were up"));
+            assertThat(refused.await(60, TimeUnit.SECONDS)).as("the client declared its type at an INITIAL node").isTrue();
+            cluster.start("n3");
+
+            write.get(90, TimeUnit.SECONDS); // before: "could not declare … UNAVAILABLE … min-seeders", at once
+            assertThat(space.readById(Note.class, "early").text()).startsWith("made while");
         }
     }
 
