@@ -434,8 +434,11 @@ final class ClusterClient implements AutoCloseable {
     }
 
     /**
-     * The space's state as the cluster reports it: each node's layout is asked, leaders merged;
-     * READY when every partition has a known leader, INITIAL while a node reports INITIAL, else RECOVER.
+     * The space's state as the cluster reports it: every node is asked for its layout and the answers
+     * merged. READY while every partition has a leader somewhere (a node that names it; a node names
+     * itself only while it serves), whatever else a node is doing (restarting, say); INITIAL only
+     * while no node that answers has reached min-seeders (they answer UNAVAILABLE); RECOVER when some
+     * partition has no leader, or no node answers.
      */
     SpaceState state() {
         List<CompletableFuture<Response>> asks = new ArrayList<>();
@@ -443,17 +446,20 @@ final class ClusterClient implements AutoCloseable {
             asks.add(connection(node).thenCompose(c -> c.send(id -> new Request.Layout(id, uri.space()), options.attemptTimeout().toMillis())));
         }
         boolean[] led = new boolean[layout.partitions()];
-        boolean initial = false;
-        int answered = 0;
+        int started = 0;
+        int initial = 0;
         for (CompletableFuture<Response> f : asks) {
             try {
                 Response r = f.get(options.attemptTimeout().toMillis() + options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                if (r.status() == Status.UNAVAILABLE) {
+                    initial++; // the space has not reached min-seeders there
+                    continue;
+                }
                 if (r.status() != Status.OK) {
                     continue;
                 }
-                answered++;
+                started++;
                 SpaceLayout l = Responses.readLayout(r.body());
-                initial |= l.state() == SpaceState.INITIAL;
                 for (int p = 0; p < l.partitions(); p++) {
                     led[p] |= l.placement().get(p).leader() != null;
                 }
@@ -461,18 +467,7 @@ final class ClusterClient implements AutoCloseable {
                 // that node is down or slow: the others decide
             }
         }
-        if (answered == 0) {
-            return SpaceState.RECOVER;
-        }
-        if (initial) {
-            return SpaceState.INITIAL;
-        }
-        for (boolean b : led) {
-            if (!b) {
-                return SpaceState.RECOVER;
-            }
-        }
-        return SpaceState.READY;
+        return SpaceStates.merged(started, initial, led);
     }
 
     static Throwable unwrap(Throwable e) {

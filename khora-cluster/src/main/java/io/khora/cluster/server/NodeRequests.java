@@ -359,9 +359,7 @@ final class NodeRequests {
         String name = s.spec().name();
         List<SpaceLayout.PartitionPlacement> placement = new ArrayList<>();
         for (int p = 0; p < s.spec().partitions(); p++) {
-            ReplicatedPartition r = s.replica(p);
-            String leader = r == null ? null : r.leader().orElse(null);
-            placement.add(new SpaceLayout.PartitionPlacement(node.placement().replicas(name, p), leader));
+            placement.add(new SpaceLayout.PartitionPlacement(node.placement().replicas(name, p), s.leaderOf(p)));
         }
         List<SpaceLayout.NodeAddress> nodes = node.config().spec().nodes().stream()
                 .map(n -> new SpaceLayout.NodeAddress(n.id(), n.host(), n.clientPort())).toList();

@@ -13,9 +13,12 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +43,55 @@ class NodeLifecycleTest {
             try (Space space = Spaces.connect(cluster.uri("notes"))) {
                 space.write(new Note("a", "two of three nodes are enough"));
                 assertThat(space.readById(Note.class, "a").text()).isEqualTo("two of three nodes are enough");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aSpaceStaysReadyWhileOneNodeOfThreeRestartsAndRecoversWhenAPartitionLosesItsLeader() throws Exception {
+        try (LocalCluster cluster = LocalCluster.configure("restart-ready", 3, "notes", 4, 3, 2).startAll(Duration.ofSeconds(60));
+             Space space = Spaces.connect(cluster.uri("notes"))) {
+            assertThat(space.waitForReady(Duration.ofSeconds(30))).isTrue();
+            cluster.stop("n3");
+            awaitLeaders(cluster, 4);
+            assertThat(space.waitForReady(Duration.ofSeconds(30))).as("every partition has a leader on n1 or n2").isTrue();
+
+            Map<SpaceState, Integer> seen = new ConcurrentHashMap<>(); // state → times seen
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    seen.merge(space.state(), 1, Integer::sum);
+                }
+            }, "state-sampler");
+            sampler.start();
+            try {
+                cluster.start("n3"); // INITIAL until it joins, then its replicas start and catch up
+                cluster.awaitReady(Duration.ofSeconds(60));
+            } finally {
+                sampling.set(false);
+                sampler.join();
+            }
+            assertThat(seen).as("the states seen while n3 restarted (times)").containsOnlyKeys(SpaceState.READY);
+            space.write(new Note("after", "n3 is back"));
+
+            cluster.stop("n2");
+            cluster.stop("n3");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (space.state() != SpaceState.RECOVER && System.nanoTime() - deadline < 0) {
+                Thread.sleep(50);
+            }
+            assertThat(space.state()).as("n1 alone leads nothing").isEqualTo(SpaceState.RECOVER);
+        }
+    }
+
+    /** Waits until each of the {@code partitions} of "notes" has a serving leader among the running nodes. */
+    private static void awaitLeaders(LocalCluster cluster, int partitions) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int p = 0; p < partitions; p++) {
+            while (cluster.leaderOf("notes", p) == null) {
+                assertThat(System.nanoTime() - deadline).as("partition " + p + " has a leader within 60 s").isNegative();
+                Thread.sleep(20);
             }
         }
     }
