@@ -83,6 +83,9 @@ public interface Transaction extends AutoCloseable {
      * @throws TransactionTimedOutException if the timeout elapsed (the transaction was rolled back)
      * @throws TransactionException if it had ended already, or the commit failed and the transaction
      *     was rolled back (the cause says why)
+     * @throws SpaceException on a cluster space, its {@code OutcomeUnknownException} when whether the
+     *     commit was applied could not be learnt; the transaction stays {@link Status#COMMITTING} and
+     *     calling {@code commit()} again learns the outcome (it commits, or is rolled back for good)
      */
     void commit();
 

@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * khora node   --config node.yaml [--id n1] [--data dir] …   start a server node (until SIGTERM / Ctrl-C)
- * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state
+ * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state, problems
  * khora mirror --connect khora://…/space --jdbc-url … --entities …   deliver a write-behind space's changes (see MirrorCommand)
  * </pre>
  */
@@ -27,7 +27,11 @@ public final class Khora {
     private Khora() {
     }
 
-    /** Runs a command; exits with 0 on success, 2 on a usage or configuration error, 1 otherwise. */
+    /**
+     * Runs a command; exits with 0 on success, 2 on a usage or configuration error, 1 otherwise
+     * ({@code status}: 0 healthy, 1 some partition has no leader or no node answers, 3 serving but
+     * degraded — a node down or a partition under-replicated).
+     */
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
         if (code != 0 || args.length == 0 || !(args[0].equals("node") || args[0].equals("mirror"))) {
@@ -95,9 +99,30 @@ public final class Khora {
             }
         }
         Duration timeout = NodeFile.duration(flags.getOrDefault("timeout", "2s"), "--timeout");
-        List<StatusClient.Answer> answers = StatusClient.ask(nodes, timeout);
-        out.print(StatusReport.format(answers));
-        return answers.stream().anyMatch(a -> a.status() != null) ? 0 : 1;
+        long maxLag = maxLag(flags.get("max-lag"));
+        List<StatusClient.Answer> answers = new ArrayList<>(StatusClient.ask(nodes, timeout));
+        List<InetSocketAddress> more = StatusReport.unasked(answers); // the nodes the answering ones know of
+        if (!more.isEmpty()) {
+            answers.addAll(StatusClient.ask(more, timeout));
+        }
+        StatusReport.Report report = StatusReport.of(answers, maxLag);
+        out.print(report.text());
+        return report.exitCode();
+    }
+
+    private static long maxLag(String value) {
+        if (value == null) {
+            return StatusReport.DEFAULT_MAX_LAG;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--max-lag: '" + value + "' must be a number of log entries, 0 or more");
     }
 
     /** {@code --name value} pairs after the command. */
@@ -134,7 +159,9 @@ public final class Khora {
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
-                  khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s]
+                  khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s] [--max-lag 1000]
+                               exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica
+                               missing or lagging
                   khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]
                                --jdbc-url URL [--jdbc-user U] [--jdbc-password P] --entities com.acme.Order,… [--schema none|update]
                                | --endpoint-class com.acme.MyEndpoint

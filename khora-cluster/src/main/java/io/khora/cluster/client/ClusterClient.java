@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -36,7 +38,11 @@ import java.util.function.LongFunction;
  * a silent or closed node is suspected for a while and the partition's other replicas are tried.
  * Retries are safe: reads have no effect, and a mutation carries the same call sequence on every
  * attempt, so the partition applies it once (client id + call id deduplication). An operation
- * gives up after its budget ({@link ClientOptions#operationTimeout()}) with the last reason.
+ * gives up after its budget ({@link ClientOptions#operationTimeout()}). Its failure is honest
+ * ({@link CallOutcome}): a mutation that some attempt may have applied (its request was written and
+ * then the attempt timed out, the connection dropped, or the node answered OUTCOME_UNKNOWN) ends
+ * with a resendable {@link OutcomeUnknownException} unless a later attempt got a definitive answer;
+ * any other failure of a mutation means it was not applied.
  */
 final class ClusterClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
@@ -132,26 +138,94 @@ final class ClusterClient implements AutoCloseable {
      *         last reason once the budget is spent
      */
     CompletableFuture<Response> call(int partition, List<TypeDeclaration> types, LongFunction<Request> make, long waitMillis) {
-        Call c = new Call(partition, types, make, waitMillis);
+        Call c = new Call(partition, types, make, waitMillis, false);
         attempt(c);
         return c.result;
     }
 
     /**
-     * Proposes {@code c} to {@code partition} as a call of this client: one call sequence number for
-     * every attempt (so the partition applies it once), ended when the final answer arrives. Returns
+     * Proposes {@code c} to {@code partition} as a call of this client ({@link #callOnce}). Returns
      * the decoded result.
      *
      * @param types the declarations the command's types need on the connection
      * @param allReplicas acknowledge only once every replica has it
      */
     CompletableFuture<Object> mutate(int partition, List<TypeDeclaration> types, Command c, boolean allReplicas) {
+        return callOnce(partition, types, (id, seq, answeredBelow, retry) -> new Request.Mutate(id, space(), partition, seq, answeredBelow,
+                retry, allReplicas, c), 0, r -> Responses.readMutationResult(c, r.body()));
+    }
+
+    /** Builds one attempt's request of a call. */
+    interface CallRequest {
+        /**
+         * @param requestId the attempt's request id
+         * @param sequence the call's number (the same on every attempt and resend)
+         * @param answeredBelow the client's report of which calls are answered for good
+         * @param retry whether the call may have been sent before
+         */
+        Request build(long requestId, long sequence, long answeredBelow, boolean retry);
+    }
+
+    /**
+     * Sends a mutation as a call of this client: one call sequence number for every attempt (so the
+     * partition applies it once), ended when the final answer arrives. If it ends without a
+     * definitive answer after an attempt that may have applied it, it fails with a resendable
+     * {@link OutcomeUnknownException} and its number stays open until it is resent and answered,
+     * abandoned, or {@link #RESEND_WINDOW_NANOS} after it began.
+     *
+     * @param waitMillis how long the request may legitimately park at the node
+     * @param decode the call's result from the OK response
+     */
+    <R> CompletableFuture<R> callOnce(int partition, List<TypeDeclaration> types, CallRequest request, long waitMillis,
+                                      Function<Response, R> decode) {
         long seq = calls.begin(partition);
-        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-        return call(partition, types, id -> new Request.Mutate(id, space(), partition, seq, calls.answeredBelow(partition),
-                        sent.getAndSet(true), allReplicas, c), 0)
-                .whenComplete((r, e) -> calls.end(partition, seq))
-                .thenApply(r -> Responses.readMutationResult(c, r.body()));
+        return sendCall(partition, types, request, waitMillis, decode, seq, false, System.nanoTime() + RESEND_WINDOW_NANOS);
+    }
+
+    /**
+     * How long after a call began it may be resent: the partition forgets a client idle for 10
+     * minutes of log time (then a retry of an applied call would be applied again); two minutes are
+     * left for the resend's own attempts and for clocks.
+     */
+    static final long RESEND_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(
+            io.khora.cluster.raft.PartitionStateMachine.DEFAULT_CLIENT_IDLE_MILLIS) - TimeUnit.MINUTES.toNanos(2);
+
+    private <R> CompletableFuture<R> sendCall(int partition, List<TypeDeclaration> types, CallRequest request, long waitMillis,
+                                              Function<Response, R> decode, long seq, boolean sentBefore, long resendDeadline) {
+        AtomicBoolean sent = new AtomicBoolean(sentBefore);
+        Call c = new Call(partition, types, id -> request.build(id, seq, calls.answeredBelow(partition), sent.getAndSet(true)),
+                waitMillis, true);
+        c.resend = new OutcomeUnknownException.Resend() {
+            @Override
+            public CompletableFuture<Object> resend() {
+                if (!calls.resume(partition, seq)) {
+                    return CompletableFuture.failedFuture(new OutcomeUnknownException("space '" + uri.space() + "' partition " + partition
+                            + ": call #" + seq + " can no longer be resent: it was abandoned, or began more than "
+                            + TimeUnit.NANOSECONDS.toMinutes(RESEND_WINDOW_NANOS) + " minutes ago (the partition may have forgotten it);"
+                            + " its outcome stays unknown", null));
+                }
+                return sendCall(partition, types, request, waitMillis, decode, seq, true, resendDeadline).thenApply(r -> (Object) r);
+            }
+
+            @Override
+            public void abandon() {
+                calls.end(partition, seq);
+            }
+        };
+        attempt(c);
+        return c.result.handle((r, e) -> {
+            if (e == null) {
+                calls.end(partition, seq);
+                return decode.apply(r);
+            }
+            Throwable failure = unwrap(e);
+            if (failure instanceof OutcomeUnknownException u && u.isResendable()) {
+                calls.hold(partition, seq, resendDeadline);
+            } else {
+                calls.end(partition, seq);
+            }
+            throw failure instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
+        });
     }
 
     /**
@@ -169,7 +243,7 @@ final class ClusterClient implements AutoCloseable {
      */
     CompletableFuture<Stream> open(int partition, List<TypeDeclaration> types, LongFunction<Request> make,
                                    java.util.function.Consumer<Response> frames) {
-        Call c = new Call(partition, types, make, 0);
+        Call c = new Call(partition, types, make, 0, false);
         c.stream = frames;
         attempt(c);
         return c.result.thenApply(r -> new Stream(c.answeredOn, r.requestId()));
@@ -184,22 +258,25 @@ final class ClusterClient implements AutoCloseable {
         final long waitMillis;
         final long deadline;
         final CompletableFuture<Response> result = new CompletableFuture<>();
+        final CallOutcome outcome;
+        /** How to send a mutation again with its call id (null for a read). */
+        OutcomeUnknownException.Resend resend;
         int attempts;
         int backoffs;
-        Throwable lastError;
 
-        Call(int partition, List<TypeDeclaration> types, LongFunction<Request> make, long waitMillis) {
+        Call(int partition, List<TypeDeclaration> types, LongFunction<Request> make, long waitMillis, boolean mutation) {
             this.partition = partition;
             this.types = types;
             this.make = make;
             this.waitMillis = waitMillis;
+            this.outcome = new CallOutcome(mutation);
             this.deadline = System.nanoTime() + options.operationTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
         }
     }
 
     private void attempt(Call c) {
         if (closed) {
-            c.result.completeExceptionally(new SpaceException("the client of space '" + uri.space() + "' is closed"));
+            c.result.completeExceptionally(c.outcome.giveUp(closedMessage(c), uri.space(), c.partition, null));
             return;
         }
         if (System.nanoTime() - c.deadline >= 0) {
@@ -208,86 +285,101 @@ final class ClusterClient implements AutoCloseable {
         }
         String node = pick(c.partition, c.attempts++);
         long attemptMillis = options.attemptTimeout().toMillis();
+        AtomicBoolean sent = new AtomicBoolean();
         connection(node)
                 .thenCompose(conn -> conn.declare(uri.space(), c.types, attemptMillis)
                         .thenCompose(v -> {
                             c.answeredOn = conn;
+                            sent.set(true);
                             return conn.send(c.make, attemptMillis + Math.max(0, c.waitMillis), c.stream);
                         }))
                 .whenComplete((resp, err) -> {
-                    if (err != null) {
-                        Throwable e = unwrap(err);
-                        if (e instanceof NodeConnection.ConnectionLostException || e instanceof TimeoutException) {
-                            suspect(node);
-                            c.lastError = e instanceof TimeoutException
-                                    ? new SpaceException("node " + node + " did not answer within " + (attemptMillis + c.waitMillis) + " ms") : e;
-                            retryLater(c);
-                        } else {
-                            c.result.completeExceptionally(e);
-                        }
+                    if (err == null) {
+                        answered(c, node, resp);
                         return;
                     }
-                    switch (resp.status()) {
-                        case OK -> {
-                            if (c.partition >= 0) {
-                                leaders.set(c.partition, node);
-                            }
-                            c.result.complete(resp);
+                    Throwable e = unwrap(err);
+                    if (e instanceof NodeConnection.RefusedException refused) {
+                        answered(c, node, refused.response()); // the type declaration was refused: a status like any other
+                    } else if (e instanceof NodeConnection.ConnectionLostException || e instanceof TimeoutException) {
+                        suspect(node);
+                        SpaceException why = e instanceof TimeoutException
+                                ? new SpaceException("node " + node + " did not answer within " + (attemptMillis + c.waitMillis) + " ms")
+                                : (SpaceException) e;
+                        boolean mayHaveArrived = e instanceof TimeoutException || ((NodeConnection.ConnectionLostException) e).mayHaveArrived();
+                        if (sent.get() && mayHaveArrived) {
+                            c.outcome.unanswered(why);
+                        } else {
+                            c.outcome.refused(why);
                         }
-                        case ERROR -> c.result.completeExceptionally(Responses.readError(resp.body()));
-                        case NOT_LEADER -> {
-                            String hint = Responses.readText(resp.body());
-                            c.lastError = new NoLeaderException(uri.space(), c.partition, "node " + node + " is not the leader"
-                                    + (hint == null ? "" : "; it names " + hint));
-                            if (c.partition >= 0) {
-                                leaders.compareAndSet(c.partition, node, null);
-                                if (hint != null && !hint.equals(node) && nodes.containsKey(hint) && !isSuspect(hint)) {
-                                    leaders.set(c.partition, hint);
-                                    if (c.attempts % 4 != 0) {
-                                        attempt(c);
-                                        return;
-                                    }
-                                }
-                            }
-                            retryLater(c);
-                        }
-                        case NO_LEADER, UNAVAILABLE -> {
-                            c.lastError = resp.status() == Status.NO_LEADER
-                                    ? new NoLeaderException(uri.space(), c.partition, Responses.readText(resp.body()))
-                                    : new SpaceException("node " + node + ": " + Responses.readText(resp.body()));
-                            if (c.partition >= 0) {
-                                leaders.compareAndSet(c.partition, node, null);
-                            }
-                            retryLater(c);
-                        }
-                        case OUTCOME_UNKNOWN -> {
-                            c.lastError = new OutcomeUnknownException("node " + node + ": " + Responses.readText(resp.body()), null);
-                            retryLater(c);
-                        }
+                        retryLater(c);
+                    } else {
+                        c.result.completeExceptionally(c.outcome.failed(e, c.resend));
                     }
                 });
+    }
+
+    /** Handles a node's answer to one attempt (or to its type declaration). */
+    private void answered(Call c, String node, Response resp) {
+        switch (resp.status()) {
+            case OK -> {
+                if (c.partition >= 0) {
+                    leaders.set(c.partition, node);
+                }
+                c.result.complete(resp);
+            }
+            case ERROR -> c.result.completeExceptionally(c.outcome.answered(Responses.readError(resp.body()), c.resend));
+            case NOT_LEADER -> {
+                String hint = Responses.readText(resp.body());
+                c.outcome.refused(new NoLeaderException(uri.space(), c.partition, "node " + node + " is not the leader"
+                        + (hint == null ? "" : "; it names " + hint)));
+                if (c.partition >= 0) {
+                    leaders.compareAndSet(c.partition, node, null);
+                    if (hint != null && !hint.equals(node) && nodes.containsKey(hint) && !isSuspect(hint)) {
+                        leaders.set(c.partition, hint);
+                        if (c.attempts % 4 != 0) {
+                            attempt(c);
+                            return;
+                        }
+                    }
+                }
+                retryLater(c);
+            }
+            case NO_LEADER, UNAVAILABLE -> {
+                c.outcome.refused(resp.status() == Status.NO_LEADER
+                        ? new NoLeaderException(uri.space(), c.partition, Responses.readText(resp.body()))
+                        : new SpaceException("node " + node + ": " + Responses.readText(resp.body())));
+                if (c.partition >= 0) {
+                    leaders.compareAndSet(c.partition, node, null);
+                }
+                retryLater(c);
+            }
+            case OUTCOME_UNKNOWN -> {
+                c.outcome.unanswered(new OutcomeUnknownException("node " + node + ": " + Responses.readText(resp.body()), null));
+                retryLater(c);
+            }
+            default -> c.result.completeExceptionally(new SpaceException("node " + node + " answered " + resp.status()
+                    + " to a request (a protocol error)"));
+        }
     }
 
     private void retryLater(Call c) {
         long delay = Math.min(250, 5L << Math.min(6, c.backoffs++)) + ThreadLocalRandom.current().nextLong(5);
         if (closed) {
-            c.result.completeExceptionally(new SpaceException("the client of space '" + uri.space() + "' is closed"));
+            c.result.completeExceptionally(c.outcome.giveUp(closedMessage(c), uri.space(), c.partition, null));
             return;
         }
         group.schedule(() -> attempt(c), delay, TimeUnit.MILLISECONDS);
     }
 
+    private String closedMessage(Call c) {
+        return "space '" + uri.space() + "'" + (c.partition >= 0 ? " partition " + c.partition : "") + ": the client is closed";
+    }
+
     private RuntimeException giveUp(Call c) {
         String what = "space '" + uri.space() + "'" + (c.partition >= 0 ? " partition " + c.partition : "") + ": no answer within "
                 + options.operationTimeout() + " after " + c.attempts + " attempts";
-        Throwable last = c.lastError;
-        if (last instanceof OutcomeUnknownException) {
-            return new OutcomeUnknownException(what + "; the last attempt's outcome is unknown: " + last.getMessage(), last);
-        }
-        if (last instanceof NoLeaderException) {
-            return new NoLeaderException(uri.space(), Math.max(c.partition, 0), what + "; " + last.getMessage());
-        }
-        return new SpaceException(what + (last == null ? "" : "; last: " + last.getMessage()), last);
+        return c.outcome.giveUp(what, uri.space(), c.partition, c.resend);
     }
 
     /** The node to try: the believed leader unless suspected, else the partition's replicas (or all nodes) in turn. */
@@ -328,7 +420,7 @@ final class ClusterClient implements AutoCloseable {
         }
         InetSocketAddress address = nodes.get(node);
         if (address == null) {
-            return CompletableFuture.failedFuture(new NodeConnection.ConnectionLostException("unknown node " + node));
+            return CompletableFuture.failedFuture(new NodeConnection.ConnectionLostException("unknown node " + node, false));
         }
         CompletableFuture<NodeConnection> fresh = NodeConnection.open(group, node, address, clientHigh, clientLow,
                 options.reads() == ReadConsistency.LEADER_LOCAL,
@@ -343,8 +435,11 @@ final class ClusterClient implements AutoCloseable {
     }
 
     /**
-     * The space's state as the cluster reports it: each node's layout is asked, leaders merged;
-     * READY when every partition has a known leader, INITIAL while a node reports INITIAL, else RECOVER.
+     * The space's state as the cluster reports it: every node is asked for its layout and the answers
+     * merged. READY while every partition has a leader somewhere (a node that names it; a node names
+     * itself only while it serves), whatever else a node is doing (restarting, say); INITIAL only
+     * while no node that answers has reached min-seeders (they answer UNAVAILABLE); RECOVER when some
+     * partition has no leader, or no node answers.
      */
     SpaceState state() {
         List<CompletableFuture<Response>> asks = new ArrayList<>();
@@ -352,17 +447,20 @@ final class ClusterClient implements AutoCloseable {
             asks.add(connection(node).thenCompose(c -> c.send(id -> new Request.Layout(id, uri.space()), options.attemptTimeout().toMillis())));
         }
         boolean[] led = new boolean[layout.partitions()];
-        boolean initial = false;
-        int answered = 0;
+        int started = 0;
+        int initial = 0;
         for (CompletableFuture<Response> f : asks) {
             try {
                 Response r = f.get(options.attemptTimeout().toMillis() + options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                if (r.status() == Status.UNAVAILABLE) {
+                    initial++; // the space has not reached min-seeders there
+                    continue;
+                }
                 if (r.status() != Status.OK) {
                     continue;
                 }
-                answered++;
+                started++;
                 SpaceLayout l = Responses.readLayout(r.body());
-                initial |= l.state() == SpaceState.INITIAL;
                 for (int p = 0; p < l.partitions(); p++) {
                     led[p] |= l.placement().get(p).leader() != null;
                 }
@@ -370,18 +468,7 @@ final class ClusterClient implements AutoCloseable {
                 // that node is down or slow: the others decide
             }
         }
-        if (answered == 0) {
-            return SpaceState.RECOVER;
-        }
-        if (initial) {
-            return SpaceState.INITIAL;
-        }
-        for (boolean b : led) {
-            if (!b) {
-                return SpaceState.RECOVER;
-            }
-        }
-        return SpaceState.READY;
+        return SpaceStates.merged(started, initial, led);
     }
 
     static Throwable unwrap(Throwable e) {

@@ -45,10 +45,38 @@ import java.util.function.LongFunction;
  */
 final class NodeConnection {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeConnection.class);
-    /** The connection to a node failed or closed; what was in flight may or may not have been applied. */
+
+    /**
+     * The connection to a node failed or closed. A request that was in flight (written, or being
+     * written) may or may not have been applied ({@link #mayHaveArrived()}); one that could not be
+     * written was not.
+     */
     static final class ConnectionLostException extends SpaceException {
-        ConnectionLostException(String message) {
+        private final boolean mayHaveArrived;
+
+        ConnectionLostException(String message, boolean mayHaveArrived) {
             super(message);
+            this.mayHaveArrived = mayHaveArrived;
+        }
+
+        /** Whether the request may have reached the node before the connection was lost. */
+        boolean mayHaveArrived() {
+            return mayHaveArrived;
+        }
+    }
+
+    /** The node refused a type declaration with a status other than OK or ERROR (UNAVAILABLE while INITIAL, say). */
+    static final class RefusedException extends SpaceException {
+        private final Response response;
+
+        RefusedException(String message, Response response) {
+            super(message);
+            this.response = response;
+        }
+
+        /** The node's answer. */
+        Response response() {
+            return response;
         }
     }
 
@@ -116,17 +144,17 @@ final class NodeConnection {
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 out.completeExceptionally(new ConnectionLostException("cannot connect to node " + nodeId + " at " + address + ": "
-                        + f.cause().getMessage()));
+                        + f.cause().getMessage(), false));
                 return;
             }
             holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow, leaderLocalReads, limits.maxFrameBytes()),
                     connectTimeoutMillis).whenComplete((r, e) -> {
                 if (e != null) {
                     holder.get().close();
-                    out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e));
+                    out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e, false));
                 } else if (r.status() != Status.OK) {
                     holder.get().close();
-                    out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status()));
+                    out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status(), false));
                 } else {
                     out.complete(holder.get());
                 }
@@ -146,8 +174,8 @@ final class NodeConnection {
 
     /**
      * Sends the request {@code make} builds with a fresh request id; completes with the response, or
-     * fails with {@link ConnectionLostException}, or with a timeout after {@code timeoutMillis} (the
-     * request may still be applied).
+     * fails with {@link ConnectionLostException} (see {@link ConnectionLostException#mayHaveArrived()}),
+     * or with a timeout after {@code timeoutMillis} (the request may still be applied).
      */
     CompletableFuture<Response> send(LongFunction<Request> make, long timeoutMillis) {
         return send(make, timeoutMillis, null);
@@ -180,7 +208,7 @@ final class NodeConnection {
             });
         }
         if (closed) {
-            f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " is closed"));
+            f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " is closed", false));
             return f;
         }
         byte[] frame;
@@ -198,11 +226,11 @@ final class NodeConnection {
         });
         channel.writeAndFlush(frame).addListener(w -> {
             if (!w.isSuccess()) {
-                f.completeExceptionally(new ConnectionLostException("cannot send to node " + nodeId + ": " + w.cause()));
+                f.completeExceptionally(new ConnectionLostException("cannot send to node " + nodeId + ": " + w.cause(), false));
             }
         });
-        if (closed) { // closed between the check and the put: nothing will answer
-            f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " closed"));
+        if (closed) { // closed between the check and the put: nothing will answer (and the write may have gone out)
+            f.completeExceptionally(new ConnectionLostException("connection to node " + nodeId + " closed", true));
         }
         return f;
     }
@@ -226,8 +254,8 @@ final class NodeConnection {
                 return null;
             }
             throw r.status() == Status.ERROR ? Responses.readError(r.body())
-                    : new SpaceException("node " + nodeId + " could not declare " + last.name() + ": " + r.status() + " "
-                    + Responses.readText(r.body()));
+                    : new RefusedException("node " + nodeId + " could not declare " + last.name() + ": " + r.status() + " "
+                    + Responses.readText(r.body()), r);
         });
         declared.put(key, f);
         return f;
@@ -273,7 +301,7 @@ final class NodeConnection {
         closed = true;
         parts.clear();
         for (CompletableFuture<Response> f : inFlight.values()) {
-            f.completeExceptionally(new ConnectionLostException(why));
+            f.completeExceptionally(new ConnectionLostException(why, true));
         }
         for (Long id : List.copyOf(streams.keySet())) {
             java.util.function.Consumer<Response> s = streams.remove(id);

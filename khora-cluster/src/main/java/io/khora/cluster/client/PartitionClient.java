@@ -60,8 +60,17 @@ public final class PartitionClient implements AutoCloseable {
         return propose(home, new Command.TxAbort(txId));
     }
 
+    /**
+     * Proposes {@code c}. Both proposals are idempotent (an acknowledgement up to a sequence, an abort
+     * unless committed): their callers repeat them as new calls, so an unknown outcome is not kept
+     * open for a resend.
+     */
     private CompletableFuture<Integer> propose(int partition, Command c) {
-        return client.mutate(partition, List.of(), c, false).thenApply(r -> (Integer) r);
+        return client.mutate(partition, List.of(), c, false).whenComplete((r, e) -> {
+            if (e != null && ClusterClient.unwrap(e) instanceof io.khora.cluster.OutcomeUnknownException u) {
+                u.abandon();
+            }
+        }).thenApply(r -> (Integer) r);
     }
 
     @Override

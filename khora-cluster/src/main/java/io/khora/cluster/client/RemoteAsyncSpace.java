@@ -101,26 +101,20 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     private CompletableFuture<List<StoredEntry>> queryUntil(int partition, TypeDescriptor t, Command.QuerySpec q, int max, long periodMillis,
                                                            long deadline, boolean take) {
-        CallSequences calls = client.calls();
-        long seq = take ? calls.begin(partition) : 0;
         long parkBudget = periodMillis < 0 ? NODE_PARK_MAX_MILLIS : remainingWait(periodMillis, deadline);
-        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-        return client.call(partition, types.declarations(t), id -> new Request.Query(id, space(), partition, t.name(), q, max,
-                        remainingWait(periodMillis, deadline), take, seq, take ? calls.answeredBelow(partition) : 0, sent.getAndSet(true)),
-                        parkBudget)
-                .whenComplete((r, e) -> {
-                    if (take) {
-                        calls.end(partition, seq);
-                    }
-                })
-                .thenCompose(r -> {
-                    List<StoredEntry> list = Responses.readEntries(r.body());
-                    boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);
-                    if (list.isEmpty() && more) {
-                        return queryUntil(partition, t, q, max, periodMillis, deadline, take);
-                    }
-                    return CompletableFuture.completedFuture(list);
-                });
+        CompletableFuture<List<StoredEntry>> once = take
+                ? client.callOnce(partition, types.declarations(t), (id, seq, answeredBelow, retry) -> new Request.Query(id, space(), partition,
+                        t.name(), q, max, remainingWait(periodMillis, deadline), true, seq, answeredBelow, retry), parkBudget,
+                        r -> Responses.readEntries(r.body()))
+                : client.call(partition, types.declarations(t), id -> new Request.Query(id, space(), partition, t.name(), q, max,
+                        remainingWait(periodMillis, deadline), false, 0, 0, false), parkBudget).thenApply(r -> Responses.readEntries(r.body()));
+        return once.thenCompose(list -> {
+            boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);
+            if (list.isEmpty() && more) {
+                return queryUntil(partition, t, q, max, periodMillis, deadline, take);
+            }
+            return CompletableFuture.completedFuture(list);
+        });
     }
 
     /** A read of the committed state (no transaction), waiting up to {@code periodMillis} for a first match. */
@@ -298,7 +292,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
         T entry = m.entry();
         int p = m.partition();
         Object id = m.values()[t.idIndex()];
-        return mutate(p, t, new Command.Write(t.name(), m.values(), m.lease(), m.mode())).thenApply(o -> {
+        return Resends.thenApply(mutate(p, t, new Command.Write(t.name(), m.values(), m.lease(), m.mode())), o -> {
             WriteOutcome w = (WriteOutcome) o;
             if (t.versionIndex() >= 0) {
                 Object v = t.property(t.versionIndex()).type() == int.class || t.property(t.versionIndex()).type() == Integer.class
@@ -382,10 +376,10 @@ final class RemoteAsyncSpace implements AsyncSpace {
         if (i >= targets.length) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<StoredEntry> f = take
-                ? mutate(targets[i], t, new Command.TakeById(t.name(), id)).thenApply(o -> (StoredEntry) o)
-                : readByIdIn(targets[i], t, id);
-        return f.thenCompose(e -> e != null ? CompletableFuture.completedFuture(entry(e, t)) : byIdFrom(t, id, targets, i + 1, take));
+        CompletableFuture<T> f = take
+                ? Resends.thenApply(mutate(targets[i], t, new Command.TakeById(t.name(), id)), o -> entry((StoredEntry) o, t))
+                : readByIdIn(targets[i], t, id).thenApply(e -> entry(e, t));
+        return f.thenCompose(e -> e != null ? CompletableFuture.completedFuture(e) : byIdFrom(t, id, targets, i + 1, take));
     }
 
     private <T> CompletableFuture<T> byIdWaiting(TypeDescriptor t, Object id, long periodMillis, boolean take) {
@@ -501,7 +495,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
             CompletableFuture<List<StoredEntry>> taken = cq.ordering() != null && targets.length > 1
                     ? takeOrdered(cq, q, targets, max, new ArrayList<>())
                     : takeEach(cq.type(), q, targets, 0, max, new ArrayList<>());
-            return taken.thenApply(list -> {
+            return Resends.thenApply(taken, list -> {
                 List<T> out = new ArrayList<>(list.size());
                 for (StoredEntry e : list) {
                     out.add(entry(e, cq.type()));
@@ -538,19 +532,20 @@ final class RemoteAsyncSpace implements AsyncSpace {
             if (candidates.isEmpty()) {
                 return CompletableFuture.completedFuture(acc);
             }
-            List<CompletableFuture<Object>> takes = new ArrayList<>();
+            List<CompletableFuture<List<StoredEntry>>> takes = new ArrayList<>();
             for (StoredEntry e : candidates) {
                 TypeDescriptor concrete = t;
                 Object id = e.values()[t.idIndex()];
                 int p = Routing.partition(e.values()[t.routingIndex()], client.partitions());
-                takes.add(mutate(p, concrete, new Command.TakeById(t.name(), id)));
+                takes.add(Resends.thenApply(mutate(p, concrete, new Command.TakeById(t.name(), id)),
+                        o -> o == null ? List.<StoredEntry>of() : List.of((StoredEntry) o))); // a resend answers as a take of several does
             }
             return CompletableFuture.allOf(takes.toArray(CompletableFuture[]::new)).thenCompose(v -> {
                 int missed = 0;
-                for (CompletableFuture<Object> f : takes) {
-                    StoredEntry got = (StoredEntry) f.join();
-                    if (got != null) {
-                        acc.add(got);
+                for (CompletableFuture<List<StoredEntry>> f : takes) {
+                    List<StoredEntry> got = f.join();
+                    if (!got.isEmpty()) {
+                        acc.addAll(got);
                     } else {
                         missed++;
                     }
@@ -571,10 +566,10 @@ final class RemoteAsyncSpace implements AsyncSpace {
     private <T> CompletableFuture<T> firstOf(TypeDescriptor t, Command.QuerySpec q, CompiledQuery cq, int[] targets, long periodMillis,
                                              boolean take) {
         if (targets.length == 1) {
-            return query(targets[0], t, q, 1, periodMillis, take).thenApply(l -> l.isEmpty() ? null : entry(l.get(0), t));
+            return Resends.thenApply(query(targets[0], t, q, 1, periodMillis, take), l -> l.isEmpty() ? null : entry(l.get(0), t));
         }
         long deadline = periodMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(periodMillis) : 0;
-        return firstBroadcast(t, q, cq, targets, periodMillis, deadline, take).thenApply(e -> entry(e, t));
+        return Resends.thenApply(firstBroadcast(t, q, cq, targets, periodMillis, deadline, take), e -> entry(e, t));
     }
 
     /**
@@ -585,7 +580,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
                                                           long periodMillis, long deadline, boolean take) {
         CompletableFuture<StoredEntry> now;
         if (cq != null && cq.ordering() != null) {
-            now = take ? takeOrdered(cq, q, targets, 1, new ArrayList<>()).thenApply(l -> l.isEmpty() ? null : l.get(0))
+            now = take ? Resends.thenApply(takeOrdered(cq, q, targets, 1, new ArrayList<>()), l -> l.isEmpty() ? null : l.get(0))
                     : readEntries(cq, q, targets, 1).thenApply(l -> l.isEmpty() ? null : l.get(0));
         } else {
             int start = ThreadLocalRandom.current().nextInt(targets.length);
@@ -620,8 +615,8 @@ final class RemoteAsyncSpace implements AsyncSpace {
             return CompletableFuture.completedFuture(null);
         }
         int p = targets[(start + i) % targets.length];
-        return query(p, t, q, 1, 0, take).thenCompose(l -> l.isEmpty() ? firstIn(t, q, targets, start, i + 1, take)
-                : CompletableFuture.completedFuture(l.get(0)));
+        return Resends.thenApply(query(p, t, q, 1, 0, take), l -> l.isEmpty() ? null : l.get(0))
+                .thenCompose(e -> e == null ? firstIn(t, q, targets, start, i + 1, take) : CompletableFuture.completedFuture(e));
     }
 
     // ================================================================ counts and bulk changes

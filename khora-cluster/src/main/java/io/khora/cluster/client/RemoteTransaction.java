@@ -7,6 +7,7 @@ import io.khora.TransactionException;
 import io.khora.TransactionOptions;
 import io.khora.TransactionTimedOutException;
 import io.khora.cluster.Futures;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
@@ -43,6 +44,13 @@ import java.util.concurrent.CompletableFuture;
  * each participant's leader resolves its part with the home partition once the transaction's
  * timeout has passed: all parts commit or none does, and no lock outlives the timeout.
  *
+ * <p>If the entry that decides (a one-part commit, or the home's commit) gets no definitive answer,
+ * the coordinator asks the home partition for the decision with an abort (which aborts unless the
+ * home committed): the commit then returns (committed) or fails with {@link TransactionException}
+ * (rolled back, nothing applied). If the home cannot be asked either, {@link #commit()} throws
+ * {@link io.khora.cluster.OutcomeUnknownException} and the transaction stays COMMITTING; calling
+ * {@code commit()} again asks again.
+ *
  * <p>Not supported inside a cluster transaction (they fail with {@link UnsupportedOperationException}):
  * change, clear, lease renewal, entry processors; an exclusive read is a plain read (the version
  * check at commit protects what the transaction writes).
@@ -67,6 +75,8 @@ final class RemoteTransaction implements Transaction {
     private final Map<List<Object>, Long> readVersions = new HashMap<>();
     private final Map<List<Object>, StoredEntry> written = new LinkedHashMap<>();
     private final Set<List<Object>> taken = new HashSet<>();
+    /** The parts of a commit whose outcome is unknown (status COMMITTING), until the home partition is asked. */
+    private Map<Integer, Command.TxPrepare> unknownParts;
 
     RemoteTransaction(RemoteSpace space, RemoteAsyncSpace base, TransactionOptions options) {
         this.base = base;
@@ -249,49 +259,41 @@ final class RemoteTransaction implements Transaction {
     @Override
     public void commit() {
         Map<Integer, Command.TxPrepare> parts;
+        boolean undecided;
         synchronized (this) {
             if (status == Status.COMMITTED) {
                 return;
             }
-            checkActive();
-            status = Status.COMMITTING;
-            parts = parts();
+            undecided = status == Status.COMMITTING && unknownParts != null;
+            if (undecided) {
+                parts = unknownParts;
+            } else {
+                checkActive();
+                status = Status.COMMITTING;
+                parts = parts();
+            }
         }
         if (parts.isEmpty()) {
             status = Status.COMMITTED;
             return;
         }
+        int home = parts.keySet().iterator().next();
         try {
-            if (parts.size() == 1) {
-                Map.Entry<Integer, Command.TxPrepare> only = parts.entrySet().iterator().next();
-                RemoteSpace.join(base.transact(only.getKey(), typesUsed.get(only.getKey()), only.getValue()));
-                status = Status.COMMITTED;
-                return;
+            int committed;
+            if (undecided) {
+                committed = resolve(parts, home, null);
+            } else if (parts.size() == 1) {
+                committed = unlessUnknown(parts, home, () -> {
+                    RemoteSpace.join(base.transact(home, typesUsed.get(home), parts.get(home)));
+                    return 1;
+                });
+            } else {
+                prepareAll(parts);
+                committed = unlessUnknown(parts, home, () -> (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxCommit(id))));
             }
-            prepareAll(parts);
-            int home = parts.keySet().iterator().next();
-            int committed = (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxCommit(id)));
-            if (committed != 1) {
-                abortAll(parts.keySet());
-                status = Status.ROLLED_BACK;
-                throw new TransactionException("transaction " + id + " was rolled back: its prepared parts outlived its timeout ("
-                        + timeout.toMillis() + " ms) and were aborted before the commit");
-            }
-            status = Status.COMMITTED; // the home's log holds the decision: the others follow, now or by recovery
-            List<CompletableFuture<Object>> rest = new ArrayList<>();
-            for (int p : parts.keySet()) {
-                if (p != home) {
-                    rest.add(base.transact(p, Set.of(), new Command.TxCommit(id)));
-                }
-            }
-            for (CompletableFuture<Object> f : rest) {
-                try {
-                    f.join();
-                } catch (RuntimeException e) {
-                    LOG.warn("transaction {}: committed, but a participant did not confirm its part ({}); its leader completes it when"
-                            + " the transaction's timeout has passed", id, Futures.cause(e).toString());
-                }
-            }
+            decided(parts, home, committed);
+        } catch (OutcomeUnknownException unknown) {
+            throw unknown; // still COMMITTING: commit() again learns the outcome
         } catch (RuntimeException e) {
             if (status != Status.COMMITTED) {
                 status = Status.ROLLED_BACK;
@@ -304,17 +306,100 @@ final class RemoteTransaction implements Transaction {
         }
     }
 
-    /** Prepares every part (in parallel); on any failure aborts them all and rethrows it. */
+    /**
+     * Runs the step whose log entry decides the transaction (a one-part commit, or the home's commit);
+     * if its outcome is unknown, learns the decision from the home partition instead ({@link #resolve}).
+     */
+    private int unlessUnknown(Map<Integer, Command.TxPrepare> parts, int home, java.util.function.IntSupplier step) {
+        try {
+            return step.getAsInt();
+        } catch (OutcomeUnknownException u) {
+            u.abandon(); // resolved below with a call of its own
+            return resolve(parts, home, u);
+        }
+    }
+
+    /**
+     * Asks the home partition for the decision, aborting the transaction there unless it committed
+     * (the home's log orders this against the commit): 1 committed, 0 aborted — for good either way.
+     * If the home cannot be asked either, the transaction stays COMMITTING and this throws
+     * {@link OutcomeUnknownException}; {@link #commit()} asks again.
+     */
+    private int resolve(Map<Integer, Command.TxPrepare> parts, int home, OutcomeUnknownException why) {
+        try {
+            int committed = (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxAbort(id)));
+            synchronized (this) {
+                unknownParts = null;
+            }
+            return committed;
+        } catch (RuntimeException again) {
+            if (again instanceof OutcomeUnknownException u) {
+                u.abandon(); // the next commit() asks with a new call
+            }
+            synchronized (this) {
+                unknownParts = parts;
+            }
+            throw new OutcomeUnknownException("transaction " + id + ": whether it committed is unknown"
+                    + (why == null ? "" : " (" + why.getMessage() + ")") + ", and its home partition " + home + " could not be asked ("
+                    + again.getMessage() + "); call commit() again to learn it: the transaction then commits, or is rolled back for good",
+                    again);
+        }
+    }
+
+    /** Ends the commit as the home decided: commits the other parts, or aborts them and fails (nothing was applied). */
+    private void decided(Map<Integer, Command.TxPrepare> parts, int home, int committed) {
+        if (committed != 1) {
+            if (parts.size() > 1) {
+                abortAll(parts.keySet());
+            }
+            status = Status.ROLLED_BACK;
+            throw new TransactionException("transaction " + id + " was rolled back: its home partition " + home + " aborted it (its"
+                    + " prepared parts outlived its timeout of " + timeout.toMillis() + " ms, or its commit's outcome was unknown and"
+                    + " the home had not committed it); nothing of it was applied");
+        }
+        status = Status.COMMITTED; // the home's log holds the decision: the others follow, now or by recovery
+        List<CompletableFuture<Object>> rest = new ArrayList<>();
+        for (int p : parts.keySet()) {
+            if (p != home) {
+                rest.add(base.transact(p, Set.of(), new Command.TxCommit(id)));
+            }
+        }
+        for (CompletableFuture<Object> f : rest) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                abandonIfUnknown(e);
+                LOG.warn("transaction {}: committed, but a participant did not confirm its part ({}); its leader completes it when"
+                        + " the transaction's timeout has passed", id, Futures.cause(e).toString());
+            }
+        }
+    }
+
+    private static void abandonIfUnknown(Throwable e) {
+        if (Futures.cause(e) instanceof OutcomeUnknownException u) {
+            u.abandon();
+        }
+    }
+
+    /**
+     * Prepares every part (in parallel); on any failure aborts them all and rethrows it (a prepare
+     * whose outcome is unknown as a {@link TransactionException}: the aborts decided it).
+     */
     private void prepareAll(Map<Integer, Command.TxPrepare> parts) {
         Map<Integer, CompletableFuture<Object>> prepared = new LinkedHashMap<>();
         for (Map.Entry<Integer, Command.TxPrepare> e : parts.entrySet()) {
             prepared.put(e.getKey(), base.transact(e.getKey(), typesUsed.get(e.getKey()), e.getValue()));
         }
         RuntimeException failure = null;
-        for (CompletableFuture<Object> f : prepared.values()) {
+        for (Map.Entry<Integer, CompletableFuture<Object>> f : prepared.entrySet()) {
             try {
-                RemoteSpace.join(f);
+                RemoteSpace.join(f.getValue());
             } catch (RuntimeException e) {
+                if (e instanceof OutcomeUnknownException u) {
+                    u.abandon();
+                    e = new TransactionException("transaction " + id + ": the prepare of partition " + f.getKey() + " got no definitive"
+                            + " answer (" + u.getMessage() + "); every part was aborted", u);
+                }
                 if (failure == null) {
                     failure = e;
                 }
@@ -335,6 +420,7 @@ final class RemoteTransaction implements Transaction {
             try {
                 f.join();
             } catch (RuntimeException e) {
+                abandonIfUnknown(e);
                 LOG.debug("transaction {}: an abort was not confirmed ({}); the part is aborted when its timeout passes", id,
                         Futures.cause(e).toString());
             }

@@ -12,13 +12,22 @@ import java.util.Objects;
  * @param nodeId the node's id
  * @param members the node ids in this node's current membership view
  * @param replicas every partition replica this node hosts
+ * @param spaces every space of the cluster as this node sees it: every node's id and client address,
+ *               every partition's replicas (so a report can name what does not answer) and the
+ *               leaders this node knows
  */
-public record NodeStatus(String nodeId, List<String> members, List<ReplicaStatus> replicas) {
+public record NodeStatus(String nodeId, List<String> members, List<ReplicaStatus> replicas, List<SpaceLayout> spaces) {
     /** Checks the components. */
     public NodeStatus {
         Objects.requireNonNull(nodeId, "nodeId");
         members = List.copyOf(members);
         replicas = List.copyOf(replicas);
+        spaces = List.copyOf(spaces);
+    }
+
+    /** Without the spaces' layouts. */
+    public NodeStatus(String nodeId, List<String> members, List<ReplicaStatus> replicas) {
+        this(nodeId, members, replicas, List.of());
     }
 
     /**

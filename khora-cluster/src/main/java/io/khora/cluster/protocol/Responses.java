@@ -305,6 +305,10 @@ public final class Responses {
                 out.writeVarLong(e.getValue());
             }
         }
+        out.writeVarInt(s.spaces().size());
+        for (SpaceLayout l : s.spaces()) {
+            out.writeBytes(layout(l));
+        }
         return out.toByteArray();
     }
 
@@ -331,7 +335,12 @@ public final class Responses {
             }
             replicas.add(new NodeStatus.ReplicaStatus(space, partition, state, leader, term, commit, last, entries, match));
         }
-        return new NodeStatus(node, members, replicas);
+        int spaces = in.readVarInt();
+        List<SpaceLayout> layouts = new ArrayList<>(spaces);
+        for (int i = 0; i < spaces; i++) {
+            layouts.add(readLayout(in.readBytes()));
+        }
+        return new NodeStatus(node, members, replicas, layouts);
     }
 
     private static void writeStrings(WireOutput out, List<String> list) {

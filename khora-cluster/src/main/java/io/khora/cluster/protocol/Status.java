@@ -6,16 +6,27 @@ public enum Status {
     OK,
     /** The operation failed; the body is an {@code ErrorCode} failure (rebuilt as the original exception). */
     ERROR,
-    /** This node does not lead the partition; the body is the leader's node id, or empty if unknown. Safe to retry elsewhere. */
+    /**
+     * This node does not lead the partition; the body is the leader's node id, or empty if unknown.
+     * This attempt did nothing (an earlier attempt of the same call may have been applied); retry
+     * elsewhere with the same call sequence.
+     */
     NOT_LEADER,
-    /** The partition has no leader right now (election, lost quorum); nothing was applied. Retry later. */
+    /**
+     * The partition has no leader here right now (election, lost quorum): this attempt did nothing
+     * (an earlier attempt of the same call may have been applied). Retry later with the same call
+     * sequence.
+     */
     NO_LEADER,
     /**
      * A mutation was proposed but its outcome is unknown (the leader was deposed or the proposal
      * timed out); retrying with the same call sequence is safe (the partition deduplicates).
      */
     OUTCOME_UNKNOWN,
-    /** The space is not serving here (INITIAL, unknown space, shutting down); the body is the reason. */
+    /**
+     * The space is not serving here (INITIAL, unknown space, shutting down): this attempt did
+     * nothing; the body is the reason. Also the answer to a type declaration refused for that reason.
+     */
     UNAVAILABLE,
     /** One event of a subscription (the request id is the SUBSCRIBE's); the body is read with {@link Responses#readEvent}. */
     EVENT,

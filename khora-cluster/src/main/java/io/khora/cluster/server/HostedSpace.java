@@ -73,7 +73,10 @@ final class HostedSpace implements AutoCloseable {
         }
     }
 
-    /** INITIAL before min-seeders, INVALID once closed, else the worst state of the hosted replicas. */
+    /**
+     * INITIAL before min-seeders, INVALID once closed, else the worst state of the hosted replicas
+     * (READY with a serving leader, RECOVER without; a replica still starting is RECOVER here).
+     */
     SpaceState state() {
         if (closed) {
             return SpaceState.INVALID;
@@ -87,16 +90,28 @@ final class HostedSpace implements AutoCloseable {
                 continue;
             }
             ReplicatedPartition r = replicas.get(p);
-            SpaceState s = r == null ? SpaceState.INITIAL : r.state();
-            if (s == SpaceState.INITIAL) {
-                if (worst == SpaceState.READY) {
-                    worst = s; // a replica still starting: INITIAL, unless another is worse
-                }
-            } else if (s != SpaceState.READY) {
+            SpaceState s = r == null ? SpaceState.RECOVER : r.state();
+            if (s == SpaceState.INVALID) {
+                return s;
+            }
+            if (s != SpaceState.READY) {
                 worst = s;
             }
         }
         return worst;
+    }
+
+    /**
+     * The leader of {@code partition} as the replica here knows it, or null: not hosted or not running
+     * here, no leader known, or this replica itself was elected but does not serve yet.
+     */
+    String leaderOf(int partition) {
+        ReplicatedPartition r = replica(partition);
+        if (r == null) {
+            return null;
+        }
+        String leader = r.leader().orElse(null);
+        return leader != null && leader.equals(r.config().raftId()) && !r.isLeader() ? null : leader;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.khora.cluster.server;
 import io.khora.SpaceState;
 import io.khora.cluster.ReplicatedPartition;
 import io.khora.cluster.protocol.NodeStatus;
+import io.khora.cluster.protocol.SpaceLayout;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +154,11 @@ public final class KhoraNode implements AutoCloseable {
         }
     }
 
+    /** For tests: answers to the requests {@code which} accepts are dropped after they ran, as if lost on the way (null: none). */
+    void dropAnswers(java.util.function.Predicate<io.khora.cluster.protocol.Request> which) {
+        server.dropAnswers(which);
+    }
+
     /** This node's id. */
     public String id() {
         return config.nodeId();
@@ -214,7 +220,23 @@ public final class KhoraNode implements AutoCloseable {
                 }
             }
         }
-        return new NodeStatus(id(), m == null ? List.of() : m.members(), replicas);
+        List<SpaceLayout> layouts = new ArrayList<>();
+        for (HostedSpace s : spaces.values()) {
+            layouts.add(layout(s));
+        }
+        return new NodeStatus(id(), m == null ? List.of() : m.members(), replicas, layouts);
+    }
+
+    /** A space as this node sees it: every node's client address, every partition's replicas and the leader known here. */
+    SpaceLayout layout(HostedSpace s) {
+        String name = s.spec().name();
+        List<SpaceLayout.PartitionPlacement> placement = new ArrayList<>();
+        for (int p = 0; p < s.spec().partitions(); p++) {
+            placement.add(new SpaceLayout.PartitionPlacement(this.placement.replicas(name, p), s.leaderOf(p)));
+        }
+        List<SpaceLayout.NodeAddress> nodes = config.spec().nodes().stream()
+                .map(n -> new SpaceLayout.NodeAddress(n.id(), n.host(), n.clientPort())).toList();
+        return new SpaceLayout(name, s.spec().partitions(), s.state(), nodes, placement);
     }
 
     /** Clients this node uses to reach other partitions' leaders (transaction recovery), per space. */

@@ -12,7 +12,6 @@ import io.khora.cluster.protocol.NodeStatus;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;
 import io.khora.cluster.protocol.Responses;
-import io.khora.cluster.protocol.SpaceLayout;
 import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
@@ -58,7 +57,7 @@ final class NodeRequests {
                 session.identify(h.clientHigh(), h.clientLow(), h.leaderLocalReads(), h.maxFrame());
                 return done(r, Status.OK, Responses.text(node.id()));
             } else if (r instanceof Request.Layout l) {
-                return done(r, Status.OK, Responses.layout(layout(space(l.space()))));
+                return done(r, Status.OK, Responses.layout(node.layout(space(l.space()))));
             } else if (r instanceof Request.Status) {
                 return done(r, Status.OK, Responses.status(node.status()));
             } else if (r instanceof Request.Declare d) {
@@ -394,19 +393,6 @@ final class NodeRequests {
             throw new NotLeaderException(spaceName, partition, node.id(), leader);
         }
         return p;
-    }
-
-    private SpaceLayout layout(HostedSpace s) {
-        String name = s.spec().name();
-        List<SpaceLayout.PartitionPlacement> placement = new ArrayList<>();
-        for (int p = 0; p < s.spec().partitions(); p++) {
-            ReplicatedPartition r = s.replica(p);
-            String leader = r == null ? null : r.leader().orElse(null);
-            placement.add(new SpaceLayout.PartitionPlacement(node.placement().replicas(name, p), leader));
-        }
-        List<SpaceLayout.NodeAddress> nodes = node.config().spec().nodes().stream()
-                .map(n -> new SpaceLayout.NodeAddress(n.id(), n.host(), n.clientPort())).toList();
-        return new SpaceLayout(name, s.spec().partitions(), s.state(), nodes, placement);
     }
 
     private static CompletableFuture<Response> done(Request r, Status status, byte[] body) {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * The client endpoint of a node: a Netty server on the node's client address. Each connection
@@ -48,17 +50,26 @@ final class NodeServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
+    /** For tests: requests whose answer is not written (as if it were lost on the way), after they ran. */
+    private final AtomicReference<Predicate<Request>> dropAnswers;
 
-    private NodeServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
+    private NodeServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, AtomicReference<Predicate<Request>> dropAnswers) {
         this.boss = boss;
         this.workers = workers;
         this.serverChannel = serverChannel;
+        this.dropAnswers = dropAnswers;
+    }
+
+    /** For tests: the answers to requests {@code which} accepts are dropped after the request ran (null: none). */
+    void dropAnswers(Predicate<Request> which) {
+        dropAnswers.set(which);
     }
 
     /** Binds {@code address} and serves {@code requests}. */
     static NodeServer start(String nodeId, InetSocketAddress address, NodeRequests requests) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("khora-" + nodeId + "-accept", true));
         EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("khora-" + nodeId + "-io", true));
+        AtomicReference<Predicate<Request>> dropAnswers = new AtomicReference<>();
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -70,12 +81,12 @@ final class NodeServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                             FrameCodec.install(ch.pipeline(), requests.limits().maxFrameBytes());
-                            ch.pipeline().addLast("requests", new Handler(requests));
+                            ch.pipeline().addLast("requests", new Handler(requests, dropAnswers));
                         }
                     });
             Channel ch = b.bind(address).sync().channel();
             LOG.info("node {}: serving clients on {}", nodeId, address);
-            return new NodeServer(boss, workers, ch);
+            return new NodeServer(boss, workers, ch, dropAnswers);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -93,10 +104,12 @@ final class NodeServer implements AutoCloseable {
     /** One connection: decodes requests, answers them, cancels its waits when it closes. */
     private static final class Handler extends ChannelInboundHandlerAdapter {
         private final NodeRequests requests;
+        private final AtomicReference<Predicate<Request>> dropAnswers;
         private final ClientSession session = new ClientSession();
 
-        Handler(NodeRequests requests) {
+        Handler(NodeRequests requests, AtomicReference<Predicate<Request>> dropAnswers) {
             this.requests = requests;
+            this.dropAnswers = dropAnswers;
         }
 
         @Override
@@ -144,6 +157,11 @@ final class NodeServer implements AutoCloseable {
             }
             requests.handle(request, session).whenComplete((response, error) -> {
                 Response r = error != null ? NodeRequests.failure(request.requestId(), error) : response;
+                Predicate<Request> drop = dropAnswers.get();
+                if (drop != null && drop.test(request)) {
+                    LOG.warn("test hook: the answer {} to request {} is dropped", r.status(), request.requestId());
+                    return;
+                }
                 write(ctx, r).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         requests.undeliverable(request, r, session);

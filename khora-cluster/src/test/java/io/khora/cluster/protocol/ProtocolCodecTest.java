@@ -55,7 +55,7 @@ class ProtocolCodecTest {
                 List.of(new SpaceLayout.PartitionPlacement(List.of("n1"), "n1"), new SpaceLayout.PartitionPlacement(List.of("n1"), null)));
         assertThat(Responses.readLayout(Responses.layout(layout))).isEqualTo(layout);
         NodeStatus status = new NodeStatus("n1", List.of("n1", "n2"), List.of(new NodeStatus.ReplicaStatus("s", 0, SpaceState.RECOVER, null,
-                2, 10, 12, 5, Map.of("n2", 9L))));
+                2, 10, 12, 5, Map.of("n2", 9L))), List.of(layout));
         assertThat(Responses.readStatus(Responses.status(status))).isEqualTo(status);
     }
 

@@ -1,0 +1,50 @@
+package io.khora.cluster.client;
+
+import io.khora.cluster.Futures;
+import io.khora.cluster.OutcomeUnknownException;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * Keeps a resend's result in the operation's own terms: where an operation converts its call's
+ * result (a write's outcome into a lease handle, a take's entries into the caller's objects), a
+ * resendable {@link OutcomeUnknownException} on the way is replaced by one whose
+ * {@link OutcomeUnknownException#resend()} applies the same conversion.
+ */
+final class Resends {
+    private Resends() {
+    }
+
+    /** {@code raw.thenApply(f)}, and {@code f} also applied to the result of a resend of its unknown call. */
+    static <A, R> CompletableFuture<R> thenApply(CompletableFuture<A> raw, Function<? super A, ? extends R> f) {
+        return raw.handle((a, e) -> {
+            if (e == null) {
+                return f.apply(a);
+            }
+            throw converted(e, f);
+        });
+    }
+
+    private static <A, R> RuntimeException converted(Throwable e, Function<? super A, ? extends R> f) {
+        Throwable c = Futures.cause(e);
+        if (c instanceof OutcomeUnknownException u && u.isResendable()) {
+            OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(), new OutcomeUnknownException.Resend() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public CompletableFuture<Object> resend() {
+                    return thenApply((CompletableFuture<A>) (CompletableFuture<?>) u.resend(), f).thenApply(r -> (Object) r);
+                }
+
+                @Override
+                public void abandon() {
+                    u.abandon();
+                }
+            });
+            mapped.setStackTrace(u.getStackTrace());
+            return mapped;
+        }
+        return c instanceof RuntimeException r ? r : new CompletionException(c);
+    }
+}
