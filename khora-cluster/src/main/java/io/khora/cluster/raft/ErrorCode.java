@@ -45,7 +45,9 @@ public enum ErrorCode {
     /** {@link io.khora.TransactionException}. */
     TX(12),
     /** {@link EntryLockedException}: a plain mutation met a prepared transaction's lock. */
-    LOCKED(13);
+    LOCKED(13),
+    /** {@link io.khora.persistence.MirrorFencedException}: the holder travels as the id, its epoch and lapse time as the numbers. */
+    MIRROR_FENCED(14);
 
     private final int code;
 
@@ -91,6 +93,11 @@ public enum ErrorCode {
             code = BACKLOG_FULL;
             given = x.partitionId();
             stored = x.pending();
+        } else if (e instanceof io.khora.persistence.MirrorFencedException x) {
+            code = MIRROR_FENCED;
+            id = x.holder();
+            given = x.holderEpoch();
+            stored = x.lapsesAt();
         } else if (e instanceof EntryLockedException x) {
             code = LOCKED;
             id = x.holderId();
@@ -136,6 +143,7 @@ public enum ErrorCode {
             case TX_CONFLICT -> new io.khora.TransactionConflictException(message, id == null ? null : String.valueOf(id));
             case TX -> new io.khora.TransactionException(message);
             case LOCKED -> new EntryLockedException(message, id == null ? null : String.valueOf(id));
+            case MIRROR_FENCED -> new io.khora.persistence.MirrorFencedException(message, id == null ? null : String.valueOf(id), given, stored);
         };
     }
 
