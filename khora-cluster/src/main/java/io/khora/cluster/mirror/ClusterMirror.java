@@ -109,14 +109,14 @@ public final class ClusterMirror implements AutoCloseable {
         client = PartitionClient.connect(uri);
         try {
             connectSources();
+            group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,
+                    dataDirectory.resolve(client.space()).resolve("dead-letters"), settings);
         } catch (RuntimeException | InterruptedException e) {
-            stopLeases();
+            stopLeases(); // releases what it acquired
             client.close();
             client = null;
             throw e;
         }
-        group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,
-                dataDirectory.resolve(client.space()).resolve("dead-letters"), settings);
         group.start();
         LOG.info("mirror of space '{}' started: {} partitions, delivering to {}", client.space(), sources.size(),
                 endpoint.getClass().getName());
@@ -234,6 +234,36 @@ public final class ClusterMirror implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Whether the mirror may deliver every partition now: it holds every lease, renewed in time. */
+    public boolean delivering() {
+        MirrorLeaseKeeper keeper = leases;
+        if (keeper == null || group == null) {
+            return false;
+        }
+        for (int p = 0; p < sources.size(); p++) {
+            if (!keeper.mayDeliver(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Test hook: stops ({@code false}) or resumes renewing the leases, as a mirror cut off from the cluster would. */
+    void renewing(boolean on) {
+        leases.renewing(on);
+    }
+
+    /** Test hook: ends as a killed process would — stops delivering and renewing, disconnects, releases nothing. */
+    synchronized void crash() {
+        renewer.shutdownNow();
+        leases.renewing(false);
+        group.close();
+        group = null;
+        client.close();
+        client = null;
+        leases = null;
     }
 
     /** Stops delivering (acknowledging what was delivered), releases the mirror leases and disconnects. */

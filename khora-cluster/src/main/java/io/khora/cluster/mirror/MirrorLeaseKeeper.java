@@ -50,6 +50,7 @@ final class MirrorLeaseKeeper {
     private final LeaseCalls calls;
     private final Ticker clock;
     private final Lease[] leases;
+    private volatile boolean paused;
 
     /** One partition's lease as this mirror holds it. */
     private static final class Lease {
@@ -143,6 +144,9 @@ final class MirrorLeaseKeeper {
      * A renewal counts from when it was sent.
      */
     void renewAll() {
+        if (paused) {
+            return;
+        }
         for (int p = 0; p < leases.length; p++) {
             Lease l = leases[p];
             if (l.epoch == 0 || l.fenced != null || !l.renewing.compareAndSet(false, true)) {
@@ -178,6 +182,11 @@ final class MirrorLeaseKeeper {
                 }
             });
         }
+    }
+
+    /** Test hook: stops or resumes renewing (a mirror cut off from the cluster). */
+    void renewing(boolean on) {
+        paused = !on;
     }
 
     /** Partition {@code p}'s lease was taken over ({@code why}): it delivers nothing more. */
