@@ -236,6 +236,12 @@ public final class ClusterMirror implements AutoCloseable {
         return null;
     }
 
+    /** Whether another mirror took a partition's lease over (see {@link #failure()}): this one must be restarted. */
+    public boolean fenced() {
+        MirrorLeaseKeeper keeper = leases;
+        return keeper != null && keeper.failure() != null;
+    }
+
     /** Whether the mirror may deliver every partition now: it holds every lease, renewed in time. */
     public boolean delivering() {
         MirrorLeaseKeeper keeper = leases;

@@ -114,7 +114,9 @@ public final class MirrorLeaseState {
             why = "the lease was taken over by " + holder + " (epoch " + epoch + ") until " + Instant.ofEpochMilli(expiresAt)
                     + " (log time, " + (expiresAt - now) + " ms from now)";
         }
-        return new MirrorFencedException(where() + ": " + mine + " may not " + action + ": " + why + "; acquire the lease first",
+        String next = holder != null && leaseEpoch != 0 && leaseEpoch != epoch ? "; this mirror must stop"
+                : "; acquire the lease first";
+        return new MirrorFencedException(where() + ": " + mine + " may not " + action + ": " + why + next,
                 holder, holder == null ? 0 : epoch, holder == null ? 0 : expiresAt);
     }
 

@@ -364,5 +364,9 @@ class ClusterMirrorTest {
         assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").batchSize(0)).hasMessageContaining("batchSize must be positive");
         assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").connectTimeout(Duration.ZERO))
                 .hasMessageContaining("connectTimeout must be positive");
+        assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").leaseDuration(Duration.ofMillis(50)))
+                .hasMessageContaining("leaseDuration must be 100 ms to 600000 ms, got PT0.05S");
+        assertThatThrownBy(() -> ClusterMirror.builder("khora://127.0.0.1:1/s").leaseWait(Duration.ofSeconds(-1)))
+                .hasMessageContaining("leaseWait must be zero or positive, got PT-1S");
     }
 }

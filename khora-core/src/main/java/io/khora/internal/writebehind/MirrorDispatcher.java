@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * splits the batch: the run before it is delivered first, then the part is delivered together with
  * the transaction's other parts through {@link TxConsolidation}, then the next run; if any step
  * stops (the store refuses), the rest of the batch is carried into the next round.
+ *
+ * <p>Fencing: while the source says this mirror may not deliver ({@link MirrorSource#mayDeliver}: a
+ * cluster mirror whose lease may have lapsed) nothing is read or sent; every batch carries the
+ * source's lease epoch, with which an endpoint refuses a late batch of a replaced mirror.
  */
 final class MirrorDispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorDispatcher.class);
