@@ -122,7 +122,7 @@ class MultiProcessWriteBehindTest {
                 "--connect-timeout", "60s",
                 "--progress-interval", "2s",
                 // a mirror started right after the previous one was SIGKILLed waits until that one's lease lapsed
-                "--lease-duration", "2s",
+                "--lease-duration", "1s",
                 "--lease-wait", "60s");
         c.startMirror(MIRROR, mirrorArgs);
 
