@@ -24,6 +24,8 @@ final class LeaderOutbox {
     private final ReplicatedOutbox outbox;
     private final ScheduledExecutorService timer;
     private final Duration backlogWait;
+    /** The leader's log time, for messages. */
+    private final java.util.function.LongSupplier logTime;
     private final Object lock = new Object();
     /** A wake-up and the future it serves (dropped once that future is done). */
     private record Waiter(CompletableFuture<?> owner, Runnable wake) {
@@ -31,7 +33,9 @@ final class LeaderOutbox {
 
     private List<Waiter> waiting = new ArrayList<>();
 
-    LeaderOutbox(String spaceName, int partitionId, ReplicatedOutbox outbox, ScheduledExecutorService timer, Duration backlogWait) {
+    LeaderOutbox(String spaceName, int partitionId, ReplicatedOutbox outbox, ScheduledExecutorService timer, Duration backlogWait,
+                 java.util.function.LongSupplier logTime) {
+        this.logTime = logTime;
         this.spaceName = spaceName;
         this.partitionId = partitionId;
         this.outbox = outbox;
@@ -123,31 +127,46 @@ final class LeaderOutbox {
     }
 
     /**
-     * Up to {@code max} records after {@code after}: at once if there are some (or {@code waitMillis}
-     * is 0), else when some arrive or the wait is over (then possibly none).
+     * Up to {@code max} records after {@code after} for the mirror of lease epoch {@code epoch}: at
+     * once if there are some (or {@code waitMillis} is 0), else when some arrive or the wait is over
+     * (then possibly none). Every read checks the epoch (a parked pull too, when it wakes): a mirror
+     * whose lease was taken over gets {@link io.khora.persistence.MirrorFencedException}, never a
+     * record appended after that.
      */
-    CompletableFuture<ReplicatedOutbox.Slice> pull(long after, int max, long waitMillis) {
-        ReplicatedOutbox.Slice now = outbox.read(after, max);
+    CompletableFuture<ReplicatedOutbox.Slice> pull(long after, int max, long waitMillis, long epoch) {
+        ReplicatedOutbox.Slice now;
+        try {
+            now = outbox.read(after, max, epoch, logTime.getAsLong());
+        } catch (RuntimeException fenced) {
+            return CompletableFuture.failedFuture(fenced);
+        }
         if (!now.records().isEmpty() || waitMillis <= 0 || now.logId() == null) {
             return CompletableFuture.completedFuture(now);
         }
         CompletableFuture<ReplicatedOutbox.Slice> out = new CompletableFuture<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        parkPull(after, max, deadline, out);
-        timer.schedule(() -> out.complete(outbox.read(after, max)), waitMillis, TimeUnit.MILLISECONDS);
+        parkPull(after, max, epoch, deadline, out);
+        timer.schedule(() -> parkPull(after, max, epoch, System.nanoTime(), out), waitMillis, TimeUnit.MILLISECONDS);
         return out;
     }
 
-    private void parkPull(long after, int max, long deadline, CompletableFuture<ReplicatedOutbox.Slice> out) {
+    /** Answers {@code out} now if there are records (or the deadline passed, or the epoch is stale), else waits for a change. */
+    private void parkPull(long after, int max, long epoch, long deadline, CompletableFuture<ReplicatedOutbox.Slice> out) {
         if (out.isDone()) {
             return;
         }
-        ReplicatedOutbox.Slice now = outbox.read(after, max);
+        ReplicatedOutbox.Slice now;
+        try {
+            now = outbox.read(after, max, epoch, logTime.getAsLong());
+        } catch (RuntimeException fenced) {
+            out.completeExceptionally(fenced);
+            return;
+        }
         if (!now.records().isEmpty() || deadline - System.nanoTime() <= 0) {
             out.complete(now);
             return;
         }
-        onChange(out, () -> parkPull(after, max, deadline, out));
+        onChange(out, () -> parkPull(after, max, epoch, deadline, out));
     }
 
     /** Ends every parked pull and wait now (the leadership ended): they re-check and answer what they have. */

@@ -155,7 +155,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         this.stateMachine = new PartitionStateMachine(config.spaceName(), config.partitionId(), events, options.callWindow(),
                 options.clientIdleTimeout().toMillis(), options.outboxCapacity());
         this.outbox = stateMachine.outbox() == null ? null : new LeaderOutbox(config.spaceName(), config.partitionId(),
-                stateMachine.outbox(), timer, options.backlogWait());
+                stateMachine.outbox(), timer, options.backlogWait(), stateMachine.ticker()::millis);
         this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
         this.probe = channel.getProtocolStack().findProtocol(io.khora.cluster.node.LeadershipProbe.class);
         RaftHandle handle = new RaftHandle(channel, stateMachine);
@@ -1070,9 +1070,10 @@ public final class ReplicatedPartition implements AutoCloseable {
     /**
      * Up to {@code max} records of the write-behind outbox after sequence {@code after}, waiting up to
      * {@code waitMillis} for one if there are none; with the outbox's log id and where it stands.
-     * Only the serving leader answers (its outbox holds exactly the committed changes).
+     * Only the serving leader answers (its outbox holds exactly the committed changes), and only to the
+     * mirror of the current lease epoch ({@link io.khora.persistence.MirrorFencedException} otherwise).
      */
-    public CompletableFuture<ReplicatedOutbox.Slice> outboxPull(long after, int max, long waitMillis) {
+    public CompletableFuture<ReplicatedOutbox.Slice> outboxPull(long after, int max, long waitMillis, long epoch) {
         if (outbox == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
                     + "' has no write-behind (its partitions keep no outbox)"));
@@ -1080,18 +1081,26 @@ public final class ReplicatedPartition implements AutoCloseable {
         if (!isLeader()) {
             return CompletableFuture.failedFuture(notServing());
         }
-        return outbox.pull(after, max, waitMillis);
+        return outbox.pull(after, max, waitMillis, epoch);
     }
 
     /**
-     * Acknowledges the outbox's records up to {@code sequence} of log {@code logId} through the log
-     * (the mirror delivered them); answers how many were dropped.
+     * Proposes {@code c}, a write-behind mirror's command ({@link Command.OutboxAck}: the mirror
+     * delivered the outbox's records up to a sequence, answering how many were dropped; or
+     * {@link Command.MirrorLease}, answering a {@link io.khora.cluster.raft.MirrorLeaseState.Grant}),
+     * as the client's call; the state machine checks the mirror's lease epoch.
      */
-    public CompletableFuture<Integer> outboxAck(String logId, long sequence, CallId call) {
+    public <T> CompletableFuture<T> mirrorCommand(Command c, CallId call) {
+        if (!(c instanceof Command.OutboxAck || c instanceof Command.MirrorLease)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a mirror command: " + c));
+        }
+        if (outbox == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
+                    + "' has no write-behind (its partitions keep no outbox and no mirror lease)"));
+        }
         if (!isLeader()) {
             return CompletableFuture.failedFuture(notServing());
         }
-        Command c = new Command.OutboxAck(logId, sequence);
         return propose(call == null ? c : new Command.Call(call, c));
     }
 

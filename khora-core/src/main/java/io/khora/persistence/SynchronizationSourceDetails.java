@@ -15,8 +15,19 @@ package io.khora.persistence;
  *     id, so an endpoint that remembers the last sequence it applied must remember it together with
  *     the log id and start over when the log id changes — else it would skip the new outbox's changes
  *     as already applied.
+ * @param mirrorEpoch the epoch of the write-behind mirror's lease on the partition (a cluster mirror's
+ *     fencing token: it increases with each mirror that takes the partition over), or 0 if the source
+ *     has none. An endpoint that keeps it with its checkpoint refuses, with
+ *     {@link MirrorFencedException}, a batch of a lower epoch than one it has applied — a late batch
+ *     of a mirror that lost its lease — so a replaced mirror cannot overwrite its successor's work.
  */
-public record SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences, String logId) {
+public record SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences, String logId,
+                                           long mirrorEpoch) {
+    /** Source details without a mirror epoch ({@link #mirrorEpoch()} 0). */
+    public SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences, String logId) {
+        this(spaceName, partitionId, durableSequences, logId, 0L);
+    }
+
     /** Source details without a log id ({@link #logId()} null). */
     public SynchronizationSourceDetails(String spaceName, int partitionId, boolean durableSequences) {
         this(spaceName, partitionId, durableSequences, null);

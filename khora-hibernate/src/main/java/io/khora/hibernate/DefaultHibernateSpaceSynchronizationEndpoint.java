@@ -139,6 +139,7 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
         boolean checkpointed = checkpoint != null && source != null && source.durableSequences();
         if (checkpointed) {
             checkpoint.ensureTable(sessionFactory);
+            checkpoint.ensureRow(sessionFactory, source.spaceName(), source.partitionId());
         }
         List<Object> entities = new ArrayList<>(operations.length);
         for (int i = 0; i < operations.length; i++) {
@@ -165,7 +166,8 @@ public class DefaultHibernateSpaceSynchronizationEndpoint extends SpaceSynchroni
                 DataSyncOperation[] todo = operations;
                 List<Object> todoEntities = entities;
                 if (checkpointed) {
-                    long applied = checkpoint.lockAndRead(session, source.spaceName(), source.partitionId(), source.logId());
+                    long applied = checkpoint.lockAndRead(session, source.spaceName(), source.partitionId(), source.logId(),
+                            source.mirrorEpoch());
                     List<DataSyncOperation> keep = new ArrayList<>(operations.length);
                     todoEntities = new ArrayList<>(operations.length);
                     long max = applied;

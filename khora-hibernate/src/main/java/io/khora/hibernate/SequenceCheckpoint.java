@@ -1,5 +1,7 @@
 package io.khora.hibernate;
 
+import io.khora.persistence.MirrorFencedException;
+
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
@@ -34,8 +36,26 @@ import java.util.regex.Pattern;
  * log id as it is. Two live outboxes of one space and partition writing to one database (a
  * misconfiguration) would restart each other's checkpoint on every batch; each restart is logged.
  *
- * <p>The table is created if missing; a table created by a version without log ids gets its
- * {@code log_id} column added ({@code alter table … add column if not exists}, PostgreSQL and H2).
+ * <p><b>Fencing.</b> The row also keeps the highest mirror lease epoch whose batch it has seen
+ * ({@code mirror_epoch}, {@link io.khora.persistence.SynchronizationSourceDetails#mirrorEpoch()}).
+ * A batch of a lower epoch in the same log — a late batch of a cluster mirror whose lease lapsed and
+ * was taken over — is refused with {@link MirrorFencedException} and applies nothing: it was
+ * consolidated without knowing what its successor delivered meanwhile (a write and a later take of
+ * one entry within it cancel out, though the successor may have applied the write), so applying even
+ * its part above the checkpoint could leave a row that was taken. Batches without an epoch (an
+ * embedded space's mirror) are not checked.
+ *
+ * <p><b>Serialisation.</b> The row is read {@code for update}, so concurrent batches of one partition
+ * (two mirrors in the window where one takes over from the other) run one after the other, and the
+ * second sees the checkpoint and epoch the first committed (READ COMMITTED, the default of
+ * PostgreSQL and H2; under stricter isolation the second fails with a serialization error, SQLState
+ * 40001, and is retried). The row itself is created beforehand in a transaction of its own
+ * ({@link #ensureRow}), tolerating a concurrent creation, so two first batches cannot both insert it
+ * and have one fail with a unique-key violation (which a mirror would take for bad data).
+ *
+ * <p>The table is created if missing; a table created by an earlier version gets its {@code log_id}
+ * and {@code mirror_epoch} columns added ({@code alter table … add column if not exists}, PostgreSQL
+ * and H2).
  */
 final class SequenceCheckpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SequenceCheckpoint.class);
@@ -45,6 +65,8 @@ final class SequenceCheckpoint {
 
     private final String table;
     private volatile boolean created;
+    /** The (space, partition) rows known to exist. */
+    private final java.util.Set<String> rows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     SequenceCheckpoint(String table) {
         if (!NAME.matcher(table).matches()) {
@@ -58,8 +80,9 @@ final class SequenceCheckpoint {
     }
 
     /**
-     * Creates the table if it does not exist, and adds the {@code log_id} column to one created by an
-     * earlier version (once per endpoint; idempotent in the database).
+     * Creates the table if it does not exist, and adds the {@code log_id} and {@code mirror_epoch}
+     * columns to one created by an earlier version (once per endpoint; idempotent in the database;
+     * a concurrent creation by another endpoint is tolerated).
      */
     void ensureTable(SessionFactory sf) {
         if (created) {
@@ -70,22 +93,83 @@ final class SequenceCheckpoint {
                 return;
             }
             try (StatelessSession s = sf.openStatelessSession()) {
+                for (int attempt = 0; ; attempt++) {
+                    Transaction tx = s.beginTransaction();
+                    try {
+                        s.createNativeMutationQuery("create table if not exists " + table
+                                + " (space_name varchar(200) not null, partition_id integer not null, last_sequence bigint not null,"
+                                + " log_id varchar(" + LOG_ID_LENGTH + "), mirror_epoch bigint, primary key (space_name, partition_id))")
+                                .executeUpdate();
+                        s.createNativeMutationQuery("alter table " + table + " add column if not exists log_id varchar("
+                                + LOG_ID_LENGTH + ")").executeUpdate();
+                        s.createNativeMutationQuery("alter table " + table + " add column if not exists mirror_epoch bigint")
+                                .executeUpdate();
+                        tx.commit();
+                        break;
+                    } catch (RuntimeException e) {
+                        if (tx.isActive()) {
+                            tx.rollback();
+                        }
+                        // PostgreSQL: two concurrent "create table if not exists" can fail one with a unique violation
+                        // (pg_type); once the other committed, the next attempt finds the table
+                        if (attempt >= 2) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            created = true;
+        }
+    }
+
+    /**
+     * Creates the partition's row (sequence 0, no log id) unless it exists, in a transaction of its
+     * own (once per endpoint and partition): a concurrent creation by another endpoint is not an
+     * error. So the batch's transaction always finds the row to lock.
+     */
+    void ensureRow(SessionFactory sf, String space, int partition) {
+        String key = partition + "/" + space;
+        if (rows.contains(key)) {
+            return;
+        }
+        try (StatelessSession s = sf.openStatelessSession()) {
+            for (int attempt = 0; ; attempt++) {
+                if (exists(s, space, partition)) {
+                    break;
+                }
                 Transaction tx = s.beginTransaction();
                 try {
-                    s.createNativeMutationQuery("create table if not exists " + table
-                            + " (space_name varchar(200) not null, partition_id integer not null, last_sequence bigint not null,"
-                            + " log_id varchar(" + LOG_ID_LENGTH + "), primary key (space_name, partition_id))").executeUpdate();
-                    s.createNativeMutationQuery("alter table " + table + " add column if not exists log_id varchar(" + LOG_ID_LENGTH + ")")
-                            .executeUpdate();
+                    s.createNativeMutationQuery("insert into " + table + " (space_name, partition_id, last_sequence, log_id, mirror_epoch)"
+                                    + " values (:s, :p, 0, null, 0)")
+                            .setParameter("s", space).setParameter("p", partition).executeUpdate();
                     tx.commit();
+                    break;
                 } catch (RuntimeException e) {
                     if (tx.isActive()) {
                         tx.rollback();
                     }
-                    throw e;
+                    if (attempt > 0 || !exists(s, space, partition)) {
+                        throw e; // not a concurrent creation
+                    }
+                    break;
                 }
             }
-            created = true;
+        }
+        rows.add(key);
+    }
+
+    private boolean exists(StatelessSession s, String space, int partition) {
+        Transaction tx = s.beginTransaction();
+        try {
+            Long n = s.createNativeQuery("select count(*) from " + table + " where space_name = :s and partition_id = :p", Long.class)
+                    .setParameter("s", space).setParameter("p", partition).uniqueResult();
+            tx.commit();
+            return n.longValue() > 0;
+        } catch (RuntimeException e) {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            throw e;
         }
     }
 
@@ -97,18 +181,40 @@ final class SequenceCheckpoint {
      * @param logId the batch's log id, or null (the row's sequence then counts whatever its log id)
      */
     long lockAndRead(StatelessSession s, String space, int partition, String logId) {
+        return lockAndRead(s, space, partition, logId, 0L);
+    }
+
+    /**
+     * Like {@link #lockAndRead(StatelessSession, String, int, String)} for a batch of the mirror of
+     * lease epoch {@code epoch} (0: none): refuses it with {@link MirrorFencedException} if the row,
+     * in the same log, has seen a higher epoch; records a higher one.
+     */
+    long lockAndRead(StatelessSession s, String space, int partition, String logId, long epoch) {
         checkLength(logId);
-        Object[] row = s.createNativeQuery("select last_sequence, log_id from " + table
+        Object[] row = s.createNativeQuery("select last_sequence, log_id, mirror_epoch from " + table
                         + " where space_name = :s and partition_id = :p for update", Object[].class)
                 .setParameter("s", space).setParameter("p", partition).uniqueResult();
         if (row == null) {
-            s.createNativeMutationQuery("insert into " + table + " (space_name, partition_id, last_sequence, log_id)"
-                            + " values (:s, :p, 0, :l)")
-                    .setParameter("s", space).setParameter("p", partition).setParameter("l", logId, String.class).executeUpdate();
+            s.createNativeMutationQuery("insert into " + table + " (space_name, partition_id, last_sequence, log_id, mirror_epoch)"
+                            + " values (:s, :p, 0, :l, :e)")
+                    .setParameter("s", space).setParameter("p", partition).setParameter("l", logId, String.class)
+                    .setParameter("e", epoch).executeUpdate();
             return 0L;
         }
         long sequence = ((Number) row[0]).longValue();
         String stored = row[1] == null ? null : row[1].toString();
+        long storedEpoch = row[2] == null ? 0L : ((Number) row[2]).longValue();
+        if (logId != null && stored != null && !logId.equals(stored)) {
+            storedEpoch = 0; // another log (see below): its epochs are another numbering too
+        } else if (epoch > 0 && storedEpoch > epoch) {
+            throw new MirrorFencedException("checkpoint of space '" + space + "' partition " + (partition + 1) + " (" + table
+                    + "): a batch of the mirror of lease epoch " + storedEpoch + " was applied; this batch comes from epoch " + epoch
+                    + " (a mirror whose lease was taken over) and is refused, nothing applied", null, storedEpoch, 0L);
+        }
+        if (epoch > storedEpoch) {
+            s.createNativeMutationQuery("update " + table + " set mirror_epoch = :e where space_name = :s and partition_id = :p")
+                    .setParameter("e", epoch).setParameter("s", space).setParameter("p", partition).executeUpdate();
+        }
         if (logId == null || logId.equals(stored)) {
             return sequence;
         }

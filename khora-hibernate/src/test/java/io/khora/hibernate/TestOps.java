@@ -139,6 +139,19 @@ final class TestOps {
         }
     }
 
+    /** A batch as a cluster mirror of lease epoch {@code epoch} sends it (see {@link SynchronizationSourceDetails#mirrorEpoch()}). */
+    record MirrorBatch(String space, int partition, String logId, long epoch, DataSyncOperation... ops) implements OperationsBatchData {
+        @Override
+        public DataSyncOperation[] getBatchDataItems() {
+            return ops.clone();
+        }
+
+        @Override
+        public SynchronizationSourceDetails getSourceDetails() {
+            return new SynchronizationSourceDetails(space, partition, true, logId, epoch);
+        }
+    }
+
     record Tx(String id, DataSyncOperation... ops) implements TransactionData {
         @Override
         public String getTransactionId() {

@@ -166,6 +166,7 @@ public final class Khora {
                                --jdbc-url URL [--jdbc-user U] [--jdbc-password P] --entities com.acme.Order,… [--schema none|update]
                                | --endpoint-class com.acme.MyEndpoint
                                [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
+                               [--lease-duration 10s] [--lease-wait 0s]
                 """;
     }
 }

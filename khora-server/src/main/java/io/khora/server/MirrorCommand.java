@@ -2,6 +2,7 @@ package io.khora.server;
 
 import io.khora.cluster.mirror.ClusterMirror;
 import io.khora.hibernate.DefaultHibernateSpaceSynchronizationEndpoint;
+import io.khora.persistence.MirrorFencedException;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
 
 import org.hibernate.SessionFactory;
@@ -20,14 +21,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code khora mirror}: the write-behind mirror of one cluster space, as its own process. It runs
- * until SIGTERM (then acknowledges what it delivered and exits 0), or until a partition's outbox is
- * replaced under it (a new cluster: exit 3, to be restarted).
+ * until SIGTERM (then acknowledges what it delivered, releases its leases and exits 0), or until a
+ * partition's outbox is replaced under it (a new cluster: exit 3, to be restarted), or until another
+ * mirror took over a partition's lease while this one could not renew it (exit 4, to be restarted).
+ * One mirror per space: a mirror started while another holds the space's leases exits 4 at once,
+ * naming the holder and when its lease lapses — or, with {@code --lease-wait}, waits that long for
+ * the lease (a standby that takes over when the active mirror dies).
  *
  * <pre>
  * khora mirror --connect khora://h1:7701,h2:7701/orders --data mirror-data
  *              --jdbc-url jdbc:postgresql://db/orders --jdbc-user app --jdbc-password secret
  *              --entities com.acme.Order,com.acme.Item [--schema none|validate|update|create]
  *              [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
+ *              [--lease-duration 10s] [--lease-wait 0s]
  * khora mirror --connect … --endpoint-class com.acme.MyEndpoint     (a SpaceSynchronizationEndpoint with a no-arg constructor)
  * </pre>
  *
@@ -38,7 +44,9 @@ import java.util.concurrent.TimeUnit;
 final class MirrorCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorCommand.class);
     static final List<String> FLAGS = List.of("connect", "data", "jdbc-url", "jdbc-user", "jdbc-password", "entities", "schema",
-            "endpoint-class", "batch-size", "batch-interval", "connect-timeout", "progress-interval");
+            "endpoint-class", "batch-size", "batch-interval", "connect-timeout", "progress-interval", "lease-duration", "lease-wait");
+    /** Exit code of a mirror refused because another holds the lease, or that lost it. */
+    static final int FENCED = 4;
 
     private MirrorCommand() {
     }
@@ -66,6 +74,12 @@ final class MirrorCommand {
         if (flags.containsKey("connect-timeout")) {
             b.connectTimeout(NodeFile.duration(flags.get("connect-timeout"), "--connect-timeout"));
         }
+        if (flags.containsKey("lease-duration")) {
+            b.leaseDuration(NodeFile.duration(flags.get("lease-duration"), "--lease-duration"));
+        }
+        if (flags.containsKey("lease-wait")) {
+            b.leaseWait(NodeFile.duration(flags.get("lease-wait"), "--lease-wait"));
+        }
         Duration progressEvery = NodeFile.duration(flags.getOrDefault("progress-interval", "10s"), "--progress-interval");
         ClusterMirror mirror = b.build();
         CountDownLatch stop = new CountDownLatch(1);
@@ -79,7 +93,14 @@ final class MirrorCommand {
             }
         }, "khora-mirror-shutdown"));
         try {
-            mirror.start();
+            try {
+                mirror.start();
+            } catch (MirrorFencedException e) {
+                LOG.error("the mirror does not start: {}", e.getMessage());
+                out.println("khora mirror of " + uri + " refused: " + e.getMessage());
+                out.flush();
+                return FENCED;
+            }
             out.println("khora mirror of " + uri + " delivering to " + endpoint.getClass().getName());
             out.flush();
             while (!stop.await(progressEvery.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -89,8 +110,8 @@ final class MirrorCommand {
                 }
                 String failure = mirror.failure();
                 if (failure != null) {
-                    LOG.error("the mirror stops: {}; restart it to deliver the new outbox", failure);
-                    return 3;
+                    LOG.error("the mirror stops: {}; restart it", failure);
+                    return mirror.fenced() ? FENCED : 3;
                 }
             }
             return 0;

@@ -120,7 +120,10 @@ class MultiProcessWriteBehindTest {
                 "--batch-size", "8",
                 "--batch-interval", "5ms",
                 "--connect-timeout", "60s",
-                "--progress-interval", "2s");
+                "--progress-interval", "2s",
+                // a mirror started right after the previous one was SIGKILLed waits until that one's lease lapsed
+                "--lease-duration", "1s",
+                "--lease-wait", "60s");
         c.startMirror(MIRROR, mirrorArgs);
 
         MirrorHistory h = new MirrorHistory();

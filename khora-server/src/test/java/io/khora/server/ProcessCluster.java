@@ -248,6 +248,28 @@ final class ProcessCluster implements AutoCloseable {
         trace("killed " + id + " (pid " + p.pid() + ", exit " + p.exitValue() + ")");
     }
 
+    /**
+     * Waits up to {@code timeout} for child process {@code id} to end by itself; returns its exit code
+     * (from then on it is not running, and can be started again).
+     */
+    int awaitExit(String id, Duration timeout) throws InterruptedException {
+        Process p;
+        synchronized (this) {
+            p = running.get(id);
+        }
+        if (p == null) {
+            throw new IllegalStateException("process " + id + " is not running");
+        }
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(id + " (pid " + p.pid() + ") did not end within " + timeout + "\n" + tail(log(id), 40));
+        }
+        synchronized (this) {
+            running.remove(id, p);
+        }
+        trace(id + " (pid " + p.pid() + ") ended with exit " + p.exitValue());
+        return p.exitValue();
+    }
+
     /** SIGSTOP: the node freezes, sockets stay open, nothing is answered (a node cut off the network, as its peers see it). */
     void pause(String id) throws IOException, InterruptedException {
         signal(id, "STOP");

@@ -3,6 +3,7 @@ package io.khora.cluster.client;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.raft.Command;
+import io.khora.cluster.raft.MirrorLeaseState;
 import io.khora.cluster.raft.ReplicatedOutbox;
 
 import java.util.List;
@@ -39,17 +40,31 @@ public final class PartitionClient implements AutoCloseable {
 
     /**
      * Up to {@code max} records of {@code partition}'s outbox after sequence {@code after}, waiting up
-     * to {@code waitMillis} at the leader for one if there are none.
+     * to {@code waitMillis} at the leader for one if there are none; for the mirror of lease epoch
+     * {@code epoch} (refused with {@link io.khora.persistence.MirrorFencedException} unless it is the
+     * current lease's).
      */
-    public CompletableFuture<ReplicatedOutbox.Slice> pull(int partition, long after, int max, long waitMillis) {
-        return client.call(partition, List.of(), id -> new Request.OutboxPull(id, client.space(), partition, after, max, waitMillis),
-                        waitMillis)
+    public CompletableFuture<ReplicatedOutbox.Slice> pull(int partition, long after, int max, long waitMillis, long epoch) {
+        return client.call(partition, List.of(), id -> new Request.OutboxPull(id, client.space(), partition, after, max, waitMillis,
+                        epoch), waitMillis)
                 .thenApply(r -> Responses.readOutboxSlice(r.body()));
     }
 
-    /** Acknowledges {@code partition}'s records up to {@code sequence} of log {@code logId}; answers how many were dropped. */
-    public CompletableFuture<Integer> acknowledge(int partition, String logId, long sequence) {
-        return propose(partition, new Command.OutboxAck(logId, sequence));
+    /**
+     * Acknowledges {@code partition}'s records up to {@code sequence} of log {@code logId} for the
+     * mirror of lease epoch {@code epoch}; answers how many were dropped.
+     */
+    public CompletableFuture<Integer> acknowledge(int partition, String logId, long sequence, long epoch) {
+        return propose(partition, new Command.OutboxAck(logId, sequence, epoch));
+    }
+
+    /**
+     * Acquires, renews or releases {@code partition}'s write-behind mirror lease (see
+     * {@link io.khora.cluster.raft.MirrorLeaseState}); a refusal fails with
+     * {@link io.khora.persistence.MirrorFencedException} naming the holder.
+     */
+    public CompletableFuture<MirrorLeaseState.Grant> mirrorLease(int partition, Command.MirrorLease c) {
+        return client.mutate(partition, List.of(), c, false).thenApply(r -> (MirrorLeaseState.Grant) r);
     }
 
     /**

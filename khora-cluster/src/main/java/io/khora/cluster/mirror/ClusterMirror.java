@@ -8,6 +8,7 @@ import io.khora.internal.local.EntryMapper;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.writebehind.MirrorGroup;
 import io.khora.persistence.DeadLetter;
+import io.khora.persistence.MirrorFencedException;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
 import io.khora.persistence.WriteBehindSettings;
 
@@ -34,6 +35,14 @@ import java.util.Objects;
  * acknowledgement the log holds, and the checkpoint skips what was delivered but not yet
  * acknowledged), nothing is lost and nothing is applied twice.
  *
+ * <p><b>One mirror per space.</b> The mirror holds every partition's mirror lease, granted through
+ * the partition's log ({@link MirrorLeaseKeeper}): a second mirror of the space is refused at
+ * {@link #start} with {@link MirrorFencedException} naming the holder and when its lease lapses (or
+ * waits for it, up to {@link Builder#leaseWait}); one that could not renew in time stops delivering,
+ * and one whose lease was taken over stops for good ({@link #failure()}). {@link #close} releases the
+ * leases, so the next mirror can start at once; after a crash it waits until they lapse
+ * ({@link Builder#leaseDuration}).
+ *
  * <pre>{@code
  * try (ClusterMirror mirror = ClusterMirror.builder("khora://h1:7701,h2:7701/orders")
  *         .endpoint(new DefaultHibernateSpaceSynchronizationEndpoint(sessionFactory))
@@ -55,8 +64,13 @@ public final class ClusterMirror implements AutoCloseable {
     private final Path dataDirectory;
     private final WriteBehindSettings settings;
     private final Duration connectTimeout;
+    private final Duration leaseDuration;
+    private final Duration leaseWait;
+    private final String holder;
     private final EntryMapper mapper = new EntryMapper();
     private PartitionClient client;
+    private MirrorLeaseKeeper leases;
+    private java.util.concurrent.ScheduledExecutorService renewer;
     private List<RemoteOutboxSource> sources = List.of();
     private MirrorGroup group;
 
@@ -65,6 +79,9 @@ public final class ClusterMirror implements AutoCloseable {
         this.endpoint = b.endpoint;
         this.dataDirectory = b.dataDirectory;
         this.connectTimeout = b.connectTimeout;
+        this.leaseDuration = b.leaseDuration;
+        this.leaseWait = b.leaseWait;
+        this.holder = java.util.UUID.randomUUID() + "@" + hostName() + "/pid " + ProcessHandle.current().pid();
         this.settings = WriteBehindSettings.builder(b.dataDirectory).batchSize(b.batchSize).batchInterval(b.batchInterval)
                 .retryBackoff(b.retryInitial, b.retryMax).build();
         for (SpaceDocumentType t : b.documentTypes) {
@@ -78,9 +95,11 @@ public final class ClusterMirror implements AutoCloseable {
     }
 
     /**
-     * Connects to the cluster, finds where every partition's outbox stands (waiting up to the connect
-     * timeout for leaders), and starts delivering.
+     * Connects to the cluster, acquires every partition's mirror lease, finds where every partition's
+     * outbox stands (waiting up to the connect timeout for leaders), and starts delivering.
      *
+     * @throws MirrorFencedException if another mirror holds a partition's lease (after the lease wait);
+     *     the message names it and when its lease lapses
      * @throws SpaceException if the space cannot be reached or a partition's outbox cannot be read in time
      */
     public synchronized ClusterMirror start() throws InterruptedException {
@@ -88,12 +107,41 @@ public final class ClusterMirror implements AutoCloseable {
             throw new IllegalStateException("the mirror is started already");
         }
         client = PartitionClient.connect(uri);
+        try {
+            connectSources();
+            group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,
+                    dataDirectory.resolve(client.space()).resolve("dead-letters"), settings);
+        } catch (RuntimeException | InterruptedException e) {
+            stopLeases(); // releases what it acquired
+            client.close();
+            client = null;
+            throw e;
+        }
+        group.start();
+        LOG.info("mirror of space '{}' started: {} partitions, delivering to {}", client.space(), sources.size(),
+                endpoint.getClass().getName());
+        return this;
+    }
+
+    /** Acquires the leases (renewing them from the first grant on), then connects every partition's source. */
+    private void connectSources() throws InterruptedException {
+        long now = System.nanoTime() / 1_000_000L;
+        leases = new MirrorLeaseKeeper(client.space(), client.partitions(), holder, leaseDuration.toMillis(), client::mirrorLease,
+                io.khora.Ticker.system());
+        renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "khora-" + client.space() + "-mirror-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        MirrorLeaseKeeper keeper = leases;
+        leases.acquireAll(now + leaseWait.toMillis(), now + Math.max(connectTimeout.toMillis(), leaseWait.toMillis()),
+                () -> renewer.scheduleWithFixedDelay(keeper::renewAll, keeper.renewIntervalMillis(), keeper.renewIntervalMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS));
         List<RemoteOutboxSource> list = new ArrayList<>(client.partitions());
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         for (int p = 0; p < client.partitions(); p++) {
-            RemoteOutboxSource s = new RemoteOutboxSource(client, p, settings.batchSize());
+            RemoteOutboxSource s = new RemoteOutboxSource(client, leases, p, settings.batchSize());
             if (!s.connect(deadline)) {
-                client.close();
                 throw new SpaceException("space '" + client.space() + "' partition " + (p + 1) + ": its outbox could not be read within "
                         + connectTimeout.toMillis() + " ms (no leader, or the space has no write-behind: declare it with write-behind in"
                         + " the cluster's spaces)");
@@ -101,12 +149,31 @@ public final class ClusterMirror implements AutoCloseable {
             list.add(s);
         }
         sources = List.copyOf(list);
-        group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,
-                dataDirectory.resolve(client.space()).resolve("dead-letters"), settings);
-        group.start();
-        LOG.info("mirror of space '{}' started: {} partitions, delivering to {}", client.space(), sources.size(),
-                endpoint.getClass().getName());
-        return this;
+    }
+
+    /** Stops renewing the leases and releases them. */
+    private void stopLeases() {
+        if (renewer != null) {
+            renewer.shutdownNow();
+            renewer = null;
+        }
+        if (leases != null) {
+            leases.releaseAll();
+            leases = null;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** This mirror's id in the partitions' mirror leases: a random UUID, the host name and the process id. */
+    public String holder() {
+        return holder;
     }
 
     private TypeDescriptor resolveType(String typeName, String className) {
@@ -151,8 +218,16 @@ public final class ClusterMirror implements AutoCloseable {
         return group == null ? List.of() : group.deadLetters();
     }
 
-    /** Why the mirror cannot go on (a partition's outbox was replaced: restart it), or null. */
+    /**
+     * Why the mirror cannot go on (a partition's outbox was replaced, or another mirror took a
+     * partition's lease over: restart it), or null.
+     */
     public String failure() {
+        MirrorLeaseKeeper keeper = leases;
+        String fenced = keeper == null ? null : keeper.failure();
+        if (fenced != null) {
+            return fenced;
+        }
         for (RemoteOutboxSource s : sources) {
             if (s.failure() != null) {
                 return s.failure();
@@ -161,7 +236,43 @@ public final class ClusterMirror implements AutoCloseable {
         return null;
     }
 
-    /** Stops delivering (acknowledging what was delivered) and disconnects. */
+    /** Whether another mirror took a partition's lease over (see {@link #failure()}): this one must be restarted. */
+    public boolean fenced() {
+        MirrorLeaseKeeper keeper = leases;
+        return keeper != null && keeper.failure() != null;
+    }
+
+    /** Whether the mirror may deliver every partition now: it holds every lease, renewed in time. */
+    public boolean delivering() {
+        MirrorLeaseKeeper keeper = leases;
+        if (keeper == null || group == null) {
+            return false;
+        }
+        for (int p = 0; p < sources.size(); p++) {
+            if (!keeper.mayDeliver(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Test hook: stops ({@code false}) or resumes renewing the leases, as a mirror cut off from the cluster would. */
+    void renewing(boolean on) {
+        leases.renewing(on);
+    }
+
+    /** Test hook: ends as a killed process would — stops delivering and renewing, disconnects, releases nothing. */
+    synchronized void crash() {
+        renewer.shutdownNow();
+        leases.renewing(false);
+        group.close();
+        group = null;
+        client.close();
+        client = null;
+        leases = null;
+    }
+
+    /** Stops delivering (acknowledging what was delivered), releases the mirror leases and disconnects. */
     @Override
     public synchronized void close() {
         if (group != null) {
@@ -177,6 +288,7 @@ public final class ClusterMirror implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            stopLeases();
             client.close();
             client = null;
         }
@@ -192,6 +304,8 @@ public final class ClusterMirror implements AutoCloseable {
         private Duration retryInitial = Duration.ofMillis(100);
         private Duration retryMax = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(60);
+        private Duration leaseDuration = Duration.ofSeconds(10);
+        private Duration leaseWait = Duration.ZERO;
         private final List<SpaceDocumentType> documentTypes = new ArrayList<>();
 
         private Builder(String uri) {
@@ -238,6 +352,33 @@ public final class ClusterMirror implements AutoCloseable {
                 throw new IllegalArgumentException("connectTimeout must be positive, got " + d);
             }
             this.connectTimeout = d;
+            return this;
+        }
+
+        /**
+         * How long a partition's mirror lease lasts from each renewal, in the partition's log time;
+         * default 10 s. The mirror renews it five times per duration and stops delivering 3/4 of it
+         * after its last successful renewal was sent; after a crash, the next mirror can take over once
+         * the duration has passed. At most 10 minutes.
+         */
+        public Builder leaseDuration(Duration d) {
+            if (d == null || d.toMillis() < 100 || d.toMillis() > io.khora.cluster.raft.MirrorLeaseState.MAX_DURATION_MILLIS) {
+                throw new IllegalArgumentException("leaseDuration must be 100 ms to "
+                        + io.khora.cluster.raft.MirrorLeaseState.MAX_DURATION_MILLIS + " ms, got " + d);
+            }
+            this.leaseDuration = d;
+            return this;
+        }
+
+        /**
+         * How long {@link #start} waits for a partition's lease that another mirror holds (a standby
+         * mirror); default 0: refused at once with {@link MirrorFencedException}.
+         */
+        public Builder leaseWait(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("leaseWait must be zero or positive, got " + d);
+            }
+            this.leaseWait = d;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.khora.internal.engine.Change;
 import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.RecordReader;
 import io.khora.internal.writebehind.MirrorSource;
+import io.khora.persistence.MirrorFencedException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +24,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * changes nothing here: the new leader holds the same committed records under the same numbers.
  * Acknowledgements are sent lazily (once per delivery round) and may be lost with a leader; the
  * records are then delivered again after a restart of the mirror, and the endpoint's checkpoint
- * (which sees the outbox's log id) skips them.
+ * (which sees the outbox's log id) skips them. Pulls and acknowledgements carry this mirror's lease
+ * epoch ({@link MirrorLeaseKeeper}); a refusal because the lease was taken over fences the partition.
  */
 final class RemoteOutboxSource implements MirrorSource {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteOutboxSource.class);
 
     private final PartitionClient client;
+    private final MirrorLeaseKeeper leases;
     private final int partition;
     private final int pullMax;
     private final AtomicBoolean ackInFlight = new AtomicBoolean();
@@ -39,8 +42,9 @@ final class RemoteOutboxSource implements MirrorSource {
     private volatile long acknowledgedRemotely;
     private volatile String failure;
 
-    RemoteOutboxSource(PartitionClient client, int partition, int pullMax) {
+    RemoteOutboxSource(PartitionClient client, MirrorLeaseKeeper leases, int partition, int pullMax) {
         this.client = client;
+        this.leases = leases;
         this.partition = partition;
         this.pullMax = pullMax;
     }
@@ -54,7 +58,7 @@ final class RemoteOutboxSource implements MirrorSource {
         RuntimeException last = null;
         while (System.nanoTime() - deadlineNanos < 0) {
             try {
-                ReplicatedOutbox.Slice s = client.pull(partition, Long.MAX_VALUE - 1, 1, 0).get();
+                ReplicatedOutbox.Slice s = client.pull(partition, Long.MAX_VALUE - 1, 1, 0, leases.epoch(partition)).get();
                 if (s.logId() != null) {
                     logId = s.logId();
                     delivered = s.acknowledged();
@@ -66,6 +70,9 @@ final class RemoteOutboxSource implements MirrorSource {
                     return true;
                 }
             } catch (ExecutionException e) {
+                if (Futures.cause(e) instanceof MirrorFencedException fenced) {
+                    throw fenced; // another mirror took the lease meanwhile
+                }
                 last = Futures.cause(e) instanceof RuntimeException re ? re : new IllegalStateException(Futures.cause(e));
             }
             Thread.sleep(200);
@@ -112,6 +119,16 @@ final class RemoteOutboxSource implements MirrorSource {
     }
 
     @Override
+    public boolean mayDeliver() {
+        return leases.mayDeliver(partition);
+    }
+
+    @Override
+    public long mirrorEpoch() {
+        return leases.epoch(partition);
+    }
+
+    @Override
     public void acknowledge(long sequence, List<Change> done, boolean durable) {
         if (sequence > delivered) {
             delivered = sequence;
@@ -128,10 +145,12 @@ final class RemoteOutboxSource implements MirrorSource {
         if (upTo <= acknowledgedRemotely || !ackInFlight.compareAndSet(false, true)) {
             return;
         }
-        client.acknowledge(partition, logId, upTo).whenComplete((dropped, ex) -> {
+        client.acknowledge(partition, logId, upTo, leases.epoch(partition)).whenComplete((dropped, ex) -> {
             ackInFlight.set(false);
             if (ex == null) {
                 acknowledgedRemotely = Math.max(acknowledgedRemotely, upTo);
+            } else if (Futures.cause(ex) instanceof MirrorFencedException fenced) {
+                leases.fence(partition, fenced);
             } else {
                 LOG.debug("space '{}' partition {}: acknowledging up to {} failed (sent again next round): {}", client.space(),
                         partition + 1, upTo, Futures.cause(ex).toString());
@@ -186,11 +205,15 @@ final class RemoteOutboxSource implements MirrorSource {
         private boolean fetch(long waitMillis) {
             ReplicatedOutbox.Slice s;
             try {
-                s = client.pull(partition, next - 1, pullMax, waitMillis).get();
+                s = client.pull(partition, next - 1, pullMax, waitMillis, leases.epoch(partition)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (ExecutionException e) {
+                if (Futures.cause(e) instanceof MirrorFencedException fenced) {
+                    leases.fence(partition, fenced);
+                    return false;
+                }
                 LOG.debug("space '{}' partition {}: pulling the outbox failed: {}", client.space(), partition + 1,
                         Futures.cause(e).toString());
                 return false;

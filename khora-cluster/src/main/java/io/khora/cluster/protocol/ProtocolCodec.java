@@ -25,6 +25,7 @@ import java.util.List;
  *   STATUS    —
  *   SUBSCRIBE space:string partition:varInt typeName:string query events:varInt (bit per SpaceEventType ordinal)
  *   UNSUBSCRIBE subscription:varLong (the SUBSCRIBE's request id)
+ *   OUTBOX_PULL space:string partition:varInt after:varLong max:varInt waitMillis:signedVarLong epoch:varLong (the mirror's lease)
  * response = version:byte requestId:varLong status:byte body:bytes
  * </pre>
  *
@@ -130,6 +131,7 @@ public final class ProtocolCodec {
             out.writeVarLong(o.after());
             out.writeVarInt(o.max());
             out.writeSignedVarLong(o.waitMillis());
+            out.writeVarLong(o.epoch());
         }
         return out.toByteArray();
     }
@@ -189,7 +191,7 @@ public final class ProtocolCodec {
             }
             case UNSUBSCRIBE -> new Request.Unsubscribe(id, in.readVarLong());
             case OUTBOX_PULL -> new Request.OutboxPull(id, in.readString(), in.readVarInt(), in.readVarLong(), in.readVarInt(),
-                    in.readSignedVarLong());
+                    in.readSignedVarLong(), in.readVarLong());
             default -> throw new WireFormatException("unknown request kind " + kind);
         };
     }

@@ -132,16 +132,21 @@ public sealed interface Request {
 
     /**
      * The mirror reads a partition's write-behind outbox at its leader: up to {@code max} records after
-     * sequence {@code after}, waiting up to {@code waitMillis} for one if there are none. Answered with
-     * {@link Responses#outboxSlice}. Acknowledgements travel as a {@link Mutate} of
-     * {@link Command.OutboxAck}.
+     * sequence {@code after}, waiting up to {@code waitMillis} for one if there are none; {@code epoch}
+     * is the mirror's lease epoch (the partition refuses any other than the current lease's). Answered
+     * with {@link Responses#outboxSlice}. Acknowledgements and the lease travel as a {@link Mutate} of
+     * {@link Command.OutboxAck} and {@link Command.MirrorLease}.
      */
-    record OutboxPull(long requestId, String space, int partition, long after, int max, long waitMillis) implements Request {
+    record OutboxPull(long requestId, String space, int partition, long after, int max, long waitMillis, long epoch)
+            implements Request {
         /** Checks the components. */
         public OutboxPull {
             Objects.requireNonNull(space, "space");
             if (max < 1) {
                 throw new IllegalArgumentException("max must be positive, got " + max);
+            }
+            if (epoch < 0) {
+                throw new IllegalArgumentException("a mirror lease epoch is positive, got " + epoch);
             }
         }
     }

@@ -77,6 +77,10 @@ public final class Responses {
             out.writeVarInt((Integer) result);
         } else if (command instanceof Command.Renew) {
             out.writeSignedVarLong((Long) result);
+        } else if (command instanceof Command.MirrorLease) {
+            io.khora.cluster.raft.MirrorLeaseState.Grant g = (io.khora.cluster.raft.MirrorLeaseState.Grant) result;
+            out.writeVarLong(g.epoch());
+            out.writeSignedVarLong(g.expiresAt());
         }
         return out.toByteArray();
     }
@@ -96,6 +100,8 @@ public final class Responses {
             return in.readVarInt();
         } else if (command instanceof Command.Renew) {
             return in.readSignedVarLong();
+        } else if (command instanceof Command.MirrorLease) {
+            return new io.khora.cluster.raft.MirrorLeaseState.Grant(in.readVarLong(), in.readSignedVarLong());
         }
         return null;
     }

@@ -185,19 +185,69 @@ public sealed interface Command {
     }
 
     /**
-     * The mirror delivered the outbox's records up to {@code sequence} (of the log {@code logId}):
-     * they are dropped. Ignored if the outbox's log id is another (the mirror read an outbox that has
-     * since been replaced). Answers how many records were dropped.
+     * The mirror of lease epoch {@code epoch} delivered the outbox's records up to {@code sequence}
+     * (of the log {@code logId}): they are dropped. Ignored if the outbox's log id is another (the
+     * mirror read an outbox that has since been replaced). Refused ({@link
+     * io.khora.persistence.MirrorFencedException}) unless {@code epoch} is the current mirror lease's
+     * ({@link MirrorLeaseState}): a fenced mirror cannot acknowledge. Answers how many records were
+     * dropped.
+     *
+     * @param epoch the mirror's lease epoch; 0 only in entries written by a version without leases
+     *     (opcode OUTBOX_ACK; with an epoch the opcode is OUTBOX_ACK_FENCED)
      */
-    record OutboxAck(String logId, long sequence) implements Command {
+    record OutboxAck(String logId, long sequence, long epoch) implements Command {
         /** Checks the components. */
         public OutboxAck {
             Objects.requireNonNull(logId, "logId");
+            if (epoch < 0) {
+                throw new IllegalArgumentException("a mirror lease epoch is positive, got " + epoch);
+            }
         }
 
         @Override
         public int opcode() {
-            return CommandCodec.OUTBOX_ACK;
+            return epoch == 0 ? CommandCodec.OUTBOX_ACK : CommandCodec.OUTBOX_ACK_FENCED;
+        }
+    }
+
+    /**
+     * Acquires, renews or releases the partition's write-behind mirror lease ({@link MirrorLeaseState}):
+     * at most one mirror reads and acknowledges the outbox. Answers a {@link MirrorLeaseState.Grant}
+     * (the epoch and when the lease lapses, in log time), or fails with
+     * {@link io.khora.persistence.MirrorFencedException} naming the holder.
+     *
+     * @param kind what to do
+     * @param holder the mirror (a unique id; shown in messages)
+     * @param epoch the lease's epoch (RENEW, RELEASE); 0 for ACQUIRE
+     * @param durationMillis how long the lease lasts from the entry's time (ACQUIRE, RENEW)
+     */
+    record MirrorLease(Kind kind, String holder, long epoch, long durationMillis) implements Command {
+        /** What a lease command does. */
+        public enum Kind { ACQUIRE, RENEW, RELEASE }
+
+        /** The longest holder id. */
+        public static final int MAX_HOLDER_LENGTH = 200;
+
+        /** Checks the components. */
+        public MirrorLease {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(holder, "holder");
+            if (holder.isBlank() || holder.length() > MAX_HOLDER_LENGTH) {
+                throw new IllegalArgumentException("a mirror's holder id has 1 to " + MAX_HOLDER_LENGTH + " characters, got "
+                        + holder.length() + ": '" + holder + "'");
+            }
+            if (kind != Kind.RELEASE && (durationMillis < 1 || durationMillis > MirrorLeaseState.MAX_DURATION_MILLIS)) {
+                throw new IllegalArgumentException("a mirror lease lasts 1 to " + MirrorLeaseState.MAX_DURATION_MILLIS
+                        + " ms, got " + durationMillis + " ms");
+            }
+            if (kind == Kind.ACQUIRE ? epoch != 0 : epoch < 1) {
+                throw new IllegalArgumentException(kind + " of a mirror lease with epoch " + epoch);
+            }
+        }
+
+        @Override
+        public int opcode() {
+            return CommandCodec.MIRROR_LEASE;
         }
     }
 

@@ -28,7 +28,9 @@ import java.util.List;
  * RENEW         body = typeName:string id:value lease
  * EXPIRE_SWEEP, BARRIER  body = (empty)
  * OUTBOX_START  body = logId:string
- * OUTBOX_ACK    body = logId:string sequence:varLong
+ * OUTBOX_ACK    body = logId:string sequence:varLong   (written by versions without mirror leases: epoch 0)
+ * OUTBOX_ACK_FENCED  body = logId:string sequence:varLong epoch:varLong
+ * MIRROR_LEASE  body = kind:byte(1 acquire, 2 renew, 3 release) holder:string epoch:varLong durationMillis:varLong
  * TX_PREPARE    body = txId:string count:varint participant:varint* home:varint timeoutMillis:varLong
  *                      count:varint (opcode:byte body expectedVersion:signedVarLong)*   (opcode WRITE or TAKE_BY_ID)
  * TX_COMMIT, TX_ABORT  body = txId:string
@@ -43,8 +45,9 @@ import java.util.List;
  * response   = 0:byte result | 1:byte error (see {@link ErrorCode})
  * results: WRITE version:varLong created:bool expiresAt:signedVarLong; TAKE_BY_ID present:bool [entry];
  *          TAKE_QUERY count:varint entry*; TAKE_QUERY_BUDGET count:varint entry* more:bool (stopped at the budget
- *          with matches left; absent in a response recorded before, read as false); CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK count:varint;
- *          TX_PREPARE nothing; TX_COMMIT, TX_ABORT committed:varint(1 committed, 0 aborted); RENEW expiresAt:signedVarLong;
+ *          with matches left; absent in a response recorded before, read as false);
+ *          CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK(_FENCED) count:varint;
+ *          MIRROR_LEASE epoch:varLong expiresAt:signedVarLong; TX_PREPARE nothing; TX_COMMIT, TX_ABORT committed:varint(1 committed, 0 aborted); RENEW expiresAt:signedVarLong;
  *          DECLARE_TYPE, BARRIER nothing; CALL the wrapped command's response (the recorded one for a repeated call);
  *          BATCH count:varint response:bytes* (each command's own response, in order)
  * entry      = typeName:string values:value(Object[]) version:varLong expiresAt:signedVarLong
@@ -74,6 +77,8 @@ public final class CommandCodec {
     static final int TX_COMMIT = 16;
     static final int TX_ABORT = 17;
     static final int TAKE_QUERY_BUDGET = 18;
+    static final int MIRROR_LEASE = 19;
+    static final int OUTBOX_ACK_FENCED = 20;
 
     private static final int OK = 0;
     private static final int ERROR = 1;
@@ -191,6 +196,14 @@ public final class CommandCodec {
         } else if (c instanceof Command.OutboxAck oa) {
             out.writeString(oa.logId());
             out.writeVarLong(oa.sequence());
+            if (oa.epoch() != 0) {
+                out.writeVarLong(oa.epoch());
+            }
+        } else if (c instanceof Command.MirrorLease ml) {
+            out.writeByte(ml.kind().ordinal() + 1);
+            out.writeString(ml.holder());
+            out.writeVarLong(ml.epoch());
+            out.writeVarLong(ml.durationMillis());
         } else if (c instanceof Command.TxPrepare tp) {
             out.writeString(tp.txId());
             out.writeVarInt(tp.participants().length);
@@ -270,7 +283,24 @@ public final class CommandCodec {
             case EXPIRE_SWEEP -> new Command.ExpireSweep();
             case BARRIER -> new Command.Barrier();
             case OUTBOX_START -> new Command.OutboxStart(in.readString());
-            case OUTBOX_ACK -> new Command.OutboxAck(in.readString(), in.readVarLong());
+            case OUTBOX_ACK -> new Command.OutboxAck(in.readString(), in.readVarLong(), 0L);
+            case OUTBOX_ACK_FENCED -> {
+                String logId = in.readString();
+                long sequence = in.readVarLong();
+                long epoch = in.readVarLong();
+                if (epoch < 1) {
+                    throw new WireFormatException("an OUTBOX_ACK_FENCED entry carries epoch " + epoch);
+                }
+                yield new Command.OutboxAck(logId, sequence, epoch);
+            }
+            case MIRROR_LEASE -> {
+                int kind = in.readByte();
+                if (kind < 1 || kind > Command.MirrorLease.Kind.values().length) {
+                    throw new WireFormatException("unknown mirror lease command " + kind);
+                }
+                yield new Command.MirrorLease(Command.MirrorLease.Kind.values()[kind - 1], in.readString(), in.readVarLong(),
+                        in.readVarLong());
+            }
             case TX_PREPARE -> {
                 String txId = in.readString();
                 int np = in.readVarInt();
@@ -440,8 +470,14 @@ public final class CommandCodec {
                     out.writeBoolean(TakenEntries.more(list));
                 }
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, TX_COMMIT, TX_ABORT -> out.writeVarInt((Integer) result);
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, OUTBOX_ACK_FENCED, TX_COMMIT, TX_ABORT ->
+                    out.writeVarInt((Integer) result);
             case RENEW -> out.writeSignedVarLong((Long) result);
+            case MIRROR_LEASE -> {
+                MirrorLeaseState.Grant g = (MirrorLeaseState.Grant) result;
+                out.writeVarLong(g.epoch());
+                out.writeSignedVarLong(g.expiresAt());
+            }
             default -> {
                 // DECLARE_TYPE, BARRIER: nothing
             }
@@ -480,8 +516,9 @@ public final class CommandCodec {
                 }
                 yield new TakenEntries(list, in.remaining() > 0 && in.readBoolean());
             }
-            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, TX_COMMIT, TX_ABORT -> in.readVarInt();
+            case CHANGE, CLEAR, EXPIRE_SWEEP, RETURN_TAKEN, OUTBOX_ACK, OUTBOX_ACK_FENCED, TX_COMMIT, TX_ABORT -> in.readVarInt();
             case RENEW -> in.readSignedVarLong();
+            case MIRROR_LEASE -> new MirrorLeaseState.Grant(in.readVarLong(), in.readSignedVarLong());
             default -> null;
         };
     }

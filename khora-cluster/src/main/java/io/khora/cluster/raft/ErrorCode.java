@@ -47,7 +47,9 @@ public enum ErrorCode {
     /** {@link EntryLockedException}: a plain mutation met a prepared transaction's lock. */
     LOCKED(13),
     /** {@link io.khora.cluster.SizeLimitExceededException}: the size travels as "given", the limit as "stored". */
-    TOO_LARGE(14);
+    TOO_LARGE(14),
+    /** {@link io.khora.persistence.MirrorFencedException}: the holder travels as the id, its epoch and lapse time as the numbers. */
+    MIRROR_FENCED(15);
 
     private final int code;
 
@@ -93,6 +95,11 @@ public enum ErrorCode {
             code = BACKLOG_FULL;
             given = x.partitionId();
             stored = x.pending();
+        } else if (e instanceof io.khora.persistence.MirrorFencedException x) {
+            code = MIRROR_FENCED;
+            id = x.holder();
+            given = x.holderEpoch();
+            stored = x.lapsesAt();
         } else if (e instanceof EntryLockedException x) {
             code = LOCKED;
             id = x.holderId();
@@ -143,6 +150,7 @@ public enum ErrorCode {
             case TX -> new io.khora.TransactionException(message);
             case LOCKED -> new EntryLockedException(message, id == null ? null : String.valueOf(id));
             case TOO_LARGE -> new io.khora.cluster.SizeLimitExceededException(message, given, stored);
+            case MIRROR_FENCED -> new io.khora.persistence.MirrorFencedException(message, id == null ? null : String.valueOf(id), given, stored);
         };
     }
 

@@ -52,7 +52,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the Raft index and term of the last entry included, log time, the number of commands applied, the type declarations in declaration order, and every
  * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry, then the remembered client calls,
  * the write-behind outbox ({@link ReplicatedOutbox}, if the space has one) and the prepared transaction parts and decisions
- * ({@link ClusterTransactions}). A replica that was away installs
+ * ({@link ClusterTransactions}), then the write-behind mirror's lease ({@link MirrorLeaseState}; format 4). A replica that was away installs
  * the leader's snapshot and applies the log after it; the log is truncated at each snapshot.
  *
  * <p><b>Reads</b> ({@link #engine()} read methods) run on the caller's thread against the engine
@@ -60,10 +60,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PartitionStateMachine implements StateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
-    /** Snapshot format 2 adds the remembered client calls; format 1 (without them) is still read. */
-    private static final int SNAPSHOT_FORMAT = 3;
+    /** Snapshot format 4 adds the mirror lease; formats 1 to 3 are still read. */
+    private static final int SNAPSHOT_FORMAT = 4;
+    /** Format 3: with the write-behind outbox and transactions, without the mirror lease. */
+    private static final int SNAPSHOT_FORMAT_3 = 3;
     private static final int SNAPSHOT_FORMAT_1 = 1;
-    /** Format 2: with the remembered calls; format 3 adds the write-behind outbox. */
+    /** Format 2: with the remembered calls. */
     private static final int SNAPSHOT_FORMAT_2 = 2;
     /** Default of {@link PartitionStateMachine#PartitionStateMachine(String, int, EventSink, int, long)}'s call window. */
     public static final int DEFAULT_CALL_WINDOW = 1024;
@@ -299,7 +301,12 @@ public final class PartitionStateMachine implements StateMachine {
             if (outbox == null) {
                 throw new IllegalStateException("space '" + spaceName + "' has no write-behind outbox");
             }
-            return oa.logId().equals(outbox.logId()) ? outbox.acknowledge(oa.sequence()) : 0;
+            return outbox.acknowledge(oa.logId(), oa.sequence(), oa.epoch(), ticker.millis());
+        } else if (c instanceof Command.MirrorLease ml) {
+            if (outbox == null) {
+                throw new IllegalStateException("space '" + spaceName + "' has no write-behind outbox, so no mirror lease");
+            }
+            return outbox.lease(ml, ticker.millis());
         }
         throw new IllegalArgumentException("unknown command " + c);
     }
@@ -451,7 +458,7 @@ public final class PartitionStateMachine implements StateMachine {
             in.readFully(content);
             WireInput r = new WireInput(content);
             int format = r.readVarInt();
-            if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_2 && format != SNAPSHOT_FORMAT_1) {
+            if (format < SNAPSHOT_FORMAT_1 || format > SNAPSHOT_FORMAT) {
                 return null;
             }
             return new long[] {r.readVarLong(), r.readVarLong()};
@@ -486,6 +493,9 @@ public final class PartitionStateMachine implements StateMachine {
             outbox.writeTo(w);
         }
         transactions.writeTo(w);
+        if (outbox != null) {
+            outbox.writeLeaseTo(w); // format 4
+        }
         out.writeInt(w.size());
         out.write(w.toByteArray());
         LOG.debug("space '{}' partition {}: snapshot of {} entries, {} bytes", spaceName, partitionId, entries.size(), w.size());
@@ -497,7 +507,7 @@ public final class PartitionStateMachine implements StateMachine {
         in.readFully(bytes);
         WireInput r = new WireInput(bytes);
         int format = r.readVarInt();
-        if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_2 && format != SNAPSHOT_FORMAT_1) {
+        if (format < SNAPSHOT_FORMAT_1 || format > SNAPSHOT_FORMAT) {
             throw new IllegalStateException("snapshot format " + format + " is not supported (this version reads " + SNAPSHOT_FORMAT + ")");
         }
         r.readVarLong(); // Raft index of the last included entry (read by SnapshotSafeFileLog)
@@ -525,19 +535,24 @@ public final class PartitionStateMachine implements StateMachine {
         } else {
             calls.readFrom(r);
         }
-        if (format >= SNAPSHOT_FORMAT && r.readBoolean()) {
+        ReplicatedOutbox snapshotOutbox = null;
+        if (format >= SNAPSHOT_FORMAT_3 && r.readBoolean()) {
             if (outbox != null) {
-                outbox.readFrom(r);
+                snapshotOutbox = outbox;
             } else {
                 LOG.warn("space '{}' partition {}: the snapshot holds a write-behind outbox but this node runs the space without"
                         + " write-behind; its undelivered changes are dropped here", spaceName, partitionId);
-                new ReplicatedOutbox(spaceName, partitionId, Integer.MAX_VALUE, t -> null).readFrom(r);
+                snapshotOutbox = new ReplicatedOutbox(spaceName, partitionId, Integer.MAX_VALUE, t -> null);
             }
+            snapshotOutbox.readFrom(r);
         }
-        if (format >= SNAPSHOT_FORMAT) {
+        if (format >= SNAPSHOT_FORMAT_3) {
             transactions.readFrom(r);
         } else {
             transactions.clear();
+        }
+        if (format >= SNAPSHOT_FORMAT && snapshotOutbox != null) {
+            snapshotOutbox.readLeaseFrom(r); // before format 4 no lease was ever granted (cleared above)
         }
         ticker.restore(logTime);
         appliedCommands = applied;

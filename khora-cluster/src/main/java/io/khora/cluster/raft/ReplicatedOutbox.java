@@ -31,8 +31,14 @@ import java.util.function.Function;
  * backlog wait). Entries written back by {@code ReturnTaken} are never refused (see
  * {@link #unbounded}).
  *
- * <p>Threads: appends and acknowledgements run on the Raft apply thread; the leader's pulls read
- * under this object's monitor.
+ * <p><b>One mirror</b>: the outbox keeps the partition's mirror lease ({@link MirrorLeaseState}). A
+ * pull ({@link #read(long, int, long)}) and an acknowledgement must carry the current lease's epoch;
+ * both are checked under this object's monitor, which lease changes take too, so everything a pull
+ * of an epoch returned was appended before the next epoch was granted (the next mirror then finds it
+ * at or below the outbox's last sequence when it starts).
+ *
+ * <p>Threads: appends, acknowledgements and lease changes run on the Raft apply thread; the leader's
+ * pulls read under this object's monitor.
  */
 public final class ReplicatedOutbox implements ChangeSink {
     /** One record: its sequence and payload. */
@@ -50,6 +56,7 @@ public final class ReplicatedOutbox implements ChangeSink {
     private final WireOutput buffer = new WireOutput(256);
     private final ArrayDeque<Record> records = new ArrayDeque<>();
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final MirrorLeaseState lease;
     private String logId;
     private long lastSequence;
     private long acknowledged;
@@ -71,6 +78,7 @@ public final class ReplicatedOutbox implements ChangeSink {
         this.partitionId = partitionId;
         this.capacity = capacity;
         this.classNames = classNames;
+        this.lease = new MirrorLeaseState(spaceName, partitionId);
     }
 
     // ================================================================ ChangeSink (apply thread)
@@ -161,10 +169,19 @@ public final class ReplicatedOutbox implements ChangeSink {
         }
     }
 
-    /** Drops the records up to {@code sequence}: the mirror delivered them. Answers how many were dropped. */
-    int acknowledge(long sequence) {
+    /**
+     * Drops the records up to {@code sequence} of log {@code ackLogId} (none if the outbox's log id is
+     * another): the mirror of lease epoch {@code epoch} delivered them; refused with
+     * {@link io.khora.persistence.MirrorFencedException} unless that is the current lease (at log time
+     * {@code now}). Answers how many were dropped.
+     */
+    int acknowledge(String ackLogId, long sequence, long epoch, long now) {
         int dropped = 0;
         synchronized (this) {
+            lease.check(epoch, "acknowledge", now, true);
+            if (!ackLogId.equals(logId)) {
+                return 0;
+            }
             long upTo = Math.min(sequence, lastSequence);
             while (!records.isEmpty() && records.peekFirst().sequence() <= upTo) {
                 records.removeFirst();
@@ -187,7 +204,37 @@ public final class ReplicatedOutbox implements ChangeSink {
         appendListeners.add(r);
     }
 
-    /** Up to {@code max} records after {@code after}. */
+    /** Applies a mirror lease command at log time {@code now}; see {@link MirrorLeaseState}. */
+    synchronized MirrorLeaseState.Grant lease(Command.MirrorLease c, long now) {
+        return lease.apply(c, now);
+    }
+
+    /**
+     * Up to {@code max} records after {@code after}, for the mirror of lease epoch {@code epoch}:
+     * refused with {@link io.khora.persistence.MirrorFencedException} unless that is the current
+     * lease ({@code now}: the reader's idea of log time, for the message).
+     */
+    public synchronized Slice read(long after, int max, long epoch, long now) {
+        lease.check(epoch, "pull the outbox", now, false);
+        return read(after, max);
+    }
+
+    /** The mirror lease's holder, or null: its epoch and when it lapses are {@link #leaseEpoch()}, {@link #leaseExpiresAt()}. */
+    public synchronized String leaseHolder() {
+        return lease.holder();
+    }
+
+    /** The mirror lease's last epoch (0: never granted). */
+    public synchronized long leaseEpoch() {
+        return lease.epoch();
+    }
+
+    /** When the mirror lease lapses, in log time. */
+    public synchronized long leaseExpiresAt() {
+        return lease.expiresAt();
+    }
+
+    /** Up to {@code max} records after {@code after}, whoever asks (status, tests). */
     public synchronized Slice read(long after, int max) {
         List<Record> out = new ArrayList<>(Math.min(max, records.size()));
         for (Record r : records) {
@@ -233,6 +280,7 @@ public final class ReplicatedOutbox implements ChangeSink {
 
     // ================================================================ snapshots
 
+    /** Writes the outbox; {@link #writeLeaseTo} writes its mirror lease (snapshot format 4 on). */
     synchronized void writeTo(WireOutput w) {
         w.writeValue(logId);
         w.writeVarLong(lastSequence);
@@ -242,6 +290,14 @@ public final class ReplicatedOutbox implements ChangeSink {
             w.writeVarLong(r.sequence());
             w.writeBytes(r.payload());
         }
+    }
+
+    synchronized void writeLeaseTo(WireOutput w) {
+        lease.writeTo(w);
+    }
+
+    synchronized void readLeaseFrom(WireInput r) {
+        lease.readFrom(r);
     }
 
     synchronized void readFrom(WireInput r) {
@@ -262,5 +318,6 @@ public final class ReplicatedOutbox implements ChangeSink {
         logId = null;
         lastSequence = 0;
         acknowledged = 0;
+        lease.clear();
     }
 }

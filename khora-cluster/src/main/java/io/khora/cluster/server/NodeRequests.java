@@ -82,7 +82,7 @@ final class NodeRequests {
                 return done(r, Status.OK, Responses.empty());
             } else if (r instanceof Request.OutboxPull o) {
                 ReplicatedPartition p = leaderReplica(o.space(), o.partition());
-                return p.outboxPull(o.after(), o.max(), Math.min(o.waitMillis(), MAX_PARK_MILLIS))
+                return p.outboxPull(o.after(), o.max(), Math.min(o.waitMillis(), MAX_PARK_MILLIS), o.epoch())
                         .handle((slice, error) -> error != null ? failure(r.requestId(), error)
                                 : new Response(r.requestId(), Status.OK, Responses.outboxSlice(slice)));
             }
@@ -112,8 +112,8 @@ final class NodeRequests {
             f = p.clear(space.types().get(cl.typeName()), cl.query(), call);
         } else if (c instanceof Command.Renew rn) {
             f = p.renew(space.types().get(rn.typeName()), rn.id(), rn.lease(), call);
-        } else if (c instanceof Command.OutboxAck oa) {
-            f = p.outboxAck(oa.logId(), oa.sequence(), call);
+        } else if (c instanceof Command.OutboxAck || c instanceof Command.MirrorLease) {
+            f = p.mirrorCommand(c, call);
         } else if (c instanceof Command.TxPrepare tp) {
             List<TypeDescriptor> used = new ArrayList<>();
             for (Command op : tp.ops()) {

@@ -279,13 +279,14 @@ class StateMachineTest {
         apply(sm, new Command.Write(TRADE.name(), trade("t1", "S", 1), Lease.FOREVER, WriteMode.WRITE_ONLY), 2);
         ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(1024);
         sm.writeContentTo(out);
+        // format 4 adds the mirror lease, written only with an outbox (none here: as format 3);
         // format 3 = format 2 followed by the outbox flag (false: 0), no prepared transaction part (0)
         // and no decision (0); format 2 = format 1 followed by the remembered calls (none here: 0)
         byte[] three = java.util.Arrays.copyOfRange(out.buffer(), 4, out.position());
-        assertThat(three[0]).isEqualTo((byte) 3);
+        assertThat(three[0]).isEqualTo((byte) 4);
         assertThat(java.util.Arrays.copyOfRange(three, three.length - 4, three.length)).containsOnly(0);
-        for (int format = 1; format <= 2; format++) {
-            byte[] older = java.util.Arrays.copyOf(three, three.length - 3 - (format == 1 ? 1 : 0));
+        for (int format = 1; format <= 3; format++) {
+            byte[] older = format == 3 ? three.clone() : java.util.Arrays.copyOf(three, three.length - 3 - (format == 1 ? 1 : 0));
             older[0] = (byte) format;
             ByteArrayDataOutputStream old = new ByteArrayDataOutputStream(1024);
             old.writeInt(older.length);

@@ -30,12 +30,21 @@ public final class OperationsBatch implements OperationsBatchData {
      *     {@link SynchronizationSourceDetails#logId()})
      */
     public OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier, boolean durableSequences, String logId) {
+        this(spaceName, changes, copier, durableSequences, logId, 0L);
+    }
+
+    /**
+     * Like {@link #OperationsBatch(String, List, EntryCopier, boolean, String)}, from a mirror whose
+     * lease has epoch {@code mirrorEpoch} (see {@link SynchronizationSourceDetails#mirrorEpoch()}).
+     */
+    public OperationsBatch(String spaceName, List<Change> changes, EntryCopier copier, boolean durableSequences, String logId,
+                           long mirrorEpoch) {
         this.items = new DataSyncOperation[changes.size()];
         for (int i = 0; i < items.length; i++) {
             items[i] = new SyncOperation(changes.get(i), copier);
         }
         this.source = new SynchronizationSourceDetails(spaceName, changes.isEmpty() ? 0 : changes.get(0).partitionId(),
-                durableSequences, logId);
+                durableSequences, logId, mirrorEpoch);
     }
 
     @Override

@@ -43,6 +43,16 @@ public final class TransactionBatch implements TransactionData {
      */
     public TransactionBatch(String spaceName, String txId, List<List<Change>> parts, List<long[]> orders, EntryCopier copier,
                             int sourcePartition, boolean durableSequences, long sequenceOverride, String logId) {
+        this(spaceName, txId, parts, orders, copier, sourcePartition, durableSequences, sequenceOverride, logId, 0L);
+    }
+
+    /**
+     * Like {@link #TransactionBatch(String, String, List, List, EntryCopier, int, boolean, long, String)},
+     * from a mirror whose lease on the source partition has epoch {@code mirrorEpoch} (see
+     * {@link SynchronizationSourceDetails#mirrorEpoch()}).
+     */
+    public TransactionBatch(String spaceName, String txId, List<List<Change>> parts, List<long[]> orders, EntryCopier copier,
+                            int sourcePartition, boolean durableSequences, long sequenceOverride, String logId, long mirrorEpoch) {
         this.txId = txId;
         List<Change> all = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
@@ -65,7 +75,7 @@ public final class TransactionBatch implements TransactionData {
         for (int i = 0; i < items.length; i++) {
             items[i] = new SyncOperation(all.get(idx[i]), copier, sequenceOverride);
         }
-        this.source = new SynchronizationSourceDetails(spaceName, sourcePartition, durableSequences, logId);
+        this.source = new SynchronizationSourceDetails(spaceName, sourcePartition, durableSequences, logId, mirrorEpoch);
         this.consolidated = parts.size() > 1;
     }
 

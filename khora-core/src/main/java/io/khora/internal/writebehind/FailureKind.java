@@ -10,7 +10,8 @@ import java.util.Set;
  *   <li>{@link #UNAVAILABLE}: the store is not reachable or not accepting work now (connection
  *       errors, SQLState classes 08, 53, 57P, 40 — e.g. serialization failure, deadlock —, transient
  *       or recoverable JDBC exceptions, I/O errors, and any {@link Error}, which says nothing about
- *       the data). Retry later; never a dead letter.</li>
+ *       the data; and {@link io.khora.persistence.MirrorFencedException}: this mirror lost its lease).
+ *       Retry later; never a dead letter.</li>
  *   <li>{@link #BAD_DATA}: the change itself is refused (SQLState classes 22 data exception and 23
  *       integrity constraint violation, or an {@link IllegalArgumentException} from the endpoint's
  *       own validation). Set aside at once.</li>
@@ -33,8 +34,8 @@ enum FailureKind {
         FailureKind verdict = UNKNOWN;
         int depth = 0;
         for (Throwable t = failure; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause(), depth++) {
-            if (t instanceof Error) {
-                return UNAVAILABLE;
+            if (t instanceof Error || t instanceof io.khora.persistence.MirrorFencedException) {
+                return UNAVAILABLE; // a fenced mirror: the changes are good, this mirror may not deliver them
             }
             if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException
                     || t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.io.IOException

@@ -7,6 +7,7 @@ import io.khora.internal.persistence.EntryCopier;
 import io.khora.internal.persistence.OperationsBatch;
 import io.khora.internal.persistence.TransactionBatch;
 import io.khora.persistence.DeadLetter;
+import io.khora.persistence.MirrorFencedException;
 import io.khora.persistence.SpaceSynchronizationEndpoint;
 import io.khora.persistence.WriteBehindSettings;
 
@@ -32,12 +33,18 @@ import java.util.concurrent.TimeUnit;
  * splits the batch: the run before it is delivered first, then the part is delivered together with
  * the transaction's other parts through {@link TxConsolidation}, then the next run; if any step
  * stops (the store refuses), the rest of the batch is carried into the next round.
+ *
+ * <p>Fencing: while the source says this mirror may not deliver ({@link MirrorSource#mayDeliver}: a
+ * cluster mirror whose lease may have lapsed) nothing is read or sent; every batch carries the
+ * source's lease epoch, with which an endpoint refuses a late batch of a replaced mirror.
  */
 final class MirrorDispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorDispatcher.class);
     private static final int MAX_SUSPECTS = 3;
     /** Suspects allowed per round grow while rounds keep stopping (several adjacent unclassified bad changes), up to this. */
     private static final int MAX_SUSPECTS_GROWN = 64;
+    /** How often a mirror that may not deliver (see {@link MirrorSource#mayDeliver}) looks again. */
+    private static final long FENCED_POLL_MILLIS = 50;
 
     private final String spaceName;
     private final MirrorSource outbox;
@@ -56,7 +63,7 @@ final class MirrorDispatcher implements Runnable {
         @Override
         public void sendTransaction(OutboxRecord.TxRecord tx) {
             MirrorDispatcher.this.sendTransaction(new TransactionBatch(spaceName, tx.txId(), List.of(tx.changes()),
-                    List.of(tx.order()), copier, tx.partition(), true, tx.sequence(), outbox.logId()));
+                    List.of(tx.order()), copier, tx.partition(), true, tx.sequence(), outbox.logId(), outbox.mirrorEpoch()));
         }
     };
     private final SplittableRandom jitter;
@@ -136,6 +143,10 @@ final class MirrorDispatcher implements Runnable {
      * is absorbed by the endpoint's checkpoint).
      */
     private long round(RecordReader reader, List<OutboxRecord> carry, long backoff) throws InterruptedException {
+        if (!outbox.mayDeliver()) {
+            Thread.sleep(FENCED_POLL_MILLIS); // neither read nor deliver until the source may again (see MirrorSource#mayDeliver)
+            return backoff;
+        }
         outbox.sync();
         List<OutboxRecord> batch = new ArrayList<>(carry);
         try {
@@ -253,7 +264,7 @@ final class MirrorDispatcher implements Runnable {
         }
         possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, part.sequence());
         // the last mirror to arrive delivers every part, under the lowest part's sequence and log id
-        TxConsolidation.Result r = consolidation.meet(part.withLogId(outbox.logId()), this::deliverParts, () -> stopping);
+        TxConsolidation.Result r = consolidation.meet(part.withSource(outbox.logId(), outbox.mirrorEpoch()), this::deliverParts, () -> stopping);
         if (r == null) {
             return backoff;
         }
@@ -284,7 +295,7 @@ final class MirrorDispatcher implements Runnable {
         }
         OutboxRecord.TxRecord home = parts.get(0);
         TransactionBatch data = new TransactionBatch(spaceName, txId, changes, orders, copier, home.partition(), true, home.sequence(),
-                home.logId());
+                home.logId(), home.mirrorEpoch());
         RuntimeException error = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
@@ -306,6 +317,7 @@ final class MirrorDispatcher implements Runnable {
     }
 
     private void sendTransaction(TransactionBatch data) {
+        checkMayDeliver();
         endpoint.onTransactionSynchronization(data);
         try {
             endpoint.afterTransactionSynchronization(data);
@@ -345,12 +357,22 @@ final class MirrorDispatcher implements Runnable {
     }
 
     private void send(List<Change> changes) {
-        OperationsBatch batch = new OperationsBatch(spaceName, changes, copier, true, outbox.logId());
+        checkMayDeliver();
+        OperationsBatch batch = new OperationsBatch(spaceName, changes, copier, true, outbox.logId(), outbox.mirrorEpoch());
         endpoint.onOperationsBatchSynchronization(batch);
         try {
             endpoint.afterOperationsBatchSynchronization(batch);
         } catch (RuntimeException e) {
             LOG.warn("space '{}': afterOperationsBatchSynchronization failed", spaceName, e);
+        }
+    }
+
+    /** Refuses to send while the source says this mirror may not deliver (its lease may have lapsed): retried, never a dead letter. */
+    private void checkMayDeliver() {
+        if (!outbox.mayDeliver()) {
+            throw new MirrorFencedException("space '" + spaceName + "' partition " + (outbox.partitionId() + 1)
+                    + ": this mirror's lease may have lapsed (it could not renew it in time); not delivering until it is renewed",
+                    null, outbox.mirrorEpoch(), 0L);
         }
     }
 

@@ -60,4 +60,22 @@ public interface MirrorSource {
     default boolean partsAreCommitted() {
         return false;
     }
+
+    /**
+     * Whether the mirror may deliver to the endpoint now. A cluster mirror holds a lease on the
+     * partition; once it cannot be sure the lease still holds (it could not renew it in time), it
+     * stops delivering until it renews it, so that it never delivers while another mirror may have
+     * taken over. A local outbox always may.
+     */
+    default boolean mayDeliver() {
+        return true;
+    }
+
+    /**
+     * The epoch of the mirror's lease on the partition, handed to the endpoint with each batch
+     * ({@link io.khora.persistence.SynchronizationSourceDetails#mirrorEpoch()}); 0 if there is none.
+     */
+    default long mirrorEpoch() {
+        return 0L;
+    }
 }

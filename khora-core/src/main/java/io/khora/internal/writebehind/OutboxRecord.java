@@ -39,17 +39,20 @@ sealed interface OutboxRecord permits OutboxRecord.Single, OutboxRecord.TxRecord
      * @param logId the log id of the outbox the record was read from (its sequence's numbering), or
      *     null if not known; a consolidated multi-partition transaction is delivered, by whichever
      *     participant's mirror arrives last, under its lowest part's sequence and log id
+     * @param mirrorEpoch the epoch of the mirror's lease on the record's partition, or 0 (see
+     *     {@link io.khora.persistence.SynchronizationSourceDetails#mirrorEpoch()})
      */
     record TxRecord(String txId, int[] participants, int partition, List<Change> changes, long[] order, long sequence,
-                    String logId) implements OutboxRecord {
+                    String logId, long mirrorEpoch) implements OutboxRecord {
         /** A part whose log id is not known (yet). */
         TxRecord(String txId, int[] participants, int partition, List<Change> changes, long[] order, long sequence) {
-            this(txId, participants, partition, changes, order, sequence, null);
+            this(txId, participants, partition, changes, order, sequence, null, 0L);
         }
 
-        /** This part, read from the outbox of log id {@code id}. */
-        TxRecord withLogId(String id) {
-            return java.util.Objects.equals(id, logId) ? this : new TxRecord(txId, participants, partition, changes, order, sequence, id);
+        /** This part, read from the outbox of log id {@code id} by a mirror whose lease has epoch {@code epoch}. */
+        TxRecord withSource(String id, long epoch) {
+            return java.util.Objects.equals(id, logId) && epoch == mirrorEpoch ? this
+                    : new TxRecord(txId, participants, partition, changes, order, sequence, id, epoch);
         }
 
         /** Whether the transaction changed other partitions too (its parts are delivered together). */

@@ -32,6 +32,15 @@ class FailureKindTest {
     }
 
     @Test
+    void aFencedMirrorIsRetriedNeverSetAside() {
+        // a refusal because the mirror lost its lease says nothing about the changes: never a dead letter
+        assertThat(FailureKind.of(new io.khora.persistence.MirrorFencedException("epoch 2 applied; this batch is of epoch 1", null, 2, 0)))
+                .isEqualTo(FailureKind.UNAVAILABLE);
+        assertThat(FailureKind.of(new IllegalArgumentException("wrapped", new io.khora.persistence.MirrorFencedException("x", "m", 1, 0))))
+                .isEqualTo(FailureKind.UNAVAILABLE);
+    }
+
+    @Test
     void anythingElseIsUnknown() {
         assertThat(FailureKind.of(new IllegalStateException("no idea"))).isEqualTo(FailureKind.UNKNOWN);
         assertThat(FailureKind.of(new RuntimeException(new SQLException("syntax", "42601")))).isEqualTo(FailureKind.UNKNOWN);
