@@ -64,7 +64,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>the mirror set nothing aside as a dead letter.
  * </ul>
  */
-class MultiProcessWriteBehindTest {
+class MultiProcessWriteBehindIT {
     static final String SPACE = "mirrored";
     static final int PARTITIONS = 4;
     static final String CLIENT_OPTIONS = "timeout=20s&attempt-timeout=2s&connect-timeout=1s";
