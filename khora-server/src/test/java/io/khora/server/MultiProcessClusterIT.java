@@ -60,7 +60,7 @@ class MultiProcessClusterIT {
         }
         ProcessCluster.trace(h.summary() + "; " + remaining.size() + " entries remain");
         assertThat(c.leaderEntries(c.status())).as("entries the partitions' leaders report").isEqualTo(remaining.size());
-        List<String> violations = h.check(remaining);
+        List<String> violations = h.check(remaining).all();
         assertThat(violations).as("violations of the history").isEmpty();
     }
 
