@@ -108,18 +108,42 @@ final class RegisterHistory {
         for (Read r : reads) {
             readsByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
         }
+        List<Stale> stale = new ArrayList<>();
         for (String key : routing.keySet()) {
             List<Put> ps;
             synchronized (puts.get(key)) {
                 ps = List.copyOf(puts.get(key));
             }
             Register f = finals == null ? null : finals.get(key);
-            checkKey(key, ps, readsByKey.getOrDefault(key, List.of()), finals != null, f == null ? NONE : f.value(), v);
+            checkKey(key, ps, readsByKey.getOrDefault(key, List.of()), finals != null, f == null ? NONE : f.value(), v, stale);
         }
+        reportStale(stale, v);
         return v;
     }
 
-    private void checkKey(String key, List<Put> ps, List<Read> rs, boolean checkFinal, long fin, Verdict v) {
+    /** A stale read: {@code ageNanos} since the value it returned was superseded by an acknowledged put (0 if unknown). */
+    private record Stale(Read read, long ageNanos, String why) {
+    }
+
+    /** Counts every stale read; describes, per client, how many, when and how old, then the first of each key. */
+    private void reportStale(List<Stale> stale, Verdict v) {
+        v.count(Verdict.Kind.STALE, stale.size());
+        Map<String, List<Stale>> byClient = new java.util.TreeMap<>();
+        stale.forEach(s -> byClient.computeIfAbsent(s.read().client(), c -> new ArrayList<>()).add(s));
+        byClient.forEach((client, l) -> v.describe(Verdict.Kind.STALE, String.format("%s: %d stale reads of %d keys from %d to %d ms,"
+                        + " values up to %d ms old", client, l.size(), l.stream().map(s -> s.read().key()).distinct().count(),
+                ms(l.stream().mapToLong(s -> s.read().startNanos()).min().orElse(0)),
+                ms(l.stream().mapToLong(s -> s.read().endNanos()).max().orElse(0)),
+                l.stream().mapToLong(Stale::ageNanos).max().orElse(0) / 1_000_000)));
+        Set<String> described = new java.util.HashSet<>();
+        for (Stale s : stale) {
+            if (described.add(s.read().key() + "/" + s.read().client())) {
+                v.describe(Verdict.Kind.STALE, describe(s.read()) + "; " + s.why());
+            }
+        }
+    }
+
+    private void checkKey(String key, List<Put> ps, List<Read> rs, boolean checkFinal, long fin, Verdict v, List<Stale> stale) {
         Map<Long, Put> byValue = new HashMap<>();
         List<Put> acked = new ArrayList<>();
         for (Put p : ps) {
@@ -156,12 +180,12 @@ final class RegisterHistory {
             }
             Put floor = lastAckedBefore(acked, r.startNanos());
             if (floor != null && r.value() < floor.value()) {
-                Put superseded = firstAckedAbove(acked, r.value());
-                v.add(Verdict.Kind.STALE, describe(r) + "; value " + floor.value() + " was acknowledged at " + ms(floor.endNanos())
-                        + " ms, before the read began; the value read was superseded by a put acknowledged "
-                        + (r.startNanos() - superseded.endNanos()) / 1_000_000 + " ms before the read began");
+                long age = r.startNanos() - firstAckedAbove(acked, r.value()).endNanos();
+                stale.add(new Stale(r, age, "value " + floor.value() + " was acknowledged at " + ms(floor.endNanos())
+                        + " ms, before the read began; the value read was superseded by a put acknowledged " + age / 1_000_000
+                        + " ms before the read began"));
             } else if (highestEnded != null && r.value() < highestEnded.value()) {
-                v.add(Verdict.Kind.STALE, describe(r) + "; a read that ended before it began (" + describe(highestEnded) + ") returned more");
+                stale.add(new Stale(r, 0, "a read that ended before it began (" + describe(highestEnded) + ") returned more"));
             }
         }
         if (!checkFinal) {

@@ -50,6 +50,21 @@ final class Verdict {
         }
     }
 
+    /** {@code n} violations of {@code kind}, described with {@link #describe} (a digest, the first examples). */
+    synchronized void count(Kind kind, long n) {
+        if (n > 0) {
+            counts.merge(kind, n, Long::sum);
+        }
+    }
+
+    /** A description of violations of {@code kind} counted with {@link #count(Kind, long)}. */
+    synchronized void describe(Kind kind, String what) {
+        List<String> l = examples.computeIfAbsent(kind, k -> new ArrayList<>());
+        if (l.size() < KEEP) {
+            l.add(what);
+        }
+    }
+
     /** Everything {@code other} found, added to this. */
     synchronized void addAll(Verdict other) {
         Map<Kind, Long> c;
