@@ -115,6 +115,8 @@ final class ChaosRun {
             } catch (Throwable t) {
                 System.out.println("RUN FAILED: " + t + "\n" + c.statusReport() + "\n" + c.tails());
                 throw t;
+            } finally {
+                schedule.cleanUp(run);
             }
             String summary = run.summary();
             ProcessCluster.trace(summary);
@@ -190,7 +192,8 @@ final class ChaosRun {
         verdict.addAll(registers.check(finals));
     }
 
-    private Space connect() {
+    /** A new client of the run's space (the caller closes it). */
+    Space connect() {
         return Spaces.connect(cluster.uri(config.clientOptions()));
     }
 

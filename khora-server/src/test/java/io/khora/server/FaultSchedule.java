@@ -4,7 +4,9 @@ package io.khora.server;
  * One kind of chaos: the faults a {@link ChaosRun} injects into a cluster under load. To add one
  * (oversized entries and answers, a second mirror, …): implement this, give it a
  * {@link #config()} if it needs another cluster (a write-behind space), check its own invariants in
- * {@link #verify}, and add a seed-parameterised method for it to {@link ChaosIT}. The run around it
+ * {@link #verify}, release what it set up (a database) in {@link #cleanUp}, and add a seed-parameterised
+ * method for it to {@link ChaosIT}. Its own clients come from {@link ChaosRun#connect()}; child processes
+ * (a mirror: {@link ProcessCluster#startMirror}) from {@link ChaosRun#cluster}. The run around it
  * starts the cluster and the load, checks the history afterwards and prints the summary line.
  *
  * <p>A schedule derives its fault moments from the run's seeded random <em>and</em> the load's
@@ -26,5 +28,9 @@ interface FaultSchedule {
 
     /** Checks of this schedule's own, after the load stopped and the cluster converged; adds what it finds to {@code verdict}. */
     default void verify(ChaosRun run, Verdict verdict) throws Exception {
+    }
+
+    /** Releases what {@link #run} set up outside the cluster (a database, say); called however the run ended, before the child processes are reaped. */
+    default void cleanUp(ChaosRun run) throws Exception {
     }
 }

@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
 final class ProcessCluster implements AutoCloseable {
     /** Port blocks: client port at the base, raft ports from base + 2 (membership 2, groups 2 each, +1 failure-detection port). */
     private static final int BLOCK = 16;
-    private static final Random PORTS = new Random(0x5EED_C1A5L);
+    /** Seeded per JVM: test JVMs of other worktrees on the same machine must not try the same blocks in the same order. */
+    private static final Random PORTS = new Random(ProcessHandle.current().pid() * 0x9E37_79B9L ^ System.nanoTime());
 
     record Node(String id, int clientPort, int raftPort) {
         InetSocketAddress client() {
