@@ -36,25 +36,44 @@ final class AckTimeline {
         return sorted;
     }
 
+    /** A gap: {@code partition} had no acknowledgement from {@code fromNanos} to {@code toNanos}. */
+    record Gap(int partition, long fromNanos, long toNanos) {
+        long millis() {
+            return (toNanos - fromNanos) / 1_000_000;
+        }
+    }
+
     /**
      * The longest time, in ms, some partition went without an acknowledgement, counting only gaps that
      * overlap {@code [from, to]} (from the last acknowledgement before {@code from}, or {@code from} if
      * none, to the first after it, or {@code to} if none).
      */
     long maxGapMillis(long from, long to) {
-        long worst = 0;
-        for (long[] at : sorted()) {
+        return maxGap(from, to).millis();
+    }
+
+    /** The gap of {@link #maxGapMillis}: which partition, when. */
+    Gap maxGap(long from, long to) {
+        Gap worst = new Gap(0, from, from);
+        long[][] all = sorted();
+        for (int p = 0; p < all.length; p++) {
+            long[] at = all[p];
             int i = Arrays.binarySearch(at, from);
             int first = i >= 0 ? i : -i - 1; // first acknowledgement at or after from
             long prev = first > 0 ? at[first - 1] : from;
             for (int k = first; k < at.length && at[k] - to <= 0; k++) {
-                worst = Math.max(worst, at[k] - prev);
+                if (at[k] - prev > worst.toNanos() - worst.fromNanos()) {
+                    worst = new Gap(p, prev, at[k]);
+                }
                 prev = at[k];
             }
             int next = nextAfter(at, to);
-            worst = Math.max(worst, (next < at.length ? at[next] : to) - prev);
+            long end = next < at.length ? at[next] : to;
+            if (end - prev > worst.toNanos() - worst.fromNanos()) {
+                worst = new Gap(p, prev, end);
+            }
         }
-        return worst / 1_000_000;
+        return worst;
     }
 
     private static int nextAfter(long[] at, long t) {

@@ -1,10 +1,14 @@
 package io.khora.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Client gaps: the longest time a partition went without an acknowledgement, around a window. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AckTimelineTest {
     private static long ms(long ms) {
         return ms * 1_000_000;

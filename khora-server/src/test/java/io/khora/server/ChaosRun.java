@@ -54,19 +54,22 @@ final class ChaosRun {
     static final class Fault {
         final String what;
         final long startNanos;
+        /** ms since the run's history began, as in the checker's reports. */
+        final long atMillis;
         volatile long healedNanos = -1;
         /** ms from the heal until every partition had a leader; -1 not measured, {@link Long#MAX_VALUE} never (within the watch limit). */
         volatile long leaderGapMillis = -1;
         volatile long clientGapMillis = -1;
 
-        Fault(String what, long startNanos) {
+        Fault(String what, long startNanos, long t0) {
             this.what = what;
             this.startNanos = startNanos;
+            this.atMillis = (startNanos - t0) / 1_000_000;
         }
 
         @Override
         public String toString() {
-            return what + (leaderGapMillis < 0 ? "" : ": leaders " + (leaderGapMillis == Long.MAX_VALUE ? "NEVER" : leaderGapMillis + " ms")
+            return what + " at " + atMillis + " ms" + (leaderGapMillis < 0 ? "" : ": leaders " + (leaderGapMillis == Long.MAX_VALUE ? "NEVER" : leaderGapMillis + " ms")
                     + " after the heal") + (clientGapMillis < 0 ? "" : ", client gap " + clientGapMillis + " ms");
         }
     }
@@ -90,9 +93,11 @@ final class ChaosRun {
     private Load load;
     private RegisterLoad registerLoad;
     private long loadStart;
+    /** When the load had warmed up (the clients' first calls declare types, connect): client gaps count from here. */
+    private long warmedUp;
     private long loadEnd;
     private int freshClients;
-    private long maxClientGapMillis = -1;
+    private AckTimeline.Gap maxClientGap;
 
     private ChaosRun(FaultSchedule schedule, long seed, ProcessCluster cluster) {
         this.schedule = schedule;
@@ -143,10 +148,12 @@ final class ChaosRun {
             load = l;
             registerLoad = rl;
             loadStart = System.nanoTime();
+            warmedUp = loadStart;
             l.start();
             rl.start();
             try {
                 awaitProgress(WARM_UP, WARM_UP);
+                warmedUp = System.nanoTime();
                 schedule.run(this);
                 awaitProgress(TAIL, TAIL); // the load goes on after the last fault
             } catch (Aborted e) {
@@ -248,9 +255,9 @@ final class ChaosRun {
 
     /** Starts a fault now (call right before injecting it). */
     Fault fault(String what) {
-        Fault f = new Fault(what, System.nanoTime());
+        Fault f = new Fault(what, System.nanoTime(), history.t0);
         faults.add(f);
-        log("FAULT " + what + " (" + acknowledged() + " acknowledged, load " + (loadRunning() ? "running" : "NOT RUNNING") + ")");
+        log("FAULT " + what + " at " + f.atMillis + " ms (" + acknowledged() + " acknowledged, load " + (loadRunning() ? "running" : "NOT RUNNING") + ")");
         if (!loadRunning()) {
             verdict.add(Verdict.Kind.OTHER, "fault '" + what + "' injected while the load was not running");
         }
@@ -360,7 +367,7 @@ final class ChaosRun {
             }
             f.clientGapMillis = timeline.maxGapMillis(f.startNanos, Math.min(end, loadEnd));
         }
-        maxClientGapMillis = loadEnd > loadStart ? timeline.maxGapMillis(loadStart + TimeUnit.SECONDS.toNanos(1), loadEnd) : -1;
+        maxClientGap = loadEnd - warmedUp > 0 ? timeline.maxGap(warmedUp, loadEnd) : null;
     }
 
     long maxLeaderGapMillis() {
@@ -368,7 +375,7 @@ final class ChaosRun {
     }
 
     long maxClientGapMillis() {
-        return maxClientGapMillis;
+        return maxClientGap == null ? -1 : maxClientGap.millis();
     }
 
     /** The run in one line: seed, operations, acknowledged, the invariants' counts, the gaps, each fault. */
@@ -377,9 +384,11 @@ final class ChaosRun {
                 + registers.acknowledged.get() + registers.failedPuts.get() + registers.readCount() + registers.failedReads.get();
         long acked = history.acknowledgedOps.get() + history.reads.get() + registers.acknowledged.get() + registers.readCount();
         long maxLeader = maxLeaderGapMillis();
-        return String.format("CHAOS %s seed=%d ops=%d acknowledged=%d %s max-leaderless-after-heal-ms=%s max-client-gap-ms=%d faults=%s",
+        String gap = maxClientGap == null ? "-1" : maxClientGap.millis() + " (partition " + maxClientGap.partition() + ", "
+                + (maxClientGap.fromNanos() - history.t0) / 1_000_000 + ".." + (maxClientGap.toNanos() - history.t0) / 1_000_000 + " ms)";
+        return String.format("CHAOS %s seed=%d ops=%d acknowledged=%d %s max-leaderless-after-heal-ms=%s max-client-gap-ms=%s faults=%s",
                 schedule.name(), seed, ops, acked, verdict.counts(), maxLeader == Long.MAX_VALUE ? "NEVER" : Long.toString(maxLeader),
-                maxClientGapMillis, faults);
+                gap, faults);
     }
 
     private static void appendSummary(String line) {

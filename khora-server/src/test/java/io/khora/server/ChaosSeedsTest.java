@@ -1,10 +1,14 @@
 package io.khora.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChaosSeedsTest {
     @Test
     void explicitSeedsWinOverACountAndOneRunIsTheDefault() {

@@ -1,15 +1,18 @@
 package io.khora.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a killed client process reported, read back: finished operations as told, the ones in flight (or cut off) as unknown. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClientProcessLogTest {
     @TempDir
     Path dir;

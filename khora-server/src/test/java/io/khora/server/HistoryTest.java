@@ -4,12 +4,15 @@ import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The entry checker on made-up histories: each invariant's violation is found and counted under its name. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HistoryTest {
     private final History h = new History();
 

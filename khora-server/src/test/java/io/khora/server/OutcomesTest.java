@@ -7,11 +7,14 @@ import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OutcomesTest {
     @Test
     void refusalsMeanNotAppliedAndEverythingElseUnknown() {

@@ -4,12 +4,15 @@ import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The register checker on made-up histories (times in ms): it accepts linearizable reads and names stale, invented, lost ones. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RegisterHistoryTest {
     private final RegisterHistory h = new RegisterHistory(Map.of("k", 7), 0);
 
