@@ -564,7 +564,7 @@ final class ProcessCluster implements AutoCloseable {
             if (!r.space().equals(space)) {
                 continue;
             }
-            if (r.commitIndex() < targets.getOrDefault(r.partition(), Long.MAX_VALUE)) {
+            if (r.commitIndex() < targets.getOrDefault(r.partition(), 0L)) { // a partition without a leader then: only the lag counts
                 return false;
             }
             NodeStatus.ReplicaStatus leader = leaderReplica(byNode, r.partition());
