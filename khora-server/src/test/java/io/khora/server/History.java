@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * cluster's final contents against it.
  *
  * <ul>
- * <li>a write is <b>acknowledged</b> when {@code write} returned normally, <b>maybe</b> when it threw
- * (timeout, outcome unknown: it may or may not have been applied);
- * <li>a take reports the ids it got; a take that threw has an unknown outcome and may have taken up
- * to its {@code max} entries that nobody received;
+ * <li>a write is <b>acknowledged</b> when {@code write} returned normally, <b>maybe</b> when it threw;
+ * what the exception means ({@link Outcomes}) is kept: "not applied" (then it must not be in the
+ * space nor taken) or "unknown" (it may or may not have been applied);
+ * <li>a take reports the ids it got; a take that threw may have taken up to its {@code max} entries
+ * that nobody received if its outcome is unknown, none if it was "not applied";
  * <li>a read by id of an acknowledged entry that answered nothing is noted: the entry must have
  * been taken.
  * </ul>
@@ -27,10 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class History {
     enum Outcome { ACK, MAYBE }
 
-    record Write(Item item, Outcome outcome, long atNanos, String error) {
+    /** @param meaning for a {@link Outcome#MAYBE}: what its exception says; null for an acknowledged write */
+    record Write(Item item, Outcome outcome, long atNanos, String error, Outcomes.Meaning meaning) {
     }
 
-    record Take(int thread, String kind, List<String> ids, boolean unknown, int max, long startNanos, long atNanos, String error) {
+    /** @param meaning for a failed take ({@code unknown}): what its exception says; null for one that returned */
+    record Take(int thread, String kind, List<String> ids, boolean unknown, int max, long startNanos, long atNanos, String error,
+                Outcomes.Meaning meaning) {
     }
 
     final long t0 = System.nanoTime();
@@ -38,9 +42,13 @@ final class History {
     final Map<String, Item> attempted = new ConcurrentHashMap<>();
     final Collection<Take> takes = new ConcurrentLinkedQueue<>();
     final Collection<String> readMissing = new ConcurrentLinkedQueue<>();
+    /** id → the entry as a take returned it (the first time). */
+    final Map<String, Item> takenAs = new ConcurrentHashMap<>();
     final Collection<String> anomalies = new ConcurrentLinkedQueue<>();
     final AtomicLong reads = new AtomicLong();
     final AtomicLong failedReads = new AtomicLong();
+    /** Writes acknowledged and takes that returned: the progress the fault schedules follow. */
+    final AtomicLong acknowledgedOps = new AtomicLong();
 
     void attempt(Item item) {
         if (attempted.putIfAbsent(item.id(), item) != null) {
@@ -49,19 +57,44 @@ final class History {
     }
 
     void acknowledged(Item item) {
-        writes.put(item.id(), new Write(item, Outcome.ACK, System.nanoTime(), null));
+        acknowledged(item, System.nanoTime());
+    }
+
+    /** Acknowledged at {@code atNanos} (System.nanoTime; a client process's report comes later). */
+    void acknowledged(Item item, long atNanos) {
+        writes.put(item.id(), new Write(item, Outcome.ACK, atNanos, null, null));
+        acknowledgedOps.incrementAndGet();
     }
 
     void maybe(Item item, Throwable error) {
-        writes.put(item.id(), new Write(item, Outcome.MAYBE, System.nanoTime(), String.valueOf(error)));
+        maybe(item, String.valueOf(error), Outcomes.of(error));
+    }
+
+    /** Failed with {@code error}, which means {@code meaning}. */
+    void maybe(Item item, String error, Outcomes.Meaning meaning) {
+        writes.put(item.id(), new Write(item, Outcome.MAYBE, System.nanoTime(), error, meaning));
+    }
+
+    /** A take that returned {@code items}; their contents are checked against what was written in {@link #check}. */
+    void tookItems(int thread, String kind, List<Item> items, int max, long startNanos) {
+        for (Item i : items) {
+            takenAs.putIfAbsent(i.id(), i);
+        }
+        took(thread, kind, items.stream().map(Item::id).toList(), max, startNanos);
     }
 
     void took(int thread, String kind, List<String> ids, int max, long startNanos) {
-        takes.add(new Take(thread, kind, List.copyOf(ids), false, max, startNanos, System.nanoTime(), null));
+        takes.add(new Take(thread, kind, List.copyOf(ids), false, max, startNanos, System.nanoTime(), null, null));
+        acknowledgedOps.incrementAndGet();
     }
 
     void takeUnknown(int thread, String kind, int max, long startNanos, Throwable error) {
-        takes.add(new Take(thread, kind, List.of(), true, max, startNanos, System.nanoTime(), String.valueOf(error)));
+        takeFailed(thread, kind, max, startNanos, String.valueOf(error), Outcomes.of(error));
+    }
+
+    /** A take that failed with {@code error}, which means {@code meaning}. */
+    void takeFailed(int thread, String kind, int max, long startNanos, String error, Outcomes.Meaning meaning) {
+        takes.add(new Take(thread, kind, List.of(), true, max, startNanos, System.nanoTime(), error, meaning));
     }
 
     /** A take for a report: who, what, when (ms since the history began). */
@@ -118,19 +151,22 @@ final class History {
 
     /**
      * Checks the final contents ({@code remaining}: every entry read back after the test, with a
-     * fresh client) against the history; returns the violations (empty: the history is consistent).
+     * fresh client) against the history; returns the violations by invariant (empty: the history is
+     * consistent).
      *
      * <ol>
-     * <li>no entry was taken twice, and no entry is both taken and still there;
-     * <li>nothing is there or was taken that was never written, and its content is what was written;
-     * <li>every acknowledged write is there or was taken (exactly once, by 1) except at most as many as the takes with
-     * an unknown outcome could have taken;
-     * <li>an acknowledged entry a read did not find was taken;
-     * <li>no client saw an anomaly (e.g. its own write refused as a duplicate: a retry applied twice).
+     * <li>doubled: no entry was taken twice, none is both taken and still there, none is there twice;
+     * <li>invented: nothing is there or was taken that was never written, and its content is what was written;
+     * <li>lost: every acknowledged write is there or was taken, except at most as many as the takes with an
+     * unknown outcome could have taken; missing entries only takes that failed as "not applied" could
+     * account for are failed-but-applied;
+     * <li>failed-but-applied: no write that failed as "not applied" is there or was taken;
+     * <li>stale: an acknowledged entry a read did not find was taken;
+     * <li>other: no client saw an anomaly (e.g. its own write refused as a duplicate: a retry applied twice).
      * </ol>
      */
-    List<String> check(List<Item> remaining) {
-        List<String> violations = new ArrayList<>();
+    Verdict check(List<Item> remaining) {
+        Verdict v = new Verdict();
         Map<String, Integer> takenCount = new HashMap<>();
         for (Take t : takes) {
             for (String id : t.ids()) {
@@ -142,51 +178,70 @@ final class History {
             remainingCount.merge(i.id(), 1, Integer::sum);
             Item written = attempted.get(i.id());
             if (written == null) {
-                violations.add("entry " + i + " is in the space but was never written");
+                v.add(Verdict.Kind.INVENTED, "entry " + i + " is in the space but was never written");
             } else if (!written.equals(i)) {
-                violations.add("entry " + i.id() + " reads " + i + " but was written as " + written);
+                v.add(Verdict.Kind.INVENTED, "entry " + i.id() + " reads " + i + " but was written as " + written);
             }
         }
         takenCount.forEach((id, n) -> {
             if (n > 1) {
-                violations.add("entry " + id + " was taken " + n + " times: " + takes.stream().filter(t -> t.ids().contains(id))
-                        .map(this::describe).toList());
+                v.add(Verdict.Kind.DOUBLED, "entry " + id + " was taken " + n + " times: " + takes.stream()
+                        .filter(t -> t.ids().contains(id)).map(this::describe).toList());
             }
-            if (!attempted.containsKey(id)) {
-                violations.add("entry " + id + " was taken but never written");
+            Item written = attempted.get(id);
+            Item taken = takenAs.get(id);
+            if (written == null) {
+                v.add(Verdict.Kind.INVENTED, "entry " + id + " was taken but never written");
+            } else if (taken != null && !taken.equals(written)) {
+                v.add(Verdict.Kind.INVENTED, "a take returned " + taken + ", written as " + written);
             }
             if (remainingCount.containsKey(id)) {
-                violations.add("entry " + id + " was taken and is still in the space: " + takes.stream()
+                v.add(Verdict.Kind.DOUBLED, "entry " + id + " was taken and is still in the space: " + takes.stream()
                         .filter(t -> t.ids().contains(id)).map(this::describe).toList());
             }
         });
         remainingCount.forEach((id, n) -> {
             if (n > 1) {
-                violations.add("entry " + id + " is in the space " + n + " times");
+                v.add(Verdict.Kind.DOUBLED, "entry " + id + " is in the space " + n + " times");
             }
         });
         Set<String> present = new HashSet<>(remainingCount.keySet());
         present.addAll(takenCount.keySet());
-        List<String> lost = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (Write w : writes.values()) {
             if (w.outcome() == Outcome.ACK && !present.contains(w.item().id())) {
-                lost.add(w.item().id());
+                missing.add(w.item().id());
+            } else if (w.meaning() == Outcomes.Meaning.NOT_APPLIED && present.contains(w.item().id())) {
+                v.add(Verdict.Kind.FAILED_BUT_APPLIED, "write of " + w.item().id() + " failed as not applied but the entry is "
+                        + (remainingCount.containsKey(w.item().id()) ? "in the space" : "taken") + ": " + w.error());
             }
         }
-        long unknownTakeCapacity = takes.stream().filter(Take::unknown).mapToLong(Take::max).sum();
-        if (lost.size() > unknownTakeCapacity) {
-            violations.add(lost.size() + " acknowledged writes are neither in the space nor taken (takes with unknown outcome could"
-                    + " account for " + unknownTakeCapacity + "): " + first(lost, 20));
+        long unknownCapacity = takeCapacity(Outcomes.Meaning.UNKNOWN);
+        long notAppliedCapacity = takeCapacity(Outcomes.Meaning.NOT_APPLIED);
+        long beyond = missing.size() - unknownCapacity;
+        if (beyond > 0) {
+            long lied = Math.min(beyond, notAppliedCapacity);
+            v.add(Verdict.Kind.FAILED_BUT_APPLIED, lied, lied + " acknowledged writes are neither in the space nor taken, beyond what"
+                    + " the takes with unknown outcome could have taken (" + unknownCapacity + "); only takes that failed as not applied"
+                    + " (up to " + notAppliedCapacity + ") could have taken them: " + first(missing, 20));
+            v.add(Verdict.Kind.LOST, beyond - lied, (beyond - lied) + " acknowledged writes are neither in the space nor taken (takes"
+                    + " that failed could account for " + (unknownCapacity + notAppliedCapacity) + " of " + missing.size() + "): "
+                    + first(missing, 20));
         }
         for (String id : readMissing) {
             if (!takenCount.containsKey(id) && remainingCount.containsKey(id)) {
-                violations.add("acknowledged entry " + id + " was not found by a read but is in the space (a stale or wrong read)");
+                v.add(Verdict.Kind.STALE, "acknowledged entry " + id + " was not found by a read but is in the space (a stale or wrong read)");
             }
         }
         for (String a : anomalies) {
-            violations.add("anomaly: " + a);
+            v.add(Verdict.Kind.OTHER, "anomaly: " + a);
         }
-        return violations;
+        return v;
+    }
+
+    /** The most entries the takes that failed with {@code meaning} could have taken. */
+    private long takeCapacity(Outcomes.Meaning meaning) {
+        return takes.stream().filter(t -> t.unknown() && t.meaning() == meaning).mapToLong(Take::max).sum();
     }
 
     private static String first(List<String> l, int n) {

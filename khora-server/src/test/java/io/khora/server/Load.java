@@ -61,6 +61,11 @@ final class Load implements AutoCloseable {
         });
     }
 
+    /** Every thread runs and has not been told to stop. */
+    boolean running() {
+        return !stop.get() && !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
+    }
+
     /** Stops the threads if {@link #stop} was not called (a test that failed half-way): they must not run on into the next test. */
     @Override
     public void close() throws InterruptedException {
@@ -147,15 +152,7 @@ final class Load implements AutoCloseable {
                     case 2 -> got.addAll(space.takeMultiple(Query.of(Item.class, "routing = ?", rnd.nextInt(ROUTING_VALUES)), max));
                     default -> got.addAll(space.takeMultiple(Query.all(Item.class), max));
                 }
-                List<String> ids = new ArrayList<>(got.size());
-                for (Item i : got) {
-                    ids.add(i.id());
-                    Item written = history.attempted.get(i.id());
-                    if (!i.equals(written)) {
-                        history.anomaly("take returned " + i + ", written " + written);
-                    }
-                }
-                history.took(thread, name, ids, max, start);
+                history.tookItems(thread, name, got, max, start);
             } catch (RuntimeException e) {
                 history.takeUnknown(thread, name, max, start, e);
             }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 
 /**
- * What the clients of {@link MultiProcessWriteBehindTest} did to each entry and were told, and the
+ * What the clients of {@link MultiProcessWriteBehindIT} did to each entry and were told, and the
  * checkers that hold the database (and the space) against it.
  *
  * <p>Each id belongs to one client thread, which runs its operations on it one after the other:

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The checker of {@link MultiProcessWriteBehindTest} on made-up histories: it accepts what is allowed and names what is not. */
+/** The checker of {@link MultiProcessWriteBehindIT} on made-up histories: it accepts what is allowed and names what is not. */
 class MirrorHistoryTest {
     private final MirrorHistory h = new MirrorHistory();
 

@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 import java.util.Objects;
 
 /**
- * What {@link MultiProcessWriteBehindTest} writes: both a space entry (id, routing) and a JPA entity
+ * What {@link MultiProcessWriteBehindIT} writes: both a space entry (id, routing) and a JPA entity
  * of the table {@code mp_items}, which the {@code khora mirror} child process writes through the
  * built-in Hibernate endpoint. It is on the node and mirror JVMs' class path because
  * {@link ProcessCluster} starts them with the test's class path.

@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -36,7 +38,8 @@ import java.util.stream.Collectors;
 final class ProcessCluster implements AutoCloseable {
     /** Port blocks: client port at the base, raft ports from base + 2 (membership 2, groups 2 each, +1 failure-detection port). */
     private static final int BLOCK = 16;
-    private static final Random PORTS = new Random(0x5EED_C1A5L);
+    /** Seeded per JVM: test JVMs of other worktrees on the same machine must not try the same blocks in the same order. */
+    private static final Random PORTS = new Random(ProcessHandle.current().pid() * 0x9E37_79B9L ^ System.nanoTime());
 
     record Node(String id, int clientPort, int raftPort) {
         InetSocketAddress client() {
@@ -191,6 +194,23 @@ final class ProcessCluster implements AutoCloseable {
      * output is appended to the same log), on the test's class path, its output in {@link #log}.
      */
     synchronized void startMirror(String id, List<String> args) throws IOException {
+        List<String> main = new ArrayList<>(List.of("-Dorg.jboss.logging.provider=slf4j", "io.khora.server.Khora", "mirror"));
+        main.addAll(args);
+        spawn(id, main, "khora mirror " + String.join(" ", args));
+    }
+
+    /**
+     * Starts {@code mainClass args} (a client of the cluster, e.g.) as child process {@code id} on the
+     * test's class path, its output in {@link #log}; killed like a node, reaped with the cluster.
+     */
+    synchronized void startClient(String id, String mainClass, List<String> args) throws IOException {
+        List<String> main = new ArrayList<>(List.of(mainClass));
+        main.addAll(args);
+        spawn(id, main, mainClass + " " + String.join(" ", args));
+    }
+
+    /** Starts a child JVM that is not a node: {@code main} is its main class with its arguments, after any -D options. */
+    private void spawn(String id, List<String> main, String what) throws IOException {
         if (running.containsKey(id)) {
             throw new IllegalStateException("process " + id + " is running");
         }
@@ -201,15 +221,13 @@ final class ProcessCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBin,
                 "-Djava.net.preferIPv4Stack=true",
                 "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.jboss.logging.provider=slf4j",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                 "-Dorg.slf4j.simpleLogger.showThreadName=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.io.khora=info",
-                "-cp", classPath(),
-                "io.khora.server.Khora", "mirror"));
-        cmd.addAll(args);
+                "-cp", classPath()));
+        cmd.addAll(main);
         int k = starts.merge(id, 1, Integer::sum);
         if (!others.contains(id)) {
             others.add(id);
@@ -221,7 +239,7 @@ final class ProcessCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
                 .start();
         running.put(id, p);
-        trace("started " + id + " (pid " + p.pid() + "): khora mirror " + String.join(" ", args));
+        trace("started " + id + " (pid " + p.pid() + "): " + what);
     }
 
     synchronized long pid(String id) {
@@ -268,6 +286,31 @@ final class ProcessCluster implements AutoCloseable {
         }
         trace(id + " (pid " + p.pid() + ") ended with exit " + p.exitValue());
         return p.exitValue();
+    }
+
+    /**
+     * SIGTERM: the node stops gracefully (its shutdown hook closes it); waits up to {@code timeout}
+     * for it to exit, then SIGKILLs it. Returns how long it took to exit, or -1 if it had to be killed.
+     */
+    long terminate(String id, Duration timeout) throws InterruptedException {
+        Process p;
+        synchronized (this) {
+            p = running.remove(id);
+        }
+        if (p == null) {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        long t0 = System.nanoTime();
+        p.destroy(); // SIGTERM on Linux
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            trace("SIGTERM " + id + " (pid " + p.pid() + "): not ended within " + timeout + "; killed");
+            return -1;
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        trace("SIGTERM " + id + " (pid " + p.pid() + "): exit " + p.exitValue() + " after " + ms + " ms");
+        return ms;
     }
 
     /** SIGSTOP: the node freezes, sockets stay open, nothing is answered (a node cut off the network, as its peers see it). */
@@ -497,6 +540,92 @@ final class ProcessCluster implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The partitions that have no leader: none of their replicas that answered claims to lead while
+     * READY and is named leader by a majority of the partition's replicas (itself included).
+     */
+    Set<Integer> partitionsWithoutLeader(List<StatusClient.Answer> answers) {
+        Map<String, NodeStatus> byNode = byNode(answers);
+        Set<Integer> out = new TreeSet<>();
+        for (int p = 0; p < partitions; p++) {
+            Map<String, Integer> votes = new TreeMap<>();
+            Set<String> claimants = new TreeSet<>();
+            for (NodeStatus s : byNode.values()) {
+                for (NodeStatus.ReplicaStatus r : s.replicas()) {
+                    if (!r.space().equals(space) || r.partition() != p || r.leader() == null) {
+                        continue;
+                    }
+                    votes.merge(r.leader(), 1, Integer::sum);
+                    if (r.leader().equals(s.nodeId()) && r.state() == io.khora.SpaceState.READY) {
+                        claimants.add(s.nodeId());
+                    }
+                }
+            }
+            int partition = p;
+            if (claimants.stream().noneMatch(c -> votes.getOrDefault(c, 0) > replicas / 2)) {
+                out.add(partition);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Node {@code id} has caught up while the load goes on: on every partition it hosts, its commit
+     * index has reached {@code targets} (the leaders' commit indexes when it came back) and the
+     * leader's match index for it lags the leader's last entry by at most {@code maxLag}.
+     */
+    boolean caughtUp(List<StatusClient.Answer> answers, String id, Map<Integer, Long> targets, long maxLag) {
+        Map<String, NodeStatus> byNode = byNode(answers);
+        NodeStatus mine = byNode.get(id);
+        if (mine == null) {
+            return false;
+        }
+        for (NodeStatus.ReplicaStatus r : mine.replicas()) {
+            if (!r.space().equals(space)) {
+                continue;
+            }
+            if (r.commitIndex() < targets.getOrDefault(r.partition(), 0L)) { // a partition without a leader then: only the lag counts
+                return false;
+            }
+            NodeStatus.ReplicaStatus leader = leaderReplica(byNode, r.partition());
+            if (leader == null) {
+                return false;
+            }
+            if (!leader.leader().equals(id)) {
+                Long match = leader.followerMatch().get(id);
+                if (match == null || leader.lastAppended() - match > maxLag) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Partition → the commit index its leader reports now (partitions without an answering leader left out). */
+    Map<Integer, Long> leaderCommitIndexes(List<StatusClient.Answer> answers) {
+        Map<String, NodeStatus> byNode = byNode(answers);
+        Map<Integer, Long> out = new TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            NodeStatus.ReplicaStatus l = leaderReplica(byNode, p);
+            if (l != null) {
+                out.put(p, l.commitIndex());
+            }
+        }
+        return out;
+    }
+
+    private NodeStatus.ReplicaStatus leaderReplica(Map<String, NodeStatus> byNode, int partition) {
+        for (NodeStatus s : byNode.values()) {
+            for (NodeStatus.ReplicaStatus r : s.replicas()) {
+                if (r.space().equals(space) && r.partition() == partition && s.nodeId().equals(r.leader())
+                        && r.state() == io.khora.SpaceState.READY) {
+                    return r;
+                }
+            }
+        }
+        return null;
     }
 
     /** The live entries each partition's leader reports (sum = the space's size). */

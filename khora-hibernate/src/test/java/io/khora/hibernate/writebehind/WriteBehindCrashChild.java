@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The child JVM of {@link WriteBehindCrashTest}: a write-behind space over PostgreSQL (the Hibernate
+ * The child JVM of {@link WriteBehindCrashIT}: a write-behind space over PostgreSQL (the Hibernate
  * data source and endpoint) into which {@code threads} writers write the ids {@code 1..total}
  * (writer {@code t} the contiguous range {@code t*total/threads+1 ..}, in increasing order), each
  * id once.

@@ -68,7 +68,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class WriteBehindCrashTest {
+class WriteBehindCrashIT {
     static final int TOTAL = 100_000;
     static final int THREADS = 4;
     static final int PARTITIONS = 4;

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * <p>Bounded: each test runs its load for about 20 s, a fixed number of threads, fixed moments for
  * the faults and seeded randomness; each has a time-out.
  */
-class MultiProcessClusterTest {
+class MultiProcessClusterIT {
     static final String SPACE = "orders";
     static final String CLIENT_OPTIONS = "timeout=20s&attempt-timeout=2s&connect-timeout=1s";
     static final int WRITERS = 5;
@@ -60,7 +60,7 @@ class MultiProcessClusterTest {
         }
         ProcessCluster.trace(h.summary() + "; " + remaining.size() + " entries remain");
         assertThat(c.leaderEntries(c.status())).as("entries the partitions' leaders report").isEqualTo(remaining.size());
-        List<String> violations = h.check(remaining);
+        List<String> violations = h.check(remaining).all();
         assertThat(violations).as("violations of the history").isEmpty();
     }
 

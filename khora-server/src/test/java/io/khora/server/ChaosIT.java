@@ -1,0 +1,82 @@
+package io.khora.server;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 13's fault-injection runs: 3 node processes, a space of 4 partitions × 3 replicas, 9 client
+ * threads (fresh entries written write-only and taken, single-writer registers put and read), one
+ * {@link FaultSchedule} per method, seeded ({@link ChaosSeeds}: {@code -Dchaos.seeds=1,2,3} or
+ * {@code -Dchaos.runs=10}; one run by default). After each run ({@link ChaosRun}) the history
+ * checker requires 0 lost, 0 doubled, 0 invented, 0 stale reads, 0 failed-but-applied, and every
+ * partition led again within 10 s of each fault's heal; each run prints one summary line (also in
+ * {@code target/chaos/summary.txt}).
+ *
+ * <p>To add a schedule (oversized entries and answers, a second mirror): implement
+ * {@link FaultSchedule} and add a method like these.
+ */
+class ChaosIT {
+    static LongStream seeds() {
+        return ChaosSeeds.seeds();
+    }
+
+    private static void assertClean(FaultSchedule schedule, long seed) throws Exception {
+        ChaosRun run = ChaosRun.execute(schedule, seed);
+        assertThat(run.verdict.all()).as(schedule.name() + " seed " + seed + ": " + run.verdict.counts()).isEmpty();
+    }
+
+    /** (a) Two of three nodes paused 6–10 s and resumed, three times in a row. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 420, unit = TimeUnit.SECONDS)
+    @Disabled("issue 13: a partition can stay leaderless for good after two nodes are paused and resumed (seeds 1, 6, 7 of 1-7:"
+            + " > 60 s) — enable when split-group recovery lands")
+    void twoNodesPausedThreeTimesInARowLoseNothingAndEveryPartitionIsLedAgain(long seed) throws Exception {
+        assertClean(new FaultSchedules.TwoNodesPaused(), seed);
+    }
+
+    /** (b) A partition's leader paused and resumed; a fresh client reads the registers right after SIGCONT: no stale read. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Disabled("issue 13: a resumed leader answers a fresh client's reads from its old state (seeds 1, 3, 4, 5 of 1-5: 2,527 to"
+            + " 12,733 stale reads, values up to 14 s old) — enable when linearizable reads land")
+    void aPausedLeaderThatResumesServesNoStaleRead(long seed) throws Exception {
+        assertClean(new FaultSchedules.LeaderPaused(), seed);
+    }
+
+    /** (c) A replica killed under continuous load and restarted catches up while the load goes on. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Disabled("issue 13: a restarted replica does not catch up while the load goes on (seeds 1-3: a few hundred entries behind"
+            + " 15-18k after 60 s) — enable when catch-up under load lands")
+    void aKilledReplicaRestartedCatchesUpUnderLoad(long seed) throws Exception {
+        assertClean(new FaultSchedules.ReplicaKilled(), seed);
+    }
+
+    /** (d) SIGTERM of each node in turn under load, each restarted. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 420, unit = TimeUnit.SECONDS)
+    @Disabled("issue 13: restarted nodes do not catch up under load, and a SIGTERM'd leader hands nothing off (partitions"
+            + " leaderless up to 12.8 s) — enable when catch-up under load and graceful hand-off land")
+    void eachNodeStoppedWithSigtermInTurnLosesNothing(long seed) throws Exception {
+        assertClean(new FaultSchedules.EachNodeTerminated(), seed);
+    }
+
+    /** (e) A client process killed mid-operation: nothing it was acknowledged is lost, nothing it took is handed out twice. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aClientProcessKilledMidOperationLosesAndDoublesNothing(long seed) throws Exception {
+        assertClean(new FaultSchedules.ClientProcessKilled(), seed);
+    }
+}

@@ -1,0 +1,88 @@
+package io.khora.server;
+
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The entry checker on made-up histories: each invariant's violation is found and counted under its name. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HistoryTest {
+    private final History h = new History();
+
+    private Item written(int seq) {
+        Item i = new Item(Item.idOf(1, seq), seq, 1, seq);
+        h.attempt(i);
+        h.acknowledged(i);
+        return i;
+    }
+
+    private Item failed(int seq, RuntimeException e) {
+        Item i = new Item(Item.idOf(1, seq), seq, 1, seq);
+        h.attempt(i);
+        h.maybe(i, e);
+        return i;
+    }
+
+    @Test
+    void everyAcknowledgedWritePresentOrTakenOnceIsClean() {
+        Item a = written(0);
+        Item b = written(1);
+        h.tookItems(2, "take", List.of(b), 1, System.nanoTime());
+        assertThat(h.check(List.of(a)).all()).isEmpty();
+    }
+
+    @Test
+    void aMissingAcknowledgedWriteIsLostUnlessATakeWithUnknownOutcomeCouldHaveTakenIt() {
+        written(0);
+        assertThat(h.check(List.of()).count(Verdict.Kind.LOST)).isEqualTo(1);
+        h.takeUnknown(2, "take", 1, System.nanoTime(), new OutcomeUnknownException("timed out", null));
+        assertThat(h.check(List.of()).all()).isEmpty();
+    }
+
+    @Test
+    void aMissingWriteOnlyATakeThatFailedAsNotAppliedCouldHaveTakenIsFailedButApplied() {
+        written(0);
+        written(1);
+        h.takeUnknown(2, "take", 1, System.nanoTime(), new NoLeaderException("s", 0, "test"));
+        Verdict v = h.check(List.of());
+        assertThat(v.count(Verdict.Kind.FAILED_BUT_APPLIED)).isEqualTo(1);
+        assertThat(v.count(Verdict.Kind.LOST)).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatFailedAsNotAppliedMustBeNeitherPresentNorTaken() {
+        Item a = failed(0, new NoLeaderException("s", 0, "test"));
+        Item b = failed(1, new NoLeaderException("s", 0, "test"));
+        Item c = failed(2, new OutcomeUnknownException("timed out", null));
+        h.tookItems(2, "take", List.of(b), 1, System.nanoTime());
+        Verdict v = h.check(List.of(a, c));
+        assertThat(v.count(Verdict.Kind.FAILED_BUT_APPLIED)).isEqualTo(2);
+        assertThat(v.all()).hasSize(2);
+    }
+
+    @Test
+    void anEntryTakenTwiceOrTakenAndStillThereIsDoubled() {
+        Item a = written(0);
+        Item b = written(1);
+        h.tookItems(2, "take", List.of(a), 1, System.nanoTime());
+        h.tookItems(3, "take", List.of(a, b), 4, System.nanoTime());
+        assertThat(h.check(List.of(b)).count(Verdict.Kind.DOUBLED)).isEqualTo(2);
+    }
+
+    @Test
+    void anEntryNeverWrittenOrWithOtherContentIsInvented() {
+        Item a = written(0);
+        written(1);
+        Item other = new Item(Item.idOf(1, 1), 99, 1, 1);
+        Item stranger = new Item(Item.idOf(7, 0), 0, 7, 0);
+        h.tookItems(2, "take", List.of(other), 1, System.nanoTime());
+        assertThat(h.check(List.of(a, stranger)).count(Verdict.Kind.INVENTED)).isEqualTo(2);
+    }
+}
