@@ -233,7 +233,9 @@ final class TestGroup implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         running.forEach((id, p) -> sb.append("\n  ").append(p).append(" applied=").append(p.stateMachine().appliedCommands())
                 .append(" entries=").append(p.stateMachine().engine().size()).append(" leader=").append(p.leader().orElse("-"))
-                .append(" view=").append(p.channel().getView()));
+                .append(" view=").append(p.channel().getView())
+                .append(" credits=").append(((org.jgroups.protocols.UFC) p.channel().getProtocolStack().findProtocol(org.jgroups.protocols.UFC.class)).printSenderCredits())
+                .append(" chunks=").append(((io.khora.cluster.node.CatchUpRaft) p.raft()).catchUpChunksSent()).append(" catching=").append(((io.khora.cluster.node.CatchUpRaft) p.raft()).catchingUpMembers()).append(" table=").append(p.raft().commitTable()));
         return sb.toString();
     }
 

@@ -274,9 +274,9 @@ public class CatchUpRaft extends RAFT {
         }
     }
 
-    /** Members being caught up (tests). */
-    List<Address> catchingUp() {
-        return List.copyOf(catchingUp.keySet());
+    /** The members being caught up and the last index sent to each (tests, diagnostics; read off the Raft thread: a snapshot). */
+    public String catchingUpMembers() {
+        return String.valueOf(new HashMap<>(catchingUp));
     }
 
     private record Chunk(long upTo, long sentAt) {
