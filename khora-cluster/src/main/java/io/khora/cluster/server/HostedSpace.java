@@ -114,6 +114,22 @@ final class HostedSpace implements AutoCloseable {
         return leader != null && leader.equals(r.config().raftId()) && !r.isLeader() ? null : leader;
     }
 
+    /**
+     * Takes the replicas here that lead their partition out of service (from now on requests for
+     * those partitions find no replica here) and returns them, for the caller to close: the first
+     * step of a graceful stop, so their groups elect new leaders while this node still runs.
+     */
+    List<ReplicatedPartition> removeLeaders() {
+        List<ReplicatedPartition> out = new java.util.ArrayList<>();
+        for (int p = 0; p < hosted.length; p++) {
+            ReplicatedPartition r = replicas.get(p);
+            if (r != null && r.isLeader() && replicas.compareAndSet(p, r, null)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         closed = true;

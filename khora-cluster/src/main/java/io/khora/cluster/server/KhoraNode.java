@@ -260,7 +260,47 @@ public final class KhoraNode implements AutoCloseable {
         return c.resolveTransaction(home, txId);
     }
 
-    /** Stops serving, leaves every group (logs stay for a restart) and the membership channel. */
+    /**
+     * The first step of a graceful stop: every replica this node leads leaves its group at once, all
+     * in parallel, while the node still serves its other replicas and answers clients (a request for
+     * a partition whose leader left gets NOT_LEADER naming no one, and the client tries the other
+     * replicas). Each group sees its leader leave (a view change, not a failure detection timeout)
+     * and elects a new one in one vote round. jgroups-raft 1.1 has no leadership transfer; leaving
+     * the group is the lever it offers.
+     */
+    private void handOffLeadership() {
+        List<ReplicatedPartition> leading = new ArrayList<>();
+        for (HostedSpace s : spaces.values()) {
+            leading.addAll(s.removeLeaders());
+        }
+        if (leading.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<Thread> closers = new ArrayList<>();
+        for (ReplicatedPartition r : leading) {
+            Thread t = new Thread(r::close, "khora-" + id() + "-hand-off-" + r.config().spaceName() + "-p" + r.config().partitionId());
+            t.setDaemon(true);
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.info("node {}: handed off the leadership of {} partitions in {} ms", id(), leading.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /**
+     * Stops gracefully: first hands off the leadership of every partition this node leads (see
+     * {@link #handOffLeadership()}), then stops serving clients, leaves every other group (logs stay
+     * for a restart) and the membership channel.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -269,17 +309,18 @@ public final class KhoraNode implements AutoCloseable {
             }
             closed = true;
         }
-        NodeServer srv = server;
-        if (srv != null) {
-            srv.close();
-        }
-        internalClients.values().forEach(io.khora.cluster.client.PartitionClient::close);
         starter.shutdownNow();
         try {
             starter.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        handOffLeadership();
+        NodeServer srv = server;
+        if (srv != null) {
+            srv.close();
+        }
+        internalClients.values().forEach(io.khora.cluster.client.PartitionClient::close);
         for (HostedSpace s : spaces.values()) {
             s.close();
         }
