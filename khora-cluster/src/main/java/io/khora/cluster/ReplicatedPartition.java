@@ -114,6 +114,7 @@ public final class ReplicatedPartition implements AutoCloseable {
     private final LeaderWaits waits;
     private final LeaderEvents events;
     private final io.khora.cluster.node.LeadershipProbe probe;
+    private final io.khora.cluster.node.MergeElection election;
     /**
      * Held while waits and subscriptions register (if {@code serving}) and while a leadership ends
      * (after {@code serving} became false), so none slips past its end. Never held while calling
@@ -158,6 +159,7 @@ public final class ReplicatedPartition implements AutoCloseable {
                 stateMachine.outbox(), timer, options.backlogWait(), stateMachine.ticker()::millis);
         this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
         this.probe = channel.getProtocolStack().findProtocol(io.khora.cluster.node.LeadershipProbe.class);
+        this.election = channel.getProtocolStack().findProtocol(io.khora.cluster.node.MergeElection.class);
         RaftHandle handle = new RaftHandle(channel, stateMachine);
         this.raft = handle.raft();
         RAFT protocol = raft;
@@ -369,6 +371,23 @@ public final class ReplicatedPartition implements AutoCloseable {
                     + " could not confirm that it still leads term " + term + (ex == null ? " (its term ended)" : ": "
                     + Futures.cause(ex).getMessage()));
         });
+    }
+
+    /**
+     * At the serving leader: asks the group for a vote that elects {@code raftId} if its log is
+     * up-to-date enough ({@link io.khora.cluster.node.MergeElection#transferTo}); returns at once.
+     * This replica steps down when the vote's term begins; mutations in flight then fail with an
+     * unknown outcome (their clients retry them under the same call id). Returns false, doing
+     * nothing, unless this replica serves as leader and {@code raftId} is another member of the group.
+     */
+    public boolean transferLeadership(String raftId) {
+        if (!isLeader() || raftId == null || raftId.equals(config.raftId()) || !config.members().containsKey(raftId)) {
+            return false;
+        }
+        LOG.info("space '{}' partition {}: replica {} hands the leadership to {}", config.spaceName(), config.partitionId(),
+                config.raftId(), raftId);
+        election.transferTo(raftId);
+        return true;
     }
 
     /** The Raft id of the leader this replica knows of, if any. */

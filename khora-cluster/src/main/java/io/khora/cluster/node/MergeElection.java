@@ -1,37 +1,92 @@
 package io.khora.cluster.node;
 
+import org.jgroups.Address;
+import org.jgroups.EmptyMessage;
+import org.jgroups.Header;
+import org.jgroups.Message;
 import org.jgroups.MergeView;
 import org.jgroups.View;
+import org.jgroups.ViewId;
+import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.raft.ELECTION;
+import org.jgroups.protocols.raft.RaftHeader;
+import org.jgroups.protocols.raft.election.VoteResponse;
+import org.jgroups.raft.util.Utils;
+import org.jgroups.util.Bits;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * jgroups-raft's {@link ELECTION}, plus an election after every merge of split views.
+ * jgroups-raft's {@link ELECTION}, plus an election after every merge of split views, and votes
+ * that prefer a named member (leadership transfer).
  *
- * <p>jgroups-raft 1.1.4 elects only when a view change gains a majority or loses the leader, and
- * only the view coordinator runs the vote. A merge can satisfy neither while the group has no
- * leader: a node that stayed up while the other two were paused stepped down when its view shrank
- * to itself; the resumed pair never noticed and still name it leader. When MERGE3 merges the views
- * and one of the pair becomes the coordinator, that coordinator sees its (stale) leader in the new
- * view — "no change" — and the node that stepped down sees a majority "reached" but is not the
- * coordinator. Nobody votes and the partition stays leaderless for good (measured: 3 of 4 runs that
- * paused two nodes of three; one lasted over 190 s). Here the coordinator of a merge view always
- * starts a vote: a merge means the members saw different histories, and a vote — the most
- * up-to-date log wins, with a new term — settles every stale belief. A leader that did lead on
- * through the split may be re-elected; the cost is one term and one vote round per merge.
+ * <p><b>Votes after merges.</b> jgroups-raft 1.1.4 elects only when a view change gains a majority
+ * or loses the leader, and only the view coordinator runs the vote. A merge can satisfy neither
+ * while the group has no leader: a node that stayed up while the other two were paused stepped down
+ * when its view shrank to itself; the resumed pair never noticed and still name it leader. When
+ * MERGE3 merges the views and one of the pair becomes the coordinator, that coordinator sees its
+ * (stale) leader in the new view — "no change" — and the node that stepped down sees a majority
+ * "reached" but is not the coordinator. Nobody votes and the partition stays leaderless for good
+ * (measured: 3 of 4 runs that paused two nodes of three; one lasted over 190 s). Here the
+ * coordinator of a merge view always starts a vote: a merge means the members saw different
+ * histories, and a vote — the most up-to-date log wins, with a new term — settles every stale
+ * belief. A leader that did lead on through the split may be re-elected; the cost is one term and
+ * one vote round per merge.
  *
- * <p>Its protocol id is {@link ELECTION}'s (520), so its messages are ELECTION's on the wire.
+ * <p><b>Leadership transfer.</b> jgroups-raft 1.1 has no leadership transfer. {@link #transferTo}
+ * asks the view coordinator (itself, or by a message) to run a vote that elects the named member if
+ * it is eligible: its log at least as up-to-date as those of a majority of the members that voted
+ * (the member itself included) — Raft's own election restriction, which guarantees the winner holds
+ * every committed entry (a committed entry is on a majority, and majorities intersect). Otherwise
+ * the vote elects as jgroups-raft does (the most up-to-date log). The vote's new term makes the old
+ * leader step down; its proposals in flight fail with an unknown outcome and are retried by their
+ * clients under the same call id. Entries the old leader had appended but not committed can be lost
+ * with the transfer — never an acknowledged one.
+ *
+ * <p>Its protocol id is {@link ELECTION}'s (520), so its messages are ELECTION's on the wire; the
+ * transfer request is a header of its own.
  */
 public class MergeElection extends ELECTION {
     /** ELECTION's protocol id in jgroups-raft 1.1. */
     static final short ELECTION_PROTOCOL_ID = 520;
+    /** The magic number of {@link TransferRequest}. */
+    static final short TRANSFER_MAGIC = 1602;
+
+    static {
+        ClassConfigurator.add(TRANSFER_MAGIC, TransferRequest.class);
+    }
+
+    /** {@code VoteResponse.last_log_term} and {@code last_log_index}: protected in jgroups-raft 1.1.4; null if unreadable. */
+    private static final Field[] LOG_POSITION = logPositionFields();
+
+    /** The last merge view a vote was started for (a view change can reach this protocol twice). */
+    private volatile ViewId votedAfter;
+    /** The member the next vote should elect if eligible (coordinator only), or null. */
+    private volatile String preferred;
 
     /** A new instance with ELECTION's protocol id. */
     public MergeElection() {
         setId(ELECTION_PROTOCOL_ID);
     }
 
-    /** The last merge view a vote was started for (a view change can reach this protocol twice). */
-    private volatile org.jgroups.ViewId votedAfter;
+    private static Field[] logPositionFields() {
+        try {
+            Field term = VoteResponse.class.getDeclaredField("last_log_term");
+            Field index = VoteResponse.class.getDeclaredField("last_log_index");
+            term.setAccessible(true);
+            index.setAccessible(true);
+            return new Field[] {term, index};
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MergeElection.class).warn("cannot read jgroups-raft's vote responses ({}):"
+                    + " leadership transfers elect the most up-to-date member instead of the named one", e.toString());
+            return null;
+        }
+    }
 
     @Override
     protected void handleView(View v) {
@@ -40,6 +95,140 @@ public class MergeElection extends ELECTION {
             votedAfter = v.getViewId();
             log.debug("%s: merge view %s: starting a vote", local_addr, v);
             startVotingThread();
+        }
+    }
+
+    /**
+     * Asks for a vote that elects {@code raftId} if it is eligible (see the class comment): run here
+     * if this member coordinates the view, else sent to the coordinator. Returns at once; whether and
+     * when the leadership moved shows in the leader the members report.
+     */
+    public void transferTo(String raftId) {
+        View v = view;
+        if (v == null || raftId == null) {
+            return;
+        }
+        if (isViewCoordinator()) {
+            voteFor(raftId);
+            return;
+        }
+        Message m = new EmptyMessage(v.getCoord()).putHeader(id, new TransferRequest(raft.currentTerm(), raftId))
+                .setFlag(Message.Flag.OOB);
+        down_prot.down(m);
+    }
+
+    private void voteFor(String raftId) {
+        if (!isMajorityAvailable()) {
+            return;
+        }
+        log.debug("%s: a vote preferring %s", local_addr, raftId);
+        preferred = raftId;
+        startVotingThread();
+    }
+
+    @Override
+    protected void handleMessage(Message msg, RaftHeader hdr) {
+        if (hdr instanceof TransferRequest t) {
+            if (isViewCoordinator()) {
+                voteFor(t.raftId);
+            }
+            return;
+        }
+        super.handleMessage(msg, hdr);
+    }
+
+    @Override
+    protected Address determineLeader() {
+        String wanted = preferred;
+        preferred = null;
+        Address mostUpToDate = super.determineLeader();
+        if (wanted == null || LOG_POSITION == null) {
+            return mostUpToDate;
+        }
+        Map<Address, VoteResponse> results = getVotes().getResults();
+        Address candidate = null;
+        long[] candidatePosition = null;
+        for (Map.Entry<Address, VoteResponse> e : results.entrySet()) {
+            if (e.getValue() != null && wanted.equals(Utils.extractRaftId(e.getKey()))) {
+                candidate = e.getKey();
+                candidatePosition = position(e.getValue());
+            }
+        }
+        if (candidate == null || candidatePosition == null) {
+            return mostUpToDate;
+        }
+        int notAhead = 0; // voters whose log is no more up-to-date than the candidate's (the candidate included)
+        for (VoteResponse r : results.values()) {
+            long[] p = r == null ? null : position(r);
+            if (p != null && compare(p, candidatePosition) <= 0) {
+                notAhead++;
+            }
+        }
+        if (notAhead >= raft.majority()) {
+            log.debug("%s: electing %s as asked (its log is as up-to-date as %d voters')", local_addr, wanted, notAhead);
+            return candidate;
+        }
+        log.debug("%s: %s is not eligible (its log is as up-to-date as only %d voters'); electing %s", local_addr, wanted, notAhead,
+                mostUpToDate);
+        return mostUpToDate;
+    }
+
+    private static long[] position(VoteResponse r) {
+        try {
+            return new long[] {LOG_POSITION[0].getLong(r), LOG_POSITION[1].getLong(r)};
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    /** Raft's "at least as up-to-date": the last entry's term first, then the log's length. */
+    private static int compare(long[] a, long[] b) {
+        return a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]);
+    }
+
+    /** Asks the view coordinator for a vote that prefers {@link #raftId}. */
+    public static final class TransferRequest extends RaftHeader {
+        String raftId;
+
+        /** For JGroups' header factory. */
+        public TransferRequest() {
+        }
+
+        TransferRequest(long term, String raftId) {
+            super(term);
+            this.raftId = raftId;
+        }
+
+        @Override
+        public short getMagicId() {
+            return TRANSFER_MAGIC;
+        }
+
+        @Override
+        public Supplier<? extends Header> create() {
+            return TransferRequest::new;
+        }
+
+        @Override
+        public int serializedSize() {
+            return super.serializedSize() + 1 + (raftId == null ? 0 : Bits.sizeUTF(raftId));
+        }
+
+        @Override
+        public void writeTo(DataOutput out) throws IOException {
+            super.writeTo(out);
+            Bits.writeString(raftId, out);
+        }
+
+        @Override
+        public void readFrom(DataInput in) throws IOException, ClassNotFoundException {
+            super.readFrom(in);
+            raftId = Bits.readString(in);
+        }
+
+        @Override
+        public String toString() {
+            return "TransferRequest(to " + raftId + ")";
         }
     }
 }

@@ -77,6 +77,10 @@ public final class KhoraNode implements AutoCloseable {
             node.server = NodeServer.start(config.nodeId(), new InetSocketAddress(self.host(), self.clientPort()), new NodeRequests(node, node.timer));
             node.membership = Membership.join(config, node::membershipChanged);
             node.membershipChanged();
+            long every = LEADER_BALANCE_INTERVAL_MILLIS;
+            node.timer.scheduleWithFixedDelay(new LeaderBalancer(config.nodeId(), node.spaces, node.placement,
+                    () -> node.membership == null ? List.of() : node.membership.members(), System::nanoTime), every, every,
+                    TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             node.close();
             throw e;
@@ -122,6 +126,9 @@ public final class KhoraNode implements AutoCloseable {
             }
         }
     }
+
+    /** How often a node looks for a partition to hand back to its preferred leader ({@link LeaderBalancer}). */
+    static final long LEADER_BALANCE_INTERVAL_MILLIS = 5_000;
 
     /** How long a replica waits for its partition's preferred leader to found the group first. */
     static final long LEADER_HEAD_START_MILLIS = 1_000;
