@@ -48,6 +48,8 @@ import java.util.function.Supplier;
  * clients under the same call id. Entries the old leader had appended but not committed can be lost
  * with the transfer — never an acknowledged one.
  *
+ * <p><b>No leader messages outside the leader's term.</b> See {@link #down(Message)}.
+ *
  * <p>Its protocol id is {@link ELECTION}'s (520), so its messages are ELECTION's on the wire; the
  * transfer request is a header of its own.
  */
@@ -68,6 +70,7 @@ public class MergeElection extends ELECTION {
     private volatile ViewId votedAfter;
     /** The member the next vote should elect if eligible (coordinator only), or null. */
     private volatile String preferred;
+    private final java.util.concurrent.atomic.AtomicLong droppedStale = new java.util.concurrent.atomic.AtomicLong();
 
     /** A new instance with ELECTION's protocol id. */
     public MergeElection() {
@@ -124,6 +127,37 @@ public class MergeElection extends ELECTION {
         log.debug("%s: a vote preferring %s", local_addr, raftId);
         preferred = raftId;
         startVotingThread();
+    }
+
+    /**
+     * Drops an AppendEntries or InstallSnapshot request this member sends for a term in which it does
+     * not lead. jgroups-raft builds such messages with the current term read at send time, on its
+     * Raft thread, while the term can advance on another (a vote request from a newer term makes the
+     * leader step down): a deposed leader then sent entries of its old log stamped with the new term
+     * and itself as leader. A follower that did not know the new term's leader yet took it as the
+     * leader, then refused the real one ("Changing leader n3 to n1 illegally") and never converged
+     * (seen under ChaosIT's paused-leader schedule). Every such message passes this protocol on its
+     * way down, whichever jgroups-raft code built it. Terms only grow: a message whose term is this
+     * member's current term while it leads was built by the leader of that term.
+     */
+    @Override
+    public Object down(Message msg) {
+        Header h = msg.getHeader(raft.getId());
+        if (h instanceof org.jgroups.protocols.raft.AppendEntriesRequest || h instanceof org.jgroups.protocols.raft.InstallSnapshotRequest) {
+            long term = raft.currentTerm();
+            if (((RaftHeader) h).currTerm() != term || !raft.isLeader()) {
+                droppedStale.incrementAndGet();
+                log.debug("%s: dropped %s of term %d: this member does not lead term %d", local_addr, h.getClass().getSimpleName(),
+                        ((RaftHeader) h).currTerm(), term);
+                return null;
+            }
+        }
+        return down_prot.down(msg);
+    }
+
+    /** How many leader messages this member dropped because it no longer led their term (tests, status). */
+    public long droppedStaleLeaderMessages() {
+        return droppedStale.get();
     }
 
     @Override
