@@ -1,10 +1,13 @@
 package io.khora.cluster.node;
 
 import org.jgroups.Address;
+import org.jgroups.EmptyMessage;
 import org.jgroups.Message;
 import org.jgroups.ObjectMessage;
 import org.jgroups.protocols.raft.AppendEntriesRequest;
 import org.jgroups.protocols.raft.AppendEntriesResponse;
+import org.jgroups.protocols.raft.AppendResult;
+import org.jgroups.protocols.raft.InstallSnapshotRequest;
 import org.jgroups.protocols.raft.LogEntries;
 import org.jgroups.protocols.raft.LogEntry;
 import org.jgroups.protocols.raft.RAFT;
@@ -33,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * interval; jgroups-raft's own idle resend moves a lagging member one entry per interval, so
  * "its match index moved" would not tell). A lagging member is sent the next chunk of what it misses (at most
  * {@link #maxChunkBytes} and {@link #maxChunkEntries} per message, always at least one entry), or
- * the snapshot if the log no longer holds its next entry; chunks never wait for flow-control
- * credits (a member that stopped answering must not block the Raft thread); each of its answers that shows the chunk
+ * the snapshot if the log no longer holds its next entry (not again for
+ * {@link #SNAPSHOT_PATIENCE_NANOS} while it is in flight; a follower refuses a snapshot whose last
+ * entry its log already has, see {@link #refuseOutdatedSnapshot}); each of its answers that shows the chunk
  * arrived triggers the next chunk at once, so a follower catches up at the speed of the network,
  * one chunk in flight at a time; a chunk not answered within a resend interval is sent again. A
  * member that reached the log's end stops being lagging. Up-to-date members get nothing extra, and
@@ -45,6 +49,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Its protocol id is {@link RAFT}'s (521), so its messages are RAFT's on the wire.
  */
 public class CatchUpRaft extends RAFT {
+    /**
+     * How long a snapshot sent to a lagging member may take to arrive and be answered before it is
+     * sent again: a large one takes seconds to transfer, and sending it again meanwhile only adds
+     * load (and once made a follower install an outdated one).
+     */
+    static final long SNAPSHOT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     /** RAFT's protocol id in jgroups-raft 1.1. */
     static final short RAFT_PROTOCOL_ID = 521;
 
@@ -126,25 +137,45 @@ public class CatchUpRaft extends RAFT {
         if (hdr instanceof AppendEntriesResponse rsp && isStale(msg.getSrc(), rsp)) {
             return;
         }
+        if (hdr instanceof InstallSnapshotRequest req && refuseOutdatedSnapshot(msg.getSrc(), req)) {
+            return;
+        }
         super.handleUpRequest(msg, hdr);
         if (hdr instanceof AppendEntriesResponse && !catchingUp.isEmpty()) {
             continueCatchUp(msg.getSrc());
         }
     }
 
-    /** {@code AppendEntriesResponse.result}: package-private in jgroups-raft 1.1.4; null if it cannot be read. */
-    private static final java.lang.reflect.Field RESULT = resultField();
-
-    private static java.lang.reflect.Field resultField() {
-        try {
-            java.lang.reflect.Field f = AppendEntriesResponse.class.getDeclaredField("result");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(CatchUpRaft.class).warn("cannot read jgroups-raft's append results ({}): "
-                    + "out-of-order answers of catching-up followers are handled by jgroups-raft alone", e.toString());
-            return null;
+    /**
+     * A follower refuses a snapshot whose last entry it already has (Raft's InstallSnapshot rule:
+     * an existing entry with the snapshot's last index and term means the log holds the snapshot's
+     * prefix; keep the entries after it). jgroups-raft 1.1.4 installs any snapshot it receives and
+     * resets its log to the snapshot's last index: a snapshot that arrived late (a large one, while the
+     * follower caught up through chunks) threw away entries the follower had appended and
+     * acknowledged after it, and the leader, having seen them acknowledged, never sent them again —
+     * the follower stayed behind for good. It answers OK up to the point its log is known to match
+     * (the snapshot's last index, or its commit index if higher).
+     */
+    private boolean refuseOutdatedSnapshot(Address leader, InstallSnapshotRequest req) {
+        long last = RaftInternals.lastIncludedIndex(req);
+        long lastTerm = RaftInternals.lastIncludedTerm(req);
+        if (last < 0 || lastTerm < 0 || req.currTerm() < currentTerm()) {
+            return false;
         }
+        boolean have = last <= commit_index;
+        if (!have && last <= last_appended) {
+            LogEntry e = log_impl.get(last);
+            have = e != null && e.term() == lastTerm;
+        }
+        if (!have) {
+            return false;
+        }
+        long matching = Math.max(last, commit_index);
+        log.debug("%s: refused the snapshot of index %d from %s: the log has it (commit %d, last appended %d)", local_addr, last, leader,
+                commit_index, last_appended);
+        AppendResult result = new AppendResult(AppendResult.Result.OK, matching).commitIndex(commit_index);
+        down_prot.down(new EmptyMessage(leader).putHeader(id, new AppendEntriesResponse(currentTerm(), result)));
+        return true;
     }
 
     /**
@@ -156,19 +187,12 @@ public class CatchUpRaft extends RAFT {
      */
     private boolean isStale(Address member, AppendEntriesResponse rsp) {
         CommitTable table = commit_table;
-        if (RESULT == null || table == null || rsp.currTerm() > currentTerm() || !isLeader()) {
+        if (table == null || rsp.currTerm() > currentTerm() || !isLeader()) {
             return false;
         }
         CommitTable.Entry e = table.get(member);
-        if (e == null) {
-            return false;
-        }
-        try {
-            org.jgroups.protocols.raft.AppendResult r = (org.jgroups.protocols.raft.AppendResult) RESULT.get(rsp);
-            return r != null && r.index() < e.matchIndex();
-        } catch (IllegalAccessException e1) {
-            return false;
-        }
+        org.jgroups.protocols.raft.AppendResult r = e == null ? null : RaftInternals.result(rsp);
+        return r != null && r.index() < e.matchIndex();
     }
 
     private void sweepIfDue() {
@@ -188,7 +212,9 @@ public class CatchUpRaft extends RAFT {
         table.forEach((member, e) -> {
             Chunk c = catchingUp.get(member);
             if (c != null) {
-                if (now - c.sentAt >= TimeUnit.MILLISECONDS.toNanos(resend_interval)) {
+                long patience = c.snapshot ? Math.max(SNAPSHOT_PATIENCE_NANOS, TimeUnit.MILLISECONDS.toNanos(resend_interval))
+                        : TimeUnit.MILLISECONDS.toNanos(resend_interval);
+                if (now - c.sentAt >= patience) {
                     sendChunk(member, e, now); // unanswered for an interval: again, from what it has
                 }
             } else if (e.matchIndex() < logEndBefore) {
@@ -222,9 +248,10 @@ public class CatchUpRaft extends RAFT {
         long from = Math.max(e.nextIndex(), e.matchIndex() + 1);
         if (from < log_impl.firstAppended()) { // the log no longer holds it (RAFT's own rule)
             try {
+                long upTo = commit_index;
                 sendSnapshotTo(member);
                 chunksSent++;
-                catchingUp.put(member, new Chunk(commit_index, now));
+                catchingUp.put(member, new Chunk(upTo, now, true));
             } catch (Exception ex) {
                 log.error("%s: failed sending the snapshot to lagging member %s: %s", local_addr, member, ex);
             }
@@ -261,14 +288,11 @@ public class CatchUpRaft extends RAFT {
         }
         LogEntry prev = log_impl.get(from - 1);
         long prevTerm = prev != null ? prev.term() : 0;
-        // DONT_BLOCK: a member that stopped answering (paused) must not exhaust its flow-control credits and block
-        // the Raft thread; a chunk dropped for want of credits is sent again after the resend interval
         Message m = new ObjectMessage(member, entries)
-                .putHeader(id, new AppendEntriesRequest(local_addr, currentTerm(), from - 1, prevTerm, entryTerm, commit_index))
-                .setFlag(Message.TransientFlag.DONT_BLOCK);
+                .putHeader(id, new AppendEntriesRequest(local_addr, currentTerm(), from - 1, prevTerm, entryTerm, commit_index));
         down_prot.down(m);
         chunksSent++;
-        catchingUp.put(member, new Chunk(to, now));
+        catchingUp.put(member, new Chunk(to, now, false));
         if (log.isDebugEnabled()) {
             log.debug("%s: catching up %s: sent [%d..%d] (%d bytes), log ends at %d", local_addr, member, from, to, bytes, last_appended);
         }
@@ -279,6 +303,13 @@ public class CatchUpRaft extends RAFT {
         return String.valueOf(new HashMap<>(catchingUp));
     }
 
-    private record Chunk(long upTo, long sentAt) {
+    /**
+     * What was last sent to a member being caught up.
+     *
+     * @param upTo the last index it carried
+     * @param sentAt when (System.nanoTime)
+     * @param snapshot whether it was a snapshot (not sent again for {@link #SNAPSHOT_PATIENCE_NANOS})
+     */
+    private record Chunk(long upTo, long sentAt, boolean snapshot) {
     }
 }

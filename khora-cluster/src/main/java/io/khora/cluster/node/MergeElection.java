@@ -17,7 +17,6 @@ import org.jgroups.util.Bits;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -63,9 +62,6 @@ public class MergeElection extends ELECTION {
         ClassConfigurator.add(TRANSFER_MAGIC, TransferRequest.class);
     }
 
-    /** {@code VoteResponse.last_log_term} and {@code last_log_index}: protected in jgroups-raft 1.1.4; null if unreadable. */
-    private static final Field[] LOG_POSITION = logPositionFields();
-
     /** The last merge view a vote was started for (a view change can reach this protocol twice). */
     private volatile ViewId votedAfter;
     /** The member the next vote should elect if eligible (coordinator only), or null. */
@@ -75,20 +71,6 @@ public class MergeElection extends ELECTION {
     /** A new instance with ELECTION's protocol id. */
     public MergeElection() {
         setId(ELECTION_PROTOCOL_ID);
-    }
-
-    private static Field[] logPositionFields() {
-        try {
-            Field term = VoteResponse.class.getDeclaredField("last_log_term");
-            Field index = VoteResponse.class.getDeclaredField("last_log_index");
-            term.setAccessible(true);
-            index.setAccessible(true);
-            return new Field[] {term, index};
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(MergeElection.class).warn("cannot read jgroups-raft's vote responses ({}):"
-                    + " leadership transfers elect the most up-to-date member instead of the named one", e.toString());
-            return null;
-        }
     }
 
     @Override
@@ -176,7 +158,7 @@ public class MergeElection extends ELECTION {
         String wanted = preferred;
         preferred = null;
         Address mostUpToDate = super.determineLeader();
-        if (wanted == null || LOG_POSITION == null) {
+        if (wanted == null) {
             return mostUpToDate;
         }
         Map<Address, VoteResponse> results = getVotes().getResults();
@@ -185,7 +167,7 @@ public class MergeElection extends ELECTION {
         for (Map.Entry<Address, VoteResponse> e : results.entrySet()) {
             if (e.getValue() != null && wanted.equals(Utils.extractRaftId(e.getKey()))) {
                 candidate = e.getKey();
-                candidatePosition = position(e.getValue());
+                candidatePosition = RaftInternals.logPosition(e.getValue());
             }
         }
         if (candidate == null || candidatePosition == null) {
@@ -193,7 +175,7 @@ public class MergeElection extends ELECTION {
         }
         int notAhead = 0; // voters whose log is no more up-to-date than the candidate's (the candidate included)
         for (VoteResponse r : results.values()) {
-            long[] p = r == null ? null : position(r);
+            long[] p = r == null ? null : RaftInternals.logPosition(r);
             if (p != null && compare(p, candidatePosition) <= 0) {
                 notAhead++;
             }
@@ -205,14 +187,6 @@ public class MergeElection extends ELECTION {
         log.debug("%s: %s is not eligible (its log is as up-to-date as only %d voters'); electing %s", local_addr, wanted, notAhead,
                 mostUpToDate);
         return mostUpToDate;
-    }
-
-    private static long[] position(VoteResponse r) {
-        try {
-            return new long[] {LOG_POSITION[0].getLong(r), LOG_POSITION[1].getLong(r)};
-        } catch (IllegalAccessException e) {
-            return null;
-        }
     }
 
     /** Raft's "at least as up-to-date": the last entry's term first, then the log's length. */
