@@ -171,6 +171,7 @@ final class ChaosRun {
         try {
             cluster.awaitConverged(CONVERGE);
         } catch (AssertionError e) {
+            log("NOT CONVERGED — the status, every replica and the logs' tails:\n" + e.getMessage());
             verdict.add(Verdict.Kind.OTHER, "the cluster did not converge within " + CONVERGE + " after the load: " + firstLine(e));
         }
         check();
