@@ -134,9 +134,6 @@ public class CatchUpRaft extends RAFT {
 
     @Override
     public void handleUpRequest(Message msg, RaftHeader hdr) {
-        if (hdr instanceof AppendEntriesResponse rsp && isStale(msg.getSrc(), rsp)) {
-            return;
-        }
         if (hdr instanceof InstallSnapshotRequest req && refuseOutdatedSnapshot(msg.getSrc(), req)) {
             return;
         }
@@ -176,23 +173,6 @@ public class CatchUpRaft extends RAFT {
         AppendResult result = new AppendResult(AppendResult.Result.OK, matching).commitIndex(commit_index);
         down_prot.down(new EmptyMessage(leader).putHeader(id, new AppendEntriesResponse(currentTerm(), result)));
         return true;
-    }
-
-    /**
-     * Whether an answer of {@code member} is older than what the leader knows of it (a lower index
-     * than the member's match index, in no later term). A member being caught up receives chunks and
-     * ordinary appends on different JGroups channels (unicast and multicast), so its answers can be
-     * overtaken: jgroups-raft 1.1.4 would then set the member's next index below its match index,
-     * breaking its commit table's invariant. Such an answer says nothing new and is dropped.
-     */
-    private boolean isStale(Address member, AppendEntriesResponse rsp) {
-        CommitTable table = commit_table;
-        if (table == null || rsp.currTerm() > currentTerm() || !isLeader()) {
-            return false;
-        }
-        CommitTable.Entry e = table.get(member);
-        org.jgroups.protocols.raft.AppendResult r = e == null ? null : RaftInternals.result(rsp);
-        return r != null && r.index() < e.matchIndex();
     }
 
     private void sweepIfDue() {
@@ -245,7 +225,10 @@ public class CatchUpRaft extends RAFT {
     }
 
     private void sendChunk(Address member, CommitTable.Entry e, long now) {
-        long from = Math.max(e.nextIndex(), e.matchIndex() + 1);
+        // jgroups-raft's next index, not the match index: a follower's FAIL_ENTRY_NOT_FOUND answer reports its last
+        // appended entry, which jgroups-raft takes as matching although an old leader's uncommitted tail may not; the
+        // conflict that follows corrects the next index (and the match index), never the other way round
+        long from = e.nextIndex();
         if (from < log_impl.firstAppended()) { // the log no longer holds it (RAFT's own rule)
             try {
                 long upTo = commit_index;
