@@ -131,10 +131,11 @@ final class ClusterReport {
         String rl = READ.key();
         String rll = READ_LOCAL.key();
         double own = f.rate(KHORA, rl) / f.rate(KHORA, rll);
-        md.append(String.format(Locale.ROOT, " Khora's linearizable `readById` reaches %s the throughput of its leader-local one (%s; "
-                        + "best round against best round; in each round, where the two phases ran one right after the other: %s), at "
-                        + "p50 %s against %s and p99 %s against %s.%n%n",
-                Fmt.ratio(own), moreOrLess(own), f.khoraRoundRatios(rl, rll).stream().map(Fmt::ratio).collect(Collectors.joining(" / ")),
+        md.append(String.format(Locale.ROOT, " Khora's linearizable `readById` reaches %s the throughput of its leader-local one (%s%s), "
+                        + "at p50 %s against %s and p99 %s against %s.%n%n",
+                Fmt.ratio(own), moreOrLess(own), cs.rounds() == 1 ? "" : "; best round against best round; in each round, where the two "
+                        + "phases ran one right after the other: " + f.khoraRoundRatios(rl, rll).stream().map(Fmt::ratio)
+                        .collect(Collectors.joining(" / ")),
                 Fmt.micros(f.of(KHORA, rl, "p50")), Fmt.micros(f.of(KHORA, rll, "p50")), Fmt.micros(f.of(KHORA, rl, "p99")),
                 Fmt.micros(f.of(KHORA, rll, "p99"))));
     }
