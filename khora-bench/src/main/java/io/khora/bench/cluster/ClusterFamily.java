@@ -116,9 +116,9 @@ public final class ClusterFamily implements BenchmarkFamily {
                         Map<String, String> pairs = probe(settings, cs, c, other, r);
                         String prefix = c.contestant() + "." + r + ".";
                         pairs.forEach((k, v) -> results.put(prefix + k, v));
-                        System.out.printf("[cluster]   write %s/s, read %s/s%s, take %s/s%n", pairs.get("write.rate"), pairs.get("read.rate"),
-                                pairs.containsKey(READ_LOCAL.key() + ".rate") ? ", leader-local read " + pairs.get(READ_LOCAL.key() + ".rate") + "/s"
-                                        : "", pairs.get("take.rate"));
+                        String local = pairs.get(READ_LOCAL.key() + ".rate");
+                        System.out.printf("[cluster]   write %s/s, read %s/s%s, take %s/s%n", pairs.get("write.rate"),
+                                pairs.get("read.rate"), local == null ? "" : ", leader-local read " + local + "/s", pairs.get("take.rate"));
                     }
                 }
                 leaders = khora.leaderSpread(); // after the rounds: a leader change during them shows here

@@ -250,8 +250,8 @@ final class ClusterReport {
                         + "times and spent %s µs of CPU per linearizable read, against %s and %s µs per leader-local read, and the "
                         + "client %s and %s µs against %s and %s µs. Hazelcast's nodes switched threads %s times and spent %s µs of CPU "
                         + "per `get` (its IO thread hands every `get` to a partition thread and back).%n%n",
-                num(f.switchesPerOp(KHORA, r, "nodesSwitches")), num(cpu(KHORA, r, "nodes")), num(f.switchesPerOp(KHORA, rl, "nodesSwitches")),
-                num(cpu(KHORA, rl, "nodes")), num(f.switchesPerOp(KHORA, r, "clientSwitches")), num(cpu(KHORA, r, "client")),
+                num(f.switchesPerOp(KHORA, r, "nodesSwitches")), num(cpu(KHORA, r, "nodes")),
+                num(f.switchesPerOp(KHORA, rl, "nodesSwitches")), num(cpu(KHORA, rl, "nodes")), num(f.switchesPerOp(KHORA, r, "clientSwitches")), num(cpu(KHORA, r, "client")),
                 num(f.switchesPerOp(KHORA, rl, "clientSwitches")), num(cpu(KHORA, rl, "client")),
                 num(f.switchesPerOp(HAZELCAST, r, "nodesSwitches")), num(cpu(HAZELCAST, r, "nodes"))));
     }
