@@ -58,14 +58,26 @@ record ClusterFigures(Map<String, String> values, int rounds) {
         return out;
     }
 
-    /** Khora's best rate divided by Hazelcast's. */
-    double rateRatio(String op) {
-        return rate(ClusterFamily.KHORA, op) / rate(ClusterFamily.HAZELCAST, op);
+    /**
+     * Khora's rate of {@code op} ÷ its rate of {@code base}, round by round (two phases of one client JVM, one right after the
+     * other).
+     */
+    List<Double> khoraRoundRatios(String op, String base) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            out.add(at(ClusterFamily.KHORA, r, op, "rate") / at(ClusterFamily.KHORA, r, base, "rate"));
+        }
+        return out;
     }
 
-    /** Khora's latency figure (of its best round) divided by Hazelcast's. */
-    double latencyRatio(String op, String figure) {
-        return of(ClusterFamily.KHORA, op, figure) / of(ClusterFamily.HAZELCAST, op, figure);
+    /** Khora's best rate of {@code op} divided by Hazelcast's best rate of the operation it is compared with. */
+    double rateRatio(ClusterFamily.Op op) {
+        return rate(ClusterFamily.KHORA, op.key()) / rate(ClusterFamily.HAZELCAST, op.hazelcastKey());
+    }
+
+    /** Khora's latency figure of {@code op} (of its best round) divided by Hazelcast's of the operation it is compared with. */
+    double latencyRatio(ClusterFamily.Op op, String figure) {
+        return of(ClusterFamily.KHORA, op.key(), figure) / of(ClusterFamily.HAZELCAST, op.hazelcastKey(), figure);
     }
 
     /** CPU µs per operation of {@code who} ("clientCpu", "nodesCpu", "otherCpu") in the best round; NaN if unknown. */
@@ -98,13 +110,13 @@ record ClusterFigures(Map<String, String> values, int rounds) {
      * same number (which ran one right after the other), with the smallest and largest — "0.91×
      * (0.85×–0.97×, 3 rounds)" — or "–" with a single round.
      */
-    String pairedRatios(String op) {
+    String pairedRatios(ClusterFamily.Op op) {
         if (rounds < 2) {
             return "–";
         }
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            ratios[r] = at(ClusterFamily.KHORA, r, op, "rate") / at(ClusterFamily.HAZELCAST, r, op, "rate");
+            ratios[r] = at(ClusterFamily.KHORA, r, op.key(), "rate") / at(ClusterFamily.HAZELCAST, r, op.hazelcastKey(), "rate");
         }
         Arrays.sort(ratios);
         int m = ratios.length;

@@ -3,7 +3,9 @@ package io.khora.bench.cluster;
 import io.khora.bench.ChildJvm;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Child-JVM main: the client of one round against one contestant's running cluster. It connects
- * ({@link RemoteStore#open}), then runs the three operations with {@code threads} load threads
+ * ({@link RemoteStore#open}), then runs the operations with {@code threads} load threads
  * ({@link LoadPhase}), first as a warm-up (its entries taken again), then measured:
  *
  * <ol>
  *   <li><b>write</b> of new entries (consecutive new ids) for the phase's length;</li>
- *   <li><b>read</b> by id of random present ids (from those just written) for the phase's length;</li>
+ *   <li><b>read</b> by id of random present ids (from those just written) for the phase's length, with
+ *   the client's default consistency (Khora's: linearizable); and, for a client that has one
+ *   ({@link RemoteStore#hasLeaderLocalReads()}), a second such phase of <b>leader-local reads</b>
+ *   ({@code readLocal}), the two in the order the round asks for;</li>
  *   <li><b>take</b> by id of every entry written, in id order, shared by the threads, until none is left
  *   (so the store ends empty, and every take finds its entry).</li>
  * </ol>
@@ -27,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of the client, the contestant's nodes, and the idle other cluster during the phase.
  *
  * <p>Arguments: contestant, cluster name, node addresses (host:port,…), node pids (,…), the other
- * cluster's pids (,…), threads, warm-up ms per phase, measured ms per phase, first id.
+ * cluster's pids (,…), threads, warm-up ms per phase, measured ms per phase, first id, whether the
+ * leader-local read phase comes before the default one (true/false).
  */
 public final class ClusterProbe {
     private ClusterProbe() {
@@ -44,18 +50,36 @@ public final class ClusterProbe {
         long warmupMillis = Long.parseLong(args[6]);
         long phaseMillis = Long.parseLong(args[7]);
         long firstId = Long.parseLong(args[8]);
+        boolean leaderLocalFirst = Boolean.parseBoolean(args[9]);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("contestant", contestant);
         try (RemoteStore store = RemoteStore.open(contestant, addresses, clusterName, Duration.ofSeconds(60))) {
-            cycle(store, threads, warmupMillis, firstId, pids, others, null);
-            cycle(store, threads, phaseMillis, firstId + 1_000_000_000L, pids, others, out);
+            List<String> reads = readPhases(store, leaderLocalFirst);
+            cycle(store, reads, threads, warmupMillis, firstId, pids, others, null);
+            cycle(store, reads, threads, phaseMillis, firstId + 1_000_000_000L, pids, others, out);
         }
         System.out.println(ChildJvm.resultLine(out));
         System.exit(0);
     }
 
-    /** Write, read, take; the figures go to {@code out} (null: a warm-up, nothing kept). */
-    private static void cycle(RemoteStore store, int threads, long millis, long firstId, long[] pids, long[] others,
+    /** The read phases' keys in the order they run: the default read, and the leader-local one if the store has it. */
+    private static List<String> readPhases(RemoteStore store, boolean leaderLocalFirst) {
+        List<String> reads = new ArrayList<>(List.of(ClusterFamily.READ.key()));
+        if (store.hasLeaderLocalReads()) {
+            reads.add(ClusterFamily.READ_LOCAL.key());
+            if (leaderLocalFirst) {
+                Collections.reverse(reads);
+            }
+        }
+        return reads;
+    }
+
+    private static LoadPhase.Op reader(RemoteStore store, String key) {
+        return key.equals(ClusterFamily.READ_LOCAL.key()) ? store::readLeaderLocal : store::read;
+    }
+
+    /** Write, the read phases {@code reads} in order, take; the figures go to {@code out} (null: a warm-up, nothing kept). */
+    private static void cycle(RemoteStore store, List<String> reads, int threads, long millis, long firstId, long[] pids, long[] others,
                               Map<String, Object> out) throws InterruptedException {
         AtomicLong next = new AtomicLong(firstId);
         LoadPhase.Result write = LoadPhase.run(threads, millis, next::getAndIncrement, id -> {
@@ -64,20 +88,24 @@ public final class ClusterProbe {
         }, pids, others);
         long end = next.get(); // every id below was written (a thread writes the id it drew before it stops)
         long written = end - firstId;
-        LoadPhase.Result read = LoadPhase.run(threads, millis, () -> firstId + ThreadLocalRandom.current().nextLong(written),
-                store::read, pids, others);
+        Map<String, LoadPhase.Result> read = new LinkedHashMap<>();
+        for (String key : reads) {
+            read.put(key, LoadPhase.run(threads, millis, () -> firstId + ThreadLocalRandom.current().nextLong(written), reader(store, key),
+                    pids, others));
+        }
+        long readMisses = read.values().stream().mapToLong(LoadPhase.Result::misses).sum();
         AtomicLong cursor = new AtomicLong(firstId);
         LoadPhase.Result take = LoadPhase.run(threads, 0, () -> {
             long id = cursor.getAndIncrement();
             return id < end ? id : -1;
         }, store::take, pids, others);
-        if (read.misses() > 0 || take.misses() > 0 || take.ops() != written) {
-            throw new IllegalStateException("lost entries: " + written + " written, " + read.misses() + " reads missed, " + take.misses()
+        if (readMisses > 0 || take.misses() > 0 || take.ops() != written) {
+            throw new IllegalStateException("lost entries: " + written + " written, " + readMisses + " reads missed, " + take.misses()
                     + " takes missed of " + take.ops());
         }
         if (out != null) {
             write.putInto(out, "write");
-            read.putInto(out, "read");
+            read.forEach((key, r) -> r.putInto(out, key));
             take.putInto(out, "take");
         }
     }

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import static io.khora.bench.cluster.ClusterFamily.HAZELCAST;
 import static io.khora.bench.cluster.ClusterFamily.KHORA;
 import static io.khora.bench.cluster.ClusterFamily.READ;
+import static io.khora.bench.cluster.ClusterFamily.READ_LOCAL;
 import static io.khora.bench.cluster.ClusterFamily.TAKE;
 import static io.khora.bench.cluster.ClusterFamily.WRITE;
 
@@ -73,18 +74,29 @@ final class ClusterReport {
         md.append(String.format(Locale.ROOT, "Both clusters are started once and stay up (the other one idles meanwhile: its CPU use "
                         + "is in the last column below)%s. Then the rounds, each in a fresh client JVM, interleaved — round 1 of Khora and "
                         + "of Hazelcast, then round 2, … (%s, the order alternating) — so other work on the machine falls on both "
-                        + "alike. A round: a warm-up (%.1f s of writes, %.1f s of reads, then every warm-up entry taken), then the "
-                        + "measured phases, %d client threads each calling the synchronous API back to back: **write** of new ids for "
-                        + "%.1f s, **read** by id of random present ids for %.1f s, **take** by id of every entry the write phase wrote "
-                        + "(shared by the threads, in id order) until none is left; every read and take must find its entry, or the run "
-                        + "fails. Throughput is calls ÷ the phase's time; latency is a call's time in its client thread. The tables give "
-                        + "each contestant's best round per operation (interference only slows a round down), every round's rate beside "
-                        + "it; the targets table's cross-check is the median of the rounds' paired ratios.%n%n",
+                        + "alike. A round: a warm-up (%.1f s of writes, %.1f s of each kind of read, then every warm-up entry taken), "
+                        + "then the measured phases, %d client threads each calling the synchronous API back to back: **write** of new "
+                        + "ids for %.1f s, **read** by id of random present ids for %.1f s (Khora twice, see below), **take** by id of "
+                        + "every entry the write phase wrote (shared by the threads, in id order) until none is left; every read and take "
+                        + "must find its entry, or the run fails. Throughput is calls ÷ the phase's time; latency is a call's time in its "
+                        + "client thread. The tables give each contestant's best round per operation (interference only slows a round "
+                        + "down), every round's rate beside it; the targets table's cross-check is the median of the rounds' paired "
+                        + "ratios.%n%n",
                 cs.serverWarmupMillis() > 0 ? String.format(Locale.ROOT, ", and first get an unreported round with %.0f s phases "
                         + "to warm their JIT up", cs.serverWarmupMillis() / 1e3) : "",
                 cs.rounds() == 1 ? "1 round" : cs.rounds() + " rounds", cs.warmupMillis() / 1e3, cs.warmupMillis() / 1e3, cs.threads(),
                 cs.phaseMillis() / 1e3,
                 cs.phaseMillis() / 1e3));
+        md.append(String.format(Locale.ROOT, "Khora's reads are measured in two read phases of every round, one after the other in the "
+                        + "same client JVM: **linearizable** reads, the client's default — the leader reads its state, then answers only "
+                        + "once a majority of the partition's group (itself and one follower) has confirmed, after the read, that it "
+                        + "still leads (`LeadershipProbe`; the reads that arrive while a confirmation round is in flight share the next "
+                        + "round) — and **leader-local** reads, through a second client in the same JVM connected with "
+                        + "`reads=leader-local`, which the leader answers from its state at once (a leader deposed without knowing it "
+                        + "yet can answer stale). %s. The target compares the linearizable read with Hazelcast's `get`, which the "
+                        + "key's owner answers from its own copy with no message to the backup, as a leader-local read is answered.%n%n",
+                cs.rounds() == 1 ? "The linearizable phase runs first"
+                        : "The linearizable phase runs first in rounds 1, 3, …, the leader-local one in rounds 2, 4, …"));
         md.append(String.format(Locale.ROOT, "Load while this family measured: 1-minute load average %s on average, at most %s, on %d "
                         + "cores — the measured client and nodes keep about %.1f cores busy themselves (*cores busy* below). %s%n%n",
                 Quiet.format(loadMean), Quiet.format(loadMax), cores, f.coresBusy(KHORA, WRITE.key()),
@@ -96,7 +108,7 @@ final class ClusterReport {
     private void results(StringBuilder md) {
         MarkdownTable t = new MarkdownTable("operation (8 client threads)", "ops/s", "rounds (ops/s)", "p50", "p90", "p99", "p99.9");
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            for (String c : List.of(KHORA, HAZELCAST)) {
+            for (String c : contestants(op)) {
                 t.row(label(c, op), Fmt.rate(f.rate(c, op.key())), rounds(c, op.key()), Fmt.micros(f.of(c, op.key(), "p50")),
                         Fmt.micros(f.of(c, op.key(), "p90")), Fmt.micros(f.of(c, op.key(), "p99")),
                         Fmt.micros(f.of(c, op.key(), "p999")));
@@ -106,18 +118,26 @@ final class ClusterReport {
         MarkdownTable r = new MarkdownTable("Khora ÷ Hazelcast", "throughput", "paired rounds: median (min–max)", "p50 latency",
                 "p99 latency");
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            r.row(op.khora() + " ÷ " + op.hazelcast(), Fmt.ratio(f.rateRatio(op.key())), f.pairedRatios(op.key()),
-                    Fmt.ratio(f.latencyRatio(op.key(), "p50")), Fmt.ratio(f.latencyRatio(op.key(), "p99")));
+            r.row(op.khora() + " ÷ " + op.hazelcast(), Fmt.ratio(f.rateRatio(op)), f.pairedRatios(op),
+                    Fmt.ratio(f.latencyRatio(op, "p50")), Fmt.ratio(f.latencyRatio(op, "p99")));
         }
         md.append(r.render()).append('\n');
         md.append("A throughput ratio above 1.00× and a latency ratio below 1.00× favour Khora.");
-        for (ClusterFamily.Op op : List.of(WRITE, READ, TAKE)) {
-            double ratio = f.rateRatio(op.key());
+        for (ClusterFamily.Op op : ClusterFamily.OPS) {
+            double ratio = f.rateRatio(op);
             md.append(String.format(Locale.ROOT, " Khora's %s reaches %s Hazelcast's %s throughput (%s), at %s its p99.", op.khora(),
-                    Fmt.ratio(ratio), op.hazelcast(), ratio >= 1 ? Fmt.percent(ratio - 1) + " more" : Fmt.percent(1 - ratio) + " less",
-                    Fmt.ratio(f.latencyRatio(op.key(), "p99"))));
+                    Fmt.ratio(ratio), op.hazelcast(), moreOrLess(ratio), Fmt.ratio(f.latencyRatio(op, "p99"))));
         }
-        md.append("\n\n");
+        String rl = READ.key();
+        String rll = READ_LOCAL.key();
+        double own = f.rate(KHORA, rl) / f.rate(KHORA, rll);
+        md.append(String.format(Locale.ROOT, " Khora's linearizable `readById` reaches %s the throughput of its leader-local one (%s%s), "
+                        + "at p50 %s against %s and p99 %s against %s.%n%n",
+                Fmt.ratio(own), moreOrLess(own), cs.rounds() == 1 ? "" : "; best round against best round; in each round, where the two "
+                        + "phases ran one right after the other: " + f.khoraRoundRatios(rl, rll).stream().map(Fmt::ratio)
+                        .collect(Collectors.joining(" / ")),
+                Fmt.micros(f.of(KHORA, rl, "p50")), Fmt.micros(f.of(KHORA, rll, "p50")), Fmt.micros(f.of(KHORA, rl, "p99")),
+                Fmt.micros(f.of(KHORA, rll, "p99"))));
     }
 
     private void costs(StringBuilder md) {
@@ -129,7 +149,7 @@ final class ClusterReport {
         MarkdownTable t = new MarkdownTable("operation", "CPU µs/op: client", "CPU µs/op: 3 nodes (kernel share)", "CPU µs/op: total",
                 "switches/op: client", "switches/op: nodes", "cores busy", "idle cluster, CPU µs/op");
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            for (String c : List.of(KHORA, HAZELCAST)) {
+            for (String c : contestants(op)) {
                 String k = op.key();
                 t.row(label(c, op), num(cpu(c, k, "client")), num(cpu(c, k, "nodes")) + " (" + share(f.kernelShare(c, k, "nodes")) + ")",
                         num(total(c, k)), num(f.switchesPerOp(c, k, "clientSwitches")), num(f.switchesPerOp(c, k, "nodesSwitches")),
@@ -138,7 +158,6 @@ final class ClusterReport {
         }
         md.append(t.render()).append('\n');
         String w = WRITE.key();
-        String r = READ.key();
         double cpuRatio = total(KHORA, w) / total(HAZELCAST, w);
         int cores = settings.machine().cores();
         boolean cpuBound = Math.min(f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w)) >= 0.8 * cores;
@@ -155,12 +174,12 @@ final class ClusterReport {
                         + "while writing: part of a write's time is waiting, not CPU.", f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w),
                         cores),
                 num(total(KHORA, w)), num(cpu(KHORA, w, "client")), num(cpu(KHORA, w, "nodes")), num(total(HAZELCAST, w)),
-                num(cpu(HAZELCAST, w, "client")), num(cpu(HAZELCAST, w, "nodes")), Fmt.ratio(cpuRatio), Fmt.ratio(f.rateRatio(w)),
+                num(cpu(HAZELCAST, w, "client")), num(cpu(HAZELCAST, w, "nodes")), Fmt.ratio(cpuRatio), Fmt.ratio(f.rateRatio(WRITE)),
                 num(cpu(KHORA, w, "nodes")), num(cpu(HAZELCAST, w, "nodes")),
                 num(cpu(KHORA, w, "nodes") * f.kernelShare(KHORA, w, "nodes")), share(f.kernelShare(KHORA, w, "nodes")),
                 num(cpu(HAZELCAST, w, "nodes") * f.kernelShare(HAZELCAST, w, "nodes")), share(f.kernelShare(HAZELCAST, w, "nodes")),
                 num(f.switchesPerOp(KHORA, w, "nodesSwitches")), num(f.switchesPerOp(HAZELCAST, w, "nodesSwitches")),
-                Fmt.ratio(f.rateRatio(TAKE.key()))));
+                Fmt.ratio(f.rateRatio(TAKE))));
         md.append("What a Khora write does on the nodes (khora-cluster's code; thread names as the JVMs show them):\n\n"
                 + "1. Leader, netty event loop (`khora-nX-io`): `NodeServer` decodes the request, `NodeRequests.mutate` → "
                 + "`ReplicatedPartition.write` → `Proposer.submit` → jgroups-raft's `RAFT.setAsync`, which queues the entry for the "
@@ -187,12 +206,7 @@ final class ClusterReport {
                 + "jgroups-raft calls it without a level check on every commit and every AppendEntries (`RAFT.commitLogTo`, "
                 + "`RaftImpl.handleAppendEntriesRequest`), formatting `AppendEntriesRequest` and `ObjectMessage` each time. With a "
                 + "level check in a test build of `JGroupsLogging` that share fell to 1% of the samples.\n\n");
-        md.append(String.format(Locale.ROOT, "**Reads** show the other side of the same cost: `NodeRequests` answers a `ReadById` on "
-                        + "the event loop that read the request, from the leader's state (`ReplicatedPartition.readById`, no Raft "
-                        + "round), with %s context switches per read on the nodes against Hazelcast's %s (whose IO thread hands every "
-                        + "`get` to a partition thread and back), and %s µs of node CPU per read against %s.%n%n",
-                num(f.switchesPerOp(KHORA, r, "nodesSwitches")), num(f.switchesPerOp(HAZELCAST, r, "nodesSwitches")),
-                num(cpu(KHORA, r, "nodes")), num(cpu(HAZELCAST, r, "nodes"))));
+        reads(md);
         md.append(String.format(Locale.ROOT, "What would close the write gap, in order of expected gain (the experiments were one-off "
                         + "builds of the two classes named, measured on the same day against the unchanged nodes in interleaved "
                         + "rounds, while other builds loaded this machine):%n%n"
@@ -216,6 +230,39 @@ final class ClusterReport {
                         + "client against %s per take, whose synchronous path joins the network future directly. Join `writeOne`'s "
                         + "future in `RemoteSpace.write` as `readById` and `takeById` do.%n%n",
                 num(f.switchesPerOp(KHORA, w, "clientSwitches")), num(f.switchesPerOp(KHORA, TAKE.key(), "clientSwitches"))));
+    }
+
+    /**
+     * The reads paragraph: what a linearizable and a leader-local read do on the nodes (from the code), and what the confirmation
+     * round costs (from this run's figures).
+     */
+    private void reads(StringBuilder md) {
+        String r = READ.key();
+        String rl = READ_LOCAL.key();
+        md.append(String.format(Locale.ROOT, "**Reads** add no entry to the Raft log. `NodeRequests` answers a `ReadById` on the "
+                        + "event loop that decoded it by reading the leader's state (`ReplicatedPartition.readById`). A leader-local "
+                        + "read is answered from there at once. A linearizable read then waits for "
+                        + "`ReplicatedPartition.confirmLeadership`: `LeadershipProbe` sends both followers a probe (unbundled, "
+                        + "out-of-band JGroups messages), the first follower's answer makes a majority with the leader, "
+                        + "and the reads that waited for that round are answered on the JGroups thread that delivered the answer; reads "
+                        + "that arrive while a round is in flight wait for the next one, so one round trip inside the group confirms a "
+                        + "batch of reads. The two Khora read rows differ only in that round; in this run the nodes switched threads %s "
+                        + "times and spent %s µs of CPU per linearizable read, against %s and %s µs per leader-local read, and the "
+                        + "client %s and %s µs against %s and %s µs. Hazelcast's nodes switched threads %s times and spent %s µs of CPU "
+                        + "per `get` (its IO thread hands every `get` to a partition thread and back).%n%n",
+                num(f.switchesPerOp(KHORA, r, "nodesSwitches")), num(cpu(KHORA, r, "nodes")),
+                num(f.switchesPerOp(KHORA, rl, "nodesSwitches")), num(cpu(KHORA, rl, "nodes")), num(f.switchesPerOp(KHORA, r, "clientSwitches")), num(cpu(KHORA, r, "client")),
+                num(f.switchesPerOp(KHORA, rl, "clientSwitches")), num(cpu(KHORA, rl, "client")),
+                num(f.switchesPerOp(HAZELCAST, r, "nodesSwitches")), num(cpu(HAZELCAST, r, "nodes"))));
+    }
+
+    /** The contestants with a row of their own for {@code op}: Khora, and Hazelcast unless {@code op} is a Khora-only variant. */
+    private static List<String> contestants(ClusterFamily.Op op) {
+        return op.hazelcastRow() ? List.of(KHORA, HAZELCAST) : List.of(KHORA);
+    }
+
+    private static String moreOrLess(double ratio) {
+        return ratio >= 1 ? Fmt.percent(ratio - 1) + " more" : Fmt.percent(1 - ratio) + " less";
     }
 
     private double cpu(String contestant, String op, String who) {
@@ -260,13 +307,14 @@ final class ClusterReport {
         List<Double> h50 = new ArrayList<>();
         List<Double> h99 = new ArrayList<>();
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            categories.add(op.key());
+            categories.add(op.chart());
             khora.add(f.rate(KHORA, op.key()) / 1e3);
-            hz.add(f.rate(HAZELCAST, op.key()) / 1e3);
             k50.add(f.of(KHORA, op.key(), "p50") / 1e3);
             k99.add(f.of(KHORA, op.key(), "p99") / 1e3);
-            h50.add(f.of(HAZELCAST, op.key(), "p50") / 1e3);
-            h99.add(f.of(HAZELCAST, op.key(), "p99") / 1e3);
+            boolean own = op.hazelcastRow(); // no Hazelcast bar beside a Khora-only variant
+            hz.add(own ? f.rate(HAZELCAST, op.key()) / 1e3 : null);
+            h50.add(own ? f.of(HAZELCAST, op.key(), "p50") / 1e3 : null);
+            h99.add(own ? f.of(HAZELCAST, op.key(), "p99") / 1e3 : null);
         }
         new BarChart("3 nodes on loopback, 8 client threads: throughput (k ops/s, higher is better)", "k ops/s", categories)
                 .series("Khora (3 replicas, majority ack)", khora).series("Hazelcast (backup-count 1)", hz)

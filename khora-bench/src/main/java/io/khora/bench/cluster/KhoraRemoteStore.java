@@ -10,23 +10,40 @@ import java.util.List;
  * Khora's remote client ({@code Spaces.connect}, khora-cluster): {@code write} (UPDATE_OR_WRITE,
  * lease FOREVER, acknowledged once a majority of the partition's replicas has it — the URI's
  * default), {@code readById} and {@code takeById}, each routed by the id to its partition's leader.
+ * Two clients share the JVM: one with the URI's defaults (writes, takes, and linearizable reads —
+ * answered once a majority of the partition's group confirmed the leader) and one connected with
+ * {@code reads=leader-local} for {@link #readLeaderLocal}.
  */
 final class KhoraRemoteStore implements RemoteStore {
-    /** The space the nodes host ({@link KhoraCluster#SPACE}). */
+    /** The space the nodes host ({@link KhoraCluster#SPACE}), with the URI's defaults. */
     private final Space space;
+    /** The same space through a second client connected with {@code reads=leader-local}. */
+    private final Space leaderLocal;
 
-    private KhoraRemoteStore(Space space) {
+    private KhoraRemoteStore(Space space, Space leaderLocal) {
         this.space = space;
+        this.leaderLocal = leaderLocal;
     }
 
-    /** Connects to the space on the nodes at {@code addresses} (host:client-port) and waits until it is READY. */
+    /** Connects both clients to the space on the nodes at {@code addresses} (host:client-port) and waits until it is READY. */
     static KhoraRemoteStore connect(List<String> addresses, Duration timeout) {
-        Space s = Spaces.connect("khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE);
+        String uri = "khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE;
+        Space s = connect(uri, timeout);
+        try {
+            return new KhoraRemoteStore(s, connect(uri + "?reads=leader-local", timeout));
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private static Space connect(String uri, Duration timeout) {
+        Space s = Spaces.connect(uri);
         if (!s.waitForReady(timeout)) {
             s.close();
-            throw new IllegalStateException("space " + KhoraCluster.SPACE + " not READY within " + timeout);
+            throw new IllegalStateException("space " + KhoraCluster.SPACE + " not READY within " + timeout + " (" + uri + ")");
         }
-        return new KhoraRemoteStore(s);
+        return s;
     }
 
     @Override
@@ -40,12 +57,26 @@ final class KhoraRemoteStore implements RemoteStore {
     }
 
     @Override
+    public boolean hasLeaderLocalReads() {
+        return true;
+    }
+
+    @Override
+    public boolean readLeaderLocal(long id) {
+        return leaderLocal.readById(Payload.class, id) != null;
+    }
+
+    @Override
     public boolean take(long id) {
         return space.takeById(Payload.class, id) != null;
     }
 
     @Override
     public void close() {
-        space.close();
+        try {
+            leaderLocal.close();
+        } finally {
+            space.close();
+        }
     }
 }

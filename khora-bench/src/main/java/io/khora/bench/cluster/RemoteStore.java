@@ -13,8 +13,23 @@ interface RemoteStore extends AutoCloseable {
     /** Writes {@code p} (a new id); returns once the cluster acknowledged it. */
     void write(Payload p);
 
-    /** Reads the entry of {@code id}; true if it was there. */
+    /** Reads the entry of {@code id} with the client's default consistency (Khora's: linearizable); true if it was there. */
     boolean read(long id);
+
+    /** Whether this client also has a leader-local read ({@link #readLeaderLocal}), one that skips the leader's confirmation. */
+    default boolean hasLeaderLocalReads() {
+        return false;
+    }
+
+    /**
+     * Reads the entry of {@code id} from its partition leader's state without that leader confirming that it still leads (Khora's
+     * {@code reads=leader-local}); true if it was there.
+     *
+     * @throws UnsupportedOperationException if {@link #hasLeaderLocalReads()} is false
+     */
+    default boolean readLeaderLocal(long id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no leader-local read");
+    }
 
     /** Removes the entry of {@code id} and returns whether it was there (the entry itself comes back to the client). */
     boolean take(long id);

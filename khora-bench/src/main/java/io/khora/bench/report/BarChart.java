@@ -10,9 +10,12 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A grouped bar chart written as PNG with XChart: one group per category, one bar per series. */
 public final class BarChart {
@@ -33,12 +36,12 @@ public final class BarChart {
         this.categories = List.copyOf(categories);
     }
 
-    /** Adds a series: one value per category, in order. */
+    /** Adds a series: one value per category, in order; null for no bar in that category. */
     public BarChart series(String name, List<Double> values) {
         if (values.size() != categories.size()) {
             throw new IllegalArgumentException(name + ": " + values.size() + " values for " + categories.size() + " categories");
         }
-        series.put(name, List.copyOf(values));
+        series.put(name, Collections.unmodifiableList(new ArrayList<>(values)));
         return this;
     }
 
@@ -62,8 +65,10 @@ public final class BarChart {
         styler.setDecimalPattern("#,##0.##");
         if (logarithmic) {
             // bars start at the axis minimum, which must be positive on a log axis
-            double min = series.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).min().orElse(1);
-            double max = series.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(10);
+            double min = series.values().stream().flatMap(List::stream).filter(Objects::nonNull).mapToDouble(Double::doubleValue).min()
+                    .orElse(1);
+            double max = series.values().stream().flatMap(List::stream).filter(Objects::nonNull).mapToDouble(Double::doubleValue).max()
+                    .orElse(10);
             styler.setYAxisLogarithmic(true);
             styler.setYAxisMin(Math.pow(10, Math.floor(Math.log10(Math.max(min, 1e-9)))));
             styler.setYAxisMax(Math.pow(10, Math.ceil(Math.log10(Math.max(max, 1e-9)))));
