@@ -36,8 +36,6 @@ class ChaosIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
-    @Disabled("issue 13: a partition can stay leaderless for good after two nodes are paused and resumed (seeds 1, 6, 7 of 1-7:"
-            + " > 60 s) — enable when split-group recovery lands")
     void twoNodesPausedThreeTimesInARowLoseNothingAndEveryPartitionIsLedAgain(long seed) throws Exception {
         assertClean(new FaultSchedules.TwoNodesPaused(), seed);
     }
@@ -46,8 +44,6 @@ class ChaosIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    @Disabled("issue 13: a resumed leader answers a fresh client's reads from its old state (seeds 1, 3, 4, 5 of 1-5: 2,527 to"
-            + " 12,733 stale reads, values up to 14 s old) — enable when linearizable reads land")
     void aPausedLeaderThatResumesServesNoStaleRead(long seed) throws Exception {
         assertClean(new FaultSchedules.LeaderPaused(), seed);
     }
@@ -56,8 +52,6 @@ class ChaosIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    @Disabled("issue 13: a restarted replica does not catch up while the load goes on (seeds 1-3: a few hundred entries behind"
-            + " 15-18k after 60 s) — enable when catch-up under load lands")
     void aKilledReplicaRestartedCatchesUpUnderLoad(long seed) throws Exception {
         assertClean(new FaultSchedules.ReplicaKilled(), seed);
     }
