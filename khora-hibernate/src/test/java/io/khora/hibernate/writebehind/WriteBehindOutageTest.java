@@ -51,6 +51,10 @@ class WriteBehindOutageTest {
     static final int PARTITIONS = 2;
     static final long SEED = 0x4B484F5241_0403L;
     static final Duration OUTAGE = Duration.ofSeconds(4);
+    /** Writes acknowledged while PostgreSQL is down that end the outage early (bounds the backlog on a fast machine). */
+    static final long WHILE_DOWN = 3_000;
+    /** Writes acknowledged after the restart before the writers stop. */
+    static final long AFTER_RESTART = 500;
 
     @TempDir
     Path tmp;
@@ -99,7 +103,7 @@ class WriteBehindOutageTest {
                             if (wasDown) {
                                 acksWhileDown.incrementAndGet();
                             }
-                            LockSupport.parkNanos(100_000); // ~ a few thousand writes/s per writer
+                            LockSupport.parkNanos(1_000_000); // at most ~1,000 writes/s per writer: the backlog stays bounded on a fast machine
                         }
                     }, "outage-writer-" + t);
                     writers[t].start();
@@ -115,7 +119,12 @@ class WriteBehindOutageTest {
                 long failedCallsBefore = endpoint.failures();
                 long acksAtStop = acks.get();
                 assertThatThrownBy(() -> db.count("select 1")).as("PostgreSQL is down").isInstanceOf(IllegalStateException.class);
-                Thread.sleep(OUTAGE.toMillis());
+                // the outage lasts OUTAGE, or less once WHILE_DOWN writes were acknowledged: the backlog the restart must
+                // drain is bounded by a count, not by how fast this machine writes in a fixed time
+                long downSince = System.nanoTime();
+                while (acksWhileDown.get() < WHILE_DOWN && System.nanoTime() - downSince < OUTAGE.toNanos()) {
+                    Thread.sleep(20);
+                }
                 long ackedWhileDown = acksWhileDown.get();
                 long pendingWhileDown = space.admin().pendingChanges();
                 long failedCallsWhileDown = endpoint.failures() - failedCallsBefore;
@@ -123,7 +132,8 @@ class WriteBehindOutageTest {
 
                 // store up again, load on for a moment, then off
                 pg.restart();
-                Thread.sleep(1_000);
+                long acksAtRestart = acks.get();
+                await("writes acknowledged after the restart", Duration.ofSeconds(30), () -> acks.get() >= acksAtRestart + AFTER_RESTART);
                 stop.set(true);
                 for (Thread w : writers) {
                     w.join(10_000);
@@ -140,7 +150,7 @@ class WriteBehindOutageTest {
                 // mirror's connection in the middle of a JDBC batch, pgjdbc under -ea throws AssertionError
                 // ("pgStatement.getConnection().getAutoCommit() should not throw"); MirrorDispatcher.run does not catch
                 // Errors, its thread dies, and this partition is never delivered again: flush returns false.
-                assertThat(space.admin().flush(Duration.ofSeconds(30))).as("flush after the restart").isTrue();
+                assertThat(space.admin().flush(Duration.ofSeconds(60))).as("flush after the restart").isTrue();
                 long flushMs = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(space.admin().pendingChanges()).isZero();
                 List<io.khora.persistence.DeadLetter> deadLetters = space.admin().deadLetters();
