@@ -43,7 +43,7 @@ final class ChaosRun {
     static final Duration LEADER_WATCH_LIMIT = Duration.ofSeconds(60);
     /** The longest {@link #awaitProgress} waits for the acknowledgements it asks for. */
     static final Duration PROGRESS_LIMIT = Duration.ofSeconds(60);
-    static final Duration START = Duration.ofSeconds(90);
+    static final Duration START = Duration.ofSeconds(120);
     static final Duration CONVERGE = Duration.ofSeconds(60);
     static final Duration STOP = Duration.ofSeconds(60);
     /** Acknowledged operations before the first fault and after the last one. */

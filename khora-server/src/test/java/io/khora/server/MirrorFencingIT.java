@@ -47,7 +47,7 @@ class MirrorFencingIT {
     static final String SPACE = "fenced";
     static final int PARTITIONS = 2;
     static final String LEASE = "3s";
-    static final Duration START = Duration.ofSeconds(60);
+    static final Duration START = Duration.ofSeconds(120); // JVM start-up alone took 23 s at load average 20
     static final Duration DRAIN = Duration.ofSeconds(90);
 
     @Test

@@ -37,7 +37,7 @@ class MultiProcessClusterIT {
     static final int WRITERS = 5;
     static final int TAKERS = 3;
     static final long PAUSE_MICROS = 2_000;
-    static final Duration START = Duration.ofSeconds(60);
+    static final Duration START = Duration.ofSeconds(120); // JVM start-up alone took 23 s at load average 20
     static final Duration RECOVER = Duration.ofSeconds(45);
 
     static ProcessCluster cluster(TestInfo info) throws Exception {

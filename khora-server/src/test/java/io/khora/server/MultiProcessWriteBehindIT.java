@@ -82,7 +82,7 @@ class MultiProcessWriteBehindIT {
     static final String MIRROR = "mirror";
     /** A restarted mirror is killed once it has applied this many more row changes: catching up, in back-to-back rounds. */
     static final long CATCHING_UP = 100;
-    static final Duration START = Duration.ofSeconds(60);
+    static final Duration START = Duration.ofSeconds(120); // JVM start-up alone took 23 s at load average 20
     static final Duration RECOVER = Duration.ofSeconds(45);
     static final Duration DRAIN = Duration.ofSeconds(90);
     static final Duration LOAD = Duration.ofSeconds(180);

@@ -52,7 +52,12 @@ public final class ClientCalls {
         final TreeMap<Long, byte[]> results = new TreeMap<>();
         /** Remembered sequences in the order they were recorded (stale ones are skipped), for the window. */
         final java.util.ArrayDeque<Long> order = new java.util.ArrayDeque<>();
-        /** Remembered calls whose response a retry has already been given. */
+        /**
+         * Calls whose remembered response a retry has been given — kept after the response is dropped
+         * (the client reporting the call answered, the window), at most {@code window} of them, the
+         * oldest dropped first: a give-back of the call's undelivered original answer (RETURN_TAKEN)
+         * may reach the log after that, and must then not write back what the retry delivered.
+         */
         final java.util.TreeSet<Long> redelivered = new java.util.TreeSet<>();
     }
 
@@ -93,8 +98,8 @@ public final class ClientCalls {
         if (r == null && call.retry() && call.sequence() < s.floor) {
             throw new ForgottenCallException(call, s.floor, window);
         }
-        if (r != null) {
-            s.redelivered.add(call.sequence());
+        if (r != null && s.redelivered.add(call.sequence()) && s.redelivered.size() > window) {
+            s.redelivered.pollFirst();
         }
         return r;
     }
@@ -120,13 +125,12 @@ public final class ClientCalls {
             s.order.addLast(call.sequence());
         }
         while (!s.results.isEmpty() && s.results.firstKey() < s.answered) {
-            s.redelivered.remove(s.results.pollFirstEntry().getKey());
+            s.results.pollFirstEntry();
             remembered--;
         }
         while (s.results.size() > window) {
             Long oldest = s.order.pollFirst();
             if (oldest != null && s.results.remove(oldest) != null) {
-                s.redelivered.remove(oldest);
                 remembered--;
                 s.floor = Math.max(s.floor, oldest + 1);
             }
@@ -208,6 +212,58 @@ public final class ClientCalls {
                     out.writeBytes(r);
                     out.writeBoolean(s.redelivered.contains(k));
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes the marks of calls whose remembered response a retry was given but which are no longer
+     * remembered (see {@code Session.redelivered}); snapshot format 5, after everything else.
+     */
+    void writeDetachedMarksTo(WireOutput out) {
+        int n = 0;
+        for (Session s : sessions.values()) {
+            if (detached(s) > 0) {
+                n++;
+            }
+        }
+        out.writeVarInt(n);
+        for (Map.Entry<Client, Session> e : sessions.entrySet()) {
+            Session s = e.getValue();
+            int d = detached(s);
+            if (d == 0) {
+                continue;
+            }
+            out.writeLong(e.getKey().high());
+            out.writeLong(e.getKey().low());
+            out.writeVarInt(d);
+            for (Long k : s.redelivered) {
+                if (!s.results.containsKey(k)) {
+                    out.writeSignedVarLong(k);
+                }
+            }
+        }
+    }
+
+    private static int detached(Session s) {
+        int d = 0;
+        for (Long k : s.redelivered) {
+            if (!s.results.containsKey(k)) {
+                d++;
+            }
+        }
+        return d;
+    }
+
+    /** Reads what {@link #writeDetachedMarksTo} wrote (after {@link #readFrom}). */
+    void readDetachedMarksFrom(WireInput in) {
+        int n = in.readVarInt();
+        for (int i = 0; i < n; i++) {
+            Client c = new Client(in.readLong(), in.readLong());
+            int d = in.readVarInt();
+            Session s = sessions.computeIfAbsent(c, k -> new Session());
+            for (int j = 0; j < d; j++) {
+                s.redelivered.add(in.readSignedVarLong());
             }
         }
     }

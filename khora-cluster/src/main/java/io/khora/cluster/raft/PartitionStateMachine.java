@@ -52,7 +52,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the Raft index and term of the last entry included, log time, the number of commands applied, the type declarations in declaration order, and every
  * stored entry (expired ones not yet swept included) with its concrete type, values, version and expiry, then the remembered client calls,
  * the write-behind outbox ({@link ReplicatedOutbox}, if the space has one) and the prepared transaction parts and decisions
- * ({@link ClusterTransactions}), then the write-behind mirror's lease ({@link MirrorLeaseState}; format 4). A replica that was away installs
+ * ({@link ClusterTransactions}), then the write-behind mirror's lease ({@link MirrorLeaseState}; format 4), then the marks of calls
+ * answered to a retry whose response is no longer remembered (format 5). A replica that was away installs
  * the leader's snapshot and applies the log after it; the log is truncated at each snapshot.
  *
  * <p><b>Reads</b> ({@link #engine()} read methods) run on the caller's thread against the engine
@@ -60,8 +61,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PartitionStateMachine implements StateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
-    /** Snapshot format 4 adds the mirror lease; formats 1 to 3 are still read. */
-    private static final int SNAPSHOT_FORMAT = 4;
+    /**
+     * Snapshot format 5 adds, at the end, the marks of calls whose response a retry was given after
+     * the response itself was dropped ({@link ClientCalls#writeDetachedMarksTo}); formats 1 to 4 are
+     * still read.
+     */
+    private static final int SNAPSHOT_FORMAT = 5;
+    /** Format 4: with the mirror lease. */
+    private static final int SNAPSHOT_FORMAT_4 = 4;
     /** Format 3: with the write-behind outbox and transactions, without the mirror lease. */
     private static final int SNAPSHOT_FORMAT_3 = 3;
     private static final int SNAPSHOT_FORMAT_1 = 1;
@@ -496,6 +503,7 @@ public final class PartitionStateMachine implements StateMachine {
         if (outbox != null) {
             outbox.writeLeaseTo(w); // format 4
         }
+        calls.writeDetachedMarksTo(w); // format 5
         out.writeInt(w.size());
         out.write(w.toByteArray());
         LOG.debug("space '{}' partition {}: snapshot of {} entries, {} bytes", spaceName, partitionId, entries.size(), w.size());
@@ -551,8 +559,11 @@ public final class PartitionStateMachine implements StateMachine {
         } else {
             transactions.clear();
         }
-        if (format >= SNAPSHOT_FORMAT && snapshotOutbox != null) {
+        if (format >= SNAPSHOT_FORMAT_4 && snapshotOutbox != null) {
             snapshotOutbox.readLeaseFrom(r); // before format 4 no lease was ever granted (cleared above)
+        }
+        if (format >= SNAPSHOT_FORMAT) {
+            calls.readDetachedMarksFrom(r);
         }
         ticker.restore(logTime);
         appliedCommands = applied;

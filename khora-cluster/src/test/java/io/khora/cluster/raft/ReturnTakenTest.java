@@ -47,6 +47,36 @@ class ReturnTakenTest {
         assertThat(sm.engine().size()).isZero(); // not twice
     }
 
+    /**
+     * Seen in MultiProcessClusterIT's SIGSTOP test (entries taken twice): the retry was given the
+     * remembered answer, the client's next call reported the call answered for good — which drops
+     * the remembered answer — and only then did the node's give-back of the undelivered original
+     * answer reach the log.
+     */
+    @Test
+    void entriesRedeliveredToTheRetryAreNotWrittenBackAfterTheClientReportedTheCallAnswered() {
+        PartitionStateMachine sm = withOneTrade();
+        apply(sm, new Command.Write(TRADE.name(), trade("t2", "S", 6), Lease.FOREVER, WriteMode.WRITE_ONLY), 1);
+        CallId call = new CallId(1, 2, 10, 10, false);
+        StoredEntry taken = (StoredEntry) apply(sm, new Command.Call(call, new Command.TakeById(TRADE.name(), "t1")), 2);
+        apply(sm, new Command.Call(new CallId(1, 2, 10, 10, true), new Command.TakeById(TRADE.name(), "t1")), 3);
+        apply(sm, new Command.Call(new CallId(1, 2, 11, 11, false), new Command.TakeById(TRADE.name(), "t2")), 4); // #10 answered
+        assertThat(apply(sm, new Command.ReturnTaken(call, List.of(taken)), 5)).isEqualTo(0);
+        assertThat(sm.engine().size()).isZero(); // t1 with the client, t2 taken: nothing written back
+    }
+
+    @Test
+    void theMarkThatARetryWasAnsweredSurvivesASnapshot() {
+        PartitionStateMachine sm = withOneTrade();
+        CallId call = new CallId(1, 2, 10, 10, false);
+        StoredEntry taken = (StoredEntry) apply(sm, new Command.Call(call, new Command.TakeById(TRADE.name(), "t1")), 2);
+        apply(sm, new Command.Call(new CallId(1, 2, 10, 10, true), new Command.TakeById(TRADE.name(), "t1")), 3);
+        apply(sm, new Command.Call(new CallId(1, 2, 11, 11, false), new Command.TakeById(TRADE.name(), "none")), 4);
+        PartitionStateMachine restored = StateMachineTest.restore(sm);
+        assertThat(apply(restored, new Command.ReturnTaken(call, List.of(taken)), 5)).isEqualTo(0);
+        assertThat(restored.engine().size()).isZero();
+    }
+
     @Test
     void anEntryWrittenAgainMeanwhileIsNotOverwritten() {
         PartitionStateMachine sm = withOneTrade();
