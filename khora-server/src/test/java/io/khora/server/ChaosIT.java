@@ -88,7 +88,7 @@ class ChaosIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    @Disabled("a replica deposed as leader by the pause never catches up (5 of 5 runs: 333 to 754 entries behind 60 s after the"
+    @Disabled("a replica deposed as leader by the pause never catches up (6 of 6 runs: 118 to 754 entries behind 60 s after the"
             + " load, the leader's match index for it 2-4 above its last entry; client gaps 4-9 s) — enable when that is fixed")
     void aLeaderPausedJustPastFailureDetectionCatchesUpAgain(long seed) throws Exception {
         assertClean(new FaultSchedules.LeaderPausedBriefly(), seed);
