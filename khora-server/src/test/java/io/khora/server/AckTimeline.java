@@ -2,7 +2,9 @@ package io.khora.server;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * When clients were answered, per partition: the moments (System.nanoTime) writes to each
@@ -54,9 +56,14 @@ final class AckTimeline {
 
     /** The gap of {@link #maxGapMillis}: which partition, when. */
     Gap maxGap(long from, long to) {
-        Gap worst = new Gap(0, from, from);
+        return maxGap(IntStream.range(0, byPartition.size()).boxed().toList(), from, to);
+    }
+
+    /** Like {@link #maxGap(long, long)}, over {@code partitions} only (a gap of the first of them, 0 ms, if none had one). */
+    Gap maxGap(Collection<Integer> partitions, long from, long to) {
+        Gap worst = new Gap(partitions.isEmpty() ? 0 : partitions.iterator().next(), from, from);
         long[][] all = sorted();
-        for (int p = 0; p < all.length; p++) {
+        for (int p : partitions) {
             long[] at = all[p];
             int i = Arrays.binarySearch(at, from);
             int first = i >= 0 ? i : -i - 1; // first acknowledgement at or after from

@@ -3,6 +3,7 @@ package io.khora.server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,5 +30,15 @@ class AckTimelineTest {
         AckTimeline t = new AckTimeline(2).add(0, ms(0)).add(0, ms(10)).add(0, ms(20));
         assertThat(t.maxGapMillis(ms(0), ms(20))).isEqualTo(20);
         assertThat(new AckTimeline(1).add(0, ms(5)).maxGapMillis(ms(10), ms(300))).as("no acknowledgement after the last").isEqualTo(295);
+    }
+
+    @Test
+    void theGapOfSomePartitionsIgnoresTheOthers() {
+        AckTimeline t = new AckTimeline(3)
+                .add(0, ms(0)).add(0, ms(900))
+                .add(1, ms(0)).add(1, ms(100)).add(1, ms(300))
+                .add(2, ms(0)).add(2, ms(200)).add(2, ms(250));
+        assertThat(t.maxGap(List.of(1, 2), ms(50), ms(260))).isEqualTo(new AckTimeline.Gap(1, ms(100), ms(300)));
+        assertThat(t.maxGap(List.of(2), ms(50), ms(260)).millis()).isEqualTo(200);
     }
 }

@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target/chaos/summary.txt}).
  *
  * <p>To add a schedule (oversized entries and answers, a second mirror): implement
- * {@link FaultSchedule} and add a method like these.
+ * {@link FaultSchedule} and add a method like these. A run that does not converge leaves thread
+ * dumps in the nodes' logs; {@code -Dchaos.keepLogs=true} keeps a passed run's logs (with each
+ * node's GC log) for measurements.
  */
 class ChaosIT {
     static LongStream seeds() {
@@ -60,8 +62,6 @@ class ChaosIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
-    @Disabled("issue 13: restarted nodes do not catch up under load, and a SIGTERM'd leader hands nothing off (partitions"
-            + " leaderless up to 12.8 s) — enable when catch-up under load and graceful hand-off land")
     void eachNodeStoppedWithSigtermInTurnLosesNothing(long seed) throws Exception {
         assertClean(new FaultSchedules.EachNodeTerminated(), seed);
     }
@@ -72,5 +72,19 @@ class ChaosIT {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aClientProcessKilledMidOperationLosesAndDoublesNothing(long seed) throws Exception {
         assertClean(new FaultSchedules.ClientProcessKilled(), seed);
+    }
+
+    /**
+     * (g) A partition's leader paused just past failure detection (SIGSTOP 1.8–2.5 s; the nodes
+     * detect a failure after 1.5 s), four times: what a long GC pause does. The others elect a new
+     * leader, the resumed node rejoins its groups by a merge and must catch up.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Disabled("a replica deposed as leader by the pause never catches up (6 of 6 runs: 118 to 754 entries behind 60 s after the"
+            + " load, the leader's match index for it 2-4 above its last entry; client gaps 4-9 s) — enable when that is fixed")
+    void aLeaderPausedJustPastFailureDetectionCatchesUpAgain(long seed) throws Exception {
+        assertClean(new FaultSchedules.LeaderPausedBriefly(), seed);
     }
 }

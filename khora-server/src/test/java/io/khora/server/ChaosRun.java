@@ -60,6 +60,8 @@ final class ChaosRun {
         /** ms from the heal until every partition had a leader; -1 not measured, {@link Long#MAX_VALUE} never (within the watch limit). */
         volatile long leaderGapMillis = -1;
         volatile long clientGapMillis = -1;
+        /** What the schedule measured of this fault itself (a hand-off, say), for the summary; null if nothing. */
+        volatile String note;
 
         Fault(String what, long startNanos, long t0) {
             this.what = what;
@@ -70,7 +72,7 @@ final class ChaosRun {
         @Override
         public String toString() {
             return what + " at " + atMillis + " ms" + (leaderGapMillis < 0 ? "" : ": leaders " + (leaderGapMillis == Long.MAX_VALUE ? "NEVER" : leaderGapMillis + " ms")
-                    + " after the heal") + (clientGapMillis < 0 ? "" : ", client gap " + clientGapMillis + " ms");
+                    + " after the heal") + (clientGapMillis < 0 ? "" : ", client gap " + clientGapMillis + " ms") + (note == null ? "" : " [" + note + "]");
         }
     }
 
@@ -98,6 +100,8 @@ final class ChaosRun {
     private long loadEnd;
     private int freshClients;
     private AckTimeline.Gap maxClientGap;
+    /** The test JVM's own stalls while the load ran (its client threads stalled with it). */
+    private final Hiccups hiccups = new Hiccups();
 
     private ChaosRun(FaultSchedule schedule, long seed, ProcessCluster cluster) {
         this.schedule = schedule;
@@ -149,6 +153,9 @@ final class ChaosRun {
             registerLoad = rl;
             loadStart = System.nanoTime();
             warmedUp = loadStart;
+            hiccups.startMeter();
+            log("the history's times count from " + java.time.LocalTime.now().minusNanos(System.nanoTime() - history.t0)
+                    + " (the nodes' logs' clock)");
             l.start();
             rl.start();
             try {
@@ -163,6 +170,7 @@ final class ChaosRun {
                 log("the schedule failed: " + e);
             }
             loadEnd = System.nanoTime();
+            hiccups.close();
             l.stop(STOP);
             rl.stop(STOP);
         }
@@ -173,6 +181,8 @@ final class ChaosRun {
         } catch (AssertionError e) {
             log("NOT CONVERGED — the status, every replica and the logs' tails:\n" + e.getMessage());
             verdict.add(Verdict.Kind.OTHER, "the cluster did not converge within " + CONVERGE + " after the load: " + firstLine(e));
+            log("not converged:\n" + ProcessCluster.details(cluster.status()) + "thread dumps in the nodes' logs");
+            cluster.threadDumps();
         }
         check();
         schedule.verify(this, verdict);
@@ -352,6 +362,19 @@ final class ChaosRun {
 
     /** Per fault, the longest a partition's clients went without an acknowledgement from its start to its heal (+ leader gap). */
     private void measureClientGaps() {
+        AckTimeline timeline = ackTimeline();
+        for (Fault f : faults) {
+            long end = f.healedNanos < 0 ? f.startNanos : f.healedNanos;
+            if (f.leaderGapMillis >= 0 && f.leaderGapMillis != Long.MAX_VALUE) {
+                end += TimeUnit.MILLISECONDS.toNanos(f.leaderGapMillis);
+            }
+            f.clientGapMillis = timeline.maxGapMillis(f.startNanos, Math.min(end, loadEnd));
+        }
+        maxClientGap = loadEnd - warmedUp > 0 ? timeline.maxGap(warmedUp, loadEnd) : null;
+    }
+
+    /** When the run's own client threads were acknowledged, per partition: entries written and register values put. */
+    AckTimeline ackTimeline() {
         AckTimeline timeline = new AckTimeline(config.partitions());
         for (History.Write w : history.writes.values()) {
             if (w.outcome() == History.Outcome.ACK && w.item().writer() < ClientProcessLog.FIRST_WRITER) {
@@ -361,14 +384,12 @@ final class ChaosRun {
         for (RegisterHistory.Put p : registers.acknowledgedPuts()) {
             timeline.add(Routing.partition(registers.routing(p.key()), config.partitions()), p.endNanos());
         }
-        for (Fault f : faults) {
-            long end = f.healedNanos < 0 ? f.startNanos : f.healedNanos;
-            if (f.leaderGapMillis >= 0 && f.leaderGapMillis != Long.MAX_VALUE) {
-                end += TimeUnit.MILLISECONDS.toNanos(f.leaderGapMillis);
-            }
-            f.clientGapMillis = timeline.maxGapMillis(f.startNanos, Math.min(end, loadEnd));
-        }
-        maxClientGap = loadEnd - warmedUp > 0 ? timeline.maxGap(warmedUp, loadEnd) : null;
+        return timeline;
+    }
+
+    /** When the load stopped (System.nanoTime). */
+    long loadEndNanos() {
+        return loadEnd;
     }
 
     long maxLeaderGapMillis() {
@@ -386,7 +407,12 @@ final class ChaosRun {
         long acked = history.acknowledgedOps.get() + history.reads.get() + registers.acknowledged.get() + registers.readCount();
         long maxLeader = maxLeaderGapMillis();
         String gap = maxClientGap == null ? "-1" : maxClientGap.millis() + " (partition " + maxClientGap.partition() + ", "
-                + (maxClientGap.fromNanos() - history.t0) / 1_000_000 + ".." + (maxClientGap.toNanos() - history.t0) / 1_000_000 + " ms)";
+                + (maxClientGap.fromNanos() - history.t0) / 1_000_000 + ".." + (maxClientGap.toNanos() - history.t0) / 1_000_000
+                + " ms; the test JVM stalled " + hiccups.longestWithinMillis(maxClientGap.fromNanos(), maxClientGap.toNanos())
+                + " ms of it)";
+        Hiccups.Stall stall = hiccups.longest();
+        gap += " test-jvm-longest-stall-ms=" + (stall == null ? "0" : stall.millis() + " (" + (stall.fromNanos() - history.t0) / 1_000_000
+                + ".." + (stall.toNanos() - history.t0) / 1_000_000 + " ms)");
         return String.format("CHAOS %s seed=%d ops=%d acknowledged=%d %s max-leaderless-after-heal-ms=%s max-client-gap-ms=%s faults=%s",
                 schedule.name(), seed, ops, acked, verdict.counts(), maxLeader == Long.MAX_VALUE ? "NEVER" : Long.toString(maxLeader),
                 gap, faults);

@@ -4,11 +4,18 @@ import io.khora.cluster.client.StatusClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -105,8 +112,20 @@ final class FaultSchedules {
         }
     }
 
-    /** (d) SIGTERM of each node in turn (seeded order) under load, each restarted and caught up before the next. */
+    /**
+     * (d) SIGTERM of each node in turn (seeded order) under load, each restarted and caught up before
+     * the next. A graceful stop hands leadership off first: every partition the node led must be led
+     * by another node before the node has exited ({@link HandOffWatch}). Per stop the summary notes
+     * how long that took, how long each such partition was leaderless at most, and the client gap on
+     * those partitions (their longest time without any acknowledgement around the stop).
+     */
     static final class EachNodeTerminated implements FaultSchedule {
+        /** One SIGTERM: the fault, the node, when it exited (System.nanoTime; -1 if it had to be killed), what the others saw. */
+        private record Stop(ChaosRun.Fault fault, String node, long exitNanos, HandOffWatch watch) {
+        }
+
+        private final List<Stop> stops = new CopyOnWriteArrayList<>();
+
         @Override
         public String name() {
             return "sigterm-each-node";
@@ -119,14 +138,83 @@ final class FaultSchedules {
             Collections.shuffle(order, r.random());
             for (String id : order) {
                 r.awaitProgress(400, 1_200);
-                ChaosRun.Fault f = r.fault("SIGTERM " + id + " (leaders " + c.leaders() + ")");
+                Map<Integer, String> leaders = c.leaders();
+                Set<Integer> led = new TreeSet<>();
+                leaders.forEach((p, l) -> {
+                    if (l.equals(id)) {
+                        led.add(p);
+                    }
+                });
+                ChaosRun.Fault f = r.fault("SIGTERM " + id + " (leaders " + leaders + ")");
+                List<InetSocketAddress> others = c.nodes.stream().filter(n -> !n.id().equals(id)).map(ProcessCluster.Node::client).toList();
+                HandOffWatch watch = new HandOffWatch(c.space, id, led, c.replicas, f.startNanos, () -> StatusClient.ask(others,
+                        Duration.ofSeconds(1)).stream().map(StatusClient.Answer::status).filter(Objects::nonNull).toList());
+                Thread watcher = new Thread(watch, "hand-off-watch-" + id);
+                watcher.setDaemon(true);
+                watcher.start();
                 long exitMillis = c.terminate(id, TERM_LIMIT);
+                long exitNanos = exitMillis < 0 ? -1 : System.nanoTime();
                 if (exitMillis < 0) {
                     r.verdict.add(Verdict.Kind.OTHER, id + " did not exit within " + TERM_LIMIT + " of SIGTERM");
                 }
+                watcher.join(ChaosRun.LEADER_AFTER_HEAL.toMillis());
+                watch.stop();
+                watcher.join();
+                stops.add(new Stop(f, id, exitNanos, watch));
                 r.healed(f); // the remaining nodes lead every partition
                 r.awaitProgress(300, 900);
                 restartAndCatchUp(r, id);
+            }
+        }
+
+        /** Every partition a stopped node led was led by another node before it exited; each stop's hand-off and client gap noted. */
+        @Override
+        public void verify(ChaosRun r, Verdict verdict) {
+            AckTimeline timeline = r.ackTimeline();
+            for (Stop s : stops) {
+                long t0 = s.fault().startNanos;
+                List<HandOffWatch.Partition> ps = s.watch().partitions();
+                StringBuilder note = new StringBuilder(s.node() + " led " + ps.stream().map(HandOffWatch.Partition::partition).toList()
+                        + (s.exitNanos() < 0 ? ", killed" : ", exited after " + ms(s.exitNanos() - t0) + " ms"));
+                long end = s.exitNanos() < 0 ? t0 : s.exitNanos();
+                for (HandOffWatch.Partition p : ps) {
+                    note.append("; p").append(p.partition());
+                    if (!p.ledAgain()) {
+                        note.append(" not led again");
+                        verdict.add(Verdict.Kind.OTHER, "partition " + p.partition() + " that " + s.node() + " led was not led by another node"
+                                + " within " + ChaosRun.LEADER_AFTER_HEAL.toMillis() + " ms of its exit (" + s.fault().what + ")");
+                        continue;
+                    }
+                    note.append(" led by ").append(p.newLeader()).append(" after ").append(ms(p.ledAgainNanos() - t0))
+                            .append(" ms (leaderless ≤ ").append(p.leaderlessAtMostMillis()).append(" ms)");
+                    end = Math.max(end, p.ledAgainNanos());
+                    if (s.exitNanos() >= 0 && p.ledAgainNanos() - s.exitNanos() > 0) {
+                        verdict.add(Verdict.Kind.OTHER, "partition " + p.partition() + " that " + s.node() + " led was led again by "
+                                + p.newLeader() + " only " + ms(p.ledAgainNanos() - t0) + " ms after SIGTERM, after " + s.node()
+                                + " had exited (" + ms(s.exitNanos() - t0) + " ms): no hand-off (" + s.fault().what + ")");
+                    }
+                }
+                note.append("; its log: ").append(lastLine(r.cluster.log(s.node()), "handed off the leadership"));
+                if (!ps.isEmpty()) {
+                    AckTimeline.Gap gap = timeline.maxGap(ps.stream().map(HandOffWatch.Partition::partition).toList(), t0, end);
+                    note.append("; their client gap ").append(gap.millis()).append(" ms (p").append(gap.partition()).append(", ")
+                            .append(ms(gap.fromNanos() - t0)).append("..").append(ms(gap.toNanos() - t0)).append(" ms after SIGTERM)");
+                }
+                s.fault().note = note.toString();
+                r.log("hand-off at " + s.fault().what + ": " + note);
+            }
+        }
+
+        private static long ms(long nanos) {
+            return TimeUnit.NANOSECONDS.toMillis(nanos);
+        }
+
+        /** The last line of {@code log} that contains {@code text}, from {@code text} on ("none" if there is none). */
+        private static String lastLine(Path log, String text) {
+            try (var lines = Files.lines(log)) {
+                return lines.filter(l -> l.contains(text)).reduce((a, b) -> b).map(l -> l.substring(l.indexOf(text))).orElse("none");
+            } catch (IOException | UncheckedIOException e) {
+                return "unreadable: " + e;
             }
         }
     }
@@ -160,6 +248,33 @@ final class FaultSchedules {
                 return ClientProcessLog.acknowledged(c.log(id));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * (g) A partition's leader paused just past failure detection (SIGSTOP 1.8–2.5 s, seeded; the nodes
+     * detect a failure after 1.5 s), four times — a long GC pause. The run's convergence check then
+     * requires every resumed replica to have caught up.
+     */
+    static final class LeaderPausedBriefly implements FaultSchedule {
+        @Override
+        public String name() {
+            return "leader-paused-briefly";
+        }
+
+        @Override
+        public void run(ChaosRun r) throws Exception {
+            ProcessCluster c = r.cluster;
+            for (int round = 1; round <= 4; round++) {
+                r.awaitProgress(400, 1_200);
+                int p = r.random().nextInt(c.partitions);
+                String leader = r.leaderOf(p);
+                long pause = 1_800 + r.random().nextInt(701);
+                ChaosRun.Fault f = r.fault("SIGSTOP " + leader + " (leader of partition " + p + ", leaders " + c.leaders() + ") for "
+                        + pause + " ms");
+                pauseFor(c, List.of(leader), pause);
+                r.healed(f);
             }
         }
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>a write is <b>acknowledged</b> when {@code write} returned normally, <b>maybe</b> when it threw;
  * what the exception means ({@link Outcomes}) is kept: "not applied" (then it must not be in the
- * space nor taken) or "unknown" (it may or may not have been applied);
+ * space nor taken), "applied" (then it must be, like an acknowledged one) or "unknown" (it may or
+ * may not have been applied);
  * <li>a take reports the ids it got; a take that threw may have taken up to its {@code max} entries
  * that nobody received if its outcome is unknown, none if it was "not applied";
  * <li>a read by id of an acknowledged entry that answered nothing is noted: the entry must have
@@ -209,14 +210,14 @@ final class History {
         present.addAll(takenCount.keySet());
         List<String> missing = new ArrayList<>();
         for (Write w : writes.values()) {
-            if (w.outcome() == Outcome.ACK && !present.contains(w.item().id())) {
+            if ((w.outcome() == Outcome.ACK || w.meaning() == Outcomes.Meaning.APPLIED) && !present.contains(w.item().id())) {
                 missing.add(w.item().id());
             } else if (w.meaning() == Outcomes.Meaning.NOT_APPLIED && present.contains(w.item().id())) {
                 v.add(Verdict.Kind.FAILED_BUT_APPLIED, "write of " + w.item().id() + " failed as not applied but the entry is "
                         + (remainingCount.containsKey(w.item().id()) ? "in the space" : "taken") + ": " + w.error());
             }
         }
-        long unknownCapacity = takeCapacity(Outcomes.Meaning.UNKNOWN);
+        long unknownCapacity = takeCapacity(Outcomes.Meaning.UNKNOWN) + takeCapacity(Outcomes.Meaning.APPLIED); // took, but what is not known
         long notAppliedCapacity = takeCapacity(Outcomes.Meaning.NOT_APPLIED);
         long beyond = missing.size() - unknownCapacity;
         if (beyond > 0) {

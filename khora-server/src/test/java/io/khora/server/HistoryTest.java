@@ -1,5 +1,6 @@
 package io.khora.server;
 
+import io.khora.SpaceException;
 import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
 
@@ -65,6 +66,14 @@ class HistoryTest {
         Verdict v = h.check(List.of(a, c));
         assertThat(v.count(Verdict.Kind.FAILED_BUT_APPLIED)).isEqualTo(2);
         assertThat(v.all()).hasSize(2);
+    }
+
+    @Test
+    void aWriteThatFailedAsAppliedMustBePresentOrTakenLikeAnAcknowledgedOne() {
+        Item a = failed(0, new SpaceException("the write is committed on a majority of space 's' partition 0 but not every replica"
+                + " confirmed it within PT5S"));
+        assertThat(h.check(List.of()).count(Verdict.Kind.LOST)).isEqualTo(1);
+        assertThat(h.check(List.of(a)).all()).isEmpty();
     }
 
     @Test

@@ -155,7 +155,10 @@ final class ProcessCluster implements AutoCloseable {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin,
                 "-Djava.net.preferIPv4Stack=true",
-                "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // the heap touched at start (AlwaysPreTouch): on this machine a young GC that first touches survivor and old
+                // pages took 0.3-2.7 s of wall time for < 0.1 s of CPU, longer than failure detection (a leader deposed by
+                // its own GC); pre-touched, every pause took 10-110 ms. Each node's GC log: <id>-gc-<pid>.log
+                "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                 "-Dorg.slf4j.simpleLogger.showThreadName=true",
@@ -163,6 +166,7 @@ final class ProcessCluster implements AutoCloseable {
                 "-Dorg.slf4j.simpleLogger.log.io.khora=info",
                 "-Dorg.slf4j.simpleLogger.log.org.jgroups.protocols.pbcast.GMS=" + System.getProperty("gmsLog", "warn"),
                 "-Dorg.slf4j.simpleLogger.log.org.jgroups.protocols.MERGE3=" + System.getProperty("gmsLog", "warn"),
+                "-Xlog:gc,gc+cpu:file=" + root.resolve(id + "-gc-%p.log") + ":time,uptime",
                 "-cp", classPath(),
                 "io.khora.server.Khora", "node",
                 "--id", id,
@@ -331,6 +335,20 @@ final class ProcessCluster implements AutoCloseable {
             throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + out);
         }
         trace("SIG" + signal + " " + id + " (pid " + pid + ")");
+    }
+
+    /** SIGQUIT to every running node: each prints a thread dump into its log (for a post-mortem of a run that went wrong). */
+    void threadDumps() {
+        for (String id : running()) {
+            try {
+                signal(id, "QUIT");
+            } catch (IOException | RuntimeException e) {
+                trace("no thread dump of " + id + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     synchronized boolean isRunning(String id) {
@@ -704,7 +722,10 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** Marks the test passed: its data directories and logs are deleted on close (a failed test's stay for a post-mortem). */
+    /**
+     * Marks the test passed: its data directories and logs are deleted on close (a failed test's stay
+     * for a post-mortem; {@code -Dchaos.keepLogs=true} keeps a passed one's too, for measurements).
+     */
     void passed() {
         passed = true;
     }
@@ -712,7 +733,7 @@ final class ProcessCluster implements AutoCloseable {
     @Override
     public void close() {
         destroyAll();
-        if (passed) {
+        if (passed && !Boolean.getBoolean("chaos.keepLogs")) {
             try (var paths = Files.walk(root)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException e) {

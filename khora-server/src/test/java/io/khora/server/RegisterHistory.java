@@ -39,6 +39,11 @@ final class RegisterHistory {
         boolean acknowledged() {
             return meaning == null;
         }
+
+        /** Acknowledged, or failed with an exception that means it was applied all the same. */
+        boolean applied() {
+            return meaning == null || meaning == Outcomes.Meaning.APPLIED;
+        }
     }
 
     /** One read by {@code client}; {@code value} is {@link #NONE} if it found nothing. */
@@ -148,7 +153,7 @@ final class RegisterHistory {
         List<Put> acked = new ArrayList<>();
         for (Put p : ps) {
             byValue.put(p.value(), p);
-            if (p.acknowledged()) {
+            if (p.applied()) {
                 acked.add(p); // a key's puts run one after the other: ends increase with values
             }
         }

@@ -1,5 +1,6 @@
 package io.khora.server;
 
+import io.khora.SpaceException;
 import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
 
@@ -86,6 +87,16 @@ class RegisterHistoryTest {
         Verdict v = h.check(fin(2));
         assertThat(v.count(Verdict.Kind.FAILED_BUT_APPLIED)).isEqualTo(1);
         assertThat(v.all()).singleElement().asString().contains("put(k, 2)").contains("NoLeaderException");
+    }
+
+    @Test
+    void aPutThatFailedAsAppliedCountsAsAcknowledged() {
+        put(1, 0, 10, null);
+        put(2, 20, 30, new SpaceException("the write is committed on a majority of space 's' partition 0 but not every replica"
+                + " confirmed it within PT5S"));
+        read(40, 41, 1L);
+        assertThat(h.check(fin(2)).count(Verdict.Kind.STALE)).isEqualTo(1);
+        assertThat(h.check(fin(1)).count(Verdict.Kind.LOST)).isEqualTo(1);
     }
 
     @Test
