@@ -1,6 +1,5 @@
 package io.khora.server;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -82,8 +81,6 @@ class ChaosIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    @Disabled("a replica deposed as leader by the pause never catches up (6 of 6 runs: 118 to 754 entries behind 60 s after the"
-            + " load, the leader's match index for it 2-4 above its last entry; client gaps 4-9 s) — enable when that is fixed")
     void aLeaderPausedJustPastFailureDetectionCatchesUpAgain(long seed) throws Exception {
         assertClean(new FaultSchedules.LeaderPausedBriefly(), seed);
     }
