@@ -71,9 +71,9 @@ final class NodeRequests {
                 if (principal == null) {
                     throw new io.khora.cluster.AuthenticationException("authentication required");
                 }
-                if (access.role() != null && !principal.grants().allows(access.space(), access.role())) {
+                if (!access.allowedBy(principal.grants())) {
                     throw new io.khora.cluster.AccessDeniedException(principal.describe() + " may not " + access.what() + " space '"
-                            + access.space() + "': that needs the role '" + access.role().fileName() + "' (its roles there: "
+                            + access.space() + "': that needs " + access.needed() + " (its roles there: "
                             + principal.grants().on(access.space()).stream().map(io.khora.cluster.server.security.Role::fileName).toList()
                             + ")");
                 }

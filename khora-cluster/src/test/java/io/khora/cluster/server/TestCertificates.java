@@ -126,20 +126,24 @@ public final class TestCertificates {
         return dir.resolve(user + ".password");
     }
 
-    /** A JDK TLS context trusting this CA and presenting the certificate {@code name} (issued before), for raw-socket tests. */
+    /**
+     * A JDK TLS context trusting this CA and presenting the certificate {@code name} (issued before;
+     * null: none), for raw-socket tests.
+     */
     public SSLContext sslContext(String name) throws Exception {
-        java.security.cert.CertificateFactory f = java.security.cert.CertificateFactory.getInstance("X.509");
-        X509Certificate cert;
-        try (var in = Files.newInputStream(cert(name))) {
-            cert = (X509Certificate) f.generateCertificate(in);
-        }
-        String pem = Files.readString(key(name)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
-                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(name, key, new char[0], new java.security.cert.Certificate[] {cert});
         ks.setCertificateEntry("ca", ca);
+        if (name != null) {
+            X509Certificate cert;
+            try (var in = Files.newInputStream(cert(name))) {
+                cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            String pem = Files.readString(key(name)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            ks.setKeyEntry(name, key, new char[0], new java.security.cert.Certificate[] {cert});
+        }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
