@@ -75,9 +75,9 @@ public final class KhoraNode implements AutoCloseable {
         try {
             ClusterSpec.NodeSpec self = config.self();
             io.khora.cluster.server.security.NodeSecurity.Loaded security = config.security().load();
-            if (!config.security().enabled()) {
-                LOG.warn("node {} runs with security: none — plain TCP on client port {}, no authentication: anyone who can reach it"
-                        + " can read, write and clear every space and acknowledge the write-behind outbox", config.nodeId(), self.clientPort());
+            String warning = securityWarning(config);
+            if (warning != null) {
+                LOG.warn(warning);
             }
             Authenticator authenticator = Authenticator.of(config.nodeId(), config.security().enabled(),
                     config.spec().nodes().stream().map(ClusterSpec.NodeSpec::id).collect(java.util.stream.Collectors.toSet()), security.users());
@@ -94,6 +94,13 @@ public final class KhoraNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** What a node logs as a WARN at start about its security, or null (security on). */
+    static String securityWarning(NodeConfig config) {
+        return config.security().enabled() ? null : "node " + config.nodeId() + " runs with security: none — plain TCP on client port "
+                + config.self().clientPort() + ", no authentication: anyone who can reach it can read, write and clear every space"
+                + " and acknowledge the write-behind outbox";
     }
 
     private synchronized void membershipChanged() {
