@@ -21,7 +21,7 @@ final class KhoraRemoteStore implements RemoteStore {
 
     /** Connects to the space on the nodes at {@code addresses} (host:client-port) and waits until it is READY. */
     static KhoraRemoteStore connect(List<String> addresses, Duration timeout) {
-        Space s = Spaces.connect("khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE);
+        Space s = Spaces.connect("khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE + "?tls=off");
         if (!s.waitForReady(timeout)) {
             s.close();
             throw new IllegalStateException("space " + KhoraCluster.SPACE + " not READY within " + timeout);
