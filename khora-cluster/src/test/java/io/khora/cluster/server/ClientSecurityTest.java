@@ -253,6 +253,28 @@ class ClientSecurityTest {
         assertThat(Authenticator.commonName(certificate(c.cert("n1")))).isEqualTo("n1");
     }
 
+    @Test
+    void aNodeWhoseCertificateDoesNotNameTheHostConnectedToIsRefused() throws Exception {
+        TestCertificates c = cluster.certificates();
+        c.issue("elsewhere", List.of(new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "elsewhere.example")));
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) c.sslContext("elsewhere").getServerSocketFactory()
+                .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Void> node = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (Socket s = server.accept()) {
+                    ((javax.net.ssl.SSLSocket) s).startHandshake();
+                    s.getInputStream().read();
+                } catch (java.io.IOException expected) {
+                    // the client aborts the handshake
+                }
+            });
+            assertThatThrownBy(() -> Spaces.connect("khora://127.0.0.1:" + server.getLocalPort() + "/vault?timeout=5s&connect-timeout=2s"
+                    + cluster.security("reader")))
+                    .hasMessageContaining("TLS handshake with node seed 127.0.0.1")
+                    .hasMessageContaining("No subject alternative names matching IP address 127.0.0.1 found");
+            node.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static java.security.cert.X509Certificate certificate(Path pem) throws Exception {
         try (var in = Files.newInputStream(pem)) {
             return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);

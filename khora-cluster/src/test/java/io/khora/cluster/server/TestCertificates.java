@@ -94,9 +94,14 @@ public final class TestCertificates {
 
     /** Issues {@code <name>.pem} and {@code <name>-key.pem} signed by this CA (CN = name, SAN 127.0.0.1 and localhost). */
     public void issue(String name) throws Exception {
+        issue(name, List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")));
+    }
+
+    /** Issues {@code <name>.pem} and {@code <name>-key.pem} signed by this CA with the subject alternative names {@code names}. */
+    public void issue(String name, List<GeneralName> names) throws Exception {
         KeyPair keys = keys();
         X509Certificate cert = sign(new X500Name("CN=" + name), keys, new X500Name(ca.getSubjectX500Principal().getName()), caKeys, false,
-                List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")));
+                names);
         Files.writeString(cert(name), pem("CERTIFICATE", cert.getEncoded()));
         Files.writeString(key(name), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
     }
