@@ -218,6 +218,19 @@ class ClientSecurityTest {
     }
 
     @Test
+    void aNodesCertificateHasEveryRoleAsTheNodesOwnClientsNeed() throws Exception {
+        TestCertificates c = cluster.certificates();
+        String asNode = "&tls-ca=" + c.ca() + "&tls-cert=" + c.cert("n2") + "&tls-key=" + c.key("n2");
+        try (Space node = Spaces.connect(uri("vault", asNode))) {
+            node.write(new Secret("n", 3, "from a node"));
+            assertThat(node.clear(Query.of(Secret.class, "id = 'n'"))).isEqualTo(1);
+        }
+        try (PartitionClient node = PartitionClient.connect(uri("vault", asNode))) {
+            assertThat(node.resolveTransaction(0, "no-such-transaction").get(30, TimeUnit.SECONDS)).as("aborted (it never committed)").isZero();
+        }
+    }
+
+    @Test
     void aWrongPasswordIsRefusedAtOnceWithoutTryingTheOtherNodes() throws Exception {
         Path wrong = cluster.dataRoot.resolve("wrong.password");
         Files.writeString(wrong, "not-the-password\n");

@@ -55,6 +55,18 @@ public final class ScramCredential {
         return new ScramCredential(salt, iterations, ScramFunctions.storedKey(MECHANISM, clientKey), ScramFunctions.serverKey(MECHANISM, salted));
     }
 
+    /**
+     * A credential no password gives (random keys) with {@code salt}: what an unknown user is answered
+     * with — made without key derivation, so it takes no longer than a known user's.
+     */
+    static ScramCredential unmatchable(byte[] salt) {
+        byte[] stored = new byte[32];
+        byte[] server = new byte[32];
+        RANDOM.nextBytes(stored);
+        RANDOM.nextBytes(server);
+        return new ScramCredential(salt, DEFAULT_ITERATIONS, stored, server);
+    }
+
     /** Parses {@code "<salt>:<iterations>:<stored key>:<server key>"}; {@code where} prefixes errors. */
     public static ScramCredential parse(String text, String where) {
         String[] f = text == null ? new String[0] : text.split(":", -1);

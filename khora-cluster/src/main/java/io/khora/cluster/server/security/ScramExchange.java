@@ -77,7 +77,7 @@ public final class ScramExchange {
         if (!known) {
             byte[] salt = java.util.Arrays.copyOf(ScramFunctions.hmac(ScramCredential.MECHANISM, nodeSecret,
                     user.getBytes(StandardCharsets.UTF_8)), 16);
-            credential = ScramCredential.of(ScramFunctions.nonce(24, RANDOM).toCharArray(), ScramCredential.DEFAULT_ITERATIONS, salt);
+            credential = ScramCredential.unmatchable(salt);
         }
         String serverNonce = ScramFunctions.nonce(24, RANDOM);
         nonce = m.getClientNonce() + serverNonce;
