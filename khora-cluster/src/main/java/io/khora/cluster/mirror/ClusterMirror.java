@@ -260,6 +260,20 @@ public final class ClusterMirror implements AutoCloseable {
         return true;
     }
 
+    /** For tests: whether the mirror may deliver some partition now (each partition's lease lapses on its own). */
+    boolean deliveringAny() {
+        MirrorLeaseKeeper keeper = leases;
+        if (keeper == null || group == null) {
+            return false;
+        }
+        for (int p = 0; p < sources.size(); p++) {
+            if (keeper.mayDeliver(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Test hook: stops ({@code false}) or resumes renewing the leases, as a mirror cut off from the cluster would. */
     void renewing(boolean on) {
         leases.renewing(on);
