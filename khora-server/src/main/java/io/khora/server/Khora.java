@@ -100,14 +100,33 @@ public final class Khora {
         }
         Duration timeout = NodeFile.duration(flags.getOrDefault("timeout", "2s"), "--timeout");
         long maxLag = maxLag(flags.get("max-lag"));
-        List<StatusClient.Answer> answers = new ArrayList<>(StatusClient.ask(nodes, timeout));
+        io.khora.cluster.client.ClientSecurity security = statusSecurity(flags);
+        List<StatusClient.Answer> answers = new ArrayList<>(StatusClient.ask(nodes, timeout, security));
         List<InetSocketAddress> more = StatusReport.unasked(answers); // the nodes the answering ones know of
         if (!more.isEmpty()) {
-            answers.addAll(StatusClient.ask(more, timeout));
+            answers.addAll(StatusClient.ask(more, timeout, security));
         }
         StatusReport.Report report = StatusReport.of(answers, maxLag);
         out.print(report.text());
         return report.exitCode();
+    }
+
+    /**
+     * How {@code khora status} connects: its client flags ({@link ClientFlags}; by default as {@code admin},
+     * who sees the details), else the node file's {@code security} section (its {@code dir}, or
+     * {@code none}: plain TCP).
+     */
+    private static io.khora.cluster.client.ClientSecurity statusSecurity(Map<String, String> flags) throws java.io.IOException {
+        Map<String, String> f = new LinkedHashMap<>(flags);
+        if (ClientFlags.NAMES.stream().noneMatch(f::containsKey) && f.containsKey("config")) {
+            f.putAll(NodeFile.clientDefaults(f));
+        }
+        io.khora.cluster.client.ClientSecurity s = ClientFlags.security(f, "admin", System.getenv());
+        if (s == null) {
+            throw new IllegalArgumentException("how to reach the nodes? give --security-dir DIR (what khora certs wrote; connects as admin),"
+                    + " or --tls-ca PEM with --user U --password-file F, or --tls off for nodes started with --security none");
+        }
+        return s;
     }
 
     private static long maxLag(String value) {
@@ -158,12 +177,16 @@ public final class Khora {
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
+                               --security-dir DIR | --security-ca PEM --security-cert PEM --security-key PEM --security-users YAML
+                               | --security none      (required: a node does not start without security settings)
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s] [--max-lag 1000]
+                               [--security-dir DIR | --tls-ca PEM [--user U --password-file F | --tls-cert PEM --tls-key PEM] | --tls off]
                                exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica
                                missing or lagging
                   khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]
                                --jdbc-url URL [--jdbc-user U] [--jdbc-password P] --entities com.acme.Order,… [--schema none|update]
+                               [--security-dir DIR | --tls-ca PEM [--tls-cert PEM --tls-key PEM | --user U --password-file F] | --tls off]
                                | --endpoint-class com.acme.MyEndpoint
                                [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
                                [--lease-duration 10s] [--lease-wait 0s]

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code khora mirror}: the write-behind mirror of one cluster space, as its own process. It runs
@@ -34,17 +35,23 @@ import java.util.concurrent.TimeUnit;
  *              --entities com.acme.Order,com.acme.Item [--schema none|validate|update|create]
  *              [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
  *              [--lease-duration 10s] [--lease-wait 0s]
+ *              [--security-dir certs | --tls-ca ca.pem (--tls-cert mirror.pem --tls-key mirror-key.pem | --user U --password-file F) | --tls off]
  * khora mirror --connect … --endpoint-class com.acme.MyEndpoint     (a SpaceSynchronizationEndpoint with a no-arg constructor)
  * </pre>
  *
- * The built-in endpoint is {@link DefaultHibernateSpaceSynchronizationEndpoint} over the JDBC URL
+ * The mirror authenticates with its client certificate ({@code --security-dir certs} uses {@code
+ * certs/mirror.pem}: a user with the {@code mirror} role and {@code certificate: true}) or a user and
+ * password file; the flags replace the URI's {@code tls-*}, {@code user} and {@code password-file} options.
+ *
+ * <p>The built-in endpoint is {@link DefaultHibernateSpaceSynchronizationEndpoint} over the JDBC URL
  * (PostgreSQL's driver ships with the server; put other drivers and the entity classes on the class
  * path, e.g. in the distribution's {@code lib/}).
  */
 final class MirrorCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorCommand.class);
-    static final List<String> FLAGS = List.of("connect", "data", "jdbc-url", "jdbc-user", "jdbc-password", "entities", "schema",
-            "endpoint-class", "batch-size", "batch-interval", "connect-timeout", "progress-interval", "lease-duration", "lease-wait");
+    static final List<String> FLAGS = java.util.stream.Stream.concat(Stream.of("connect", "data", "jdbc-url", "jdbc-user", "jdbc-password",
+            "entities", "schema", "endpoint-class", "batch-size", "batch-interval", "connect-timeout", "progress-interval", "lease-duration",
+            "lease-wait"), ClientFlags.NAMES.stream()).toList();
     /** Exit code of a mirror refused because another holds the lease, or that lost it. */
     static final int FENCED = 4;
 
@@ -65,6 +72,10 @@ final class MirrorCommand {
         SpaceSynchronizationEndpoint endpoint = endpoint(flags, sessionFactory);
         ClusterMirror.Builder b = ClusterMirror.builder(uri).endpoint(endpoint)
                 .dataDirectory(Path.of(flags.getOrDefault("data", "khora-mirror")));
+        io.khora.cluster.client.ClientSecurity security = ClientFlags.security(flags, "mirror", System.getenv());
+        if (security != null) {
+            b.security(security); // else the URI's tls-*, user and password-file options
+        }
         if (flags.containsKey("batch-size")) {
             b.batchSize(positive(flags.get("batch-size"), "--batch-size"));
         }

@@ -2,6 +2,7 @@ package io.khora.server;
 
 import io.khora.cluster.server.ClusterSpec;
 import io.khora.cluster.server.NodeConfig;
+import io.khora.cluster.server.security.NodeSecurity;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -37,6 +38,9 @@ import java.util.Map;
  *   heartbeat-interval: 500ms
  *   max-frame-size: 64MiB        # the largest frame read or sent (answers larger than a client's are sent in parts)
  *   max-entry-size: 16MiB        # the largest entry a write may carry (its encoded values); at most the frame minus 64 KiB
+ * security:                      # required (flags: --security-dir, --security-ca, …, --security none)
+ *   dir: certs                   # what `khora certs` wrote: ca.pem, &lt;id&gt;.pem, &lt;id&gt;-key.pem, users.yaml
+ *   # or one by one: ca, cert, key, users (each overrides the dir's); or `security: none` (plain TCP, no authentication)
  * </pre>
  *
  * Flags for the cluster, instead of a file: {@code --nodes n1@127.0.0.1:7701:7801,n2@…} and
@@ -47,6 +51,7 @@ import java.util.Map;
 final class NodeFile {
     private static final List<String> NODE_KEYS = List.of("id", "data", "fsync", "operation-timeout", "failure-detection-timeout",
             "heartbeat-interval", "max-frame-size", "max-entry-size");
+    private static final List<String> SECURITY_KEYS = List.of("dir", "ca", "cert", "key", "users");
 
     private NodeFile() {
     }
@@ -90,11 +95,80 @@ final class NodeFile {
         if (node.containsKey("max-entry-size")) {
             b.maxEntrySize(io.khora.cluster.ByteSizes.parse(String.valueOf(node.get("max-entry-size")), "node.max-entry-size"));
         }
+        b.security(security(root.get("security"), flags, file, id.toString(), spec));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where(file) + "node: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code security} section (or {@code none}) and the {@code --security-*} flags (a flag wins);
+     * neither: the node does not start, and the message says what to run.
+     */
+    static NodeSecurity security(Object section, Map<String, String> flags, String file, String id, ClusterSpec spec) {
+        String none = flags.get("security");
+        if (none != null && !none.equals("none")) {
+            throw new IllegalArgumentException("--security: '" + none + "' is not a setting; use --security none, or --security-dir DIR");
+        }
+        boolean anyFlag = SECURITY_KEYS.stream().anyMatch(k -> flags.containsKey("security-" + k));
+        if (none != null) {
+            if (anyFlag) {
+                throw new IllegalArgumentException("--security none contradicts the --security-* flags");
+            }
+            return NodeSecurity.none();
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        if ("none".equals(section) && !anyFlag) {
+            return NodeSecurity.none();
+        } else if (section != null && !"none".equals(section)) {
+            s.putAll(asMap(section, where(file) + "security"));
+            known(s, where(file) + "security", SECURITY_KEYS);
+        }
+        for (String k : SECURITY_KEYS) {
+            if (flags.containsKey("security-" + k)) {
+                s.put(k, flags.get("security-" + k));
+            }
+        }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("node " + id + " has no security settings, and a node does not start without. Make a CA,"
+                    + " node certificates and an admin user with\n  khora certs --dir certs --nodes "
+                    + String.join(",", spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList())
+                    + "\nthen start the node with --security-dir certs (or `security: {dir: certs}` in the node file)."
+                    + " Or, to run without TLS and authentication (anyone who can reach the node can read, write and clear),"
+                    + " give --security none (or `security: none`).");
+        }
+        Path dir = s.containsKey("dir") ? Path.of(String.valueOf(s.get("dir"))) : null;
+        Path[] files = new Path[4];
+        String[] defaults = {"ca.pem", id + ".pem", id + "-key.pem", "users.yaml"};
+        for (int i = 0; i < 4; i++) {
+            String k = SECURITY_KEYS.get(i + 1);
+            if (s.containsKey(k)) {
+                files[i] = Path.of(String.valueOf(s.get(k)));
+            } else if (dir != null) {
+                files[i] = dir.resolve(defaults[i]);
+            } else {
+                throw new IllegalArgumentException(where(file) + "security: '" + k + "' is missing: give dir (what khora certs wrote)"
+                        + " or all of ca, cert, key and users");
+            }
+        }
+        return NodeSecurity.files(files[0], files[1], files[2], files[3]);
+    }
+
+    /**
+     * The client flags the node file's {@code security} section implies for {@code khora status}:
+     * {@code security-dir} from its {@code dir}, {@code tls off} for {@code none}; none otherwise.
+     */
+    static Map<String, String> clientDefaults(Map<String, String> flags) throws IOException {
+        Object s = root(flags.get("config")).get("security");
+        if ("none".equals(s)) {
+            return Map.of("tls", "off");
+        }
+        if (s instanceof Map<?, ?> m && m.get("dir") != null) {
+            return Map.of("security-dir", String.valueOf(m.get("dir")));
+        }
+        return Map.of();
     }
 
     /** The cluster spec alone (for {@code khora status}): the file's {@code cluster} section and the flags. */
@@ -121,8 +195,8 @@ final class NodeFile {
             throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
         }
         for (String k : root.keySet()) {
-            if (!k.equals("cluster") && !k.equals("node")) {
-                throw new IllegalArgumentException(file + ": unknown top-level key '" + k + "' (known: cluster, node)");
+            if (!k.equals("cluster") && !k.equals("node") && !k.equals("security")) {
+                throw new IllegalArgumentException(file + ": unknown top-level key '" + k + "' (known: cluster, node, security)");
             }
         }
         return root;

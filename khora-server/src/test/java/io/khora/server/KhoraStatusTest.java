@@ -26,9 +26,11 @@ class KhoraStatusTest {
     private static Run status(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 1];
+        String[] all = new String[args.length + 3];
         all[0] = "status";
-        System.arraycopy(args, 0, all, 1, args.length);
+        all[1] = "--tls";
+        all[2] = "off"; // the nodes run with --security none (ProcessCluster)
+        System.arraycopy(args, 0, all, 3, args.length);
         int code = Khora.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

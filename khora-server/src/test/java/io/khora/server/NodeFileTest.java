@@ -31,6 +31,7 @@ class NodeFileTest {
                 - {id: n3, host: 127.0.0.1, client-port: 7703, raft-port: 8001}
               spaces:
                 - {name: orders, partitions: 4, replicas: 3}
+            security: none
             """;
 
     @Test
@@ -45,7 +46,8 @@ class NodeFileTest {
 
     @Test
     void flagsAloneDescribeACluster() throws Exception {
-        NodeConfig c = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801,b@127.0.0.1:7702:7901", "space", "s:2:2:1,t:1:1:1"));
+        NodeConfig c = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801,b@127.0.0.1:7702:7901", "space", "s:2:2:1,t:1:1:1",
+                "security", "none"));
         assertThat(c.spec().nodes()).hasSize(2);
         assertThat(c.spec().spaces()).hasSize(2);
     }
@@ -106,7 +108,7 @@ class NodeFileTest {
         NodeConfig c = NodeFile.load(Map.of("config", file(wb).toString(), "id", "n1"));
         assertThat(c.spec().space("orders").orElseThrow().writeBehind())
                 .isEqualTo(new io.khora.cluster.server.ClusterSpec.WriteBehindSpec(500, java.time.Duration.ofSeconds(2)));
-        NodeConfig f = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:write-behind"));
+        NodeConfig f = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:write-behind", "security", "none"));
         assertThat(f.spec().space("s").orElseThrow().writeBehind()).isEqualTo(io.khora.cluster.server.ClusterSpec.WriteBehindSpec.DEFAULTS);
 
         String typo = CLUSTER.replace("{name: orders, partitions: 4, replicas: 3}",
@@ -138,5 +140,75 @@ class NodeFileTest {
             assertThat(code).as(String.join(" ", cases[i])).isEqualTo(2);
             assertThat(err.toString()).contains(expected[i]);
         }
+    }
+
+    @Test
+    void securityComesFromADirectoryOrFilesOneByOneInTheFileOrFlagsAndAFlagWins() throws Exception {
+        String secured = CLUSTER.replace("security: none", "security:\n  dir: certs\n");
+        NodeConfig c = NodeFile.load(Map.of("config", file(secured).toString(), "id", "n2"));
+        assertThat(c.security().enabled()).isTrue();
+        assertThat(c.security().ca()).isEqualTo(Path.of("certs", "ca.pem"));
+        assertThat(c.security().cert()).isEqualTo(Path.of("certs", "n2.pem"));
+        assertThat(c.security().key()).isEqualTo(Path.of("certs", "n2-key.pem"));
+        assertThat(c.security().users()).isEqualTo(Path.of("certs", "users.yaml"));
+        NodeConfig oneFile = NodeFile.load(Map.of("config", file(secured).toString(), "id", "n1", "security-users", "/etc/khora/users.yaml"));
+        assertThat(oneFile.security().users()).isEqualTo(Path.of("/etc/khora/users.yaml"));
+        assertThat(oneFile.security().ca()).isEqualTo(Path.of("certs", "ca.pem"));
+        NodeConfig flags = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:1:1:1", "security-dir", "/srv/certs"));
+        assertThat(flags.security().cert()).isEqualTo(Path.of("/srv/certs", "a.pem"));
+        NodeConfig off = NodeFile.load(Map.of("config", file(secured).toString(), "id", "n1", "security", "none"));
+        assertThat(off.security().enabled()).as("--security none wins over the file").isFalse();
+        String files = CLUSTER.replace("security: none", "security: {ca: a.pem, cert: b.pem, key: c.pem, users: u.yaml}");
+        assertThat(NodeFile.load(Map.of("config", file(files).toString(), "id", "n1")).security().key()).isEqualTo(Path.of("c.pem"));
+    }
+
+    @Test
+    void aNodeWithoutSecuritySettingsRefusesToStartSayingWhatToRun() throws Exception {
+        String none = CLUSTER.replace("security: none\n", "");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(none).toString(), "id", "n1")))
+                .hasMessageContaining("node n1 has no security settings, and a node does not start without")
+                .hasMessageContaining("khora certs --dir certs --nodes n1,n2,n3")
+                .hasMessageContaining("start the node with --security-dir certs (or `security: {dir: certs}` in the node file)")
+                .hasMessageContaining("give --security none (or `security: none`)");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Khora.run(new String[] {"node", "--id", "a", "--nodes", "a@127.0.0.1:7701:7801", "--space", "s:1:1:1"}, System.out,
+                new java.io.PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("khora certs --dir certs --nodes a");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER.replace("security: none", "security: {dir: c, cert: x, keys: y}"))
+                .toString(), "id", "n1"))).hasMessageContaining("security: unknown key 'keys'");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER.replace("security: none", "security: {ca: a.pem}")).toString(),
+                "id", "n1"))).hasMessageContaining("security: 'cert' is missing: give dir (what khora certs wrote) or all of ca, cert, key and users");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1", "security", "off")))
+                .hasMessageContaining("--security: 'off' is not a setting; use --security none, or --security-dir DIR");
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1", "security", "none", "security-dir", "x")))
+                .hasMessageContaining("--security none contradicts the --security-* flags");
+    }
+
+    @Test
+    void clientFlagsGiveTheSecurityOfStatusAndMirrorFromADirectoryOrOneByOne() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "x");
+        Files.writeString(dir.resolve("admin.password"), "pw\n");
+        Files.writeString(dir.resolve("mirror.pem"), "x");
+        Files.writeString(dir.resolve("mirror-key.pem"), "x");
+        var admin = ClientFlags.security(Map.of("security-dir", dir.toString()), "admin", Map.of());
+        assertThat(admin.ca()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(admin.user()).isEqualTo("admin");
+        var mirror = ClientFlags.security(Map.of("security-dir", dir.toString()), "mirror", Map.of());
+        assertThat(mirror.cert()).isEqualTo(dir.resolve("mirror.pem"));
+        assertThat(mirror.user()).isNull();
+        assertThat(ClientFlags.security(Map.of("tls", "off"), "admin", Map.of()).tls()).isFalse();
+        assertThat(ClientFlags.security(Map.of("timeout", "2s"), "admin", Map.of())).isNull();
+        var env = ClientFlags.security(Map.of("tls-ca", dir.resolve("ca.pem").toString(), "user", "ops"), "admin", Map.of("KHORA_PASSWORD", "e"));
+        assertThat(env.user()).isEqualTo("ops");
+        assertThatThrownBy(() -> ClientFlags.security(Map.of("tls-ca", dir.resolve("ca.pem").toString(), "user", "ops"), "admin", Map.of()))
+                .hasMessageContaining("--user ops needs --password-file or the environment variable KHORA_PASSWORD");
+        assertThatThrownBy(() -> ClientFlags.security(Map.of("user", "ops", "password-file", dir.resolve("admin.password").toString()), "admin",
+                Map.of())).hasMessageContaining("give --tls-ca <ca.pem> (or --security-dir DIR), or --tls off");
+        assertThatThrownBy(() -> ClientFlags.security(Map.of("tls-ca", "nope.pem"), "admin", Map.of()))
+                .hasMessageContaining("--tls-ca: file nope.pem does not exist");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        assertThat(Khora.run(new String[] {"status", "--nodes", "127.0.0.1:1"}, System.out, new java.io.PrintStream(err))).isEqualTo(2);
+        assertThat(err.toString()).contains("how to reach the nodes? give --security-dir DIR");
     }
 }

@@ -175,7 +175,8 @@ final class ProcessCluster implements AutoCloseable {
                 "--data", root.resolve(id).toString(),
                 "--failure-detection-timeout", "1500ms",
                 "--heartbeat-interval", "300ms",
-                "--operation-timeout", "3s"));
+                "--operation-timeout", "3s",
+                "--security", "none")); // until the multi-process tests run secured (sec-nodes)
         int k = starts.merge(id, 1, Integer::sum);
         Files.writeString(log(id), "=== " + LocalTime.now() + " start #" + k + " of " + id + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -359,19 +360,21 @@ final class ProcessCluster implements AutoCloseable {
     /** {@code khora://…/space?…} over {@code ids} (all nodes if none given). */
     String uri(String options, String... ids) {
         List<Node> of = ids.length == 0 ? nodes : java.util.Arrays.stream(ids).map(this::node).toList();
-        return "khora://" + of.stream().map(Node::address).collect(Collectors.joining(",")) + "/" + space + (options.isEmpty() ? "" : "?" + options);
+        return "khora://" + of.stream().map(Node::address).collect(Collectors.joining(",")) + "/" + space + "?tls=off"
+                + (options.isEmpty() ? "" : "&" + options);
     }
 
     /** Every node's answer to a status request. */
     List<StatusClient.Answer> status() {
-        return StatusClient.ask(nodes.stream().map(Node::client).toList(), Duration.ofSeconds(2));
+        return StatusClient.ask(nodes.stream().map(Node::client).toList(), Duration.ofSeconds(2),
+                io.khora.cluster.client.ClientSecurity.defaults().withoutTls());
     }
 
     /** What {@code khora status --nodes …} prints for this cluster (and its exit code in the first line). */
     String statusReport() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Khora.run(new String[] {"status", "--nodes", nodes.stream().map(Node::address).collect(Collectors.joining(","))},
+        int code = Khora.run(new String[] {"status", "--tls", "off", "--nodes", nodes.stream().map(Node::address).collect(Collectors.joining(","))},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return "khora status exit " + code + "\n" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }

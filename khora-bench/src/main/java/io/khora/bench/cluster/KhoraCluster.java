@@ -56,7 +56,8 @@ final class KhoraCluster implements NodeCluster {
                 String id = "n" + (i + 1);
                 c.nodes.add(ServerProcess.start("khora node " + id, classpath, jvmArgs, "io.khora.server.Khora",
                         List.of("node", "--id", id, "--nodes", String.join(",", specs), "--space", SPACE + ":" + PARTITIONS + ":3:2",
-                                "--data", c.data.resolve(id).toString()),
+                                "--data", c.data.resolve(id).toString(),
+                                "--security", "none"), // plain TCP: the benchmark's TLS-on run is the lead's (issue 14)
                         dir.resolve("logs").resolve("khora-" + id + ".log")));
             }
             for (ServerProcess n : c.nodes) {
@@ -82,7 +83,8 @@ final class KhoraCluster implements NodeCluster {
     }
 
     private boolean allReady() {
-        List<StatusClient.Answer> answers = StatusClient.ask(clientAddresses, Duration.ofSeconds(2));
+        List<StatusClient.Answer> answers = StatusClient.ask(clientAddresses, Duration.ofSeconds(2),
+                io.khora.cluster.client.ClientSecurity.defaults().withoutTls());
         for (StatusClient.Answer a : answers) {
             if (a.status() == null) {
                 return false;
@@ -99,7 +101,8 @@ final class KhoraCluster implements NodeCluster {
     /** Partition → leader node id, as the leaders themselves report. */
     Map<Integer, String> leaders() {
         Map<Integer, String> out = new TreeMap<>();
-        for (StatusClient.Answer a : StatusClient.ask(clientAddresses, Duration.ofSeconds(2))) {
+        for (StatusClient.Answer a : StatusClient.ask(clientAddresses, Duration.ofSeconds(2),
+                io.khora.cluster.client.ClientSecurity.defaults().withoutTls())) {
             if (a.status() == null) {
                 continue;
             }

@@ -27,10 +27,10 @@ final class KhoraRemoteStore implements RemoteStore {
 
     /** Connects both clients to the space on the nodes at {@code addresses} (host:client-port) and waits until it is READY. */
     static KhoraRemoteStore connect(List<String> addresses, Duration timeout) {
-        String uri = "khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE;
+        String uri = "khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE + "?tls=off";
         Space s = connect(uri, timeout);
         try {
-            return new KhoraRemoteStore(s, connect(uri + "?reads=leader-local", timeout));
+            return new KhoraRemoteStore(s, connect(uri + "&reads=leader-local", timeout));
         } catch (RuntimeException e) {
             s.close();
             throw e;

@@ -59,10 +59,12 @@ final class ClusterClient implements AutoCloseable {
     private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
     private final SpaceLayout layout;
     private final AtomicReferenceArray<String> leaders;
+    private final ClientHandshake handshake;
     private volatile boolean closed;
 
-    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id) {
+    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id, ClientHandshake handshake) {
         this.uri = uri;
+        this.handshake = handshake;
         this.options = uri.options();
         this.group = group;
         this.layout = layout;
@@ -78,8 +80,17 @@ final class ClusterClient implements AutoCloseable {
         }
     }
 
-    /** Connects: asks the seeds, in order, for the space's layout; fails if none answers. */
+    /**
+     * Connects: asks the seeds, in order, for the space's layout; fails if none answers, or at once
+     * if a node refuses the credentials or the principal may not read the space (every node would).
+     */
     static ClusterClient connect(KhoraUri uri) {
+        ClientHandshake handshake;
+        try {
+            handshake = ClientHandshake.of(uri.options().security());
+        } catch (IllegalArgumentException e) {
+            throw new SpaceException("cannot connect to space '" + uri.space() + "': " + e.getMessage(), e);
+        }
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("khora-client", true));
         UUID id = UUID.randomUUID();
         List<String> failures = new ArrayList<>();
@@ -88,20 +99,34 @@ final class ClusterClient implements AutoCloseable {
             NodeConnection c = null;
             try {
                 c = NodeConnection.open(group, "seed " + seed, seed, id.getMostSignificantBits(), id.getLeastSignificantBits(), false,
-                        (int) uri.options().connectTimeout().toMillis(), uri.options().sizeLimits()).get(timeout, TimeUnit.MILLISECONDS);
+                        (int) uri.options().connectTimeout().toMillis(), uri.options().sizeLimits(), handshake).get(timeout, TimeUnit.MILLISECONDS);
                 Response r = c.send(rid -> new Request.Layout(rid, uri.space()), uri.options().attemptTimeout().toMillis())
                         .get(timeout, TimeUnit.MILLISECONDS);
                 if (r.status() == Status.OK) {
                     SpaceLayout layout = Responses.readLayout(r.body());
                     LOG.info("client connected to space '{}' ({} partitions) through {}", uri.space(), layout.partitions(), seed);
-                    return new ClusterClient(uri, group, layout, id);
+                    return new ClusterClient(uri, group, layout, id, handshake);
+                }
+                if (r.status() == Status.ERROR) {
+                    RuntimeException e = Responses.readError(r.body());
+                    failures.add(seed + ": " + e.getMessage() + (e instanceof io.khora.cluster.AuthenticationException
+                            && !uri.options().security().authenticates() ? " (this client gives no credentials: add user=<name>&password-file=<path>,"
+                            + " or tls-cert=<pem>&tls-key=<pem>)" : ""));
+                    if (e instanceof io.khora.cluster.AuthenticationException || e instanceof io.khora.cluster.AccessDeniedException) {
+                        break; // every node has the same users: another seed would say the same
+                    }
+                    continue;
                 }
                 failures.add(seed + ": " + r.status() + " " + Responses.readText(r.body()));
                 if (r.status() == Status.UNAVAILABLE && Responses.readText(r.body()).startsWith("no space")) {
                     break; // every node has the same spec: the space does not exist
                 }
             } catch (Exception e) {
-                failures.add(seed + ": " + unwrap(e).getMessage());
+                Throwable cause = unwrap(e);
+                failures.add(seed + ": " + cause.getMessage());
+                if (cause instanceof io.khora.cluster.AuthenticationException) {
+                    break; // every node has the same users: another seed would refuse too (and count one more failure)
+                }
             } finally {
                 if (c != null) {
                     c.close();
@@ -424,7 +449,7 @@ final class ClusterClient implements AutoCloseable {
         }
         CompletableFuture<NodeConnection> fresh = NodeConnection.open(group, node, address, clientHigh, clientLow,
                 options.reads() == ReadConsistency.LEADER_LOCAL,
-                (int) options.connectTimeout().toMillis(), options.sizeLimits());
+                (int) options.connectTimeout().toMillis(), options.sizeLimits(), handshake);
         CompletableFuture<NodeConnection> prev = f == null ? connections.putIfAbsent(node, fresh)
                 : (connections.replace(node, f, fresh) ? null : connections.get(node));
         if (prev != null && prev != fresh) {

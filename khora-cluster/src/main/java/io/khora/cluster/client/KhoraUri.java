@@ -1,6 +1,7 @@
 package io.khora.cluster.client;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,22 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
         Objects.requireNonNull(options, "options");
     }
 
-    /** Parses {@code uri}. */
+    /** The environment variable a password may come from (with {@code user=…} and no {@code password-file}). */
+    public static final String PASSWORD_VARIABLE = "KHORA_PASSWORD";
+
+    /**
+     * Parses {@code uri}. Security options: {@code tls-ca=<pem>} (the cluster CA to trust; without it a
+     * client refuses to connect unless {@code tls=off}), {@code tls-cert=<pem>&tls-key=<pem>} (a client
+     * certificate), {@code user=<name>} with {@code password-file=<path>} or the environment variable
+     * {@value #PASSWORD_VARIABLE} — never a password in the URI. Files are read here: a missing one is
+     * an error naming it.
+     */
     public static KhoraUri parse(String uri) {
+        return parse(uri, System::getenv);
+    }
+
+    /** As {@link #parse(String)}, with the environment {@code env}. */
+    static KhoraUri parse(String uri, java.util.function.UnaryOperator<String> env) {
         Objects.requireNonNull(uri, "uri");
         if (!uri.startsWith(SCHEME)) {
             throw new IllegalArgumentException("'" + uri + "' is not a khora URI: it must start with " + SCHEME);
@@ -67,6 +82,7 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
         ClientOptions o = ClientOptions.defaults();
         int maxFrame = o.sizeLimits().maxFrameBytes();
         int maxEntry = o.sizeLimits().maxEntryBytes();
+        java.util.Map<String, String> security = new java.util.LinkedHashMap<>();
         if (!query.isEmpty()) {
             for (String kv : query.split("&")) {
                 int eq = kv.indexOf('=');
@@ -82,6 +98,14 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                 if (k.equals("max-entry-size")) {
                     maxEntry = io.khora.cluster.ByteSizes.parse(v, "'" + uri + "': option " + k);
                     continue;
+                }
+                if (SECURITY_OPTIONS.contains(k)) {
+                    security.put(k, v);
+                    continue;
+                }
+                if (k.equals("password")) {
+                    throw new IllegalArgumentException("'" + uri.substring(0, uri.indexOf('?')) + "…': a password never goes in a URI;"
+                            + " use password-file=<path> or the environment variable " + PASSWORD_VARIABLE);
                 }
                 o = switch (k) {
                     case "timeout" -> o.withOperationTimeout(duration(uri, k, v));
@@ -100,16 +124,68 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                                 + v + "'");
                     };
                     default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k
-                            + "' (known: timeout, attempt-timeout, connect-timeout, replication, reads, max-frame-size, max-entry-size)");
+                            + "' (known: timeout, attempt-timeout, connect-timeout, replication, reads, max-frame-size, max-entry-size, "
+                            + String.join(", ", SECURITY_OPTIONS) + ")");
                 };
             }
         }
         try {
             o = o.withSizeLimits(new io.khora.cluster.protocol.SizeLimits(maxFrame, maxEntry));
+            o = o.withSecurity(security(security, env));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + uri + "': " + e.getMessage(), e);
         }
         return new KhoraUri(seeds, path, o);
+    }
+
+    private static final List<String> SECURITY_OPTIONS = List.of("tls", "tls-ca", "tls-cert", "tls-key", "user", "password-file");
+
+    /** The security options, checked: files exist, a user has a password (file or environment), nothing contradicts. */
+    private static ClientSecurity security(java.util.Map<String, String> o, java.util.function.UnaryOperator<String> env) {
+        ClientSecurity s = ClientSecurity.defaults();
+        String tls = o.getOrDefault("tls", "on");
+        if (!tls.equals("on") && !tls.equals("off")) {
+            throw new IllegalArgumentException("tls must be 'on' or 'off', got '" + tls + "'");
+        }
+        if (o.containsKey("tls-cert") != o.containsKey("tls-key")) {
+            throw new IllegalArgumentException("a client certificate needs both tls-cert=<pem> and tls-key=<pem>");
+        }
+        if (tls.equals("off")) {
+            if (o.containsKey("tls-ca") || o.containsKey("tls-cert")) {
+                throw new IllegalArgumentException("tls=off contradicts tls-ca/tls-cert/tls-key");
+            }
+            s = s.withoutTls();
+        } else if (o.containsKey("tls-ca")) {
+            Path ca = file(o.get("tls-ca"), "tls-ca");
+            s = o.containsKey("tls-cert") ? s.withTls(ca, file(o.get("tls-cert"), "tls-cert"), file(o.get("tls-key"), "tls-key")) : s.withTls(ca);
+        } else if (o.containsKey("tls-cert")) {
+            throw new IllegalArgumentException("a client certificate (tls-cert) needs tls-ca=<pem>, the cluster CA to trust");
+        }
+        String user = o.get("user");
+        if (o.containsKey("password-file") && user == null) {
+            throw new IllegalArgumentException("password-file needs user=<name>");
+        }
+        if (user != null) {
+            if (o.containsKey("password-file")) {
+                s = s.withCredentials(user, file(o.get("password-file"), "password-file"));
+            } else {
+                String p = env.apply(PASSWORD_VARIABLE);
+                if (p == null || p.isEmpty()) {
+                    throw new IllegalArgumentException("user=" + user + " needs a password: password-file=<path>, or the environment variable "
+                            + PASSWORD_VARIABLE + " (never in the URI)");
+                }
+                s = s.withCredentials(user, p.toCharArray());
+            }
+        }
+        return s;
+    }
+
+    private static Path file(String path, String option) {
+        Path p = Path.of(path);
+        if (!java.nio.file.Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(option + ": file " + p + " does not exist");
+        }
+        return p;
     }
 
     private static Duration duration(String uri, String name, String v) {

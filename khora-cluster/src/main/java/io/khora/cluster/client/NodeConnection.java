@@ -96,9 +96,22 @@ final class NodeConnection {
         this.limits = limits;
     }
 
-    /** Connects to {@code address}, says HELLO with the client's id and frame limit, and completes with the open connection. */
+    /** Connects to {@code address} over plain TCP without authenticating (see the full {@link #open}). */
     static CompletableFuture<NodeConnection> open(EventLoopGroup group, String nodeId, InetSocketAddress address, long clientHigh,
                                                   long clientLow, boolean leaderLocalReads, int connectTimeoutMillis, SizeLimits limits) {
+        return open(group, nodeId, address, clientHigh, clientLow, leaderLocalReads, connectTimeoutMillis, limits, ClientHandshake.PLAIN);
+    }
+
+    /**
+     * Connects to {@code address}, completes the TLS handshake ({@code handshake}), says HELLO with
+     * the client's id and frame limit, authenticates, and completes with the open connection. Fails
+     * with {@link ConnectionLostException} if the node cannot be reached or the TLS handshake fails
+     * (the message says why: an unknown CA, a host name the certificate does not hold), or with
+     * {@link io.khora.cluster.AuthenticationException} if the node refused the credentials.
+     */
+    static CompletableFuture<NodeConnection> open(EventLoopGroup group, String nodeId, InetSocketAddress address, long clientHigh,
+                                                  long clientLow, boolean leaderLocalReads, int connectTimeoutMillis, SizeLimits limits,
+                                                  ClientHandshake handshake) {
         CompletableFuture<NodeConnection> out = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<NodeConnection> holder = new java.util.concurrent.atomic.AtomicReference<>();
         Bootstrap b = new Bootstrap()
@@ -109,6 +122,9 @@ final class NodeConnection {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (handshake.tls()) {
+                            handshake.install(ch, address, connectTimeoutMillis);
+                        }
                         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                         FrameCodec.install(ch.pipeline(), limits.maxFrameBytes());
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -147,20 +163,46 @@ final class NodeConnection {
                         + f.cause().getMessage(), false));
                 return;
             }
-            holder.get().send(id -> new Request.Hello(id, clientHigh, clientLow, leaderLocalReads, limits.maxFrameBytes()),
-                    connectTimeoutMillis).whenComplete((r, e) -> {
-                if (e != null) {
-                    holder.get().close();
-                    out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e, false));
-                } else if (r.status() != Status.OK) {
-                    holder.get().close();
-                    out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status(), false));
-                } else {
-                    out.complete(holder.get());
+            NodeConnection c = holder.get();
+            handshake.secured(c.channel).whenComplete((v, tlsError) -> {
+                if (tlsError != null) {
+                    c.close();
+                    out.completeExceptionally(new ConnectionLostException("TLS handshake with node " + nodeId + " at " + address + " failed: "
+                            + tlsCause(tlsError) + handshake.hint(), false));
+                    return;
                 }
+                c.send(id -> new Request.Hello(id, clientHigh, clientLow, leaderLocalReads, limits.maxFrameBytes()),
+                        connectTimeoutMillis).whenComplete((r, e) -> {
+                    if (e != null) {
+                        c.close();
+                        out.completeExceptionally(new ConnectionLostException("node " + nodeId + " at " + address + " did not answer: " + e
+                                + handshake.hint(), false));
+                    } else if (r.status() != Status.OK) {
+                        c.close();
+                        out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status(), false));
+                    } else {
+                        handshake.authenticate(c, connectTimeoutMillis).whenComplete((ok, authError) -> {
+                            if (authError != null) {
+                                c.close();
+                                out.completeExceptionally(io.khora.cluster.Futures.cause(authError));
+                            } else {
+                                out.complete(c);
+                            }
+                        });
+                    }
+                });
             });
         });
         return out;
+    }
+
+    /** The TLS exception behind {@code e} (Netty wraps it), as text. */
+    private static String tlsCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof javax.net.ssl.SSLException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** The node's id ({@code ?} for a seed whose id is not known yet). */

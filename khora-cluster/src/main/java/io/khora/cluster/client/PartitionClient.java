@@ -25,7 +25,12 @@ public final class PartitionClient implements AutoCloseable {
 
     /** Connects to the space {@code uri} names ({@code khora://host:port,…/space?options}). */
     public static PartitionClient connect(String uri) {
-        return new PartitionClient(ClusterClient.connect(KhoraUri.parse(uri)));
+        return connect(KhoraUri.parse(uri));
+    }
+
+    /** Connects to the space {@code uri} names. */
+    public static PartitionClient connect(KhoraUri uri) {
+        return new PartitionClient(ClusterClient.connect(uri));
     }
 
     /** The space's name. */

@@ -60,6 +60,7 @@ public final class ClusterMirror implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMirror.class);
 
     private final String uri;
+    private final io.khora.cluster.client.ClientSecurity security;
     private final SpaceSynchronizationEndpoint endpoint;
     private final Path dataDirectory;
     private final WriteBehindSettings settings;
@@ -76,6 +77,7 @@ public final class ClusterMirror implements AutoCloseable {
 
     private ClusterMirror(Builder b) {
         this.uri = b.uri;
+        this.security = b.security;
         this.endpoint = b.endpoint;
         this.dataDirectory = b.dataDirectory;
         this.connectTimeout = b.connectTimeout;
@@ -106,7 +108,9 @@ public final class ClusterMirror implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("the mirror is started already");
         }
-        client = PartitionClient.connect(uri);
+        io.khora.cluster.client.KhoraUri parsed = io.khora.cluster.client.KhoraUri.parse(uri);
+        client = PartitionClient.connect(security == null ? parsed
+                : new io.khora.cluster.client.KhoraUri(parsed.seeds(), parsed.space(), parsed.options().withSecurity(security)));
         try {
             connectSources();
             group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,
@@ -256,6 +260,20 @@ public final class ClusterMirror implements AutoCloseable {
         return true;
     }
 
+    /** For tests: whether the mirror may deliver some partition now (each partition's lease lapses on its own). */
+    boolean deliveringAny() {
+        MirrorLeaseKeeper keeper = leases;
+        if (keeper == null || group == null) {
+            return false;
+        }
+        for (int p = 0; p < sources.size(); p++) {
+            if (keeper.mayDeliver(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Test hook: stops ({@code false}) or resumes renewing the leases, as a mirror cut off from the cluster would. */
     void renewing(boolean on) {
         leases.renewing(on);
@@ -307,6 +325,7 @@ public final class ClusterMirror implements AutoCloseable {
         private Duration leaseDuration = Duration.ofSeconds(10);
         private Duration leaseWait = Duration.ZERO;
         private final List<SpaceDocumentType> documentTypes = new ArrayList<>();
+        private io.khora.cluster.client.ClientSecurity security;
 
         private Builder(String uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -315,6 +334,16 @@ public final class ClusterMirror implements AutoCloseable {
         /** Where changes are delivered (required). */
         public Builder endpoint(SpaceSynchronizationEndpoint e) {
             this.endpoint = Objects.requireNonNull(e, "endpoint");
+            return this;
+        }
+
+        /**
+         * How the mirror connects and authenticates (instead of the URI's {@code tls-*}, {@code user}
+         * and {@code password-file} options): typically its client certificate (a user of the {@code
+         * mirror} role with {@code certificate: true}), or a user and password file.
+         */
+        public Builder security(io.khora.cluster.client.ClientSecurity s) {
+            this.security = Objects.requireNonNull(s, "security");
             return this;
         }
 

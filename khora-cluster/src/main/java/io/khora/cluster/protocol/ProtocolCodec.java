@@ -26,8 +26,13 @@ import java.util.List;
  *   SUBSCRIBE space:string partition:varInt typeName:string query events:varInt (bit per SpaceEventType ordinal)
  *   UNSUBSCRIBE subscription:varLong (the SUBSCRIBE's request id)
  *   OUTBOX_PULL space:string partition:varInt after:varLong max:varInt waitMillis:signedVarLong epoch:varLong (the mirror's lease)
+ *   AUTH      mechanism:string data:bytes (SCRAM-SHA-256: client-first, then client-final; EXTERNAL: empty)
  * response = version:byte requestId:varLong status:byte body:bytes
+ *   (AUTH's OK body: done:bool data:bytes — the server-first message, then the server-final message)
  * </pre>
+ *
+ * Until a connection to a node with security on has authenticated, the node accepts only HELLO and
+ * AUTH; anything else is answered ERROR "authentication required" (see NodeRequests).
  *
  * An answer larger than the receiver's frame limit travels as several frames with its request id:
  * PART frames with consecutive slices of the body, then a frame with the answer's status and the
@@ -51,6 +56,7 @@ public final class ProtocolCodec {
     private static final int SUBSCRIBE = 9;
     private static final int UNSUBSCRIBE = 10;
     private static final int OUTBOX_PULL = 11;
+    private static final int AUTH = 12;
 
     private ProtocolCodec() {
     }
@@ -132,6 +138,10 @@ public final class ProtocolCodec {
             out.writeVarInt(o.max());
             out.writeSignedVarLong(o.waitMillis());
             out.writeVarLong(o.epoch());
+        } else if (r instanceof Request.Auth a) {
+            header(out, AUTH, a.requestId());
+            out.writeString(a.mechanism());
+            out.writeBytes(a.data());
         }
         return out.toByteArray();
     }
@@ -192,6 +202,7 @@ public final class ProtocolCodec {
             case UNSUBSCRIBE -> new Request.Unsubscribe(id, in.readVarLong());
             case OUTBOX_PULL -> new Request.OutboxPull(id, in.readString(), in.readVarInt(), in.readVarLong(), in.readVarInt(),
                     in.readSignedVarLong(), in.readVarLong());
+            case AUTH -> new Request.Auth(id, in.readString(), in.readBytes());
             default -> throw new WireFormatException("unknown request kind " + kind);
         };
     }

@@ -31,6 +31,26 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * One step of authenticating the connection (after HELLO, before anything else): a SASL
+     * mechanism and its message. {@code SCRAM-SHA-256}: the client-first message, then the
+     * client-final message (each answered with {@link Responses#authStep}: the server-first, then the
+     * server-final message); {@code EXTERNAL}: no data, the TLS client certificate authenticates.
+     * Failures answer ERROR with {@link io.khora.cluster.AuthenticationException}.
+     */
+    record Auth(long requestId, String mechanism, byte[] data) implements Request {
+        /** Checks the components. */
+        public Auth {
+            Objects.requireNonNull(mechanism, "mechanism");
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[requestId=" + requestId + ", mechanism=" + mechanism + "]";
+        }
+    }
+
     /** Asks for a space's layout: partitions, replicas, nodes and known leaders ({@link SpaceLayout}). */
     record Layout(long requestId, String space) implements Request {
         /** Checks the components. */

@@ -49,6 +49,29 @@ public final class Responses {
         return out.toByteArray();
     }
 
+    /** The OK body of an AUTH step: whether the connection is now authenticated, and the mechanism's answer. */
+    public static byte[] authStep(boolean done, byte[] data) {
+        WireOutput out = new WireOutput(16 + data.length);
+        out.writeBoolean(done);
+        out.writeBytes(data);
+        return out.toByteArray();
+    }
+
+    /**
+     * An AUTH step's answer, as written by {@link #authStep}.
+     *
+     * @param done whether the connection is now authenticated
+     * @param data the mechanism's answer (SCRAM: the server-first or server-final message)
+     */
+    public record AuthStep(boolean done, byte[] data) {
+    }
+
+    /** Reads an AUTH step's answer. */
+    public static AuthStep readAuthStep(byte[] body) {
+        WireInput in = new WireInput(body);
+        return new AuthStep(in.readBoolean(), in.readBytes());
+    }
+
     /** The failure of an ERROR body, rebuilt as the exception the node saw. */
     public static RuntimeException readError(byte[] body) {
         return ErrorCode.read(new WireInput(body));

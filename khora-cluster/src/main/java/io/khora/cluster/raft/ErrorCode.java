@@ -49,7 +49,11 @@ public enum ErrorCode {
     /** {@link io.khora.cluster.SizeLimitExceededException}: the size travels as "given", the limit as "stored". */
     TOO_LARGE(14),
     /** {@link io.khora.persistence.MirrorFencedException}: the holder travels as the id, its epoch and lapse time as the numbers. */
-    MIRROR_FENCED(15);
+    MIRROR_FENCED(15),
+    /** {@link io.khora.cluster.AuthenticationException}: not authenticated, or authentication failed. */
+    AUTHENTICATION(16),
+    /** {@link io.khora.cluster.AccessDeniedException}: the principal's roles do not allow the request. */
+    ACCESS_DENIED(17);
 
     private final int code;
 
@@ -114,6 +118,10 @@ public enum ErrorCode {
             code = TOO_LARGE;
             given = x.size();
             stored = x.limit();
+        } else if (e instanceof io.khora.cluster.AuthenticationException) {
+            code = AUTHENTICATION;
+        } else if (e instanceof io.khora.cluster.AccessDeniedException) {
+            code = ACCESS_DENIED;
         } else {
             code = OTHER;
         }
@@ -151,6 +159,8 @@ public enum ErrorCode {
             case LOCKED -> new EntryLockedException(message, id == null ? null : String.valueOf(id));
             case TOO_LARGE -> new io.khora.cluster.SizeLimitExceededException(message, given, stored);
             case MIRROR_FENCED -> new io.khora.persistence.MirrorFencedException(message, id == null ? null : String.valueOf(id), given, stored);
+            case AUTHENTICATION -> new io.khora.cluster.AuthenticationException(message);
+            case ACCESS_DENIED -> new io.khora.cluster.AccessDeniedException(message);
         };
     }
 

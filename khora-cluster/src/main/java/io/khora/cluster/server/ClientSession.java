@@ -18,6 +18,48 @@ final class ClientSession {
     private final Set<CompletableFuture<?>> parked = ConcurrentHashMap.newKeySet();
     private final java.util.Map<Long, io.khora.Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<io.khora.cluster.protocol.Response> pusher = r -> { };
+    private volatile io.khora.cluster.server.security.Principal principal;
+    private volatile io.khora.cluster.server.security.ScramExchange scram;
+    private volatile String remoteAddress = "?";
+    private volatile java.security.cert.X509Certificate peerCertificate;
+
+    /** Who the connection authenticated as, or null before it has. */
+    io.khora.cluster.server.security.Principal principal() {
+        return principal;
+    }
+
+    /** The connection has authenticated as {@code p}. */
+    void authenticated(io.khora.cluster.server.security.Principal p) {
+        this.principal = p;
+        this.scram = null;
+    }
+
+    /** The SCRAM exchange in progress, or null. */
+    io.khora.cluster.server.security.ScramExchange scram() {
+        return scram;
+    }
+
+    void scram(io.khora.cluster.server.security.ScramExchange exchange) {
+        this.scram = exchange;
+    }
+
+    /** The client's IP address (what failed authentications are counted by). */
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    void remoteAddress(String address) {
+        this.remoteAddress = address;
+    }
+
+    /** The client certificate the TLS handshake verified against the cluster CA, or null if it presented none. */
+    java.security.cert.X509Certificate peerCertificate() {
+        return peerCertificate;
+    }
+
+    void peerCertificate(java.security.cert.X509Certificate c) {
+        this.peerCertificate = c;
+    }
 
     /** Sets how frames the client did not ask for (events) reach it. */
     void pushTo(java.util.function.Consumer<io.khora.cluster.protocol.Response> out) {

@@ -74,7 +74,15 @@ public final class KhoraNode implements AutoCloseable {
         KhoraNode node = new KhoraNode(config);
         try {
             ClusterSpec.NodeSpec self = config.self();
-            node.server = NodeServer.start(config.nodeId(), new InetSocketAddress(self.host(), self.clientPort()), new NodeRequests(node, node.timer));
+            io.khora.cluster.server.security.NodeSecurity.Loaded security = config.security().load();
+            String warning = securityWarning(config);
+            if (warning != null) {
+                LOG.warn(warning);
+            }
+            Authenticator authenticator = Authenticator.of(config.nodeId(), config.security().enabled(),
+                    config.spec().nodes().stream().map(ClusterSpec.NodeSpec::id).collect(java.util.stream.Collectors.toSet()), security.users());
+            node.server = NodeServer.start(config.nodeId(), new InetSocketAddress(self.host(), self.clientPort()),
+                    new NodeRequests(node, node.timer, authenticator), security.serverTls());
             node.membership = Membership.join(config, node::membershipChanged);
             node.membershipChanged();
             long every = LEADER_BALANCE_INTERVAL_MILLIS;
@@ -86,6 +94,13 @@ public final class KhoraNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** What a node logs as a WARN at start about its security, or null (security on). */
+    static String securityWarning(NodeConfig config) {
+        return config.security().enabled() ? null : "node " + config.nodeId() + " runs with security: none — plain TCP on client port "
+                + config.self().clientPort() + ", no authentication: anyone who can reach it can read, write and clear every space"
+                + " and acknowledge the write-behind outbox";
     }
 
     private synchronized void membershipChanged() {
@@ -261,10 +276,21 @@ public final class KhoraNode implements AutoCloseable {
         if (closed) {
             return java.util.concurrent.CompletableFuture.failedFuture(new io.khora.SpaceClosedException(s.spec().name()));
         }
-        io.khora.cluster.client.PartitionClient c = internalClients.computeIfAbsent(s.spec().name(), name ->
-                io.khora.cluster.client.PartitionClient.connect("khora://" + config.spec().nodes().stream()
-                        .map(n -> n.host() + ":" + n.clientPort()).collect(java.util.stream.Collectors.joining(",")) + "/" + name));
+        io.khora.cluster.client.PartitionClient c = internalClients.computeIfAbsent(s.spec().name(), this::internalClient);
         return c.resolveTransaction(home, txId);
+    }
+
+    /**
+     * A client of space {@code name} for this node's own use: over TLS with the node's certificate as
+     * the client certificate (it authenticates as this node: every role), or plain with security off.
+     */
+    private io.khora.cluster.client.PartitionClient internalClient(String name) {
+        io.khora.cluster.client.KhoraUri uri = io.khora.cluster.client.KhoraUri.parse("khora://" + config.spec().nodes().stream()
+                .map(n -> n.host() + ":" + n.clientPort()).collect(java.util.stream.Collectors.joining(",")) + "/" + name);
+        io.khora.cluster.server.security.NodeSecurity sec = config.security();
+        io.khora.cluster.client.ClientOptions o = sec.enabled() ? uri.options().withTls(sec.ca(), sec.cert(), sec.key())
+                : uri.options().withoutTls();
+        return io.khora.cluster.client.PartitionClient.connect(new io.khora.cluster.client.KhoraUri(uri.seeds(), uri.space(), o));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.khora.cluster.server;
 
 import io.khora.cluster.node.ReplicaConfig;
+import io.khora.cluster.server.security.NodeSecurity;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ public final class NodeConfig {
     private final Duration heartbeatInterval;
     private final Duration allReplicasTimeout;
     private final io.khora.cluster.protocol.SizeLimits sizeLimits;
+    private final NodeSecurity security;
 
     private NodeConfig(Builder b) {
         this.spec = b.spec;
@@ -39,6 +41,14 @@ public final class NodeConfig {
             throw new IllegalArgumentException("heartbeat interval " + heartbeatInterval + " must be shorter than the failure detection timeout "
                     + failureDetectionTimeout);
         }
+        if (b.security == null) {
+            throw new IllegalArgumentException("node " + nodeId + " has no security settings, and a node does not start without:"
+                    + " make a CA, node certificates and users with `khora certs --dir certs --nodes "
+                    + String.join(",", spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList())
+                    + "` and give the directory (NodeConfig.Builder.securityDirectory, or --security-dir certs), or turn security"
+                    + " off explicitly (NodeSecurity.none(), or --security none: plain TCP, anyone can read, write and clear)");
+        }
+        this.security = b.security;
     }
 
     /** A builder for node {@code nodeId} of {@code spec}. */
@@ -79,6 +89,11 @@ public final class NodeConfig {
     /** The largest frame this node reads or writes, and the largest entry it accepts (max-frame-size, max-entry-size). */
     public io.khora.cluster.protocol.SizeLimits sizeLimits() {
         return sizeLimits;
+    }
+
+    /** This node's client-port security: TLS files and users, or none. */
+    public NodeSecurity security() {
+        return security;
     }
 
     /** The configuration of this node's replica of a partition whose replicas are on {@code replicaNodes}. */
@@ -125,6 +140,7 @@ public final class NodeConfig {
         private Duration allReplicasTimeout = Duration.ofSeconds(5);
         private int maxFrameBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_FRAME;
         private int maxEntryBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_ENTRY;
+        private NodeSecurity security;
 
         private Builder(ClusterSpec spec, String nodeId) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -182,6 +198,20 @@ public final class NodeConfig {
         public Builder maxEntrySize(int bytes) {
             this.maxEntryBytes = bytes;
             return this;
+        }
+
+        /**
+         * The client port's security (required: a node without security settings does not start;
+         * {@link NodeSecurity#none()} turns it off explicitly).
+         */
+        public Builder security(NodeSecurity s) {
+            this.security = Objects.requireNonNull(s, "security");
+            return this;
+        }
+
+        /** Security from a directory {@code khora certs} wrote: {@code ca.pem}, {@code <id>.pem}, {@code <id>-key.pem}, {@code users.yaml}. */
+        public Builder securityDirectory(Path dir) {
+            return security(NodeSecurity.directory(dir, nodeId));
         }
 
         /** The validated configuration. */

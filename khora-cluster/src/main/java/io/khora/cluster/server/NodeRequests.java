@@ -44,22 +44,49 @@ final class NodeRequests {
 
     private final KhoraNode node;
     private final ScheduledExecutorService timer;
+    private final Authenticator authenticator;
 
-    NodeRequests(KhoraNode node, ScheduledExecutorService timer) {
+    NodeRequests(KhoraNode node, ScheduledExecutorService timer, Authenticator authenticator) {
         this.node = node;
         this.timer = timer;
+        this.authenticator = authenticator;
     }
 
-    /** Handles {@code r} for {@code session}; the future never fails (failures are responses). */
+    /** Who authenticates this node's connections. */
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /**
+     * Handles {@code r} for {@code session}; the future never fails (failures are responses). Every
+     * request is checked first against {@link Access}: before the connection authenticated only
+     * HELLO and AUTH are answered (anything else gets "authentication required", naming nothing of
+     * the node's spaces), after it only what the principal's roles on the space allow.
+     */
     CompletableFuture<Response> handle(Request r, ClientSession session) {
         try {
-            if (r instanceof Request.Hello h) {
+            Access access = Access.of(r);
+            io.khora.cluster.server.security.Principal principal = authenticator.principalOf(session);
+            if (!access.beforeAuthentication()) {
+                if (principal == null) {
+                    throw new io.khora.cluster.AuthenticationException("authentication required");
+                }
+                if (!access.allowedBy(principal.grants())) {
+                    throw new io.khora.cluster.AccessDeniedException(principal.describe() + " may not " + access.what() + " space '"
+                            + access.space() + "': that needs " + access.needed() + " (its roles there: "
+                            + principal.grants().on(access.space()).stream().map(io.khora.cluster.server.security.Role::fileName).toList()
+                            + ")");
+                }
+            }
+            if (r instanceof Request.Auth a) {
+                return done(r, Status.OK, authenticator.authenticate(a, session));
+            } else if (r instanceof Request.Hello h) {
                 session.identify(h.clientHigh(), h.clientLow(), h.leaderLocalReads(), h.maxFrame());
                 return done(r, Status.OK, Responses.text(node.id()));
             } else if (r instanceof Request.Layout l) {
                 return done(r, Status.OK, Responses.layout(node.layout(space(l.space()))));
             } else if (r instanceof Request.Status) {
-                return done(r, Status.OK, Responses.status(node.status()));
+                return done(r, Status.OK, Responses.status(StatusView.of(node.status(), principal.grants())));
             } else if (r instanceof Request.Declare d) {
                 space(d.space()).declare(d.declarations());
                 return done(r, Status.OK, Responses.empty());

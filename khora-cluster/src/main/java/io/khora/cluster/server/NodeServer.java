@@ -21,15 +21,21 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The client endpoint of a node: a Netty server on the node's client address. Each connection
@@ -43,6 +49,10 @@ import java.util.function.Predicate;
  * over {@code max-entry-size} is answered the same way, before anything is proposed. An answer larger
  * than a frame the client accepts (the smaller of the two sides' limits) is sent in parts
  * ({@link ProtocolCodec#encodeFrames}).
+ *
+ * <p>Security: with a TLS context, every connection starts with a TLS handshake (the node's
+ * certificate; a client certificate is requested, not required, and verified against the cluster
+ * CA); what a connection may do is {@link NodeRequests}'s check ({@link Access}, {@link Authenticator}).
  */
 final class NodeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
@@ -65,8 +75,8 @@ final class NodeServer implements AutoCloseable {
         dropAnswers.set(which);
     }
 
-    /** Binds {@code address} and serves {@code requests}. */
-    static NodeServer start(String nodeId, InetSocketAddress address, NodeRequests requests) throws InterruptedException {
+    /** Binds {@code address} and serves {@code requests}, over TLS with {@code tls} (null: plain TCP). */
+    static NodeServer start(String nodeId, InetSocketAddress address, NodeRequests requests, SslContext tls) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("khora-" + nodeId + "-accept", true));
         EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("khora-" + nodeId + "-io", true));
         AtomicReference<Predicate<Request>> dropAnswers = new AtomicReference<>();
@@ -79,13 +89,16 @@ final class NodeServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                             FrameCodec.install(ch.pipeline(), requests.limits().maxFrameBytes());
                             ch.pipeline().addLast("requests", new Handler(requests, dropAnswers));
                         }
                     });
             Channel ch = b.bind(address).sync().channel();
-            LOG.info("node {}: serving clients on {}", nodeId, address);
+            LOG.info("node {}: serving clients on {}{}", nodeId, address, tls == null ? " (plain TCP: security none)" : " (TLS)");
             return new NodeServer(boss, workers, ch, dropAnswers);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -115,6 +128,29 @@ final class NodeServer implements AutoCloseable {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             session.pushTo(r -> write(ctx, r));
+            if (ctx.channel().remoteAddress() instanceof InetSocketAddress a) {
+                session.remoteAddress(a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress());
+            }
+        }
+
+        /** Keeps the client certificate the TLS handshake verified (for EXTERNAL authentication); logs a failed handshake. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                if (done.isSuccess()) {
+                    try {
+                        Certificate[] chain = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
+                        if (chain.length > 0 && chain[0] instanceof X509Certificate c) {
+                            session.peerCertificate(c);
+                        }
+                    } catch (SSLPeerUnverifiedException none) {
+                        // no client certificate: the client authenticates by password
+                    }
+                } else {
+                    requests.authenticator().tlsFailed(session.remoteAddress(), done.cause());
+                }
+            }
+            super.userEventTriggered(ctx, evt);
         }
 
         /** Writes {@code r} in as many frames as the client's frame limit needs; the future of the last. */

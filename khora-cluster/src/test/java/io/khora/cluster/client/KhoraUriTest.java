@@ -61,4 +61,49 @@ class KhoraUriTest {
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?max-frame-size=3GiB"))
                 .hasMessageContaining("'3GiB' is 3221225472 bytes; at most 2147483647 bytes");
     }
+
+    @Test
+    void securityOptionsGiveTlsAndCredentialsAndThePasswordNeverComesFromTheUri(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("c.pem"), "x");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("c-key.pem"), "x");
+        java.nio.file.Path pw = java.nio.file.Files.writeString(dir.resolve("app.password"), "s3cret\n");
+        ClientSecurity s = KhoraUri.parse("khora://h:1/s?tls-ca=" + ca + "&user=app&password-file=" + pw).options().security();
+        assertThat(s.tls()).isTrue();
+        assertThat(s.ca()).isEqualTo(ca);
+        assertThat(s.user()).isEqualTo("app");
+        assertThat(new String(s.password())).isEqualTo("s3cret");
+        assertThat(s.toString()).doesNotContain("s3cret").contains("password hidden");
+        assertThat(KhoraUri.parse("khora://h:1/s?tls-ca=" + ca + "&tls-cert=" + cert + "&tls-key=" + key).options().security().authenticates()).isTrue();
+        assertThat(KhoraUri.parse("khora://h:1/s?tls=off").options().security().tls()).isFalse();
+        ClientSecurity fromEnv = KhoraUri.parse("khora://h:1/s?tls=off&user=app", n -> n.equals("KHORA_PASSWORD") ? "env-secret" : null)
+                .options().security();
+        assertThat(new String(fromEnv.password())).isEqualTo("env-secret");
+    }
+
+    @Test
+    void badSecurityOptionsNameWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls-ca=" + ca + "&password=hunter2"))
+                .hasMessageContaining("a password never goes in a URI; use password-file=<path> or the environment variable KHORA_PASSWORD")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls-ca=" + dir.resolve("nope.pem")))
+                .hasMessageContaining("tls-ca: file " + dir.resolve("nope.pem") + " does not exist");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls-ca=" + ca + "&user=app", n -> null))
+                .hasMessageContaining("user=app needs a password: password-file=<path>, or the environment variable KHORA_PASSWORD");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls-ca=" + ca + "&password-file=" + ca)).hasMessageContaining("password-file needs user=<name>");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls-ca=" + ca + "&tls-cert=" + ca)).hasMessageContaining("needs both tls-cert=<pem> and tls-key=<pem>");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls=off&tls-ca=" + ca)).hasMessageContaining("tls=off contradicts tls-ca");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls=maybe")).hasMessageContaining("tls must be 'on' or 'off', got 'maybe'");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.password"), "\n");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?tls=off&user=u&password-file=" + empty)).hasMessageContaining("is empty");
+    }
+
+    @Test
+    void aClientWithoutTlsCaRefusesToConnectSayingWhatToGive() {
+        assertThatThrownBy(() -> ClusterClient.connect(KhoraUri.parse("khora://127.0.0.1:1/s")))
+                .hasMessageContaining("no tls-ca given: Khora nodes serve TLS; give tls-ca=<ca.pem>")
+                .hasMessageContaining("or tls=off for nodes started with security: none");
+    }
 }

@@ -10,6 +10,7 @@ import io.khora.internal.wire.WireFormatException;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -57,6 +58,21 @@ class ProtocolCodecTest {
         NodeStatus status = new NodeStatus("n1", List.of("n1", "n2"), List.of(new NodeStatus.ReplicaStatus("s", 0, SpaceState.RECOVER, null,
                 2, 10, 12, 5, Map.of("n2", 9L))), List.of(layout));
         assertThat(Responses.readStatus(Responses.status(status))).isEqualTo(status);
+    }
+
+    @Test
+    void anAuthStepAndItsAnswerRoundTripAndTheRequestPrintsNoData() {
+        Request.Auth a = (Request.Auth) roundTrip(new Request.Auth(3, "SCRAM-SHA-256", "n,,n=app,r=abc".getBytes(StandardCharsets.UTF_8)));
+        assertThat(a.mechanism()).isEqualTo("SCRAM-SHA-256");
+        assertThat(new String(a.data(), StandardCharsets.UTF_8)).isEqualTo("n,,n=app,r=abc");
+        assertThat(a.toString()).doesNotContain("r=abc");
+        Responses.AuthStep step = Responses.readAuthStep(Responses.authStep(true, new byte[] {1, 2}));
+        assertThat(step.done()).isTrue();
+        assertThat(step.data()).containsExactly(1, 2);
+        assertThat(Responses.readError(Responses.error(new io.khora.cluster.AuthenticationException("authentication required"))))
+                .isInstanceOf(io.khora.cluster.AuthenticationException.class).hasMessage("authentication required");
+        assertThat(Responses.readError(Responses.error(new io.khora.cluster.AccessDeniedException("no"))))
+                .isInstanceOf(io.khora.cluster.AccessDeniedException.class).hasMessage("no");
     }
 
     @Test

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 /**
  * Server nodes in this JVM on 127.0.0.1, for tests: free port blocks, short failure detection, a
  * data directory per test under target/; nodes can be stopped and started again on the same data.
+ * Security is on, as a node's default: a throwaway CA, node certificates and users per cluster
+ * ({@link TestCertificates}); {@link #uri} connects as {@code admin}.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Random PORTS = new Random(0xC1A5);
@@ -27,11 +29,13 @@ public final class LocalCluster implements AutoCloseable {
     final ClusterSpec spec;
     final Path dataRoot;
     final Map<String, KhoraNode> running = new LinkedHashMap<>();
+    private final TestCertificates certificates;
     private java.util.function.UnaryOperator<NodeConfig.Builder> settings = b -> b;
 
-    private LocalCluster(ClusterSpec spec, Path dataRoot) {
+    private LocalCluster(ClusterSpec spec, Path dataRoot, TestCertificates certificates) {
         this.spec = spec;
         this.dataRoot = dataRoot;
+        this.certificates = certificates;
     }
 
     /** A spec of {@code nodes} nodes on loopback with one space; nothing started. */
@@ -54,7 +58,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         Path root = Path.of("target", "cluster-tests", name + "-" + System.nanoTime()).toAbsolutePath();
         Files.createDirectories(root);
-        return new LocalCluster(b.build(), root);
+        ClusterSpec spec = b.build();
+        try {
+            return new LocalCluster(spec, root, TestCertificates.create(root.resolve("certs"), spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList()));
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot make the test certificates", e);
+        }
     }
 
     private static int freeBlock(int width) {
@@ -89,6 +100,7 @@ public final class LocalCluster implements AutoCloseable {
 
     NodeConfig config(String id) {
         return settings.apply(NodeConfig.builder(spec, id)
+                .securityDirectory(certificates.dir())
                 .dataDirectory(dataRoot.resolve(id))
                 .operationTimeout(Duration.ofSeconds(3))
                 .failureDetection(Duration.ofMillis(1500), Duration.ofMillis(300))
@@ -162,9 +174,26 @@ public final class LocalCluster implements AutoCloseable {
         return null;
     }
 
-    /** The client URI of the running nodes. */
+    /** The client URI of the running nodes, as user {@code admin}. */
     public String uri(String space) {
-        return nodes() + "/" + space + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s";
+        return nodes() + "/" + space + "?timeout=20s&attempt-timeout=3s&connect-timeout=1s" + security("admin");
+    }
+
+    /** The URI options ({@code &tls-ca=…&user=…&password-file=…}) of a client connecting as {@code user}. */
+    public String security(String user) {
+        return "&tls-ca=" + certificates.ca() + "&user=" + user + "&password-file=" + certificates.passwordFile(user);
+    }
+
+    /** The cluster's CA, certificates and users. */
+    public TestCertificates certificates() {
+        return certificates;
+    }
+
+    /** A TLS socket to node {@code n}'s client port presenting certificate {@code name} (a node id: every role after AUTH EXTERNAL). */
+    public java.net.Socket rawSocket(ClusterSpec.NodeSpec n, String name) throws Exception {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) certificates.sslContext(name).getSocketFactory().createSocket(n.host(), n.clientPort());
+        s.startHandshake();
+        return s;
     }
 
     /** {@code khora://host:port,…} of every node, without a space. */

@@ -48,7 +48,7 @@ class LostAnswerTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalCluster.configure("lost-answer", 3, "counters", 1, 3, 2).startAll(Duration.ofSeconds(60));
-        impatient = Spaces.connect(cluster.nodes() + "/counters?timeout=4s&attempt-timeout=3s&connect-timeout=1s");
+        impatient = Spaces.connect(cluster.nodes() + "/counters?timeout=4s&attempt-timeout=3s&connect-timeout=1s" + cluster.security("admin"));
         observer = Spaces.connect(cluster.uri("counters"));
     }
 

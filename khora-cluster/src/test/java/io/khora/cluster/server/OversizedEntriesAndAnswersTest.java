@@ -143,11 +143,12 @@ class OversizedEntriesAndAnswersTest {
     @Test
     void theNodeRefusesOversizedRequestsSentRawAndKeepsTheConnection() throws Exception {
         ClusterSpec.NodeSpec node = cluster.spec.nodes().get(0);
-        try (Socket s = new Socket(node.host(), node.clientPort())) {
+        try (Socket s = cluster.rawSocket(node, node.id())) {
             s.setSoTimeout(30_000);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             DataInputStream in = new DataInputStream(s.getInputStream());
             assertThat(exchange(out, in, new Request.Hello(1, 5, 6, false, FRAME)).status()).isEqualTo(Status.OK);
+            assertThat(exchange(out, in, new Request.Auth(100, "EXTERNAL", new byte[0])).status()).isEqualTo(Status.OK);
 
             Object[] values = BLOB.codec().toValues(new Blob("raw", 1, new byte[300 * 1024]));
             int partition = Routing.partition(1, 2);
@@ -240,11 +241,12 @@ class OversizedEntriesAndAnswersTest {
         }
         space.writeMultiple(blobs); // 2 MB in one partition
         ClusterSpec.NodeSpec leader = cluster.spec.node(cluster.leaderOf("blobs", partition)).orElseThrow();
-        try (Socket s = new Socket(leader.host(), leader.clientPort())) {
+        try (Socket s = cluster.rawSocket(leader, leader.id())) {
             s.setSoTimeout(30_000);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             DataInputStream in = new DataInputStream(s.getInputStream());
             assertThat(exchange(out, in, new Request.Hello(1, 7, 8, false, FRAME)).status()).isEqualTo(Status.OK);
+            assertThat(exchange(out, in, new Request.Auth(100, "EXTERNAL", new byte[0])).status()).isEqualTo(Status.OK);
             Command.TakeQuery unbounded = new Command.TakeQuery(BLOB.name(), Command.QuerySpec.all(), 1000);
             Set<Object> ids = new HashSet<>();
             boolean more = true;

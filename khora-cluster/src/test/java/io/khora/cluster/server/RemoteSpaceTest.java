@@ -137,7 +137,7 @@ class RemoteSpaceTest {
 
     @Test
     void theKeyedProtocolWorksOnADistributedSpace() throws Exception {
-        try (Accessor accessor = Accessor.create(cluster.nodes() + "?timeout=20s")) {
+        try (Accessor accessor = Accessor.create(cluster.nodes() + "?timeout=20s" + cluster.security("admin"))) {
             KeyedSpace items = accessor.distributedSpaceFor("items");
             CompletableFuture<Optional<KeyItem<String>>> waiting = items.take(Key.of("k1"), Period.of(Duration.ofSeconds(20)));
             items.put(Key.of("k1"), Item.of("v1", Lease.FOREVER)).get(10, TimeUnit.SECONDS);
