@@ -11,6 +11,7 @@ import io.khora.cluster.protocol.SpaceLayout;
 import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.TypeDeclaration;
+import io.khora.internal.wire.JavaDeserialization;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -59,10 +60,12 @@ final class ClusterClient implements AutoCloseable {
     private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
     private final SpaceLayout layout;
     private final AtomicReferenceArray<String> leaders;
+    private final JavaDeserialization answers;
     private volatile boolean closed;
 
-    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id) {
+    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id, JavaDeserialization answers) {
         this.uri = uri;
+        this.answers = answers;
         this.options = uri.options();
         this.group = group;
         this.layout = layout;
@@ -78,8 +81,17 @@ final class ClusterClient implements AutoCloseable {
         }
     }
 
-    /** Connects: asks the seeds, in order, for the space's layout; fails if none answers. */
+    /**
+     * Connects: asks the seeds, in order, for the space's layout; fails if none answers. Java-serialized
+     * values in answers are deserialized ({@link JavaDeserialization#TRUSTED}: a client trusts the nodes it
+     * connects to, within the JVM's {@code jdk.serialFilter}).
+     */
     static ClusterClient connect(KhoraUri uri) {
+        return connect(uri, JavaDeserialization.TRUSTED);
+    }
+
+    /** Connects as {@link #connect(KhoraUri)}; Java-serialized values in answers get {@code answers} (a node's internal client: its own decision). */
+    static ClusterClient connect(KhoraUri uri, JavaDeserialization answers) {
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("khora-client", true));
         UUID id = UUID.randomUUID();
         List<String> failures = new ArrayList<>();
@@ -94,7 +106,7 @@ final class ClusterClient implements AutoCloseable {
                 if (r.status() == Status.OK) {
                     SpaceLayout layout = Responses.readLayout(r.body());
                     LOG.info("client connected to space '{}' ({} partitions) through {}", uri.space(), layout.partitions(), seed);
-                    return new ClusterClient(uri, group, layout, id);
+                    return new ClusterClient(uri, group, layout, id, answers);
                 }
                 failures.add(seed + ": " + r.status() + " " + Responses.readText(r.body()));
                 if (r.status() == Status.UNAVAILABLE && Responses.readText(r.body()).startsWith("no space")) {
@@ -118,6 +130,11 @@ final class ClusterClient implements AutoCloseable {
 
     ClientOptions options() {
         return options;
+    }
+
+    /** What Java-serialized values in this client's answers get. */
+    JavaDeserialization answers() {
+        return answers;
     }
 
     int partitions() {
@@ -152,7 +169,7 @@ final class ClusterClient implements AutoCloseable {
      */
     CompletableFuture<Object> mutate(int partition, List<TypeDeclaration> types, Command c, boolean allReplicas) {
         return callOnce(partition, types, (id, seq, answeredBelow, retry) -> new Request.Mutate(id, space(), partition, seq, answeredBelow,
-                retry, allReplicas, c), 0, r -> Responses.readMutationResult(c, r.body()));
+                retry, allReplicas, c), 0, r -> Responses.readMutationResult(c, r.body(), answers));
     }
 
     /** Builds one attempt's request of a call. */
@@ -328,7 +345,7 @@ final class ClusterClient implements AutoCloseable {
                 }
                 c.result.complete(resp);
             }
-            case ERROR -> c.result.completeExceptionally(c.outcome.answered(Responses.readError(resp.body()), c.resend));
+            case ERROR -> c.result.completeExceptionally(c.outcome.answered(Responses.readError(resp.body(), answers), c.resend));
             case NOT_LEADER -> {
                 String hint = Responses.readText(resp.body());
                 c.outcome.refused(new NoLeaderException(uri.space(), c.partition, "node " + node + " is not the leader"

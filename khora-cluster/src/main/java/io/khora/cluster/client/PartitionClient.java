@@ -5,6 +5,7 @@ import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.MirrorLeaseState;
 import io.khora.cluster.raft.ReplicatedOutbox;
+import io.khora.internal.wire.JavaDeserialization;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,9 +24,12 @@ public final class PartitionClient implements AutoCloseable {
         this.client = client;
     }
 
-    /** Connects to the space {@code uri} names ({@code khora://host:port,…/space?options}). */
-    public static PartitionClient connect(String uri) {
-        return new PartitionClient(ClusterClient.connect(KhoraUri.parse(uri)));
+    /**
+     * Connects to the space {@code uri} names ({@code khora://host:port,…/space?options}); Java-serialized
+     * values in answers get {@code answers} (a node's client: its network decision; the mirror: trusted, as a client).
+     */
+    public static PartitionClient connect(String uri, JavaDeserialization answers) {
+        return new PartitionClient(ClusterClient.connect(KhoraUri.parse(uri), answers));
     }
 
     /** The space's name. */

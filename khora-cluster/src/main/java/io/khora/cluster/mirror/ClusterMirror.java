@@ -6,6 +6,7 @@ import io.khora.cluster.client.PartitionClient;
 import io.khora.document.SpaceDocumentType;
 import io.khora.internal.local.EntryMapper;
 import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.writebehind.MirrorGroup;
 import io.khora.persistence.DeadLetter;
 import io.khora.persistence.MirrorFencedException;
@@ -106,7 +107,7 @@ public final class ClusterMirror implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("the mirror is started already");
         }
-        client = PartitionClient.connect(uri);
+        client = PartitionClient.connect(uri, JavaDeserialization.TRUSTED); // a client of the nodes: trusts their answers
         try {
             connectSources();
             group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,

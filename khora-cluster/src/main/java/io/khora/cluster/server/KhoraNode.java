@@ -141,8 +141,11 @@ public final class KhoraNode implements AutoCloseable {
         String name = s.spec().name();
         try {
             ClusterSpec.WriteBehindSpec wb = s.spec().writeBehind();
-            io.khora.cluster.PartitionOptions options = wb == null ? io.khora.cluster.PartitionOptions.DEFAULTS
-                    : io.khora.cluster.PartitionOptions.DEFAULTS.withWriteBehind(wb.maxPending(), wb.backlogWait());
+            io.khora.cluster.PartitionOptions options = io.khora.cluster.PartitionOptions.DEFAULTS
+                    .withJavaDeserialization(config.javaDeserialization());
+            if (wb != null) {
+                options = options.withWriteBehind(wb.maxPending(), wb.backlogWait());
+            }
             ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement),
                     options);
             r.resolveTransactionsWith((home, txId) -> resolveTransaction(s, home, txId));
@@ -263,7 +266,8 @@ public final class KhoraNode implements AutoCloseable {
         }
         io.khora.cluster.client.PartitionClient c = internalClients.computeIfAbsent(s.spec().name(), name ->
                 io.khora.cluster.client.PartitionClient.connect("khora://" + config.spec().nodes().stream()
-                        .map(n -> n.host() + ":" + n.clientPort()).collect(java.util.stream.Collectors.joining(",")) + "/" + name));
+                        .map(n -> n.host() + ":" + n.clientPort()).collect(java.util.stream.Collectors.joining(",")) + "/" + name,
+                        config.javaDeserialization().from("an answer from another node")));
         return c.resolveTransaction(home, txId);
     }
 

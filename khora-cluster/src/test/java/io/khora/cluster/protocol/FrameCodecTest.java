@@ -39,7 +39,7 @@ class FrameCodecTest {
         assertThat(o.length()).isEqualTo(big.length);
         assertThat(ProtocolCodec.requestIdOf(o.head())).isEqualTo(41);
         byte[] next = ch.readInbound();
-        assertThat(ProtocolCodec.decodeRequest(next)).isEqualTo(new Request.Status(42));
+        assertThat(ProtocolCodec.decodeRequest(next, io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(new Request.Status(42));
         assertThat((Object) ch.readInbound()).isNull();
     }
 

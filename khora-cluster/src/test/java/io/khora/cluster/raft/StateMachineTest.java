@@ -41,7 +41,7 @@ class StateMachineTest {
     /** Applies {@code c} at {@code time}; returns the decoded result (or throws the command's failure). */
     static Object apply(PartitionStateMachine sm, Command c, long time) {
         byte[] entry = CommandCodec.encode(c, time);
-        return CommandCodec.decodeResult(c, sm.apply(entry, 0, entry.length, true));
+        return CommandCodec.decodeResult(c, sm.apply(entry, 0, entry.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
     }
 
     static Object[] trade(String id, String symbol, int qty) {
@@ -74,7 +74,7 @@ class StateMachineTest {
                         new Command.ExpireSweep(), new Command.Clear(TRADE.name(), Command.QuerySpec.all()))));
         for (Command c : commands) {
             byte[] bytes = CommandCodec.encode(c, -77L);
-            CommandCodec.Decoded d = CommandCodec.decode(bytes, 0, bytes.length);
+            CommandCodec.Decoded d = CommandCodec.decode(bytes, 0, bytes.length, io.khora.internal.wire.JavaDeserialization.TRUSTED);
             assertThat(d.time()).isEqualTo(-77L);
             assertThat(CommandCodec.encode(d.command(), -77L)).as(c.toString()).isEqualTo(bytes);
         }
@@ -135,20 +135,20 @@ class StateMachineTest {
                 new Command.TakeById(TRADE.name(), "a")); // nothing left
         List<CommandCodec.Part> parts = commands.stream().map(CommandCodec::part).toList();
         byte[] entry = CommandCodec.batchEntry(5, parts);
-        CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length);
+        CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length, io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(d.command()).isInstanceOf(Command.Batch.class);
         assertThat(((Command.Batch) d.command()).commands()).hasSize(5);
         assertThat(CommandCodec.encode(d.command(), 5)).isEqualTo(entry);
-        List<byte[]> responses = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true));
+        List<byte[]> responses = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(responses).hasSize(5);
-        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(0))).isEqualTo(new WriteOutcome(1, true, Long.MAX_VALUE));
-        assertThatThrownBy(() -> CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(1)))
+        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(0), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(new WriteOutcome(1, true, Long.MAX_VALUE));
+        assertThatThrownBy(() -> CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(1), io.khora.internal.wire.JavaDeserialization.TRUSTED))
                 .isInstanceOf(EntryAlreadyExistsException.class);
-        assertThat(CommandCodec.decodeResult(CommandCodec.CHANGE, responses.get(2))).isEqualTo(1);
-        StoredEntry taken = (StoredEntry) CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(3));
+        assertThat(CommandCodec.decodeResult(CommandCodec.CHANGE, responses.get(2), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(1);
+        StoredEntry taken = (StoredEntry) CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(3), io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(taken.values()[TRADE.property("qty").position()]).isEqualTo(11);
         assertThat(taken.version()).isEqualTo(2);
-        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(4))).isNull();
+        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(4), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isNull();
         assertThat(sm.contents()).isEmpty();
         assertThat(sm.appliedCommands()).as("one log entry").isEqualTo(2);
         // a single part is a plain entry, byte for byte
@@ -194,9 +194,9 @@ class StateMachineTest {
 
         // the same call inside a batch answers the same
         byte[] entry = CommandCodec.batchEntry(70, List.of(CommandCodec.part(take), CommandCodec.part(write)));
-        List<byte[]> rs = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true));
-        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_QUERY, rs.get(0))).isEqualTo(got);
-        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, rs.get(1))).isEqualTo(first);
+        List<byte[]> rs = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
+        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_QUERY, rs.get(0), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(got);
+        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, rs.get(1), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(first);
 
         // another client's call with the same sequence number is another call
         Command other = new Command.Call(new CallId(c1.clientHigh(), c1.clientLow() + 1, 4),
