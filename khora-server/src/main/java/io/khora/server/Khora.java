@@ -158,6 +158,10 @@ public final class Khora {
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
+                               [--max-connections 10000] [--max-connections-per-address 1000] [--idle-timeout 10m]
+                               [--frame-timeout 60s] [--write-buffer-high 4MiB] [--write-buffer-low 1MiB]
+                               [--max-write-buffer 256MiB] [--max-incomplete-frames-memory 256MiB]
+                               [--java-serialization-allow 'com.acme.model.*;java.lang.*']   (default: refused)
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s] [--max-lag 1000]
                                exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica

@@ -5,6 +5,7 @@ import io.khora.cluster.Durations;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -86,32 +87,36 @@ public record ClientPortLimits(int maxConnections, int maxConnectionsPerAddress,
     }
 
     /**
-     * These limits with the setting {@code name} set to {@code value} as written in a file or flag
-     * ({@code 500}, {@code 30s}, {@code 4MiB}).
+     * These limits with the settings in {@code settings} (name to value as written in a file or flag:
+     * {@code 500}, {@code 30s}, {@code 4MiB}) changed, checked together.
      *
      * @throws IllegalArgumentException naming the setting and the value if either is wrong
      */
-    public ClientPortLimits with(String name, String value) {
-        String v = String.valueOf(value).trim();
-        return switch (name) {
-            case "max-connections" -> new ClientPortLimits(count(v, name), maxConnectionsPerAddress, idleTimeout, frameTimeout,
-                    writeBufferLow, writeBufferHigh, maxWriteBuffer, maxIncompleteFramesMemory);
-            case "max-connections-per-address" -> new ClientPortLimits(maxConnections, count(v, name), idleTimeout, frameTimeout,
-                    writeBufferLow, writeBufferHigh, maxWriteBuffer, maxIncompleteFramesMemory);
-            case "idle-timeout" -> new ClientPortLimits(maxConnections, maxConnectionsPerAddress, Durations.parse(v, name), frameTimeout,
-                    writeBufferLow, writeBufferHigh, maxWriteBuffer, maxIncompleteFramesMemory);
-            case "frame-timeout" -> new ClientPortLimits(maxConnections, maxConnectionsPerAddress, idleTimeout, Durations.parse(v, name),
-                    writeBufferLow, writeBufferHigh, maxWriteBuffer, maxIncompleteFramesMemory);
-            case "write-buffer-low" -> new ClientPortLimits(maxConnections, maxConnectionsPerAddress, idleTimeout, frameTimeout,
-                    ByteSizes.parse(v, name), writeBufferHigh, maxWriteBuffer, maxIncompleteFramesMemory);
-            case "write-buffer-high" -> new ClientPortLimits(maxConnections, maxConnectionsPerAddress, idleTimeout, frameTimeout,
-                    writeBufferLow, ByteSizes.parse(v, name), maxWriteBuffer, maxIncompleteFramesMemory);
-            case "max-write-buffer" -> new ClientPortLimits(maxConnections, maxConnectionsPerAddress, idleTimeout, frameTimeout,
-                    writeBufferLow, writeBufferHigh, ByteSizes.parse(v, name), maxIncompleteFramesMemory);
-            case "max-incomplete-frames-memory" -> new ClientPortLimits(maxConnections, maxConnectionsPerAddress, idleTimeout,
-                    frameTimeout, writeBufferLow, writeBufferHigh, maxWriteBuffer, ByteSizes.parse(v, name));
-            default -> throw new IllegalArgumentException("unknown client port limit '" + name + "' (known: " + NAMES + ")");
-        };
+    public ClientPortLimits with(Map<String, String> settings) {
+        int connections = maxConnections;
+        int perAddress = maxConnectionsPerAddress;
+        Duration idle = idleTimeout;
+        Duration frame = frameTimeout;
+        int low = writeBufferLow;
+        int high = writeBufferHigh;
+        int maxWrite = maxWriteBuffer;
+        int frames = maxIncompleteFramesMemory;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String name = e.getKey();
+            String v = String.valueOf(e.getValue()).trim();
+            switch (name) {
+                case "max-connections" -> connections = count(v, name);
+                case "max-connections-per-address" -> perAddress = count(v, name);
+                case "idle-timeout" -> idle = Durations.parse(v, name);
+                case "frame-timeout" -> frame = Durations.parse(v, name);
+                case "write-buffer-low" -> low = ByteSizes.parse(v, name);
+                case "write-buffer-high" -> high = ByteSizes.parse(v, name);
+                case "max-write-buffer" -> maxWrite = ByteSizes.parse(v, name);
+                case "max-incomplete-frames-memory" -> frames = ByteSizes.parse(v, name);
+                default -> throw new IllegalArgumentException("unknown client port limit '" + name + "' (known: " + NAMES + ")");
+            }
+        }
+        return new ClientPortLimits(connections, perAddress, idle, frame, low, high, maxWrite, frames);
     }
 
     private static int count(String v, String name) {
