@@ -205,6 +205,55 @@ class StateMachineTest {
         assertThat(sm.calls().clients()).isEqualTo(2);
     }
 
+    static final TypeDescriptor PARCEL = TypeIntrospector.describe(io.khora.cluster.fixtures.Parcel.class);
+
+    private static PartitionStateMachine allowingRecorders() {
+        return new PartitionStateMachine("unit", 0, EventSink.NONE, 1024, 600_000L, 0,
+                io.khora.internal.wire.JavaDeserialization.network(io.khora.cluster.fixtures.Recorder.class.getName()));
+    }
+
+    private static Command parcelWrite(String id) {
+        return new Command.Write(PARCEL.name(), PARCEL.codec().toValues(new io.khora.cluster.fixtures.Parcel(id,
+                new io.khora.cluster.fixtures.Recorder(id))), Lease.FOREVER, WriteMode.WRITE_ONLY);
+    }
+
+    @Test
+    void aLogEntryHoldingAJavaSerializedValueIsRefusedUnappliedWithNothingDeserializedUnlessTheAllowListHasItsClass() {
+        int reads = io.khora.cluster.fixtures.Recorder.READS.get();
+        PartitionStateMachine sm = machine();
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(PARCEL)), 1);
+        assertThatThrownBy(() -> apply(sm, parcelWrite("p1"), 2)).isInstanceOf(io.khora.SpaceException.class)
+                .hasMessageContaining("not decoded, so not applied: a Java-serialized value (class " + io.khora.cluster.fixtures.Recorder.class.getName())
+                .hasMessageContaining("of log entry #2 of space 'unit' partition 0 is refused");
+        assertThat(sm.contents()).isEmpty();
+        apply(sm, new Command.Barrier(), 3);
+        assertThat(io.khora.cluster.fixtures.Recorder.READS).as("nothing deserialized").hasValue(reads);
+
+        // the same entry on a replica whose allow-list has the class: applied (so the refusal above is not for want of a reader)
+        PartitionStateMachine allowing = allowingRecorders();
+        apply(allowing, new Command.DeclareType(TypeDeclaration.of(PARCEL)), 1);
+        apply(allowing, parcelWrite("p1"), 2);
+        assertThat(allowing.contents()).hasSize(1);
+        assertThat(io.khora.cluster.fixtures.Recorder.READS.get()).isGreaterThan(reads);
+    }
+
+    @Test
+    void aSnapshotHoldingAJavaSerializedValueIsRefusedWithNothingDeserialized() throws Exception {
+        PartitionStateMachine allowing = allowingRecorders();
+        allowing.attach(PartitionStateMachine.LogPosition.NONE);
+        apply(allowing, new Command.DeclareType(TypeDeclaration.of(PARCEL)), 1);
+        apply(allowing, parcelWrite("p1"), 2);
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(1024);
+        allowing.writeContentTo(out);
+        int reads = io.khora.cluster.fixtures.Recorder.READS.get();
+        assertThatThrownBy(() -> machine().readContentFrom(new ByteArrayDataInputStream(out.buffer(), 0, out.position())))
+                .hasMessageContaining("of a snapshot of space 'unit' partition 0 is refused");
+        assertThat(io.khora.cluster.fixtures.Recorder.READS).hasValue(reads);
+        PartitionStateMachine restored = allowingRecorders();
+        restored.readContentFrom(new ByteArrayDataInputStream(out.buffer(), 0, out.position()));
+        assertThat(restored.contents()).hasSize(1);
+    }
+
     @Test
     void callsBelowTheWindowFailAndIdleClientsAreForgottenInLogTime() throws Exception {
         PartitionStateMachine sm = new PartitionStateMachine("unit", 0, EventSink.NONE, 4, 1_000);
