@@ -59,7 +59,7 @@ final class FrameDeadline extends ChannelInboundHandlerAdapter {
         String what = (r.length() < 0 ? "a frame whose length had not arrived" : "a frame of " + ByteSizes.describe(r.length()))
                 + " did not arrive whole within node " + nodeId + "'s frame-timeout of " + timeout.toMillis() + " ms ("
                 + ByteSizes.describe(r.bytes()) + " arrived)";
-        log.log("frame-timeout", () -> "node " + nodeId + " closed the connection from " + ctx.channel().remoteAddress() + ": "
+        log.log("frame-timeout", () -> "closed the connection from " + ctx.channel().remoteAddress() + ": "
                 + what + (id >= 0 ? ", request " + id : ""));
         if (id >= 0) {
             SpaceException e = new SpaceException("request " + id + ": " + what + "; it was not read nor applied, and the connection"

@@ -17,20 +17,17 @@ import java.util.function.BooleanSupplier;
 final class IdleTimeout extends IdleStateHandler {
     private final Duration timeout;
     private final BooleanSupplier busy;
-    private final String nodeId;
     private final RateLimitedLog log;
 
     /**
      * @param timeout the idle timeout
      * @param busy whether the connection waits for something (then it is not idle)
-     * @param nodeId for messages
      * @param log where closes are logged
      */
-    IdleTimeout(Duration timeout, BooleanSupplier busy, String nodeId, RateLimitedLog log) {
+    IdleTimeout(Duration timeout, BooleanSupplier busy, RateLimitedLog log) {
         super(0, 0, timeout.toNanos(), TimeUnit.NANOSECONDS);
         this.timeout = timeout;
         this.busy = busy;
-        this.nodeId = nodeId;
         this.log = log;
     }
 
@@ -39,7 +36,7 @@ final class IdleTimeout extends IdleStateHandler {
         if (busy.getAsBoolean()) {
             return;
         }
-        log.log("idle-timeout", () -> "node " + nodeId + " closed the connection from " + ctx.channel().remoteAddress()
+        log.log("idle-timeout", () -> "closed the connection from " + ctx.channel().remoteAddress()
                 + ": idle for its idle-timeout of " + timeout.toMillis() + " ms");
         ctx.close();
     }

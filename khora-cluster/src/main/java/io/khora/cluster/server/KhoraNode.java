@@ -169,6 +169,11 @@ public final class KhoraNode implements AutoCloseable {
         server.dropAnswers(which);
     }
 
+    /** For tests: the client endpoint (its connection count and the memory of incomplete frames). */
+    NodeServer server() {
+        return server;
+    }
+
     /** This node's id. */
     public String id() {
         return config.nodeId();

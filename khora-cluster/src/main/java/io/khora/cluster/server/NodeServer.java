@@ -117,12 +117,12 @@ final class NodeServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            OutboundLimits outbound = new OutboundLimits(limits.writeBufferHigh(), limits.maxWriteBuffer(), nodeId, warnings);
+                            OutboundLimits outbound = new OutboundLimits(limits.writeBufferHigh(), limits.maxWriteBuffer(), warnings);
                             Handler handler = new Handler(requests, dropAnswers, outbound, warnings);
                             ChannelPipeline p = ch.pipeline();
                             p.addLast(new FlushConsolidationHandler(256, true));
                             p.addLast("connection-limit", new ConnectionLimiter(connections, nodeId, warnings));
-                            p.addLast("idle-timeout", new IdleTimeout(limits.idleTimeout(), handler::busy, nodeId, notes));
+                            p.addLast("idle-timeout", new IdleTimeout(limits.idleTimeout(), handler::busy, notes));
                             FrameCodec.install(p, requests.limits().maxFrameBytes(), budget, true);
                             p.addLast("frame-deadline", new FrameDeadline(limits.frameTimeout(), nodeId, warnings));
                             p.addLast("outbound-limits", outbound);

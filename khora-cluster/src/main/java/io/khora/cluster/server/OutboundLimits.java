@@ -18,17 +18,15 @@ import io.netty.channel.ChannelOutboundBuffer;
 final class OutboundLimits extends ChannelInboundHandlerAdapter {
     private final int high;
     private final int max;
-    private final String nodeId;
     private final RateLimitedLog log;
 
     /**
      * @param high the high water mark (for messages: the channel's option is set by the server)
      * @param max bytes waiting above which the connection is closed
      */
-    OutboundLimits(int high, int max, String nodeId, RateLimitedLog log) {
+    OutboundLimits(int high, int max, RateLimitedLog log) {
         this.high = high;
         this.max = max;
-        this.nodeId = nodeId;
         this.log = log;
     }
 
@@ -37,7 +35,7 @@ final class OutboundLimits extends ChannelInboundHandlerAdapter {
         Channel ch = ctx.channel();
         boolean writable = ch.isWritable();
         if (!writable) {
-            log.log("write-buffer-high", () -> "node " + nodeId + " stopped reading requests from " + ch.remoteAddress() + ": "
+            log.log("write-buffer-high", () -> "stopped reading requests from " + ch.remoteAddress() + ": "
                     + ByteSizes.describe(pending(ch)) + " of answers wait to be sent, over its write-buffer-high of "
                     + ByteSizes.describe(high));
         }
@@ -57,7 +55,7 @@ final class OutboundLimits extends ChannelInboundHandlerAdapter {
         if (waiting <= max) {
             return true;
         }
-        log.log("max-write-buffer", () -> "node " + nodeId + " closed the connection from " + ch.remoteAddress() + ": "
+        log.log("max-write-buffer", () -> "closed the connection from " + ch.remoteAddress() + ": "
                 + ByteSizes.describe(waiting) + " of answers wait to be sent (the client does not read them), over its"
                 + " max-write-buffer of " + ByteSizes.describe(max));
         ch.close();

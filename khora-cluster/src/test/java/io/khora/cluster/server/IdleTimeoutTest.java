@@ -24,7 +24,7 @@ class IdleTimeoutTest {
 
     private EmbeddedChannel channel(AtomicBoolean busy) throws Exception {
         return PeerChannel.from("10.0.0.6", 77,
-                new IdleTimeout(TIMEOUT, busy::get, "n1", new RateLimitedLog(logged::add, Duration.ofSeconds(10), System::nanoTime)));
+                new IdleTimeout(TIMEOUT, busy::get, new RateLimitedLog(logged::add, Duration.ofSeconds(10), System::nanoTime)));
     }
 
     /** Runs the channel's timers until {@code done} or 20 s. */
@@ -41,7 +41,7 @@ class IdleTimeoutTest {
         EmbeddedChannel ch = channel(new AtomicBoolean());
         runUntil(ch, () -> !ch.isOpen());
         assertThat(ch.isOpen()).isFalse();
-        assertThat(logged).singleElement().asString().contains("n1 closed the connection from /10.0.0.6:77: idle for its idle-timeout of 300 ms");
+        assertThat(logged).singleElement().asString().contains("closed the connection from /10.0.0.6:77: idle for its idle-timeout of 300 ms");
     }
 
     @Test

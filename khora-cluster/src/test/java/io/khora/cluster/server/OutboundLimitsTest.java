@@ -26,7 +26,7 @@ class OutboundLimitsTest {
 
     @Test
     void readingStopsWhileAnswersWaitAboveTheHighMarkAndResumesBelowTheLowOne() throws Exception {
-        OutboundLimits limits = new OutboundLimits(4000, 1 << 20, "n1", new RateLimitedLog(logged::add, Duration.ofSeconds(10), System::nanoTime));
+        OutboundLimits limits = new OutboundLimits(4000, 1 << 20, new RateLimitedLog(logged::add, Duration.ofSeconds(10), System::nanoTime));
         EmbeddedChannel ch = channel(limits);
         ch.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[3000]));
         assertThat(ch.config().isAutoRead()).isTrue();
@@ -34,7 +34,7 @@ class OutboundLimitsTest {
         assertThat(ch.isWritable()).isFalse();
         assertThat(ch.config().isAutoRead()).as("no more requests read").isFalse();
         assertThat(logged).singleElement().asString()
-                .containsPattern("n1 stopped reading requests from /10.0.0.5:999: 6\\d\\d\\d bytes .* of answers wait to be sent")
+                .containsPattern("stopped reading requests from /10.0.0.5:999: 6\\d\\d\\d bytes .* of answers wait to be sent")
                 .contains("write-buffer-high of 4000 bytes");
         ch.flush();
         assertThat(ch.isWritable()).isTrue();
@@ -44,7 +44,7 @@ class OutboundLimitsTest {
 
     @Test
     void aConnectionWithMoreWaitingThanTheMaximumIsClosedBeforeTheNextAnswer() throws Exception {
-        OutboundLimits limits = new OutboundLimits(4000, 10_000, "n1", new RateLimitedLog(logged::add, Duration.ofSeconds(10), System::nanoTime));
+        OutboundLimits limits = new OutboundLimits(4000, 10_000, new RateLimitedLog(logged::add, Duration.ofSeconds(10), System::nanoTime));
         EmbeddedChannel ch = channel(limits);
         assertThat(limits.admit(ch)).isTrue();
         ch.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[50_000])); // one large answer is let through whole

@@ -50,6 +50,35 @@ final class RawConnection implements AutoCloseable {
         return receive();
     }
 
+    /**
+     * Reads (and drops) whatever arrives until the node closes the connection: true if it did (end of
+     * stream or a reset) within the read timeout, false if it stayed open.
+     */
+    boolean drainUntilClosed() {
+        byte[] buf = new byte[8192];
+        try {
+            while (in.read(buf) >= 0) {
+                // dropped
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Writes {@code bytes}; false if the node had closed the connection. */
+    boolean trySend(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the node closed the connection: a read ends with end-of-stream (or a reset) within the read timeout. */
     boolean closedByNode() {
         try {
