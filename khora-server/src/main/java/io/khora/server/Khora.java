@@ -167,7 +167,8 @@ public final class Khora {
                                exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica
                                missing or lagging
                   khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]
-                               --jdbc-url URL [--jdbc-user U] [--jdbc-password P] --entities com.acme.Order,… [--schema none|update]
+                               --jdbc-url URL [--jdbc-user U] [--jdbc-password-file FILE] --entities com.acme.Order,… [--schema none|update]
+                               (the password: from --jdbc-password-file, else the environment variable KHORA_JDBC_PASSWORD)
                                | --endpoint-class com.acme.MyEndpoint
                                [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
                                [--lease-duration 10s] [--lease-wait 0s]

@@ -160,9 +160,13 @@ class NodeFileTest {
                 {"mirror", "--connect", "khora://127.0.0.1:1/s", "--jdbc-url", "jdbc:x", "--entities", "no.such.Entity"},
                 {"mirror", "--connect", "khora://127.0.0.1:1/s", "--endpoint-class", "java.lang.String"},
                 {"mirror", "--connect", "khora://127.0.0.1:1/s", "--batch-sise", "5"},
+                {"mirror", "--connect", "khora://127.0.0.1:1/s", "--jdbc-url", "jdbc:x", "--jdbc-password", "secret", "--entities", "a.B"},
         };
         String[] expected = {"--connect khora://", "needs --jdbc-url and --entities", "--entities: no.such.Entity is not on the class path",
-                "is not a io.khora.persistence.SpaceSynchronizationEndpoint", "unknown flag --batch-sise"};
+                "is not a io.khora.persistence.SpaceSynchronizationEndpoint", "unknown flag --batch-sise",
+                "--jdbc-password is not accepted: a password on the command line is visible to every user of the machine (ps); put it in"
+                        + " a file readable only by the mirror's user and give --jdbc-password-file FILE, or set the environment variable"
+                        + " KHORA_JDBC_PASSWORD"};
         for (int i = 0; i < cases.length; i++) {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             int code = Khora.run(cases[i], System.out, new java.io.PrintStream(err));

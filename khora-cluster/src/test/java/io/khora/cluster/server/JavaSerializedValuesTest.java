@@ -117,6 +117,22 @@ class JavaSerializedValuesTest {
     }
 
     @Test
+    void aClientKeepsItsOwnChoiceForTheAnswersItDecodes() {
+        try (Space writer = Spaces.connect(allowing.uri("parcels"));
+             Space careful = io.khora.cluster.client.RemoteSpace.connect(io.khora.cluster.client.KhoraUri.parse(allowing.uri("parcels")),
+                     JavaDeserialization.refused("an answer of the cluster"))) {
+            writer.write(new Parcel("p5", new Recorder("stored")));
+            int reads = Recorder.READS.get();
+            assertThatThrownBy(() -> careful.readById(Parcel.class, "p5"))
+                    .hasMessageContaining("a Java-serialized value (class " + Recorder.class.getName())
+                    .hasMessageContaining("of an answer of the cluster is refused");
+            assertThat(Recorder.READS).hasValue(reads);
+            assertThat(writer.readById(Parcel.class, "p5").content()).as("the default client deserializes, as before")
+                    .isEqualTo(new Recorder("stored"));
+        }
+    }
+
+    @Test
     void anAllowListNotNamingTheClassRefusesIt() throws Exception {
         int reads = Recorder.READS.get();
         try (LocalCluster other = LocalCluster.configure("java-other", 1, "parcels", 1, 1, 1)
