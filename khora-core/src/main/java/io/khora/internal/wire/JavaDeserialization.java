@@ -116,7 +116,7 @@ public final class JavaDeserialization {
         return switch (mode) {
             case TRUSTED -> JavaSerialization.deserialize(buf, off, len, offset, null);
             case REFUSED -> throw refusal(announcedClass(buf, off, len), len, offset,
-                    "a node does not deserialize Java objects from the network");
+                    "Java objects from the network are not deserialized here");
             case ALLOW_LIST -> {
                 String[] rejected = new String[1];
                 try {
@@ -156,8 +156,9 @@ public final class JavaDeserialization {
     private WireFormatException refusal(String className, int len, int offset, String why) {
         return new WireFormatException("a Java-serialized value (" + (className == null ? "of a class not named in its first bytes"
                 : "class " + className) + ", " + len + " bytes) at offset " + offset + " of " + source() + " is refused: " + why
-                + "; nothing was deserialized. Send records, enums or the supported types, or allow its classes with the node's "
-                + SETTING + " setting (an ObjectInputFilter pattern)", (Throwable) null);
+                + "; nothing was deserialized. Use records, enums or the supported types for values that cross the network;"
+                + " a node deserializes only the classes its " + SETTING + " setting (an ObjectInputFilter pattern) names",
+                (Throwable) null);
     }
 
     /**

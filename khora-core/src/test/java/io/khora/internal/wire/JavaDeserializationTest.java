@@ -77,7 +77,7 @@ class JavaDeserializationTest {
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("a Java-serialized value (class " + RECORDER + ", ")
                 .hasMessageContaining("at offset 10 of a request from 10.1.2.3:4567 is refused")
-                .hasMessageContaining("a node does not deserialize Java objects from the network")
+                .hasMessageContaining("Java objects from the network are not deserialized here")
                 .hasMessageContaining("nothing was deserialized")
                 .hasMessageContaining("java-serialization-allow");
         assertThat(Recorder.READS).hasValue(0);
