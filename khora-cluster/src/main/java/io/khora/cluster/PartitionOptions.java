@@ -1,6 +1,7 @@
 package io.khora.cluster;
 
 import io.khora.cluster.raft.PartitionStateMachine;
+import io.khora.internal.wire.JavaDeserialization;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -29,18 +30,24 @@ import java.util.Objects;
  *     space without write-behind (default); replicated state: the same on every replica
  * @param backlogWait how long a mutation waits at the leader for room in a full outbox before it
  *     fails with {@link io.khora.persistence.PersistenceBacklogFullException}; default 10 s
+ * @param javaDeserialization what Java-serialized values in log entries, snapshots and responses get: by default
+ *     refused ({@link JavaDeserialization#network} without an allow-list: they come from peers); replicated state:
+ *     the same on every replica (one that refuses an entry another applied would differ from it)
  */
 public record PartitionOptions(int callWindow, Duration clientIdleTimeout, int maxBatchCommands, int maxBatchBytes,
-                               int maxBatchesInFlight, int eventQueueCapacity, int outboxCapacity, Duration backlogWait) {
+                               int maxBatchesInFlight, int eventQueueCapacity, int outboxCapacity, Duration backlogWait,
+                               JavaDeserialization javaDeserialization) {
 
     /** The defaults. */
     public static final PartitionOptions DEFAULTS = new PartitionOptions(PartitionStateMachine.DEFAULT_CALL_WINDOW,
-            Duration.ofMillis(PartitionStateMachine.DEFAULT_CLIENT_IDLE_MILLIS), 512, 1 << 20, 2, 100_000, 0, Duration.ofSeconds(10));
+            Duration.ofMillis(PartitionStateMachine.DEFAULT_CLIENT_IDLE_MILLIS), 512, 1 << 20, 2, 100_000, 0, Duration.ofSeconds(10),
+            JavaDeserialization.network(null));
 
     /** Checks the components. */
     public PartitionOptions {
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
         Objects.requireNonNull(backlogWait, "backlogWait");
+        Objects.requireNonNull(javaDeserialization, "javaDeserialization");
         if (outboxCapacity < 0 || backlogWait.isNegative()) {
             throw new IllegalArgumentException("outboxCapacity and backlogWait must not be negative: " + outboxCapacity + ", " + backlogWait);
         }
@@ -55,27 +62,33 @@ public record PartitionOptions(int callWindow, Duration clientIdleTimeout, int m
 
     /** With another call window. */
     public PartitionOptions withCallWindow(int n) {
-        return new PartitionOptions(n, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity, outboxCapacity, backlogWait);
+        return new PartitionOptions(n, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity, outboxCapacity, backlogWait, javaDeserialization);
     }
 
     /** With another client idle timeout. */
     public PartitionOptions withClientIdleTimeout(Duration d) {
-        return new PartitionOptions(callWindow, d, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity, outboxCapacity, backlogWait);
+        return new PartitionOptions(callWindow, d, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity, outboxCapacity, backlogWait, javaDeserialization);
     }
 
     /** With other group commit limits. */
     public PartitionOptions withBatching(int commands, int bytes, int inFlight) {
-        return new PartitionOptions(callWindow, clientIdleTimeout, commands, bytes, inFlight, eventQueueCapacity, outboxCapacity, backlogWait);
+        return new PartitionOptions(callWindow, clientIdleTimeout, commands, bytes, inFlight, eventQueueCapacity, outboxCapacity, backlogWait, javaDeserialization);
     }
 
     /** With another event queue capacity. */
     public PartitionOptions withEventQueueCapacity(int n) {
-        return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, n, outboxCapacity, backlogWait);
+        return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, n, outboxCapacity, backlogWait, javaDeserialization);
     }
 
     /** With a write-behind outbox of {@code capacity} records (0: none) and the wait for room in it. */
     public PartitionOptions withWriteBehind(int capacity, Duration wait) {
         return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity,
-                capacity, wait);
+                capacity, wait, javaDeserialization);
+    }
+
+    /** With another decision for Java-serialized values (a node's {@code java-serialization-allow}). */
+    public PartitionOptions withJavaDeserialization(JavaDeserialization values) {
+        return new PartitionOptions(callWindow, clientIdleTimeout, maxBatchCommands, maxBatchBytes, maxBatchesInFlight, eventQueueCapacity,
+                outboxCapacity, backlogWait, values);
     }
 }

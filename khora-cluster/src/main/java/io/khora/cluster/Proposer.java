@@ -2,6 +2,7 @@ package io.khora.cluster;
 
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.CommandCodec;
+import io.khora.internal.wire.JavaDeserialization;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,7 @@ final class Proposer {
     private final AtomicInteger queued = new AtomicInteger();
     private final int maxQueued;
     private final Supplier<RuntimeException> overloaded;
+    private final JavaDeserialization values;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger batches = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong batchedCommands = new java.util.concurrent.atomic.AtomicLong();
@@ -70,10 +72,13 @@ final class Proposer {
      * @param notServing the failure of commands that could not be appended (not the leader)
      * @param inFlightFailure the failure of a command whose entry failed after it was appended
      * @param overloaded the failure of a command refused because {@code 16 * maxCommands} wait already
+     * @param values what Java-serialized values in the responses get (the partition's decision: a response
+     *     recorded for a repeated call may have come in a peer's snapshot)
      */
     Proposer(Log log, LongSupplier clock, long timeoutMillis, int maxCommands, int maxBytes, int maxInFlight,
              Supplier<RuntimeException> notServing, BiFunction<Command, Throwable, RuntimeException> inFlightFailure,
-             Supplier<RuntimeException> overloaded) {
+             Supplier<RuntimeException> overloaded, JavaDeserialization values) {
+        this.values = values.from("a response of this node's replica");
         this.maxQueued = Math.max(1024, 16 * maxCommands);
         this.overloaded = overloaded;
         this.log = log;
@@ -198,7 +203,7 @@ final class Proposer {
         if (batch.size() == 1) {
             Pending p = batch.get(0);
             try {
-                p.result.complete(CommandCodec.decodeResult(CommandCodec.resultOpcode(p.command), rsp));
+                p.result.complete(CommandCodec.decodeResult(CommandCodec.resultOpcode(p.command), rsp, values));
             } catch (RuntimeException failure) {
                 p.result.completeExceptionally(failure);
             }
@@ -206,7 +211,7 @@ final class Proposer {
         }
         List<byte[]> responses;
         try {
-            responses = CommandCodec.batchResponses(rsp);
+            responses = CommandCodec.batchResponses(rsp, values);
             if (responses.size() != batch.size()) {
                 throw new IllegalStateException("a batch of " + batch.size() + " commands got " + responses.size() + " responses");
             }
@@ -219,7 +224,7 @@ final class Proposer {
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             try {
-                p.result.complete(CommandCodec.decodeResult(CommandCodec.resultOpcode(p.command), responses.get(i)));
+                p.result.complete(CommandCodec.decodeResult(CommandCodec.resultOpcode(p.command), responses.get(i), values));
             } catch (RuntimeException failure) {
                 p.result.completeExceptionally(failure);
             }

@@ -154,7 +154,7 @@ public final class ReplicatedPartition implements AutoCloseable {
         this.waits = new LeaderWaits(new WaitHost(), timer);
         this.events = new LeaderEvents(config.spaceName(), eventExecutor, options.eventQueueCapacity(), waits);
         this.stateMachine = new PartitionStateMachine(config.spaceName(), config.partitionId(), events, options.callWindow(),
-                options.clientIdleTimeout().toMillis(), options.outboxCapacity());
+                options.clientIdleTimeout().toMillis(), options.outboxCapacity(), options.javaDeserialization());
         this.outbox = stateMachine.outbox() == null ? null : new LeaderOutbox(config.spaceName(), config.partitionId(),
                 stateMachine.outbox(), timer, options.backlogWait(), stateMachine.ticker()::millis);
         this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
@@ -179,7 +179,8 @@ public final class ReplicatedPartition implements AutoCloseable {
                 config.operationTimeout().toMillis(), options.maxBatchCommands(), options.maxBatchBytes(),
                 options.maxBatchesInFlight(), this::notServing, this::inFlightFailure,
                 () -> new SpaceException("partition " + config.partitionId() + " of space '" + config.spaceName()
-                        + "' is overloaded (too many proposals waiting for the log); nothing was proposed"));
+                        + "' is overloaded (too many proposals waiting for the log); nothing was proposed"),
+                options.javaDeserialization());
         handle.addRoleListener(this::roleChanged);
     }
 

@@ -179,13 +179,18 @@ public final class Khora {
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
                                --security-dir DIR | --security-ca PEM --security-cert PEM --security-key PEM --security-users YAML
                                | --security none      (required: a node does not start without security settings)
+                               [--max-connections 10000] [--max-connections-per-address 1000] [--idle-timeout 10m]
+                               [--frame-timeout 60s] [--write-buffer-high 4MiB] [--write-buffer-low 1MiB]
+                               [--max-write-buffer 256MiB] [--max-incomplete-frames-memory 256MiB]
+                               [--java-serialization-allow 'com.acme.model.*;java.lang.*']   (default: refused)
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s] [--max-lag 1000]
                                [--security-dir DIR | --tls-ca PEM [--user U --password-file F | --tls-cert PEM --tls-key PEM] | --tls off]
                                exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica
                                missing or lagging
                   khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]
-                               --jdbc-url URL [--jdbc-user U] [--jdbc-password P] --entities com.acme.Order,… [--schema none|update]
+                               --jdbc-url URL [--jdbc-user U] [--jdbc-password-file FILE] --entities com.acme.Order,… [--schema none|update]
+                               (the password: from --jdbc-password-file, else the environment variable KHORA_JDBC_PASSWORD)
                                [--security-dir DIR | --tls-ca PEM [--tls-cert PEM --tls-key PEM | --user U --password-file F] | --tls off]
                                | --endpoint-class com.acme.MyEndpoint
                                [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]

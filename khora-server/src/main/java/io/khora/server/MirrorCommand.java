@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * khora mirror --connect khora://h1:7701,h2:7701/orders --data mirror-data
- *              --jdbc-url jdbc:postgresql://db/orders --jdbc-user app --jdbc-password secret
+ *              --jdbc-url jdbc:postgresql://db/orders --jdbc-user app --jdbc-password-file /run/secrets/orders-db
  *              --entities com.acme.Order,com.acme.Item [--schema none|validate|update|create]
  *              [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
  *              [--lease-duration 10s] [--lease-wait 0s]
@@ -46,12 +46,18 @@ import java.util.stream.Stream;
  * <p>The built-in endpoint is {@link DefaultHibernateSpaceSynchronizationEndpoint} over the JDBC URL
  * (PostgreSQL's driver ships with the server; put other drivers and the entity classes on the class
  * path, e.g. in the distribution's {@code lib/}).
+ *
+ * <p>The database password never comes from a flag (flags are visible to every user in {@code ps}): it is
+ * read from {@code --jdbc-password-file} (its content, without the line end) or else from the environment
+ * variable {@code KHORA_JDBC_PASSWORD}; {@code --jdbc-password} is refused, saying so.
  */
 final class MirrorCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorCommand.class);
-    static final List<String> FLAGS = java.util.stream.Stream.concat(Stream.of("connect", "data", "jdbc-url", "jdbc-user", "jdbc-password",
-            "entities", "schema", "endpoint-class", "batch-size", "batch-interval", "connect-timeout", "progress-interval", "lease-duration",
-            "lease-wait"), ClientFlags.NAMES.stream()).toList();
+    static final List<String> FLAGS = java.util.stream.Stream.concat(Stream.of("connect", "data", "jdbc-url", "jdbc-user",
+            "jdbc-password-file", "entities", "schema", "endpoint-class", "batch-size", "batch-interval", "connect-timeout",
+            "progress-interval", "lease-duration", "lease-wait"), ClientFlags.NAMES.stream()).toList();
+    /** The environment variable the database password may come from. */
+    static final String PASSWORD_ENV = "KHORA_JDBC_PASSWORD";
     /** Exit code of a mirror refused because another holds the lease, or that lost it. */
     static final int FENCED = 4;
 
@@ -59,6 +65,11 @@ final class MirrorCommand {
     }
 
     static int run(Map<String, String> flags, PrintStream out) throws Exception {
+        if (flags.containsKey("jdbc-password")) {
+            throw new IllegalArgumentException("--jdbc-password is not accepted: a password on the command line is visible to every user"
+                    + " of the machine (ps); put it in a file readable only by the mirror's user and give --jdbc-password-file FILE,"
+                    + " or set the environment variable " + PASSWORD_ENV);
+        }
         for (String k : flags.keySet()) {
             if (!FLAGS.contains(k)) {
                 throw new IllegalArgumentException("unknown flag --" + k + " (known: " + FLAGS + ")");
@@ -174,13 +185,52 @@ final class MirrorCommand {
         if (flags.containsKey("jdbc-user")) {
             cfg.setProperty(AvailableSettings.JAKARTA_JDBC_USER, flags.get("jdbc-user"));
         }
-        if (flags.containsKey("jdbc-password")) {
-            cfg.setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, flags.get("jdbc-password"));
+        String password = jdbcPassword(flags, System.getenv());
+        if (password != null) {
+            cfg.setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, password);
         }
         cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, schema);
         cfg.setProperty(AvailableSettings.STATEMENT_BATCH_SIZE, "500");
         sf[0] = cfg.buildSessionFactory();
         return new DefaultHibernateSpaceSynchronizationEndpoint(sf[0]);
+    }
+
+    /**
+     * The database password: the content of {@code --jdbc-password-file} (one trailing line end
+     * dropped), else {@code KHORA_JDBC_PASSWORD} from {@code env}, else null (none). A file others may
+     * read is used, with a warning.
+     *
+     * @throws IllegalArgumentException naming the file if it cannot be read or is empty
+     */
+    static String jdbcPassword(Map<String, String> flags, Map<String, String> env) {
+        String file = flags.get("jdbc-password-file");
+        if (file == null) {
+            String fromEnv = env.get(PASSWORD_ENV);
+            return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
+        }
+        Path path = Path.of(file);
+        String content;
+        try {
+            content = java.nio.file.Files.readString(path);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--jdbc-password-file: cannot read " + path.toAbsolutePath() + " (" + e + ")");
+        }
+        if (content.endsWith("\n")) {
+            content = content.substring(0, content.length() - (content.endsWith("\r\n") ? 2 : 1));
+        }
+        if (content.isEmpty()) {
+            throw new IllegalArgumentException("--jdbc-password-file: " + path.toAbsolutePath() + " is empty");
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.Files.getPosixFilePermissions(path);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                LOG.warn("--jdbc-password-file {} is readable by every user of this machine; make it readable by the mirror's user only"
+                        + " (chmod 600)", path.toAbsolutePath());
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // permissions unknown (not a POSIX file system): nothing to warn about
+        }
+        return content;
     }
 
     private static int positive(String v, String at) {

@@ -1,5 +1,6 @@
 package io.khora.server;
 
+import io.khora.cluster.server.ClientPortLimits;
 import io.khora.cluster.server.ClusterSpec;
 import io.khora.cluster.server.NodeConfig;
 import io.khora.cluster.server.security.NodeSecurity;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The node configuration: a YAML file and command-line flags with the same names (a flag wins).
@@ -38,6 +40,16 @@ import java.util.Map;
  *   heartbeat-interval: 500ms
  *   max-frame-size: 64MiB        # the largest frame read or sent (answers larger than a client's are sent in parts)
  *   max-entry-size: 16MiB        # the largest entry a write may carry (its encoded values); at most the frame minus 64 KiB
+ *   max-connections: 10000       # client port limits (see ClientPortLimits): connections in all,
+ *   max-connections-per-address: 1000   # from one IP address,
+ *   idle-timeout: 10m            # a connection idle that long (nothing waiting) is closed,
+ *   frame-timeout: 60s           # a request frame begun must arrive whole within it,
+ *   write-buffer-high: 4MiB      # answers waiting above it stop the reading of requests, until below
+ *   write-buffer-low: 1MiB
+ *   max-write-buffer: 256MiB     # answers waiting above it close the connection,
+ *   max-incomplete-frames-memory: 256MiB  # memory all request frames still arriving may hold together
+ *   java-serialization-allow: "com.acme.model.*;java.lang.*;java.util.*"  # opt-in: classes whose Java-serialized
+ *                                # values clients and peers may send (an ObjectInputFilter pattern); unset: all refused
  * security:                      # required (flags: --security-dir, --security-ca, …, --security none)
  *   dir: certs                   # what `khora certs` wrote: ca.pem, &lt;id&gt;.pem, &lt;id&gt;-key.pem, users.yaml
  *   # or one by one: ca, cert, key, users (each overrides the dir's); or `security: none` (plain TCP, no authentication)
@@ -49,8 +61,9 @@ import java.util.Map;
  * are errors, named with their place, so a typo is never silently ignored.
  */
 final class NodeFile {
-    private static final List<String> NODE_KEYS = List.of("id", "data", "fsync", "operation-timeout", "failure-detection-timeout",
-            "heartbeat-interval", "max-frame-size", "max-entry-size");
+    private static final List<String> NODE_KEYS = Stream.concat(Stream.of("id", "data", "fsync", "operation-timeout",
+            "failure-detection-timeout", "heartbeat-interval", "max-frame-size", "max-entry-size", "java-serialization-allow"),
+            ClientPortLimits.NAMES.stream()).toList();
     private static final List<String> SECURITY_KEYS = List.of("dir", "ca", "cert", "key", "users");
 
     private NodeFile() {
@@ -96,6 +109,14 @@ final class NodeFile {
             b.maxEntrySize(io.khora.cluster.ByteSizes.parse(String.valueOf(node.get("max-entry-size")), "node.max-entry-size"));
         }
         b.security(security(root.get("security"), flags, file, id.toString(), spec));
+        b.clientPortLimits(clientPortLimits(node, file));
+        if (node.containsKey("java-serialization-allow")) {
+            try {
+                b.javaSerializationAllow(String.valueOf(node.get("java-serialization-allow")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where(file) + "node." + e.getMessage(), e);
+            }
+        }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -169,6 +190,21 @@ final class NodeFile {
             return Map.of("security-dir", String.valueOf(m.get("dir")));
         }
         return Map.of();
+    }
+
+    /** The client port limits the node section (flags merged) sets, over the defaults; errors name the setting. */
+    private static ClientPortLimits clientPortLimits(Map<String, Object> node, String file) {
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String k : ClientPortLimits.NAMES) {
+            if (node.containsKey(k)) {
+                set.put(k, String.valueOf(node.get(k)));
+            }
+        }
+        try {
+            return ClientPortLimits.DEFAULTS.with(set);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where(file) + "node." + e.getMessage(), e);
+        }
     }
 
     /** The cluster spec alone (for {@code khora status}): the file's {@code cluster} section and the flags. */

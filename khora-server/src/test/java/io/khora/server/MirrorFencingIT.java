@@ -75,10 +75,9 @@ class MirrorFencingIT {
     }
 
     private static List<String> args(ProcessCluster c, MirrorDb db, String id, String leaseWait) {
-        return List.of(
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "--connect", c.uri(CLIENT_OPTIONS),
                 "--data", c.root.resolve(id + "-data").toString(),
-                "--jdbc-url", db.jdbcUrl(),
                 "--entities", MirroredItem.class.getName(),
                 "--schema", "none",
                 "--batch-size", "8",
@@ -86,7 +85,9 @@ class MirrorFencingIT {
                 "--connect-timeout", "60s",
                 "--progress-interval", "1s",
                 "--lease-duration", LEASE,
-                "--lease-wait", leaseWait);
+                "--lease-wait", leaseWait));
+        args.addAll(db.mirrorArgs(c.root.resolve("secrets")));
+        return args;
     }
 
     private static void run(ProcessCluster c, MirrorDb db) throws Exception {

@@ -116,10 +116,9 @@ class MultiProcessWriteBehindIT {
     }
 
     private static void run(ProcessCluster c, MirrorDb db, long t0) throws Exception {
-        List<String> mirrorArgs = List.of(
+        List<String> mirrorArgs = new java.util.ArrayList<>(List.of(
                 "--connect", c.uri(CLIENT_OPTIONS),
                 "--data", c.root.resolve("mirror-data").toString(),
-                "--jdbc-url", db.jdbcUrl(),
                 "--entities", MirroredItem.class.getName(),
                 "--schema", "none",
                 "--batch-size", "8",
@@ -128,7 +127,8 @@ class MultiProcessWriteBehindIT {
                 "--progress-interval", "2s",
                 // a mirror started right after the previous one was SIGKILLed waits until that one's lease lapsed
                 "--lease-duration", "1s",
-                "--lease-wait", "60s");
+                "--lease-wait", "60s"));
+        mirrorArgs.addAll(db.mirrorArgs(c.root.resolve("secrets")));
         c.startMirror(MIRROR, mirrorArgs);
 
         MirrorHistory h = new MirrorHistory();

@@ -94,6 +94,37 @@ class NodeFileTest {
     }
 
     @Test
+    void clientPortLimitsComeFromTheFileOrFlagsWithSaneDefaultsAndBadOnesAreNamed() throws Exception {
+        NodeConfig defaults = NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1"));
+        assertThat(defaults.clientPortLimits()).isEqualTo(io.khora.cluster.server.ClientPortLimits.DEFAULTS);
+        assertThat(defaults.javaDeserialization().refusesAll()).as("Java-serialized values refused by default").isTrue();
+
+        Path f = file(CLUSTER + "node:\n  id: n1\n  max-connections: 500\n  max-connections-per-address: 50\n  idle-timeout: 2m\n"
+                + "  frame-timeout: 20s\n  write-buffer-high: 8MiB\n  write-buffer-low: 2MiB\n  max-write-buffer: 64MiB\n"
+                + "  max-incomplete-frames-memory: 512MiB\n  java-serialization-allow: 'com.acme.*;java.lang.*'\n");
+        NodeConfig c = NodeFile.load(Map.of("config", f.toString(), "idle-timeout", "30s"));
+        assertThat(c.clientPortLimits()).isEqualTo(new io.khora.cluster.server.ClientPortLimits(500, 50, Duration.ofSeconds(30),
+                Duration.ofSeconds(20), 2 << 20, 8 << 20, 64 << 20, 512 << 20));
+        assertThat(c.javaDeserialization().allowPattern()).isEqualTo("com.acme.*;java.lang.*");
+
+        String[][] bad = {
+                {"max-connections", "lots", "node.max-connections: 'lots' is not a whole number"},
+                {"max-connections", "0", "node.max-connections must be positive, got 0"},
+                {"max-connections-per-address", "600", "node.max-connections-per-address 600 exceeds max-connections 500"},
+                {"idle-timeout", "forever", "node.idle-timeout: 'forever' is not a duration like 500ms, 30s or 2m"},
+                {"frame-timeout", "0s", "node.frame-timeout must be positive, got PT0S"},
+                {"write-buffer-low", "16MiB", "node.write-buffer-low 16777216 bytes (16.0 MiB) exceeds write-buffer-high 8388608 bytes"},
+                {"max-write-buffer", "1MiB", "node.max-write-buffer 1048576 bytes (1.0 MiB) is below write-buffer-high"},
+                {"max-incomplete-frames-memory", "1MiB", "max-incomplete-frames-memory 1048576 bytes (1.0 MiB) is below max-frame-size"},
+                {"java-serialization-allow", "maxdepth=deep", "node.java-serialization-allow 'maxdepth=deep' is not a valid ObjectInputFilter"},
+        };
+        for (String[] b : bad) {
+            assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), b[0], b[1]))).as(b[0] + " " + b[1])
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(b[2]);
+        }
+    }
+
+    @Test
     void theCommandLineSaysWhatIsWrongAndExitsWithTwo() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         int code = Khora.run(new String[] {"node", "--nodes", "n1@nowhere"}, System.out, new java.io.PrintStream(err));
@@ -131,9 +162,13 @@ class NodeFileTest {
                 {"mirror", "--connect", "khora://127.0.0.1:1/s", "--jdbc-url", "jdbc:x", "--entities", "no.such.Entity"},
                 {"mirror", "--connect", "khora://127.0.0.1:1/s", "--endpoint-class", "java.lang.String"},
                 {"mirror", "--connect", "khora://127.0.0.1:1/s", "--batch-sise", "5"},
+                {"mirror", "--connect", "khora://127.0.0.1:1/s", "--jdbc-url", "jdbc:x", "--jdbc-password", "secret", "--entities", "a.B"},
         };
         String[] expected = {"--connect khora://", "needs --jdbc-url and --entities", "--entities: no.such.Entity is not on the class path",
-                "is not a io.khora.persistence.SpaceSynchronizationEndpoint", "unknown flag --batch-sise"};
+                "is not a io.khora.persistence.SpaceSynchronizationEndpoint", "unknown flag --batch-sise",
+                "--jdbc-password is not accepted: a password on the command line is visible to every user of the machine (ps); put it in"
+                        + " a file readable only by the mirror's user and give --jdbc-password-file FILE, or set the environment variable"
+                        + " KHORA_JDBC_PASSWORD"};
         for (int i = 0; i < cases.length; i++) {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             int code = Khora.run(cases[i], System.out, new java.io.PrintStream(err));

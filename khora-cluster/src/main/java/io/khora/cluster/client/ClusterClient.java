@@ -11,6 +11,7 @@ import io.khora.cluster.protocol.SpaceLayout;
 import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.TypeDeclaration;
+import io.khora.internal.wire.JavaDeserialization;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -60,11 +61,14 @@ final class ClusterClient implements AutoCloseable {
     private final SpaceLayout layout;
     private final AtomicReferenceArray<String> leaders;
     private final ClientHandshake handshake;
+    private final JavaDeserialization answers;
     private volatile boolean closed;
 
-    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id, ClientHandshake handshake) {
+    private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id, ClientHandshake handshake,
+                          JavaDeserialization answers) {
         this.uri = uri;
         this.handshake = handshake;
+        this.answers = answers;
         this.options = uri.options();
         this.group = group;
         this.layout = layout;
@@ -83,8 +87,15 @@ final class ClusterClient implements AutoCloseable {
     /**
      * Connects: asks the seeds, in order, for the space's layout; fails if none answers, or at once
      * if a node refuses the credentials or the principal may not read the space (every node would).
+     * Java-serialized values in answers are deserialized ({@link JavaDeserialization#TRUSTED}: a
+     * client trusts the nodes it connects to, within the JVM's {@code jdk.serialFilter}).
      */
     static ClusterClient connect(KhoraUri uri) {
+        return connect(uri, JavaDeserialization.TRUSTED);
+    }
+
+    /** Connects as {@link #connect(KhoraUri)}; Java-serialized values in answers get {@code answers} (a node's internal client: its own decision). */
+    static ClusterClient connect(KhoraUri uri, JavaDeserialization answers) {
         ClientHandshake handshake;
         try {
             handshake = ClientHandshake.of(uri.options().security());
@@ -105,7 +116,7 @@ final class ClusterClient implements AutoCloseable {
                 if (r.status() == Status.OK) {
                     SpaceLayout layout = Responses.readLayout(r.body());
                     LOG.info("client connected to space '{}' ({} partitions) through {}", uri.space(), layout.partitions(), seed);
-                    return new ClusterClient(uri, group, layout, id, handshake);
+                    return new ClusterClient(uri, group, layout, id, handshake, answers);
                 }
                 if (r.status() == Status.ERROR) {
                     RuntimeException e = Responses.readError(r.body());
@@ -145,6 +156,11 @@ final class ClusterClient implements AutoCloseable {
         return options;
     }
 
+    /** What Java-serialized values in this client's answers get. */
+    JavaDeserialization answers() {
+        return answers;
+    }
+
     int partitions() {
         return layout.partitions();
     }
@@ -177,7 +193,7 @@ final class ClusterClient implements AutoCloseable {
      */
     CompletableFuture<Object> mutate(int partition, List<TypeDeclaration> types, Command c, boolean allReplicas) {
         return callOnce(partition, types, (id, seq, answeredBelow, retry) -> new Request.Mutate(id, space(), partition, seq, answeredBelow,
-                retry, allReplicas, c), 0, r -> Responses.readMutationResult(c, r.body()));
+                retry, allReplicas, c), 0, r -> Responses.readMutationResult(c, r.body(), answers));
     }
 
     /** Builds one attempt's request of a call. */
@@ -353,7 +369,7 @@ final class ClusterClient implements AutoCloseable {
                 }
                 c.result.complete(resp);
             }
-            case ERROR -> c.result.completeExceptionally(c.outcome.answered(Responses.readError(resp.body()), c.resend));
+            case ERROR -> c.result.completeExceptionally(c.outcome.answered(Responses.readError(resp.body(), answers), c.resend));
             case NOT_LEADER -> {
                 String hint = Responses.readText(resp.body());
                 c.outcome.refused(new NoLeaderException(uri.space(), c.partition, "node " + node + " is not the leader"

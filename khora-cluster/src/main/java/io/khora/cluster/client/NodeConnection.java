@@ -12,6 +12,7 @@ import io.khora.cluster.protocol.Response;
 import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.TypeDeclaration;
+import io.khora.internal.wire.JavaDeserialization;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -79,6 +80,9 @@ final class NodeConnection {
             return response;
         }
     }
+
+    /** A failure to declare a type or to say HELLO names no value. */
+    private static final JavaDeserialization DECLARATION_ANSWERS = JavaDeserialization.refused("a node's refusal");
 
     private final String nodeId;
     private final Channel channel;
@@ -179,7 +183,8 @@ final class NodeConnection {
                                 + handshake.hint(), false));
                     } else if (r.status() != Status.OK) {
                         c.close();
-                        out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status(), false));
+                        out.completeExceptionally(new ConnectionLostException("node at " + address + " refused the client: " + r.status()
+                                + (r.status() == Status.ERROR ? " " + Responses.readError(r.body(), DECLARATION_ANSWERS).getMessage() : ""), false));
                     } else {
                         handshake.authenticate(c, connectTimeoutMillis).whenComplete((ok, authError) -> {
                             if (authError != null) {
@@ -295,7 +300,7 @@ final class NodeConnection {
             if (r.status() == Status.OK) {
                 return null;
             }
-            throw r.status() == Status.ERROR ? Responses.readError(r.body())
+            throw r.status() == Status.ERROR ? Responses.readError(r.body(), DECLARATION_ANSWERS)
                     : new RefusedException("node " + nodeId + " could not declare " + last.name() + ": " + r.status() + " "
                     + Responses.readText(r.body()), r);
         });
@@ -336,6 +341,9 @@ final class NodeConnection {
         if (f != null) {
             f.completeExceptionally(new io.khora.cluster.OutcomeUnknownException(what + "; the answer was not read: if the request"
                     + " was a mutation, whether it was applied is unknown", null));
+        }
+        if (o.closing()) { // a length beyond any frame limit: the stream cannot be followed any further
+            close();
         }
     }
 

@@ -5,6 +5,7 @@ import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.MirrorLeaseState;
 import io.khora.cluster.raft.ReplicatedOutbox;
+import io.khora.internal.wire.JavaDeserialization;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +24,17 @@ public final class PartitionClient implements AutoCloseable {
         this.client = client;
     }
 
-    /** Connects to the space {@code uri} names ({@code khora://host:port,…/space?options}). */
+    /** Connects to the space {@code uri} names ({@code khora://host:port,…/space?options}); answers are trusted (a client). */
     public static PartitionClient connect(String uri) {
-        return connect(KhoraUri.parse(uri));
+        return connect(KhoraUri.parse(uri), JavaDeserialization.TRUSTED);
     }
 
-    /** Connects to the space {@code uri} names. */
-    public static PartitionClient connect(KhoraUri uri) {
-        return new PartitionClient(ClusterClient.connect(uri));
+    /**
+     * Connects to the space {@code uri} names; Java-serialized values in answers get {@code answers}
+     * (a node's client: its network decision; the mirror: trusted, as a client).
+     */
+    public static PartitionClient connect(KhoraUri uri, JavaDeserialization answers) {
+        return new PartitionClient(ClusterClient.connect(uri, answers));
     }
 
     /** The space's name. */

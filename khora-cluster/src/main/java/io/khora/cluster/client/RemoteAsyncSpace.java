@@ -105,9 +105,9 @@ final class RemoteAsyncSpace implements AsyncSpace {
         CompletableFuture<List<StoredEntry>> once = take
                 ? client.callOnce(partition, types.declarations(t), (id, seq, answeredBelow, retry) -> new Request.Query(id, space(), partition,
                         t.name(), q, max, remainingWait(periodMillis, deadline), true, seq, answeredBelow, retry), parkBudget,
-                        r -> Responses.readEntries(r.body()))
+                        r -> Responses.readEntries(r.body(), client.answers()))
                 : client.call(partition, types.declarations(t), id -> new Request.Query(id, space(), partition, t.name(), q, max,
-                        remainingWait(periodMillis, deadline), false, 0, 0, false), parkBudget).thenApply(r -> Responses.readEntries(r.body()));
+                        remainingWait(periodMillis, deadline), false, 0, 0, false), parkBudget).thenApply(r -> Responses.readEntries(r.body(), client.answers()));
         return once.thenCompose(list -> {
             boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);
             if (list.isEmpty() && more) {
@@ -148,7 +148,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
             return tx.readById(partition, t, id);
         }
         return client.call(partition, types.declarations(t), rid -> new Request.ReadById(rid, space(), partition, t.name(), id), 0)
-                .thenApply(r -> Responses.readOptionalEntry(r.body()));
+                .thenApply(r -> Responses.readOptionalEntry(r.body(), client.answers()));
     }
 
     private CompletableFuture<Long> countIn(int partition, TypeDescriptor t, Command.QuerySpec q) {

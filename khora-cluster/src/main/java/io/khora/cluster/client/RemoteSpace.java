@@ -120,9 +120,22 @@ public final class RemoteSpace implements Space {
         return new RemoteSpace(ClusterClient.connect(KhoraUri.parse(uri)));
     }
 
-    /** Connects to the space {@code uri} names. */
+    /**
+     * Connects to the space {@code uri} names. Java-serialized values in the nodes' answers (values of
+     * classes the wire format has no encoding for) are deserialized, within the JVM's {@code jdk.serialFilter}.
+     */
     public static RemoteSpace connect(KhoraUri uri) {
         return new RemoteSpace(ClusterClient.connect(uri));
+    }
+
+    /**
+     * Connects to the space {@code uri} names, treating Java-serialized values in the nodes' answers as
+     * {@code answers} says: {@link io.khora.internal.wire.JavaDeserialization#TRUSTED} (what
+     * {@link #connect(KhoraUri)} does), {@link io.khora.internal.wire.JavaDeserialization#refused refused}, or
+     * an {@link io.khora.internal.wire.JavaDeserialization#allowList allow-list}.
+     */
+    public static RemoteSpace connect(KhoraUri uri, io.khora.internal.wire.JavaDeserialization answers) {
+        return new RemoteSpace(ClusterClient.connect(uri, answers));
     }
 
     /** Waits for {@code f}; rethrows its failure as it was raised (unchecked). */

@@ -82,7 +82,7 @@ final class RemoteSubscription<T> implements Subscription {
     @SuppressWarnings("unchecked")
     private void onFrame(int p, Response frame) {
         if (frame.status() == Status.EVENT) {
-            Responses.Event e = Responses.readEvent(frame.body());
+            Responses.Event e = Responses.readEvent(frame.body(), client.answers());
             delivery.execute(() -> {
                 if (!active.get()) {
                     return;

@@ -6,6 +6,7 @@ import io.khora.cluster.client.PartitionClient;
 import io.khora.document.SpaceDocumentType;
 import io.khora.internal.local.EntryMapper;
 import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.writebehind.MirrorGroup;
 import io.khora.persistence.DeadLetter;
 import io.khora.persistence.MirrorFencedException;
@@ -110,7 +111,8 @@ public final class ClusterMirror implements AutoCloseable {
         }
         io.khora.cluster.client.KhoraUri parsed = io.khora.cluster.client.KhoraUri.parse(uri);
         client = PartitionClient.connect(security == null ? parsed
-                : new io.khora.cluster.client.KhoraUri(parsed.seeds(), parsed.space(), parsed.options().withSecurity(security)));
+                : new io.khora.cluster.client.KhoraUri(parsed.seeds(), parsed.space(), parsed.options().withSecurity(security)),
+                JavaDeserialization.TRUSTED); // a client of the nodes: trusts their answers
         try {
             connectSources();
             group = new MirrorGroup(client.space(), sources, endpoint, mapper, this::resolveType,

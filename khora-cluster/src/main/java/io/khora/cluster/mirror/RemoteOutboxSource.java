@@ -6,6 +6,7 @@ import io.khora.cluster.raft.ReplicatedOutbox;
 import io.khora.internal.engine.Change;
 import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.RecordReader;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.writebehind.MirrorSource;
 import io.khora.persistence.MirrorFencedException;
 
@@ -47,6 +48,15 @@ final class RemoteOutboxSource implements MirrorSource {
         this.leases = leases;
         this.partition = partition;
         this.pullMax = pullMax;
+    }
+
+    /**
+     * The mirror is a client of the nodes: it deserializes the values in the records they answer (its
+     * endpoint writes them to the database), within the JVM's {@code jdk.serialFilter}.
+     */
+    @Override
+    public JavaDeserialization javaDeserialization() {
+        return JavaDeserialization.TRUSTED;
     }
 
     /**

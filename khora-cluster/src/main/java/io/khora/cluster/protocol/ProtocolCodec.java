@@ -3,6 +3,7 @@ package io.khora.cluster.protocol;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.CommandCodec;
 import io.khora.cluster.raft.TypeDeclaration;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireFormatException;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
@@ -57,6 +58,8 @@ public final class ProtocolCodec {
     private static final int UNSUBSCRIBE = 10;
     private static final int OUTBOX_PULL = 11;
     private static final int AUTH = 12;
+    /** For headers, which hold no values. */
+    private static final JavaDeserialization NO_VALUES = JavaDeserialization.refused("a frame header");
 
     private ProtocolCodec() {
     }
@@ -151,9 +154,12 @@ public final class ProtocolCodec {
         out.writeVarLong(requestId);
     }
 
-    /** Decodes a request; a malformed one fails with {@link WireFormatException}. */
-    public static Request decodeRequest(byte[] frame) {
-        WireInput in = new WireInput(frame);
+    /**
+     * Decodes a request; a malformed one fails with {@link WireFormatException}, as does one holding a
+     * Java-serialized value {@code values} refuses (a node's decision for a client's request).
+     */
+    public static Request decodeRequest(byte[] frame, JavaDeserialization values) {
+        WireInput in = new WireInput(frame, values);
         checkVersion(in.readByte());
         int kind = in.readByte();
         long id = in.readVarLong();
@@ -178,7 +184,7 @@ public final class ProtocolCodec {
                 boolean retry = in.readBoolean();
                 boolean all = in.readBoolean();
                 byte[] command = in.readBytes();
-                yield new Request.Mutate(id, space, partition, seq, answeredBelow, retry, all, CommandCodec.decode(command, 0, command.length).command());
+                yield new Request.Mutate(id, space, partition, seq, answeredBelow, retry, all, CommandCodec.decode(command, 0, command.length, values).command());
             }
             case READ_BY_ID -> new Request.ReadById(id, in.readString(), in.readVarInt(), in.readString(), in.readValue());
             case QUERY -> new Request.Query(id, in.readString(), in.readVarInt(), in.readString(), CommandCodec.readQuery(in),
@@ -239,7 +245,7 @@ public final class ProtocolCodec {
 
     /** Decodes a response. */
     public static Response decodeResponse(byte[] frame) {
-        WireInput in = new WireInput(frame);
+        WireInput in = new WireInput(frame, NO_VALUES); // the body stays bytes: its reader decides
         checkVersion(in.readByte());
         return new Response(in.readVarLong(), Status.of(in.readByte()), in.readBytes());
     }
@@ -247,7 +253,7 @@ public final class ProtocolCodec {
     /** The request id of a frame that failed to decode past its header, or -1 if even that is unreadable. */
     public static long requestIdOf(byte[] frame) {
         try {
-            WireInput in = new WireInput(frame);
+            WireInput in = new WireInput(frame, NO_VALUES);
             in.readByte();
             in.readByte();
             return in.readVarLong();
@@ -259,7 +265,7 @@ public final class ProtocolCodec {
     /** The request id of a response frame of which only {@code head} (its first bytes) is known, or -1. */
     public static long responseIdOf(byte[] head) {
         try {
-            WireInput in = new WireInput(head);
+            WireInput in = new WireInput(head, NO_VALUES);
             in.readByte();
             return in.readVarLong();
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import io.khora.cluster.raft.CommandCodec;
 import io.khora.cluster.raft.ErrorCode;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
 
@@ -17,10 +18,15 @@ import java.util.Map;
 
 /**
  * The bodies of responses: each writer has the reader that undoes it. A caller reads a body
- * knowing what it asked (the request kind, and for a mutation its command).
+ * knowing what it asked (the request kind, and for a mutation its command). A reader of a body that
+ * may hold values takes the reader's decision for Java-serialized ones (a client's own; a node's
+ * refusal or allow-list for a peer's answer); bodies that hold no values (layouts, statuses, ends of
+ * subscriptions) refuse them.
  */
 public final class Responses {
     private static final byte[] EMPTY = new byte[0];
+    /** For bodies that hold no values: a Java-serialized one there is refused. */
+    private static final JavaDeserialization NO_VALUES = JavaDeserialization.refused("an answer that holds no values");
 
     private Responses() {
     }
@@ -68,13 +74,21 @@ public final class Responses {
 
     /** Reads an AUTH step's answer. */
     public static AuthStep readAuthStep(byte[] body) {
-        WireInput in = new WireInput(body);
+        WireInput in = new WireInput(body, NO_VALUES);
         return new AuthStep(in.readBoolean(), in.readBytes());
     }
 
-    /** The failure of an ERROR body, rebuilt as the exception the node saw. */
+    /**
+     * The failure of an ERROR body that carries no Java-serialized value (refusals of the handshake,
+     * of credentials, of layouts), rebuilt as the exception the node saw.
+     */
     public static RuntimeException readError(byte[] body) {
-        return ErrorCode.read(new WireInput(body));
+        return readError(body, NO_VALUES);
+    }
+
+    /** The failure of an ERROR body, rebuilt as the exception the node saw. */
+    public static RuntimeException readError(byte[] body, JavaDeserialization values) {
+        return ErrorCode.read(new WireInput(body, values));
     }
 
     /**
@@ -109,8 +123,8 @@ public final class Responses {
     }
 
     /** Reads a body written by {@link #mutationResult} for {@code command}. */
-    public static Object readMutationResult(Command command, byte[] body) {
-        WireInput in = new WireInput(body);
+    public static Object readMutationResult(Command command, byte[] body, JavaDeserialization values) {
+        WireInput in = new WireInput(body, values);
         if (command instanceof Command.Write) {
             return new WriteOutcome(in.readVarLong(), in.readBoolean(), in.readSignedVarLong());
         } else if (command instanceof Command.TakeById) {
@@ -149,7 +163,7 @@ public final class Responses {
 
     /** Reads a body written by {@link #outboxSlice}. */
     public static io.khora.cluster.raft.ReplicatedOutbox.Slice readOutboxSlice(byte[] body) {
-        WireInput in = new WireInput(body);
+        WireInput in = new WireInput(body, NO_VALUES); // the records stay bytes: the mirror decodes them
         String logId = (String) in.readValue();
         long last = in.readVarLong();
         long acknowledged = in.readVarLong();
@@ -172,8 +186,8 @@ public final class Responses {
     }
 
     /** Reads a body written by {@link #optionalEntry}. */
-    public static StoredEntry readOptionalEntry(byte[] body) {
-        return readOptionalEntry(new WireInput(body));
+    public static StoredEntry readOptionalEntry(byte[] body, JavaDeserialization values) {
+        return readOptionalEntry(new WireInput(body, values));
     }
 
     /** The body for a list of entries. */
@@ -184,8 +198,8 @@ public final class Responses {
     }
 
     /** Reads a body written by {@link #entries}. */
-    public static List<StoredEntry> readEntries(byte[] body) {
-        return readEntries(new WireInput(body));
+    public static List<StoredEntry> readEntries(byte[] body, JavaDeserialization values) {
+        return readEntries(new WireInput(body, values));
     }
 
     /** The body for a count. */
@@ -197,7 +211,7 @@ public final class Responses {
 
     /** Reads a body written by {@link #count}. */
     public static long readCount(byte[] body) {
-        return new WireInput(body).readVarLong();
+        return new WireInput(body, NO_VALUES).readVarLong();
     }
 
     private static void writeOptionalEntry(WireOutput out, StoredEntry e) {
@@ -242,8 +256,8 @@ public final class Responses {
     }
 
     /** Reads a body written by {@link #event}. */
-    public static Event readEvent(byte[] body) {
-        WireInput in = new WireInput(body);
+    public static Event readEvent(byte[] body, JavaDeserialization values) {
+        WireInput in = new WireInput(body, values);
         return new Event(io.khora.SpaceEventType.values()[in.readByte()], CommandCodec.readEntry(in));
     }
 
@@ -268,7 +282,7 @@ public final class Responses {
 
     /** Reads a body written by {@link #ended}. */
     public static Ended readEnded(byte[] body) {
-        WireInput in = new WireInput(body);
+        WireInput in = new WireInput(body, NO_VALUES);
         return new Ended(in.readBoolean(), in.readString());
     }
 
@@ -296,7 +310,7 @@ public final class Responses {
 
     /** Reads a body written by {@link #layout}. */
     public static SpaceLayout readLayout(byte[] body) {
-        WireInput in = new WireInput(body);
+        WireInput in = new WireInput(body, NO_VALUES);
         String space = in.readString();
         int partitions = in.readVarInt();
         SpaceState state = SpaceState.values()[in.readByte()];
@@ -343,7 +357,7 @@ public final class Responses {
 
     /** Reads a body written by {@link #status}. */
     public static NodeStatus readStatus(byte[] body) {
-        WireInput in = new WireInput(body);
+        WireInput in = new WireInput(body, NO_VALUES);
         String node = in.readString();
         List<String> members = readStrings(in);
         int n = in.readVarInt();

@@ -254,7 +254,7 @@ final class ClusterTransactions {
         int n = r.readVarInt();
         for (int i = 0; i < n; i++) {
             byte[] entry = r.readBytes();
-            CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length);
+            CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length, r.javaDeserialization());
             Command.TxPrepare p = (Command.TxPrepare) d.command();
             prepared.put(p.txId(), new Prepared(p, d.time()));
             for (Command op : p.ops()) {

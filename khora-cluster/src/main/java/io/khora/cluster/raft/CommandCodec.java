@@ -4,6 +4,7 @@ import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.WriteMode;
 import io.khora.cluster.CallId;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireFormatException;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
@@ -237,9 +238,12 @@ public final class CommandCodec {
         }
     }
 
-    /** Decodes a log entry written by {@link #encode}, {@link #entry} or {@link #batchEntry}. */
-    public static Decoded decode(byte[] data, int offset, int length) {
-        WireInput in = new WireInput(data, offset, length);
+    /**
+     * Decodes a log entry written by {@link #encode}, {@link #entry} or {@link #batchEntry}; its
+     * Java-serialized values as {@code values} says (a node: refused unless its allow-list has them).
+     */
+    public static Decoded decode(byte[] data, int offset, int length, JavaDeserialization values) {
+        WireInput in = new WireInput(data, offset, length, values);
         int format = in.readByte();
         if (format != FORMAT) {
             throw new WireFormatException("log entry format " + format + " is not supported (this version reads " + FORMAT + ")");
@@ -497,11 +501,11 @@ public final class CommandCodec {
      * Decodes the response to a command with {@code opcode}: its result, or the command's failure
      * rebuilt and thrown.
      */
-    public static Object decodeResult(int opcode, byte[] response) {
+    public static Object decodeResult(int opcode, byte[] response, JavaDeserialization values) {
         if (response == null) {
             throw new IllegalStateException("no response for command " + opcode);
         }
-        WireInput in = new WireInput(response);
+        WireInput in = new WireInput(response, values);
         if (in.readByte() == ERROR) {
             throw ErrorCode.read(in);
         }
@@ -542,11 +546,11 @@ public final class CommandCodec {
      * The responses of a batch's commands, in order; throws the failure of the whole entry (a
      * replica that could not decode it).
      */
-    public static List<byte[]> batchResponses(byte[] response) {
+    public static List<byte[]> batchResponses(byte[] response, JavaDeserialization values) {
         if (response == null) {
             throw new IllegalStateException("no response for a batch");
         }
-        WireInput in = new WireInput(response);
+        WireInput in = new WireInput(response, values);
         if (in.readByte() == ERROR) {
             throw ErrorCode.read(in);
         }
@@ -568,20 +572,20 @@ public final class CommandCodec {
      * {@link Command.Batch} the result is a list with each command's result or, where it failed,
      * its failure (a {@link RuntimeException}).
      */
-    public static Object decodeResult(Command c, byte[] response) {
+    public static Object decodeResult(Command c, byte[] response, JavaDeserialization values) {
         if (c instanceof Command.Batch b) {
-            List<byte[]> parts = batchResponses(response);
+            List<byte[]> parts = batchResponses(response, values);
             List<Object> out = new ArrayList<>(parts.size());
             for (int i = 0; i < parts.size(); i++) {
                 try {
-                    out.add(decodeResult(b.commands().get(i), parts.get(i)));
+                    out.add(decodeResult(b.commands().get(i), parts.get(i), values));
                 } catch (RuntimeException failure) {
                     out.add(failure);
                 }
             }
             return out;
         }
-        return decodeResult(resultOpcode(c), response);
+        return decodeResult(resultOpcode(c), response, values);
     }
 
     /** Whether {@code response} (to a command with {@code opcode}) is a take that found nothing. */

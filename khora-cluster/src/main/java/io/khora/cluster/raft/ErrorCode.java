@@ -29,7 +29,10 @@ public enum ErrorCode {
     TYPE(5),
     /** {@link IllegalArgumentException}: e.g. a change that does not fit a property. */
     ILLEGAL_ARGUMENT(6),
-    /** A command this replica could not decode (a value of a class it lacks: see TypeDeclaration). */
+    /**
+     * A request or command that could not be decoded (malformed, a value of a class the replica lacks, a
+     * Java-serialized value a node refuses): not applied.
+     */
     WIRE(7),
     /** Anything else. */
     OTHER(8),
@@ -150,7 +153,7 @@ public enum ErrorCode {
             case QUERY -> new QueryException(message, null, -1);
             case TYPE -> new SpaceTypeException(message);
             case ILLEGAL_ARGUMENT -> new IllegalArgumentException(message);
-            case WIRE -> new SpaceException("a replica could not decode the command: " + message);
+            case WIRE -> new SpaceException("not decoded, so not applied: " + message);
             case OTHER -> new SpaceException(message);
             case FORGOTTEN_CALL -> new io.khora.cluster.OutcomeUnknownException(message, null);
             case BACKLOG_FULL -> new RebuiltBacklogFull(message, (int) given, stored);

@@ -7,6 +7,7 @@ import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
 import io.khora.persistence.DataSyncOperationType;
@@ -92,6 +93,8 @@ public final class PartitionStateMachine implements StateMachine {
     /** The write-behind outbox, or null if the space has no write-behind. */
     private final ReplicatedOutbox outbox;
     private final ClusterTransactions transactions;
+    /** What Java-serialized values in log entries and snapshots get. */
+    private final JavaDeserialization values;
 
     /**
      * Where the Raft log stands while a snapshot is written (on the Raft thread, when the state
@@ -153,6 +156,18 @@ public final class PartitionStateMachine implements StateMachine {
      */
     public PartitionStateMachine(String spaceName, int partitionId, EventSink events, int callWindow, long clientIdleMillis,
                                  int outboxCapacity) {
+        this(spaceName, partitionId, events, callWindow, clientIdleMillis, outboxCapacity, JavaDeserialization.network(null));
+    }
+
+    /**
+     * As {@link #PartitionStateMachine(String, int, EventSink, int, long, int)}, with {@code values} the
+     * decision for Java-serialized values in log entries and snapshots (they come from peers):
+     * {@link JavaDeserialization#network} refuses them unless its allow-list has their classes; the same
+     * on every replica of the group (a replica that refuses what another applied would differ from it).
+     */
+    public PartitionStateMachine(String spaceName, int partitionId, EventSink events, int callWindow, long clientIdleMillis,
+                                 int outboxCapacity, JavaDeserialization values) {
+        this.values = values;
         this.spaceName = spaceName;
         this.partitionId = partitionId;
         this.outbox = outboxCapacity == 0 ? null : new ReplicatedOutbox(spaceName, partitionId, outboxCapacity, t -> {
@@ -171,9 +186,12 @@ public final class PartitionStateMachine implements StateMachine {
     public byte[] apply(byte[] data, int offset, int length, boolean serializeResponse) {
         CommandCodec.Decoded d;
         try {
-            d = CommandCodec.decode(data, offset, length);
+            long number = appliedCommands + 1;
+            d = CommandCodec.decode(data, offset, length, values.from(() -> "log entry #" + number + " of space '" + spaceName
+                    + "' partition " + partitionId));
         } catch (RuntimeException e) {
-            // the same bytes fail the same way everywhere, unless a replica lacks a class a value needs
+            // the same bytes fail the same way everywhere, unless a replica lacks a class a value needs (or allows other
+            // Java-serialized classes: the allow-list must be the same on every node)
             LOG.error("space '{}' partition {}: cannot decode log entry #{} ({} bytes); skipped: {}",
                     spaceName, partitionId, appliedCommands + 1, length, e.toString());
             appliedCommands++;
@@ -463,7 +481,7 @@ public final class PartitionStateMachine implements StateMachine {
             new org.jgroups.protocols.raft.PersistentState().readFrom(in);
             byte[] content = new byte[in.readInt()];
             in.readFully(content);
-            WireInput r = new WireInput(content);
+            WireInput r = new WireInput(content, JavaDeserialization.refused("a snapshot's header")); // only its position is read
             int format = r.readVarInt();
             if (format < SNAPSHOT_FORMAT_1 || format > SNAPSHOT_FORMAT) {
                 return null;
@@ -513,7 +531,7 @@ public final class PartitionStateMachine implements StateMachine {
     public void readContentFrom(DataInput in) throws Exception {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
-        WireInput r = new WireInput(bytes);
+        WireInput r = new WireInput(bytes, values.from("a snapshot of space '" + spaceName + "' partition " + partitionId));
         int format = r.readVarInt();
         if (format < SNAPSHOT_FORMAT_1 || format > SNAPSHOT_FORMAT) {
             throw new IllegalStateException("snapshot format " + format + " is not supported (this version reads " + SNAPSHOT_FORMAT + ")");

@@ -128,6 +128,11 @@ final class ClientSession {
         return closed;
     }
 
+    /** Whether the client waits for something here: a parked read or take, or an open subscription. */
+    boolean waiting() {
+        return !parked.isEmpty() || !subscriptions.isEmpty();
+    }
+
     /** Tracks a waiting operation until it completes; one parked on a closed session is cancelled at once. */
     void park(CompletableFuture<?> waiting) {
         parked.add(waiting);

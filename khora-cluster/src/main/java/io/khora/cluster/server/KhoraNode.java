@@ -156,8 +156,11 @@ public final class KhoraNode implements AutoCloseable {
         String name = s.spec().name();
         try {
             ClusterSpec.WriteBehindSpec wb = s.spec().writeBehind();
-            io.khora.cluster.PartitionOptions options = wb == null ? io.khora.cluster.PartitionOptions.DEFAULTS
-                    : io.khora.cluster.PartitionOptions.DEFAULTS.withWriteBehind(wb.maxPending(), wb.backlogWait());
+            io.khora.cluster.PartitionOptions options = io.khora.cluster.PartitionOptions.DEFAULTS
+                    .withJavaDeserialization(config.javaDeserialization());
+            if (wb != null) {
+                options = options.withWriteBehind(wb.maxPending(), wb.backlogWait());
+            }
             ReplicatedPartition r = ReplicatedPartition.start(config.replicaConfig(name, p, placement.replicas(name, p), placement),
                     options);
             r.resolveTransactionsWith((home, txId) -> resolveTransaction(s, home, txId));
@@ -179,6 +182,11 @@ public final class KhoraNode implements AutoCloseable {
     /** For tests: answers to the requests {@code which} accepts are dropped after they ran, as if lost on the way (null: none). */
     void dropAnswers(java.util.function.Predicate<io.khora.cluster.protocol.Request> which) {
         server.dropAnswers(which);
+    }
+
+    /** For tests: the client endpoint (its connection count and the memory of incomplete frames). */
+    NodeServer server() {
+        return server;
     }
 
     /** This node's id. */
@@ -290,7 +298,8 @@ public final class KhoraNode implements AutoCloseable {
         io.khora.cluster.server.security.NodeSecurity sec = config.security();
         io.khora.cluster.client.ClientOptions o = sec.enabled() ? uri.options().withTls(sec.ca(), sec.cert(), sec.key())
                 : uri.options().withoutTls();
-        return io.khora.cluster.client.PartitionClient.connect(new io.khora.cluster.client.KhoraUri(uri.seeds(), uri.space(), o));
+        return io.khora.cluster.client.PartitionClient.connect(new io.khora.cluster.client.KhoraUri(uri.seeds(), uri.space(), o),
+                config.javaDeserialization().from("an answer from another node"));
     }
 
     /**

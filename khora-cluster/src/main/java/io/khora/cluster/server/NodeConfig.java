@@ -2,6 +2,7 @@ package io.khora.cluster.server;
 
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.server.security.NodeSecurity;
+import io.khora.internal.wire.JavaDeserialization;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ public final class NodeConfig {
     private final Duration allReplicasTimeout;
     private final io.khora.cluster.protocol.SizeLimits sizeLimits;
     private final NodeSecurity security;
+    private final ClientPortLimits clientPortLimits;
+    private final JavaDeserialization javaDeserialization;
 
     private NodeConfig(Builder b) {
         this.spec = b.spec;
@@ -37,6 +40,13 @@ public final class NodeConfig {
         this.heartbeatInterval = b.heartbeatInterval;
         this.allReplicasTimeout = b.allReplicasTimeout;
         this.sizeLimits = new io.khora.cluster.protocol.SizeLimits(b.maxFrameBytes, b.maxEntryBytes);
+        this.clientPortLimits = b.clientPortLimits;
+        this.javaDeserialization = JavaDeserialization.network(b.javaSerializationAllow);
+        if (clientPortLimits.maxIncompleteFramesMemory() < sizeLimits.maxFrameBytes()) {
+            throw new IllegalArgumentException("max-incomplete-frames-memory "
+                    + io.khora.cluster.ByteSizes.describe(clientPortLimits.maxIncompleteFramesMemory()) + " is below max-frame-size "
+                    + io.khora.cluster.ByteSizes.describe(sizeLimits.maxFrameBytes()) + ": a frame of the largest size could never arrive");
+        }
         if (heartbeatInterval.compareTo(failureDetectionTimeout) >= 0) {
             throw new IllegalArgumentException("heartbeat interval " + heartbeatInterval + " must be shorter than the failure detection timeout "
                     + failureDetectionTimeout);
@@ -96,6 +106,19 @@ public final class NodeConfig {
         return security;
     }
 
+    /** The limits of this node's client port (connections, idle and frame timeouts, buffers). */
+    public ClientPortLimits clientPortLimits() {
+        return clientPortLimits;
+    }
+
+    /**
+     * What Java-serialized values from the network (clients' requests, peers' log entries, snapshots and
+     * answers) get: refused, unless {@code java-serialization-allow} lists their classes.
+     */
+    public JavaDeserialization javaDeserialization() {
+        return javaDeserialization;
+    }
+
     /** The configuration of this node's replica of a partition whose replicas are on {@code replicaNodes}. */
     ReplicaConfig replicaConfig(String space, int partition, List<String> replicaNodes, Placement placement) {
         Map<String, InetSocketAddress> members = new LinkedHashMap<>();
@@ -141,6 +164,8 @@ public final class NodeConfig {
         private int maxFrameBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_FRAME;
         private int maxEntryBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_ENTRY;
         private NodeSecurity security;
+        private ClientPortLimits clientPortLimits = ClientPortLimits.DEFAULTS;
+        private String javaSerializationAllow;
 
         private Builder(ClusterSpec spec, String nodeId) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -212,6 +237,26 @@ public final class NodeConfig {
         /** Security from a directory {@code khora certs} wrote: {@code ca.pem}, {@code <id>.pem}, {@code <id>-key.pem}, {@code users.yaml}. */
         public Builder securityDirectory(Path dir) {
             return security(NodeSecurity.directory(dir, nodeId));
+        }
+
+        /** The limits of the client port (default {@link ClientPortLimits#DEFAULTS}). */
+        public Builder clientPortLimits(ClientPortLimits limits) {
+            this.clientPortLimits = Objects.requireNonNull(limits, "clientPortLimits");
+            return this;
+        }
+
+        /**
+         * The classes whose Java-serialized values this node deserializes from the network, as an
+         * {@link java.io.ObjectInputFilter} pattern ({@code com.acme.model.*;java.lang.*;java.util.*}); null
+         * (the default) refuses them all. Every node of the cluster must have the same (a replica refusing an
+         * entry another applied would differ from it). Checked at once.
+         */
+        public Builder javaSerializationAllow(String pattern) {
+            if (pattern != null) {
+                JavaDeserialization.allowList(pattern, "a check");
+            }
+            this.javaSerializationAllow = pattern;
+            return this;
         }
 
         /** The validated configuration. */

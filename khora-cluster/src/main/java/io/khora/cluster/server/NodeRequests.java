@@ -17,6 +17,7 @@ import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.router.Routing;
+import io.khora.internal.wire.JavaDeserialization;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -288,10 +289,10 @@ final class NodeRequests {
             return List.of();
         }
         if (r instanceof Request.Query q && q.take()) {
-            return Responses.readEntries(resp.body());
+            return Responses.readEntries(resp.body(), JavaDeserialization.TRUSTED); // this node's own answer
         }
         if (r instanceof Request.Mutate m) {
-            Object result = Responses.readMutationResult(m.command(), resp.body());
+            Object result = Responses.readMutationResult(m.command(), resp.body(), JavaDeserialization.TRUSTED); // this node's own answer
             if (m.command() instanceof Command.TakeById) {
                 return result == null ? List.of() : List.of((StoredEntry) result);
             }
@@ -365,6 +366,11 @@ final class NodeRequests {
     /** This node's size limits (for the connection's frames and the checks of what it receives). */
     io.khora.cluster.protocol.SizeLimits limits() {
         return node.config().sizeLimits();
+    }
+
+    /** This node's configuration. */
+    NodeConfig config() {
+        return node.config();
     }
 
     /** This node's id. */

@@ -53,7 +53,7 @@ class NodeConnectionTest {
             for (int i = 0; i < 3; i++) {
                 byte[] frame = new byte[in.readInt()];
                 in.readFully(frame);
-                Request r = ProtocolCodec.decodeRequest(frame);
+                Request r = ProtocolCodec.decodeRequest(frame, io.khora.internal.wire.JavaDeserialization.TRUSTED);
                 byte[] body = i == 1 ? new byte[2 * SizeLimits.MIN_FRAME] : new byte[0];
                 byte[] answer = ProtocolCodec.encode(new Response(r.requestId(), Status.OK, body));
                 out.writeInt(answer.length);

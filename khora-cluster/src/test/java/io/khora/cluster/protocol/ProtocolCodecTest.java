@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProtocolCodecTest {
     private static Request roundTrip(Request r) {
-        return ProtocolCodec.decodeRequest(ProtocolCodec.encode(r));
+        return ProtocolCodec.decodeRequest(ProtocolCodec.encode(r), io.khora.internal.wire.JavaDeserialization.TRUSTED);
     }
 
     @Test
@@ -51,7 +51,7 @@ class ProtocolCodecTest {
         StoredEntry e = new StoredEntry("T", new Object[] {"a", 1}, 3, Long.MAX_VALUE);
         Response r = ProtocolCodec.decodeResponse(ProtocolCodec.encode(new Response(11, Status.OK, Responses.entries(List.of(e, e)))));
         assertThat(r.requestId()).isEqualTo(11);
-        assertThat(Responses.readEntries(r.body())).containsExactly(e, e);
+        assertThat(Responses.readEntries(r.body(), io.khora.internal.wire.JavaDeserialization.TRUSTED)).containsExactly(e, e);
         SpaceLayout layout = new SpaceLayout("s", 2, SpaceState.READY, List.of(new SpaceLayout.NodeAddress("n1", "h", 1)),
                 List.of(new SpaceLayout.PartitionPlacement(List.of("n1"), "n1"), new SpaceLayout.PartitionPlacement(List.of("n1"), null)));
         assertThat(Responses.readLayout(Responses.layout(layout))).isEqualTo(layout);
@@ -80,7 +80,7 @@ class ProtocolCodecTest {
         assertThat(roundTrip(new Request.Hello(1, 2, 3, true, 4 << 20))).isEqualTo(new Request.Hello(1, 2, 3, true, 4 << 20));
         byte[] older = ProtocolCodec.encode(new Request.Hello(1, 2, 3, false, 0));
         older = java.util.Arrays.copyOf(older, older.length - 1); // as a client before the limit was said
-        assertThat(ProtocolCodec.decodeRequest(older)).isEqualTo(new Request.Hello(1, 2, 3, false));
+        assertThat(ProtocolCodec.decodeRequest(older, io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(new Request.Hello(1, 2, 3, false));
     }
 
     @Test
@@ -118,7 +118,7 @@ class ProtocolCodecTest {
     void aFrameOfAnotherProtocolVersionIsRefusedClearly() {
         byte[] frame = ProtocolCodec.encode(new Request.Status(1));
         frame[0] = 9;
-        assertThatThrownBy(() -> ProtocolCodec.decodeRequest(frame)).isInstanceOf(WireFormatException.class)
+        assertThatThrownBy(() -> ProtocolCodec.decodeRequest(frame, io.khora.internal.wire.JavaDeserialization.TRUSTED)).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("protocol version 9 is not supported");
     }
 }

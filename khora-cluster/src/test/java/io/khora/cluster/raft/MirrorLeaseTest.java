@@ -187,7 +187,7 @@ class MirrorLeaseTest {
                         new Command.Call(new CallId(1, 2, 4), new Command.MirrorLease(Command.MirrorLease.Kind.RENEW, A, 2, 1)))));
         for (Command c : commands) {
             byte[] bytes = CommandCodec.encode(c, 5L);
-            Command back = CommandCodec.decode(bytes, 0, bytes.length).command();
+            Command back = CommandCodec.decode(bytes, 0, bytes.length, io.khora.internal.wire.JavaDeserialization.TRUSTED).command();
             assertThat(back).as(c.toString()).isEqualTo(c);
         }
         assertThat(new Command.OutboxAck("l", 1, 0).opcode()).as("the opcode older logs hold").isEqualTo(CommandCodec.OUTBOX_ACK);

@@ -54,7 +54,7 @@ class StateMachineTest {
 
     static Object apply(PartitionStateMachine sm, Command c, long time) {
         byte[] entry = CommandCodec.encode(c, time);
-        return CommandCodec.decodeResult(c, sm.apply(entry, 0, entry.length, true));
+        return CommandCodec.decodeResult(c, sm.apply(entry, 0, entry.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
     }
 
     static Object[] trade(String id, String symbol, int qty) {
@@ -87,7 +87,7 @@ class StateMachineTest {
                         new Command.ExpireSweep(), new Command.Clear(TRADE.name(), Command.QuerySpec.all()))));
         for (Command c : commands) {
             byte[] bytes = CommandCodec.encode(c, -77L);
-            CommandCodec.Decoded d = CommandCodec.decode(bytes, 0, bytes.length);
+            CommandCodec.Decoded d = CommandCodec.decode(bytes, 0, bytes.length, io.khora.internal.wire.JavaDeserialization.TRUSTED);
             assertThat(d.time()).isEqualTo(-77L);
             assertThat(CommandCodec.encode(d.command(), -77L)).as(c.toString()).isEqualTo(bytes);
         }
@@ -148,20 +148,20 @@ class StateMachineTest {
                 new Command.TakeById(TRADE.name(), "a")); // nothing left
         List<CommandCodec.Part> parts = commands.stream().map(CommandCodec::part).toList();
         byte[] entry = CommandCodec.batchEntry(5, parts);
-        CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length);
+        CommandCodec.Decoded d = CommandCodec.decode(entry, 0, entry.length, io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(d.command()).isInstanceOf(Command.Batch.class);
         assertThat(((Command.Batch) d.command()).commands()).hasSize(5);
         assertThat(CommandCodec.encode(d.command(), 5)).isEqualTo(entry);
-        List<byte[]> responses = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true));
+        List<byte[]> responses = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(responses).hasSize(5);
-        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(0))).isEqualTo(new WriteOutcome(1, true, Long.MAX_VALUE));
-        assertThatThrownBy(() -> CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(1)))
+        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(0), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(new WriteOutcome(1, true, Long.MAX_VALUE));
+        assertThatThrownBy(() -> CommandCodec.decodeResult(CommandCodec.WRITE, responses.get(1), io.khora.internal.wire.JavaDeserialization.TRUSTED))
                 .isInstanceOf(EntryAlreadyExistsException.class);
-        assertThat(CommandCodec.decodeResult(CommandCodec.CHANGE, responses.get(2))).isEqualTo(1);
-        StoredEntry taken = (StoredEntry) CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(3));
+        assertThat(CommandCodec.decodeResult(CommandCodec.CHANGE, responses.get(2), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(1);
+        StoredEntry taken = (StoredEntry) CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(3), io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(taken.values()[TRADE.property("qty").position()]).isEqualTo(11);
         assertThat(taken.version()).isEqualTo(2);
-        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(4))).isNull();
+        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_BY_ID, responses.get(4), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isNull();
         assertThat(sm.contents()).isEmpty();
         assertThat(sm.appliedCommands()).as("one log entry").isEqualTo(2);
         // a single part is a plain entry, byte for byte
@@ -207,15 +207,64 @@ class StateMachineTest {
 
         // the same call inside a batch answers the same
         byte[] entry = CommandCodec.batchEntry(70, List.of(CommandCodec.part(take), CommandCodec.part(write)));
-        List<byte[]> rs = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true));
-        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_QUERY, rs.get(0))).isEqualTo(got);
-        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, rs.get(1))).isEqualTo(first);
+        List<byte[]> rs = CommandCodec.batchResponses(sm.apply(entry, 0, entry.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
+        assertThat(CommandCodec.decodeResult(CommandCodec.TAKE_QUERY, rs.get(0), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(got);
+        assertThat(CommandCodec.decodeResult(CommandCodec.WRITE, rs.get(1), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isEqualTo(first);
 
         // another client's call with the same sequence number is another call
         Command other = new Command.Call(new CallId(c1.clientHigh(), c1.clientLow() + 1, 4),
                 new Command.TakeQuery(TRADE.name(), Command.QuerySpec.all(), 5));
         assertThat((List<?>) apply(sm, other, 71)).hasSize(1);
         assertThat(sm.calls().clients()).isEqualTo(2);
+    }
+
+    static final TypeDescriptor PARCEL = TypeIntrospector.describe(io.khora.cluster.fixtures.Parcel.class);
+
+    private static PartitionStateMachine allowingRecorders() {
+        return new PartitionStateMachine("unit", 0, EventSink.NONE, 1024, 600_000L, 0,
+                io.khora.internal.wire.JavaDeserialization.network(io.khora.cluster.fixtures.Recorder.class.getName()));
+    }
+
+    private static Command parcelWrite(String id) {
+        return new Command.Write(PARCEL.name(), PARCEL.codec().toValues(new io.khora.cluster.fixtures.Parcel(id,
+                new io.khora.cluster.fixtures.Recorder(id))), Lease.FOREVER, WriteMode.WRITE_ONLY);
+    }
+
+    @Test
+    void aLogEntryHoldingAJavaSerializedValueIsRefusedUnappliedWithNothingDeserializedUnlessTheAllowListHasItsClass() {
+        int reads = io.khora.cluster.fixtures.Recorder.READS.get();
+        PartitionStateMachine sm = machine();
+        apply(sm, new Command.DeclareType(TypeDeclaration.of(PARCEL)), 1);
+        assertThatThrownBy(() -> apply(sm, parcelWrite("p1"), 2)).isInstanceOf(io.khora.SpaceException.class)
+                .hasMessageContaining("not decoded, so not applied: a Java-serialized value (class " + io.khora.cluster.fixtures.Recorder.class.getName())
+                .hasMessageContaining("of log entry #2 of space 'unit' partition 0 is refused");
+        assertThat(sm.contents()).isEmpty();
+        apply(sm, new Command.Barrier(), 3);
+        assertThat(io.khora.cluster.fixtures.Recorder.READS).as("nothing deserialized").hasValue(reads);
+
+        // the same entry on a replica whose allow-list has the class: applied (so the refusal above is not for want of a reader)
+        PartitionStateMachine allowing = allowingRecorders();
+        apply(allowing, new Command.DeclareType(TypeDeclaration.of(PARCEL)), 1);
+        apply(allowing, parcelWrite("p1"), 2);
+        assertThat(allowing.contents()).hasSize(1);
+        assertThat(io.khora.cluster.fixtures.Recorder.READS.get()).isGreaterThan(reads);
+    }
+
+    @Test
+    void aSnapshotHoldingAJavaSerializedValueIsRefusedWithNothingDeserialized() throws Exception {
+        PartitionStateMachine allowing = allowingRecorders();
+        allowing.attach(PartitionStateMachine.LogPosition.NONE);
+        apply(allowing, new Command.DeclareType(TypeDeclaration.of(PARCEL)), 1);
+        apply(allowing, parcelWrite("p1"), 2);
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(1024);
+        allowing.writeContentTo(out);
+        int reads = io.khora.cluster.fixtures.Recorder.READS.get();
+        assertThatThrownBy(() -> machine().readContentFrom(new ByteArrayDataInputStream(out.buffer(), 0, out.position())))
+                .hasMessageContaining("of a snapshot of space 'unit' partition 0 is refused");
+        assertThat(io.khora.cluster.fixtures.Recorder.READS).hasValue(reads);
+        PartitionStateMachine restored = allowingRecorders();
+        restored.readContentFrom(new ByteArrayDataInputStream(out.buffer(), 0, out.position()));
+        assertThat(restored.contents()).hasSize(1);
     }
 
     @Test

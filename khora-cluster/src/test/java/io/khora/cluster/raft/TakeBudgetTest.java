@@ -119,7 +119,7 @@ class TakeBudgetTest {
             byte[] ra = a.apply(e, 0, e.length, true);
             byte[] rb = b.apply(e, 0, e.length, true);
             assertThat(rb).as("take %d answers the same bytes on both replicas", i).isEqualTo(ra);
-            sawMore |= ((TakenEntries) CommandCodec.decodeResult(takes.get(i), ra)).more();
+            sawMore |= ((TakenEntries) CommandCodec.decodeResult(takes.get(i), ra, io.khora.internal.wire.JavaDeserialization.TRUSTED)).more();
             assertThat(b.contents()).isEqualTo(a.contents());
         }
         assertThat(sawMore).as("some take stopped at its budget").isTrue();
@@ -142,14 +142,14 @@ class TakeBudgetTest {
         CommandCodec.writeQuery(out, ALL);
         out.writeVarInt(10);
         byte[] old = out.toByteArray();
-        CommandCodec.Decoded d = CommandCodec.decode(old, 0, old.length);
+        CommandCodec.Decoded d = CommandCodec.decode(old, 0, old.length, io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(d.command()).isEqualTo(new Command.TakeQuery(TRADE.name(), ALL, 10, Command.TakeQuery.UNBOUNDED));
-        List<?> taken = (List<?>) CommandCodec.decodeResult(d.command(), sm.apply(old, 0, old.length, true));
+        List<?> taken = (List<?>) CommandCodec.decodeResult(d.command(), sm.apply(old, 0, old.length, true), io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(taken).hasSize(5);
         // a new take is logged with the new opcode and its budget
         byte[] now = CommandCodec.encode(new Command.TakeQuery(TRADE.name(), ALL, 10, 1234), 8);
         assertThat(now[1]).isEqualTo((byte) CommandCodec.TAKE_QUERY_BUDGET);
-        assertThat(CommandCodec.decode(now, 0, now.length).command()).isEqualTo(new Command.TakeQuery(TRADE.name(), ALL, 10, 1234));
+        assertThat(CommandCodec.decode(now, 0, now.length, io.khora.internal.wire.JavaDeserialization.TRUSTED).command()).isEqualTo(new Command.TakeQuery(TRADE.name(), ALL, 10, 1234));
     }
 
     @Test

@@ -156,7 +156,7 @@ class OversizedEntriesAndAnswersTest {
                     new Command.Write(BLOB.name(), values, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE)));
             assertThat(entry.requestId()).isEqualTo(2);
             assertThat(entry.status()).isEqualTo(Status.ERROR);
-            assertThat(Responses.readError(entry.body())).isInstanceOf(SizeLimitExceededException.class)
+            assertThat(Responses.readError(entry.body(), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isInstanceOf(SizeLimitExceededException.class)
                     .hasMessageContaining("over node " + node.id() + "'s max-entry-size of 262144 bytes");
 
             Object[] huge = BLOB.codec().toValues(new Blob("raw", 1, new byte[3 * FRAME]));
@@ -164,7 +164,7 @@ class OversizedEntriesAndAnswersTest {
                     new Command.Write(BLOB.name(), huge, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE)));
             assertThat(frame.requestId()).isEqualTo(3);
             assertThat(frame.status()).isEqualTo(Status.ERROR);
-            assertThat(Responses.readError(frame.body())).isInstanceOf(SizeLimitExceededException.class)
+            assertThat(Responses.readError(frame.body(), io.khora.internal.wire.JavaDeserialization.TRUSTED)).isInstanceOf(SizeLimitExceededException.class)
                     .hasMessageContaining("exceeds node " + node.id() + "'s max-frame-size of 1048576 bytes (1.0 MiB)");
 
             assertThat(exchange(out, in, new Request.Status(4)).status()).as("the connection still serves").isEqualTo(Status.OK);
@@ -255,7 +255,7 @@ class OversizedEntriesAndAnswersTest {
                 takes++;
                 Response r = exchange(out, in, new Request.Mutate(1 + takes, "blobs", partition, takes, takes, false, false, unbounded));
                 assertThat(r.status()).as("one frame with the whole answer, not parts").isEqualTo(Status.OK);
-                io.khora.cluster.raft.TakenEntries got = (io.khora.cluster.raft.TakenEntries) Responses.readMutationResult(unbounded, r.body());
+                io.khora.cluster.raft.TakenEntries got = (io.khora.cluster.raft.TakenEntries) Responses.readMutationResult(unbounded, r.body(), io.khora.internal.wire.JavaDeserialization.TRUSTED);
                 assertThat(got).isNotEmpty();
                 got.forEach(e -> assertThat(ids.add(e.values()[BLOB.idIndex()])).isTrue());
                 more = got.more();

@@ -13,9 +13,11 @@ import java.io.Serializable;
 /**
  * The last-resort encoding: Java serialization, for a {@link Serializable} value no other
  * encoding covers. It is the slow path (a stream, a class descriptor per value, reflection) and
- * it runs the class's own deserialization code, so it is only for trusted peers; the JVM-wide
- * serial filter ({@code jdk.serialFilter}) applies, and this class adds limits of its own so
- * corrupt bytes cannot make it allocate more than the payload can describe.
+ * it runs the class's own deserialization code, so it is only for trusted input: whether a
+ * {@link WireInput} calls it is its {@link JavaDeserialization}'s decision. The JVM-wide serial
+ * filter ({@code jdk.serialFilter}) applies, then the caller's filter (an allow-list), and this
+ * class adds limits of its own so corrupt bytes cannot make it allocate more than the payload can
+ * describe.
  */
 final class JavaSerialization {
     private JavaSerialization() {
@@ -33,8 +35,9 @@ final class JavaSerialization {
         return bytes.toByteArray();
     }
 
-    static Object deserialize(byte[] buf, int off, int len, int offset) {
-        try (ObjectInputStream in = new ResolvingInput(new ByteArrayInputStream(buf, off, len), len)) {
+    /** Deserializes {@code buf[off, off + len)}, also checked by {@code allow} unless null; failures name {@code offset}. */
+    static Object deserialize(byte[] buf, int off, int len, int offset, ObjectInputFilter allow) {
+        try (ObjectInputStream in = new ResolvingInput(new ByteArrayInputStream(buf, off, len), len, allow)) {
             return in.readObject();
         } catch (ClassNotFoundException e) {
             throw new WireFormatException("unknown class " + e.getMessage() + " in a Java-serialized value", offset, e);
@@ -46,11 +49,14 @@ final class JavaSerialization {
 
     /** Resolves classes like {@link ClassResolver} and filters against the payload's size. */
     private static final class ResolvingInput extends ObjectInputStream {
-        ResolvingInput(InputStream in, int length) throws IOException {
+        ResolvingInput(InputStream in, int length, ObjectInputFilter allow) throws IOException {
             super(in);
             ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
             setObjectInputFilter(info -> {
                 if (global != null && global.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
+                    return ObjectInputFilter.Status.REJECTED;
+                }
+                if (allow != null && allow.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
                     return ObjectInputFilter.Status.REJECTED;
                 }
                 // every element of an array takes at least one byte of the stream

@@ -38,6 +38,10 @@ import java.util.UUID;
  * exception type, and never with an allocation larger than the remaining input can describe:
  * every length and element count is checked against the remaining bytes before anything is
  * allocated. A failed read leaves the position unspecified.
+ *
+ * <p>Whether a Java-serialized value is deserialized is decided where the input is made: every
+ * constructor takes the {@link JavaDeserialization} for where the bytes come from (trusted local
+ * data, or network input that a node refuses or filters through an allow-list).
  */
 public final class WireInput {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -46,22 +50,29 @@ public final class WireInput {
     private static final int MAX_PRESIZE = 4096;
 
     private final byte[] buf;
+    private final JavaDeserialization javaDeserialization;
     private final int start;
     private final int end;
     private int pos;
 
-    /** Reads all of {@code bytes}. */
-    public WireInput(byte[] bytes) {
-        this(bytes, 0, bytes.length);
+    /** Reads all of {@code bytes}, treating Java-serialized values as {@code javaDeserialization} says. */
+    public WireInput(byte[] bytes, JavaDeserialization javaDeserialization) {
+        this(bytes, 0, Objects.requireNonNull(bytes, "bytes").length, javaDeserialization);
     }
 
-    /** Reads {@code length} bytes of {@code bytes} from {@code offset}. */
-    public WireInput(byte[] bytes, int offset, int length) {
+    /** Reads {@code length} bytes of {@code bytes} from {@code offset}, treating Java-serialized values as {@code javaDeserialization} says. */
+    public WireInput(byte[] bytes, int offset, int length, JavaDeserialization javaDeserialization) {
         Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(bytes, "bytes").length);
+        this.javaDeserialization = Objects.requireNonNull(javaDeserialization, "javaDeserialization");
         this.buf = bytes;
         this.start = offset;
         this.end = offset + length;
         this.pos = offset;
+    }
+
+    /** What this input does with Java-serialized values (for input nested in it, read with the same decision). */
+    public JavaDeserialization javaDeserialization() {
+        return javaDeserialization;
     }
 
     /** The bytes not read yet. */
@@ -436,7 +447,7 @@ public final class WireInput {
                 return readRecord(depth, at);
             case Tags.JAVA_SERIALIZED: {
                 int length = readLength("a Java-serialized value");
-                Object v = JavaSerialization.deserialize(buf, pos, length, at - start);
+                Object v = javaDeserialization.deserialize(buf, pos, length, at - start);
                 pos += length;
                 return v;
             }

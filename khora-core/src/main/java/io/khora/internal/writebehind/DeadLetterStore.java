@@ -4,6 +4,7 @@ import io.khora.internal.engine.Change;
 import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.SegmentLog;
 import io.khora.internal.outbox.SegmentReader;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
 import io.khora.persistence.DataSyncOperationType;
@@ -53,7 +54,7 @@ final class DeadLetterStore implements AutoCloseable {
         try (SegmentReader r = log.read(Math.max(1, log.firstSequence()))) {
             LogRecord rec;
             while ((rec = r.next()) != null) {
-                WireInput in = new WireInput(rec.payload());
+                WireInput in = new WireInput(rec.payload(), JavaDeserialization.TRUSTED); // this process's own file
                 int partition = in.readVarInt();
                 long seq = in.readVarLong();
                 DataSyncOperationType op = TYPES[in.readByte()];

@@ -352,7 +352,7 @@ final class MirrorDispatcher implements Runnable {
                     }
                 }
             }
-            batch.add(OutboxCodec.decodeRecord(rec.payload(), rec.sequence(), outbox.partitionId(), types));
+            batch.add(OutboxCodec.decodeRecord(rec.payload(), rec.sequence(), outbox.partitionId(), types, outbox.javaDeserialization()));
         }
     }
 

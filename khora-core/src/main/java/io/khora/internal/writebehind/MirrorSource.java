@@ -2,6 +2,7 @@ package io.khora.internal.writebehind;
 
 import io.khora.internal.engine.Change;
 import io.khora.internal.outbox.RecordReader;
+import io.khora.internal.wire.JavaDeserialization;
 
 import java.util.List;
 
@@ -38,6 +39,13 @@ public interface MirrorSource {
 
     /** Makes appended records visible to readers now (a local outbox with per-batch durability syncs). */
     void sync();
+
+    /**
+     * What the records' Java-serialized values get: a local outbox holds this process's own data
+     * ({@link JavaDeserialization#TRUSTED}); a cluster mirror reads what the nodes answer, as their
+     * client, and decides like one.
+     */
+    JavaDeserialization javaDeserialization();
 
     /** Reads records from sequence {@code from} on. */
     RecordReader read(long from);

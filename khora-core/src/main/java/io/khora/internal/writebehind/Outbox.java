@@ -5,6 +5,7 @@ import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.SegmentLog;
 import io.khora.internal.outbox.SegmentReader;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireOutput;
 import io.khora.persistence.DataSyncOperationType;
 import io.khora.persistence.PersistenceBacklogFullException;
@@ -94,6 +95,12 @@ final class Outbox implements MirrorSource, AutoCloseable {
     @Override
     public int partitionId() {
         return partitionId;
+    }
+
+    /** This process's own records. */
+    @Override
+    public JavaDeserialization javaDeserialization() {
+        return JavaDeserialization.TRUSTED;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.khora.internal.engine.Change;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.wire.WireFormatException;
+import io.khora.internal.wire.JavaDeserialization;
 import io.khora.internal.wire.WireInput;
 import io.khora.internal.wire.WireOutput;
 import io.khora.persistence.DataSyncOperationType;
@@ -132,9 +133,12 @@ public final class OutboxCodec {
         }
     }
 
-    /** The change stored in {@code payload} (a non-transactional record) at {@code sequence} of {@code partitionId}. */
-    static Change decode(byte[] payload, long sequence, int partitionId, TypeResolver types) {
-        WireInput in = new WireInput(payload);
+    /**
+     * The change stored in {@code payload} (a non-transactional record) at {@code sequence} of {@code partitionId}; its
+     * Java-serialized values treated as {@code javaDeserialization} says.
+     */
+    static Change decode(byte[] payload, long sequence, int partitionId, TypeResolver types, JavaDeserialization javaDeserialization) {
+        WireInput in = new WireInput(payload, javaDeserialization);
         int version = in.readByte();
         if (version != VERSION) {
             throw new WireFormatException("outbox record " + sequence + " has format version " + version + ", expected " + VERSION);
@@ -142,9 +146,10 @@ public final class OutboxCodec {
         return readBody(in, sequence, partitionId, types);
     }
 
-    /** The record stored in {@code payload} at {@code sequence} of {@code partitionId}. */
-    static OutboxRecord decodeRecord(byte[] payload, long sequence, int partitionId, TypeResolver types) {
-        WireInput in = new WireInput(payload);
+    /** The record stored in {@code payload} at {@code sequence} of {@code partitionId}; Java-serialized values as {@code javaDeserialization} says. */
+    static OutboxRecord decodeRecord(byte[] payload, long sequence, int partitionId, TypeResolver types,
+                                     JavaDeserialization javaDeserialization) {
+        WireInput in = new WireInput(payload, javaDeserialization);
         int kind = in.readByte();
         switch (kind) {
             case VERSION -> {

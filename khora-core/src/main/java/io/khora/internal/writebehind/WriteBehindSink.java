@@ -110,7 +110,7 @@ public final class WriteBehindSink implements ChangeSink, PendingChanges, Transa
         for (Outbox o : outboxes) {
             List<OutboxRecord> list = new ArrayList<>();
             for (LogRecord rec : o.undeliveredRecords()) {
-                OutboxRecord r = OutboxCodec.decodeRecord(rec.payload(), rec.sequence(), o.partitionId(), types);
+                OutboxRecord r = OutboxCodec.decodeRecord(rec.payload(), rec.sequence(), o.partitionId(), types, o.javaDeserialization());
                 list.add(r);
                 if (r instanceof OutboxRecord.TxRecord t && t.multiPartition()) {
                     parts.computeIfAbsent(t.txId(), k -> new HashMap<>()).put(t.partition(), t);

@@ -67,9 +67,9 @@ class WireMalformedInputTest {
     @Test
     void truncatedAtEveryOffsetFailsWithWireFormatException() {
         byte[] full = encode(sample());
-        assertThat(new WireInput(full).readValue()).isNotNull();
+        assertThat(new WireInput(full, JavaDeserialization.TRUSTED).readValue()).isNotNull();
         for (int cut = 0; cut < full.length; cut++) {
-            WireInput in = new WireInput(full, 0, cut);
+            WireInput in = new WireInput(full, 0, cut, JavaDeserialization.TRUSTED);
             Throwable t = catchThrowable(in::readValue);
             assertThat(t).as("input cut to %d of %d bytes", cut, full.length).isInstanceOf(WireFormatException.class);
             assertThat(t.getMessage()).contains("at offset");
@@ -90,7 +90,7 @@ class WireMalformedInputTest {
                 corrupt[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : (byte) (corrupt[at] ^ (1 << random.nextInt(8)));
             }
             try {
-                new WireInput(corrupt).readValue();
+                new WireInput(corrupt, JavaDeserialization.TRUSTED).readValue();
                 decoded++; // a flip inside a payload can still decode: fine
             } catch (WireFormatException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
@@ -113,11 +113,11 @@ class WireMalformedInputTest {
                 {Tags.STRING, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, // 4 GB: does not fit an int
         };
         for (int[] input : inputs) {
-            Throwable t = catchThrowable(() -> new WireInput(bytes(input)).readValue());
+            Throwable t = catchThrowable(() -> new WireInput(bytes(input), JavaDeserialization.TRUSTED).readValue());
             assertThat(t).isInstanceOf(WireFormatException.class);
             assertThat(t.getMessage()).containsAnyOf("exceeds", "longer than 32 bits");
         }
-        assertThat(catchThrowable(() -> new WireInput(bytes(input(Tags.STRING, 0xFF, 0xFF, 0xFF, 0xFF, 0x07))).readValue()))
+        assertThat(catchThrowable(() -> new WireInput(bytes(input(Tags.STRING, 0xFF, 0xFF, 0xFF, 0xFF, 0x07)), JavaDeserialization.TRUSTED).readValue()))
                 .hasMessageContaining("a string of 2147483647 bytes exceeds the 0 bytes that remain at offset 1");
     }
 
@@ -127,48 +127,48 @@ class WireMalformedInputTest {
 
     @Test
     void unknownTagIsReportedClearly() {
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.LIST, 2, Tags.NULL, 0x7A)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.LIST, 2, Tags.NULL, 0x7A), JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("unknown type tag 0x7A")
                 .hasMessageContaining("at offset 3");
-        assertThatThrownBy(() -> new WireInput(bytes(0x00)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(0x00), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("unknown type tag 0x00").hasMessageContaining("zero-filled");
-        assertThatThrownBy(() -> new WireInput(new byte[0]).readValue())
+        assertThatThrownBy(() -> new WireInput(new byte[0], JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("truncated");
     }
 
     @Test
     void malformedPrimitivesAreRejected() {
-        assertThatThrownBy(() -> new WireInput(bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x7F)).readVarInt())
+        assertThatThrownBy(() -> new WireInput(bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x7F), JavaDeserialization.TRUSTED).readVarInt())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("longer than 32 bits");
-        assertThatThrownBy(() -> new WireInput(bytes(0x80, 0x80)).readVarInt())
+        assertThatThrownBy(() -> new WireInput(bytes(0x80, 0x80), JavaDeserialization.TRUSTED).readVarInt())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("cut off");
-        assertThatThrownBy(() -> new WireInput(bytes(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02)).readVarLong())
+        assertThatThrownBy(() -> new WireInput(bytes(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02), JavaDeserialization.TRUSTED).readVarLong())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("longer than 64 bits");
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.STRING, 2, 0xC3, 0x28)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.STRING, 2, 0xC3, 0x28), JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("malformed UTF-8")
                 .hasMessageContaining("at offset 2");
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.STRING, 2, 0xC0, 0x80)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.STRING, 2, 0xC0, 0x80), JavaDeserialization.TRUSTED).readValue())
                 .as("overlong NUL").hasMessageContaining("malformed UTF-8");
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.STRING, 4, 0xF4, 0x90, 0x80, 0x80)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.STRING, 4, 0xF4, 0x90, 0x80, 0x80), JavaDeserialization.TRUSTED).readValue())
                 .as("above U+10FFFF").hasMessageContaining("malformed UTF-8");
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.BIG_INTEGER, 0)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.BIG_INTEGER, 0), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("zero bytes");
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.BOOLEAN_ARRAY, 1, 2)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.BOOLEAN_ARRAY, 1, 2), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("boolean");
-        assertThatThrownBy(() -> new WireInput(bytes(Tags.SHORT, 0xFE, 0xFF, 0x07)).readValue())
+        assertThatThrownBy(() -> new WireInput(bytes(Tags.SHORT, 0xFE, 0xFF, 0x07), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("short value out of range");
         WireOutput instant = new WireOutput();
         instant.writeByte(Tags.INSTANT);
         instant.writeSignedVarLong(Long.MAX_VALUE);
         instant.writeVarInt(0);
-        assertThatThrownBy(() -> new WireInput(instant.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(instant.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("invalid Instant");
         WireOutput nanos = new WireOutput();
         nanos.writeByte(Tags.DURATION);
         nanos.writeSignedVarLong(1);
         nanos.writeVarInt(1_000_000_000);
-        assertThatThrownBy(() -> new WireInput(nanos.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(nanos.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("nanosecond field out of range");
     }
 
@@ -178,7 +178,7 @@ class WireMalformedInputTest {
         out.writeByte(Tags.ENUM);
         out.writeString("com.example.NoSuchEnum");
         out.writeString("X");
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("unknown enum class com.example.NoSuchEnum").hasMessageContaining("at offset 0");
 
@@ -186,20 +186,20 @@ class WireMalformedInputTest {
         out.writeByte(Tags.ENUM);
         out.writeString(Small.class.getName());
         out.writeString("TWO");
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("enum " + Small.class.getName() + " has no constant TWO");
 
         out.reset();
         out.writeByte(Tags.ENUM);
         out.writeString(String.class.getName());
         out.writeString("X");
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue()).hasMessageContaining("is not an enum");
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue()).hasMessageContaining("is not an enum");
 
         out.reset();
         out.writeByte(Tags.RECORD);
         out.writeString("com.example.Gone");
         out.writeVarInt(0);
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("unknown record class com.example.Gone");
 
         out.reset();
@@ -209,7 +209,7 @@ class WireMalformedInputTest {
         out.writeValue("a");
         out.writeValue(1);
         out.writeValue(2);
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("has 2 components here but 3 on the wire");
 
         out.reset();
@@ -218,7 +218,7 @@ class WireMalformedInputTest {
         out.writeVarInt(2);
         out.writeValue("a");
         out.writeValue("not an int");
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("component b of type int cannot take the decoded value of class java.lang.String");
 
         out.reset();
@@ -226,7 +226,7 @@ class WireMalformedInputTest {
         out.writeString(WireRoundTripTest.Validated.class.getName());
         out.writeVarInt(1);
         out.writeValue(-1);
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("rejected the decoded components").hasMessageContaining("must be positive");
 
         out.reset();
@@ -234,7 +234,7 @@ class WireMalformedInputTest {
         out.writeString(String.class.getName());
         out.writeVarInt(1);
         out.writeValue(5);
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .hasMessageContaining("cannot hold a value of class java.lang.Integer");
     }
 
@@ -250,7 +250,7 @@ class WireMalformedInputTest {
         assertThatThrownBy(() -> out.writeValue(Map.of("k", List.of(1, notSerializable))))
                 .hasMessageContaining("cannot encode a value of class java.lang.Thread");
         assertThat(out.size()).as("a failed write leaves the output as it was").isEqualTo(size);
-        assertThat(new WireInput(out.toByteArray()).readValue()).isEqualTo("kept");
+        assertThat(new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue()).isEqualTo("kept");
     }
 
     @Test
@@ -265,7 +265,7 @@ class WireMalformedInputTest {
             nested = List.of(nested);
         }
         Object ok = nested;
-        assertThat(new WireInput(encode(ok)).readValue()).isEqualTo(ok);
+        assertThat(new WireInput(encode(ok), JavaDeserialization.TRUSTED).readValue()).isEqualTo(ok);
         Object tooDeep = List.of(nested);
         assertThatThrownBy(() -> encode(tooDeep)).hasMessageContaining("nested deeper than 64");
 
@@ -274,7 +274,7 @@ class WireMalformedInputTest {
             deep[i] = (byte) Tags.LIST;
             deep[i + 1] = 1;
         }
-        assertThatThrownBy(() -> new WireInput(deep).readValue())
+        assertThatThrownBy(() -> new WireInput(deep, JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("nested deeper than 64 levels")
                 .hasMessageContaining("at offset 128");
     }
@@ -286,7 +286,7 @@ class WireMalformedInputTest {
         out.writeVarInt(2);
         out.writeValue(1);
         out.writeValue("x");
-        assertThatThrownBy(() -> new WireInput(out.toByteArray()).readValue())
+        assertThatThrownBy(() -> new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED).readValue())
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("cannot be ordered naturally");
     }
 }

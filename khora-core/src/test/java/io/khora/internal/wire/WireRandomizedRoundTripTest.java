@@ -54,7 +54,7 @@ class WireRandomizedRoundTripTest {
             out.writeValue(value);
             byte[] bytes = out.toByteArray();
             totalBytes += bytes.length;
-            WireInput in = new WireInput(bytes);
+            WireInput in = new WireInput(bytes, JavaDeserialization.TRUSTED);
             Object back = in.readValue();
             assertThat(in.remaining()).isZero();
             assertThat(normalize(back)).as("value #%d (seed %d)", i, SEED).isEqualTo(normalize(value));
@@ -74,7 +74,7 @@ class WireRandomizedRoundTripTest {
             written.add(v);
             out.writeValue(v);
         }
-        WireInput in = new WireInput(out.toByteArray());
+        WireInput in = new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED);
         for (Object v : written) {
             assertThat(normalize(in.readValue())).isEqualTo(normalize(v));
         }

@@ -103,7 +103,7 @@ class WireRoundTripTest {
     }
 
     static Object decode(byte[] bytes) {
-        WireInput in = new WireInput(bytes);
+        WireInput in = new WireInput(bytes, JavaDeserialization.TRUSTED);
         Object v = in.readValue();
         assertThat(in.remaining()).as("bytes left after the value").isZero();
         return v;
@@ -326,7 +326,7 @@ class WireRoundTripTest {
         out.writeDouble(Math.PI);
         out.writeString("ß😀");
         out.writeBytes(new byte[] {9, 8, 7}, 1, 2);
-        WireInput in = new WireInput(out.toByteArray());
+        WireInput in = new WireInput(out.toByteArray(), JavaDeserialization.TRUSTED);
         for (int v : ints) {
             assertThat(in.readVarInt()).isEqualTo(v);
             assertThat(in.readSignedVarInt()).isEqualTo(v);
@@ -356,7 +356,7 @@ class WireRoundTripTest {
         byte[] bytes = out.toByteArray();
         byte[] padded = new byte[bytes.length + 10];
         System.arraycopy(bytes, 0, padded, 5, bytes.length);
-        WireInput in = new WireInput(padded, 5 + split, bytes.length - split);
+        WireInput in = new WireInput(padded, 5 + split, bytes.length - split, JavaDeserialization.TRUSTED);
         assertThat(in.readValue()).isEqualTo(List.of(1, 2));
         assertThat(in.position()).isEqualTo(bytes.length - split);
         out.reset();

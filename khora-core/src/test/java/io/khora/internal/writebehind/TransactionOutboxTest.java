@@ -47,7 +47,7 @@ class TransactionOutboxTest {
         WireOutput out = new WireOutput(64);
         byte[] bytes = OutboxCodec.encodeTransaction("tx-1", new int[] {0, 2}, List.of(c(0, WRITE, 1, 1), update, c(0, REMOVE, 3, 1)),
                 new long[] {5, 9, 12}, out);
-        OutboxRecord r = OutboxCodec.decodeRecord(bytes, 42, 2, TYPES);
+        OutboxRecord r = OutboxCodec.decodeRecord(bytes, 42, 2, TYPES, io.khora.internal.wire.JavaDeserialization.TRUSTED);
         assertThat(r).isInstanceOf(OutboxRecord.TxRecord.class);
         OutboxRecord.TxRecord t = (OutboxRecord.TxRecord) r;
         assertThat(t.txId()).isEqualTo("tx-1");
@@ -58,9 +58,9 @@ class TransactionOutboxTest {
         assertThat(t.changes()).extracting(Change::type).containsExactly(WRITE, CHANGE, REMOVE);
         assertThat(t.changes()).extracting(Change::sequence).containsOnly(42L);
         assertThat(t.changes().get(1).operations()).containsExactly(new ChangeSet.Increment("quantity", 2));
-        assertThat(OutboxCodec.decodeRecord(OutboxCodec.encodeAbort("tx-1", out), 43, 2, TYPES))
+        assertThat(OutboxCodec.decodeRecord(OutboxCodec.encodeAbort("tx-1", out), 43, 2, TYPES, io.khora.internal.wire.JavaDeserialization.TRUSTED))
                 .isEqualTo(new OutboxRecord.TxAbort("tx-1", 43));
-        assertThat(OutboxCodec.decodeRecord(OutboxCodec.encode(c(0, WRITE, 1, 1), out), 44, 2, TYPES))
+        assertThat(OutboxCodec.decodeRecord(OutboxCodec.encode(c(0, WRITE, 1, 1), out), 44, 2, TYPES, io.khora.internal.wire.JavaDeserialization.TRUSTED))
                 .isInstanceOf(OutboxRecord.Single.class).extracting(OutboxRecord::sequence).isEqualTo(44L);
     }
 
