@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 final class TestGroup implements AutoCloseable {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Set<Integer> USED_PORTS = ConcurrentHashMap.newKeySet();
-    private static final Random PORTS = new Random(0x5EED);
+    private static final Random PORTS = new Random(0x5EED ^ System.nanoTime() ^ ProcessHandle.current().pid()); // per JVM: parallel builds on one machine must not try the same ports in the same order
 
     final Path dataRoot;
     final Map<String, ReplicaConfig> configs = new LinkedHashMap<>();

@@ -69,6 +69,7 @@ class HostileClientsTest {
              NormalClient normal = new NormalClient(cluster.uri("items"))) {
             NodeServer server = cluster.running.get("n1").server();
             ClusterSpec.NodeSpec node = cluster.spec.nodes().get(0);
+            java.nio.file.Path ca = cluster.certificates().ca(); // hostile peers that complete TLS reach the frame decoder
             normal.awaitProgress(100);
             int baseline = server.connections();
             Memory before = Memory.measure();
@@ -77,7 +78,7 @@ class HostileClientsTest {
             List<RawConnection> garbage = new ArrayList<>();
             Random random = new Random(14);
             for (int i = 0; i < 20; i++) {
-                RawConnection c = new RawConnection(node, "127.0.0.3", (int) TIMEOUTS.toMillis() + 20_000);
+                RawConnection c = new RawConnection(node, "127.0.0.3", (int) TIMEOUTS.toMillis() + 20_000, ca);
                 byte[] noise = new byte[64 * 1024];
                 random.nextBytes(noise);
                 c.trySend(noise);
@@ -85,13 +86,13 @@ class HostileClientsTest {
             }
             List<RawConnection> truncated = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                RawConnection c = new RawConnection(node, "127.0.0.3", (int) TIMEOUTS.toMillis() + 20_000);
+                RawConnection c = new RawConnection(node, "127.0.0.3", (int) TIMEOUTS.toMillis() + 20_000, ca);
                 c.trySend(concat(frameStart(1000, 100 + i), new byte[500]));
                 truncated.add(c);
             }
             List<RawConnection> huge = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                RawConnection c = new RawConnection(node, "127.0.0.3", (int) TIMEOUTS.toMillis() + 20_000);
+                RawConnection c = new RawConnection(node, "127.0.0.3", (int) TIMEOUTS.toMillis() + 20_000, ca);
                 c.trySend(concat(frameStart(i % 2 == 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE, 200 + i), new byte[64]));
                 huge.add(c);
             }
@@ -113,10 +114,10 @@ class HostileClientsTest {
             // 2. at once: 1,000 idle connections, 50 trickling a large frame, 8 that sent much of one and stalled
             List<RawConnection> idle = new ArrayList<>();
             for (int i = 0; i < IDLE; i++) {
-                idle.add(new RawConnection(node, "127.0.0.2", 60_000));
+                idle.add(new RawConnection(node, "127.0.0.2", 60_000)); // never even begins the TLS handshake
             }
             awaitTrue(() -> server.connections() >= baseline + IDLE, "the idle connections open");
-            try (RawConnection over = new RawConnection(node, "127.0.0.2", 30_000)) {
+            try (RawConnection over = new RawConnection(node, "127.0.0.2", 30_000, ca)) {
                 Response refused = over.exchange(new Request.Hello(1, 1, 1, false, 0));
                 assertThat(refused.status()).isEqualTo(Status.ERROR);
                 assertThat(Responses.readError(refused.body(), ANSWERS).getMessage())
@@ -125,7 +126,7 @@ class HostileClientsTest {
             }
             List<RawConnection> slow = new CopyOnWriteArrayList<>();
             for (int i = 0; i < SLOW; i++) {
-                RawConnection c = new RawConnection(node, "127.0.0.4", 60_000);
+                RawConnection c = new RawConnection(node, "127.0.0.4", 60_000, ca);
                 c.trySend(concat(frameStart(15 * MIB, 300 + i), new byte[1024]));
                 slow.add(c);
             }
@@ -143,7 +144,7 @@ class HostileClientsTest {
             List<RawConnection> stalled = new ArrayList<>();
             List<Future<?>> sends = new ArrayList<>();
             for (int i = 0; i < STALLED; i++) {
-                RawConnection c = new RawConnection(node, "127.0.0.5", 60_000);
+                RawConnection c = new RawConnection(node, "127.0.0.5", 60_000, ca);
                 stalled.add(c);
                 long id = 400 + i;
                 sends.add(pool.submit(() -> c.trySend(concat(frameStart(15 * MIB, id), new byte[12 * MIB]))));

@@ -65,7 +65,7 @@ class JavaSerializedValuesTest {
     void aJavaSerializedValueSentRawIsRefusedNamingItsClassAndNothingIsDeserializedOrApplied() throws Exception {
         int reads = Recorder.READS.get();
         ClusterSpec.NodeSpec node = refusing.spec.nodes().get(0);
-        try (RawConnection c = new RawConnection(node, null, 30_000)) {
+        try (RawConnection c = new RawConnection(node, null, 30_000, refusing.certificates().ca())) {
             assertThat(c.exchange(new Request.Hello(1, 11, 12, false, 1 << 20)).status()).isEqualTo(Status.OK);
             Object[] values = PARCEL.codec().toValues(new Parcel("p1", new Recorder("raw")));
             Response write = c.exchange(new Request.Mutate(2, "parcels", 0, 1, 1, false, false,
@@ -83,7 +83,9 @@ class JavaSerializedValuesTest {
             assertThat(query.status()).isEqualTo(Status.ERROR);
             assertThat(Responses.readError(query.body(), ANSWERS).getMessage()).contains("class " + Recorder.class.getName());
 
-            assertThat(c.exchange(new Request.Status(4)).status()).as("the connection still serves").isEqualTo(Status.OK);
+            Response next = c.exchange(new Request.Status(4)); // unauthenticated: refused, but answered — the connection still serves
+            assertThat(next.requestId()).as("the connection still serves").isEqualTo(4);
+            assertThat(Responses.readError(next.body(), ANSWERS).getMessage()).contains("authentication required");
         }
         assertThat(Recorder.READS).as("readObject never ran").hasValue(reads);
         try (Space space = Spaces.connect(refusing.uri("parcels"))) {

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * ({@link TestCertificates}); {@link #uri} connects as {@code admin}.
  */
 public final class LocalCluster implements AutoCloseable {
-    private static final Random PORTS = new Random(0xC1A5);
+    private static final Random PORTS = new Random(0xC1A5 ^ System.nanoTime() ^ ProcessHandle.current().pid()); // per JVM: parallel builds on one machine must not try the same ports in the same order
 
     final ClusterSpec spec;
     final Path dataRoot;

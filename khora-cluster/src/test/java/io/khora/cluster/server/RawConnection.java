@@ -11,7 +11,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** A plain socket to a node's client port, speaking frames by hand: for what a well-behaved client never sends. */
+/**
+ * A socket to a node's client port, speaking frames by hand: for what a well-behaved client never
+ * sends. Over TLS (trusting the test cluster's CA) to reach a secured node's frame decoder, or plain
+ * TCP (to a node with security none, or to test what a peer that never completes a handshake does).
+ */
 final class RawConnection implements AutoCloseable {
     final Socket socket;
     final DataOutputStream out;
@@ -19,14 +23,46 @@ final class RawConnection implements AutoCloseable {
 
     /** Connects to {@code node} from {@code localAddress} (null: any), answers awaited up to {@code readTimeoutMillis}. */
     RawConnection(ClusterSpec.NodeSpec node, String localAddress, int readTimeoutMillis) throws IOException {
-        socket = new Socket();
+        this(node, localAddress, readTimeoutMillis, null);
+    }
+
+    /** As the plain constructor; over TLS trusting the CA in {@code caPem} if it is not null (the handshake done here). */
+    RawConnection(ClusterSpec.NodeSpec node, String localAddress, int readTimeoutMillis, java.nio.file.Path caPem) throws IOException {
+        Socket plain = new Socket();
         if (localAddress != null) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+            plain.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
         }
-        socket.connect(new InetSocketAddress(node.host(), node.clientPort()), 10_000);
-        socket.setSoTimeout(readTimeoutMillis);
+        plain.connect(new InetSocketAddress(node.host(), node.clientPort()), 10_000);
+        plain.setSoTimeout(readTimeoutMillis);
+        if (caPem == null) {
+            socket = plain;
+        } else {
+            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trusting(caPem).getSocketFactory()
+                    .createSocket(plain, node.host(), node.clientPort(), true);
+            tls.setSoTimeout(readTimeoutMillis);
+            tls.startHandshake();
+            socket = tls;
+        }
         out = new DataOutputStream(socket.getOutputStream());
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** A TLS context trusting only the CA certificate in {@code caPem}. */
+    static javax.net.ssl.SSLContext trusting(java.nio.file.Path caPem) throws IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(caPem)) {
+            java.security.cert.Certificate ca = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", ca);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot trust " + caPem + ": " + e, e);
+        }
     }
 
     /** Sends {@code r} as one frame. */
