@@ -105,7 +105,10 @@ class WriteBehindTest {
     @Test
     void whileTheStoreIsDownTheOutboxAbsorbsAndNothingIsDeadLettered() throws Exception {
         MapStore store = new MapStore();
-        store.failWrites = new IllegalStateException("database down");
+        // down the way a database is down: its connection refused (an unavailable store, retried; a bare
+        // IllegalStateException is an unknown failure, and one accepted change right after the store came back
+        // would confirm the changes refused just before as bad — a race this test lost on a busy machine)
+        store.failWrites = new IllegalStateException("database down", new java.net.ConnectException("connection refused"));
         try (Space space = start("wb-outage", store, settings().build(), 2)) {
             for (int i = 0; i < 200; i++) {
                 space.write(new Trade(i % 50, "S", (double) i, i)); // each id updated 4 times
