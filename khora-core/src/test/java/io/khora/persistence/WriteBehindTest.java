@@ -130,7 +130,7 @@ class WriteBehindTest {
     @Test
     void aFullOutboxMakesWritersWaitThenFailClearlyWithoutLosingWhatWasAcknowledged() {
         MapStore store = new MapStore();
-        store.failWrites = new IllegalStateException("database down");
+        store.failWrites = new IllegalStateException("database down", new java.net.ConnectException("connection refused"));
         try (Space space = start("wb-full", store, settings().maxPendingPerPartition(5).backlogWait(Duration.ofMillis(150)).build(), 1)) {
             for (int i = 0; i < 5; i++) {
                 space.write(new Trade(i, "S", 1.0, i));
@@ -151,7 +151,7 @@ class WriteBehindTest {
     void undeliveredChangesSurviveARestartAndAreAppliedInMemoryAndDelivered() {
         MapStore store = new MapStore();
         store.put(new Trade(1, "A", 1.0, 1));
-        store.failWrites = new IllegalStateException("database down");
+        store.failWrites = new IllegalStateException("database down", new java.net.ConnectException("connection refused"));
         WriteBehindSettings s = settings().flushTimeout(Duration.ofMillis(100)).build();
         try (Space space = start("wb-restart", store, s, 2)) {
             space.write(new Trade(1, "A", 9.0, 9));
@@ -213,7 +213,7 @@ class WriteBehindTest {
         try (Space space = Spaces.embedded("wb-lru").dataSource(store.dataSource).synchronizationEndpoint(store.endpoint)
                 .writeBehind(settings().build()).cachePolicy(CachePolicy.LRU).maxEntries(2).start()) {
             assertThat(space.waitForReady(Duration.ofSeconds(5))).isTrue();
-            store.failWrites = new IllegalStateException("database down");
+            store.failWrites = new IllegalStateException("database down", new java.net.ConnectException("connection refused"));
             space.write(new Trade(1, "PENDING", 5.0, 5));
             space.write(new Trade(2, "X", 1.0, 1));
             space.write(new Trade(3, "X", 1.0, 1)); // evicts id 1 (LRU of 2)
