@@ -18,6 +18,7 @@ import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.REDIRECT;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.TLSClientAuth;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,6 +44,16 @@ import java.util.List;
  *
  * <p>Every protocol that opens a socket is bound to the replica's configured host; the diagnostics
  * handler (a multicast socket by default) is disabled.
+ *
+ * <p><b>TLS</b> ({@link ReplicaConfig#tls()}): the TCP transport uses JGroups' TLS ({@code TCP.tls()}),
+ * TLS 1.3 with client authentication required, over the node's context, so a process without a
+ * certificate the context trusts (the cluster CA's, for a node) can neither connect to this channel
+ * nor be connected to. FD_SOCK2 is left out then: it listens on a socket of its own through NIO,
+ * which JGroups 5.4 cannot wrap in TLS, so it would be an unauthenticated plain-text port (one
+ * that allocates whatever message length a peer announces). In its place the transport raises a
+ * suspicion when a peer's connection closes ({@code enable_suspect_events}), which
+ * VERIFY_SUSPECT2 checks over the TLS transport before anyone is excluded; FD_ALL3's heartbeats
+ * still catch a peer that hangs without closing.
  */
 public final class RaftStack {
     private RaftStack() {
@@ -86,6 +97,14 @@ public final class RaftStack {
         tcp.setPortRange(0);
         tcp.setClientBindAddr(host);
         tcp.tcpNodelay(true);
+        boolean tls = cfg.tls().isPresent();
+        if (tls) {
+            tcp.tls().enabled(true)
+                    .setSSLContext(cfg.tls().get())
+                    .setClientAuth(TLSClientAuth.NEED)
+                    .setProtocols(new String[] {"TLSv1.3"});
+            tcp.enableSuspectEvents(true); // instead of FD_SOCK2 (see the class comment)
+        }
 
         List<InetSocketAddress> hosts = new ArrayList<>(cfg.members().values());
         TCPPING ping = new TCPPING();
@@ -112,11 +131,11 @@ public final class RaftStack {
         gms.setJoinTimeout(cfg.joinTimeout().toMillis());
         gms.printLocalAddress(false);
 
-        List<Protocol> stack = new ArrayList<>(List.of(
-                tcp,
-                ping,
-                merge,
-                fdSock,
+        List<Protocol> stack = new ArrayList<>(List.of(tcp, ping, merge));
+        if (!tls) {
+            stack.add(fdSock);
+        }
+        stack.addAll(List.of(
                 fdAll,
                 verify,
                 new NAKACK2().useMcastXmit(false),

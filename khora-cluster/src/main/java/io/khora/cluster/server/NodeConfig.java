@@ -1,18 +1,29 @@
 package io.khora.cluster.server;
 
 import io.khora.cluster.node.ReplicaConfig;
+import io.khora.cluster.server.security.PeerTls;
+import io.khora.cluster.server.security.TlsFiles;
 
 import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How one node runs: the cluster spec every node shares, which node this is, where its data lives,
  * and the timings of its replicas. Immutable; {@link #builder} validates early.
+ *
+ * <p>Security between nodes: with {@link Builder#tls TLS files} every Raft group's and the
+ * membership channel's transport is mutual TLS, trusting the cluster CA and only certificates that
+ * name a node of the spec ({@link PeerTls}, loaded and checked when the configuration is built);
+ * without them the node talks plain TCP to its peers.
  */
 public final class NodeConfig {
     private final ClusterSpec spec;
@@ -24,6 +35,8 @@ public final class NodeConfig {
     private final Duration heartbeatInterval;
     private final Duration allReplicasTimeout;
     private final io.khora.cluster.protocol.SizeLimits sizeLimits;
+    private final TlsFiles tlsFiles;
+    private final PeerTls peerTls;
 
     private NodeConfig(Builder b) {
         this.spec = b.spec;
@@ -38,6 +51,13 @@ public final class NodeConfig {
         if (heartbeatInterval.compareTo(failureDetectionTimeout) >= 0) {
             throw new IllegalArgumentException("heartbeat interval " + heartbeatInterval + " must be shorter than the failure detection timeout "
                     + failureDetectionTimeout);
+        }
+        this.tlsFiles = b.tlsFiles;
+        try {
+            this.peerTls = tlsFiles == null ? null
+                    : PeerTls.load(tlsFiles, nodeId, spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList(), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the TLS files " + tlsFiles + ": " + e.getMessage(), e);
         }
     }
 
@@ -81,6 +101,16 @@ public final class NodeConfig {
         return sizeLimits;
     }
 
+    /** The TLS files (the cluster CA, this node's certificate and key), or empty if the node runs without security. */
+    public Optional<TlsFiles> tlsFiles() {
+        return Optional.ofNullable(tlsFiles);
+    }
+
+    /** The TLS between this node and its peers (Raft groups, membership), or empty for plain TCP. */
+    public Optional<PeerTls> peerTls() {
+        return Optional.ofNullable(peerTls);
+    }
+
     /** The configuration of this node's replica of a partition whose replicas are on {@code replicaNodes}. */
     ReplicaConfig replicaConfig(String space, int partition, List<String> replicaNodes, Placement placement) {
         Map<String, InetSocketAddress> members = new LinkedHashMap<>();
@@ -110,7 +140,8 @@ public final class NodeConfig {
                 .mergeInterval(fd.dividedBy(2), fd.multipliedBy(3).dividedBy(2))
                 .joinTimeout(Duration.ofMillis(Math.min(1000, Math.max(200, fd.toMillis() / 4))))
                 .resendInterval(Duration.ofMillis(100))
-                .fdPorts(1, 0);
+                .fdPorts(1, 0)
+                .tls(peerTls == null ? null : peerTls.context());
     }
 
     /** Builds a {@link NodeConfig}. */
@@ -125,6 +156,7 @@ public final class NodeConfig {
         private Duration allReplicasTimeout = Duration.ofSeconds(5);
         private int maxFrameBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_FRAME;
         private int maxEntryBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_ENTRY;
+        private TlsFiles tlsFiles;
 
         private Builder(ClusterSpec spec, String nodeId) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -181,6 +213,15 @@ public final class NodeConfig {
          */
         public Builder maxEntrySize(int bytes) {
             this.maxEntryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Mutual TLS between this node and its peers with {@code files} (null, the default: plain TCP);
+         * the files are read and checked by {@link #build}.
+         */
+        public Builder tls(TlsFiles files) {
+            this.tlsFiles = files;
             return this;
         }
 

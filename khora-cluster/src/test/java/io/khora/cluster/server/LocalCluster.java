@@ -1,5 +1,7 @@
 package io.khora.cluster.server;
 
+import io.khora.cluster.server.security.TestSecurity;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * Server nodes in this JVM on 127.0.0.1, for tests: free port blocks, short failure detection, a
- * data directory per test under target/; nodes can be stopped and started again on the same data.
+ * data directory per test under target/, mutual TLS between the nodes (certificates of the tests'
+ * cluster CA, {@link TestSecurity}; {@code withNodeSettings(b -> b.tls(null))} turns it off); nodes
+ * can be stopped and started again on the same data.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Random PORTS = new Random(0xC1A5);
@@ -92,7 +96,8 @@ public final class LocalCluster implements AutoCloseable {
                 .dataDirectory(dataRoot.resolve(id))
                 .operationTimeout(Duration.ofSeconds(3))
                 .failureDetection(Duration.ofMillis(1500), Duration.ofMillis(300))
-                .allReplicasTimeout(Duration.ofSeconds(1)))
+                .allReplicasTimeout(Duration.ofSeconds(1))
+                .tls(TestSecurity.files(id)))
                 .build();
     }
 
