@@ -14,11 +14,9 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.REDIRECT;
 import org.jgroups.stack.Protocol;
-import org.jgroups.util.TLSClientAuth;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +30,7 @@ import java.util.List;
  * properties): TCP with {@code tcp_nodelay} (JGroups' default, off, costs ~30 ms per round trip
  * under Nagle), static discovery of the configured members (TCPPING), merge of split views
  * (MERGE3), socket and heartbeat failure detection (FD_SOCK2, FD_ALL3, VERIFY_SUSPECT2), reliable
- * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES, flow control,
+ * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES ({@link RejoiningNoDupes}), flow control,
  * fragmentation, and on top Raft:
  * <ul>
  * <li>ELECTION as {@link MergeElection}, which also votes after a merge;
@@ -45,10 +43,10 @@ import java.util.List;
  * <p>Every protocol that opens a socket is bound to the replica's configured host; the diagnostics
  * handler (a multicast socket by default) is disabled.
  *
- * <p><b>TLS</b> ({@link ReplicaConfig#tls()}): the TCP transport uses JGroups' TLS ({@code TCP.tls()}),
- * TLS 1.3 with client authentication required, over the node's context, so a process without a
- * certificate the context trusts (the cluster CA's, for a node) can neither connect to this channel
- * nor be connected to. FD_SOCK2 is left out then: it listens on a socket of its own through NIO,
+ * <p><b>TLS</b> ({@link ReplicaConfig#tls()}): the TCP transport uses JGroups' TLS socket factory,
+ * TLS 1.3 with client authentication required, over the node's context ({@link TlsTransport}), so a
+ * process without a certificate the context trusts (the cluster CA's, for a node) can neither
+ * connect to this channel nor be connected to. FD_SOCK2 is left out then: it listens on a socket of its own through NIO,
  * which JGroups 5.4 cannot wrap in TLS, so it would be an unauthenticated plain-text port (one
  * that allocates whatever message length a peer announces). In its place the transport raises a
  * suspicion when a peer's connection closes ({@code enable_suspect_events}), which
@@ -99,17 +97,19 @@ public final class RaftStack {
         tcp.tcpNodelay(true);
         boolean tls = cfg.tls().isPresent();
         if (tls) {
-            tcp.tls().enabled(true)
-                    .setSSLContext(cfg.tls().get())
-                    .setClientAuth(TLSClientAuth.NEED)
-                    .setProtocols(new String[] {"TLSv1.3"});
-            tcp.enableSuspectEvents(true); // instead of FD_SOCK2 (see the class comment)
+            TlsTransport.secure(tcp, cfg.tls().get());
         }
 
         List<InetSocketAddress> hosts = new ArrayList<>(cfg.members().values());
         TCPPING ping = new TCPPING();
         ping.initialHosts(hosts);
         ping.portRange(0);
+        if (cfg.tls().isPresent()) {
+            // JGroups settles two nodes connecting to each other at once by closing one connection, and a TLS handshake
+            // widens that window: a discovery request lost with it left nodes started together in separate views
+            // (merged seconds later); two more requests within the join timeout make up for one lost
+            ping.setValue("num_discovery_runs", 3);
+        }
 
         FD_SOCK2 fdSock = new FD_SOCK2();
         fdSock.setBindAddress(host);
@@ -141,7 +141,7 @@ public final class RaftStack {
                 new NAKACK2().useMcastXmit(false),
                 new UNICAST3(),
                 new STABLE(),
-                new NO_DUPES(),
+                new RejoiningNoDupes(),
                 gms,
                 new UFC(),
                 new MFC(),

@@ -138,10 +138,21 @@ public final class NodeConfig {
                 .failureDetection(fd, heartbeatInterval)
                 .verifySuspectTimeout(fd.dividedBy(3))
                 .mergeInterval(fd.dividedBy(2), fd.multipliedBy(3).dividedBy(2))
-                .joinTimeout(Duration.ofMillis(Math.min(1000, Math.max(200, fd.toMillis() / 4))))
+                .joinTimeout(joinTimeout(fd))
                 .resendInterval(Duration.ofMillis(100))
                 .fdPorts(1, 0)
                 .tls(peerTls == null ? null : peerTls.context());
+    }
+
+    /**
+     * How long a joining channel looks for its peers before it founds a view of its own: a quarter of
+     * the failure detection timeout within 200 ms to 1 s, and with TLS at least 2 s — each peer is
+     * found only after a TLS handshake (about 11 ms of CPU for both ends, far longer in wall time on a
+     * busy machine, where a shorter search left nodes started together in separate views until a merge).
+     */
+    private Duration joinTimeout(Duration fd) {
+        long millis = Math.min(1000, Math.max(200, fd.toMillis() / 4));
+        return Duration.ofMillis(peerTls == null ? millis : Math.max(millis, 2000));
     }
 
     /** Builds a {@link NodeConfig}. */

@@ -44,6 +44,11 @@ final class NodePeerTrust extends X509ExtendedTrustManager {
         this.nodeIds = Set.copyOf(nodeIds);
     }
 
+    /** Sets the refusal count back to 0 (after the warm-up handshake, which refuses nothing when it succeeds). */
+    void forgetRefusals() {
+        refused.set(0);
+    }
+
     /** How many peers were refused so far. */
     long refused() {
         return refused.get();
@@ -125,15 +130,23 @@ final class NodePeerTrust extends X509ExtendedTrustManager {
             throw refuse(peer, chain, new CertificateException("its CN " + (cn == null ? "(none)" : "'" + cn + "'")
                     + " is not a node id of this cluster " + nodeIds.stream().sorted().toList()));
         }
-        List<String> usage;
-        try {
-            usage = leaf.getExtendedKeyUsage();
-        } catch (CertificateParsingException e) {
-            throw refuse(peer, chain, e);
+        if (!isNodeCertificate(leaf)) {
+            throw refuse(peer, chain, new CertificateException("it is not a node certificate (its extended key usage " + usage(leaf)
+                    + " lacks TLS server or client authentication)"));
         }
-        if (usage == null || !usage.contains(SERVER_AUTH) || !usage.contains(CLIENT_AUTH)) {
-            throw refuse(peer, chain, new CertificateException("it is not a node certificate (its extended key usage " + usage
-                    + " lacks TLS server and client authentication)"));
+    }
+
+    /** Whether {@code c}'s extended key usage allows TLS server and client authentication, as {@code khora certs} gives node certificates. */
+    static boolean isNodeCertificate(X509Certificate c) {
+        List<String> usage = usage(c);
+        return usage != null && usage.contains(SERVER_AUTH) && usage.contains(CLIENT_AUTH);
+    }
+
+    private static List<String> usage(X509Certificate c) {
+        try {
+            return c.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            return null;
         }
     }
 

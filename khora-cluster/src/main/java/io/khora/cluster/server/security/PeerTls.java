@@ -29,12 +29,11 @@ import java.util.Set;
  *
  * <p>{@link #load} checks the files at once, so a node with a wrong file refuses to start with a
  * message naming it instead of failing every handshake later: the key must belong to the
- * certificate, the certificate must be signed by the CA, be valid now, and name this node.
+ * certificate, the certificate must be signed by the CA, be valid now, and name this node. It then
+ * runs one handshake with itself in memory ({@link TlsWarmUp}), which also proves that the node
+ * would accept its own certificate from a peer.
  */
 public final class PeerTls {
-    /** The protocol versions a node accepts from peers. */
-    static final String[] PROTOCOLS = {"TLSv1.3"};
-
     private final SSLContext context;
     private final NodePeerTrust trust;
     private final String description;
@@ -71,6 +70,13 @@ public final class PeerTls {
         if (!selfId.equals(cn)) {
             throw new IllegalArgumentException(files.certificate() + " is the certificate of '" + cn + "', not of this node '" + selfId + "'");
         }
+        if (!nodeIds.contains(selfId)) {
+            throw new IllegalArgumentException("node '" + selfId + "' is not one of the cluster's nodes " + nodeIds);
+        }
+        if (!NodePeerTrust.isNodeCertificate(own)) {
+            throw new IllegalArgumentException(files.certificate() + " is not a node certificate (a node's allows TLS server and client "
+                    + "authentication): issue one with khora certs --nodes " + selfId);
+        }
         try {
             char[] password = new char[16];
             SecureRandom r = new SecureRandom();
@@ -99,6 +105,8 @@ public final class PeerTls {
             NodePeerTrust trust = new NodePeerTrust(Objects.requireNonNull(pkix, "the JDK's X.509 trust manager"), Set.copyOf(nodeIds));
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
             ctx.init(kmf.getKeyManagers(), new TrustManager[] {trust}, null);
+            TlsWarmUp.handshake(ctx, new String[] {"TLSv1.3"});
+            trust.forgetRefusals();
             return new PeerTls(ctx, trust, "TLS 1.3 between nodes, " + own.getSubjectX500Principal().getName() + " trusting "
                     + cas.get(0).getSubjectX500Principal().getName());
         } catch (GeneralSecurityException e) {
@@ -109,11 +117,6 @@ public final class PeerTls {
     /** The context of every node-to-node TLS socket. */
     public SSLContext context() {
         return context;
-    }
-
-    /** The protocol versions accepted (TLS 1.3 only: every node runs on Java 17+). */
-    public String[] protocols() {
-        return PROTOCOLS.clone();
     }
 
     /** How many peers this node refused for their certificate (not from the cluster CA, or not a node's). */
