@@ -26,7 +26,10 @@ import java.util.stream.Collectors;
  * can be stopped and started again on the same data.
  */
 public final class LocalCluster implements AutoCloseable {
-    private static final Random PORTS = new Random(0xC1A5);
+    /** Seeded per JVM: engineers' test JVMs run at once on one machine, and a fixed seed gave them all the same ports. */
+    private static final Random PORTS = new Random();
+    /** Ports handed out in this JVM (a block is checked free when chosen, before its nodes bind it). */
+    private static final java.util.Set<Integer> USED_PORTS = new java.util.HashSet<>();
 
     final ClusterSpec spec;
     final Path dataRoot;
@@ -66,9 +69,12 @@ public final class LocalCluster implements AutoCloseable {
             int base = 10_000 + PORTS.nextInt(9_000); // below the ephemeral range (32768+), which outgoing connections use, and TestGroup's 20000+
             boolean free = true;
             for (int p = base; p < base + width && free; p++) {
-                free = isFree(p);
+                free = !USED_PORTS.contains(p) && isFree(p);
             }
             if (free) {
+                for (int p = base; p < base + width; p++) {
+                    USED_PORTS.add(p);
+                }
                 return base;
             }
         }
@@ -175,6 +181,18 @@ public final class LocalCluster implements AutoCloseable {
     /** {@code khora://host:port,…} of every node, without a space. */
     String nodes() {
         return "khora://" + spec.nodes().stream().map(n -> n.host() + ":" + n.clientPort()).collect(Collectors.joining(","));
+    }
+
+    /** Polls {@code condition} every few milliseconds until it holds or {@code timeout} passes (then fails with {@code what}). */
+    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what.get());
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override
