@@ -37,6 +37,7 @@ import java.util.Map;
  *   heartbeat-interval: 500ms
  *   max-frame-size: 64MiB        # the largest frame read or sent (answers larger than a client's are sent in parts)
  *   max-entry-size: 16MiB        # the largest entry a write may carry (its encoded values); at most the frame minus 64 KiB
+ * security: {dir: certs}         # or none, or the files one by one (flags --security-dir, --security none; see SecuritySettings)
  * </pre>
  *
  * Flags for the cluster, instead of a file: {@code --nodes n1@127.0.0.1:7701:7801,n2@…} and
@@ -74,6 +75,7 @@ final class NodeFile {
         }
         NodeConfig.Builder b = NodeConfig.builder(spec, id.toString())
                 .dataDirectory(Path.of(String.valueOf(node.getOrDefault("data", "data/" + id))));
+        SecuritySettings.apply(root.get("security"), flags, where(file), spec, id.toString(), b);
         if (node.containsKey("fsync")) {
             b.fsync(bool(node.get("fsync"), "node.fsync"));
         }
@@ -121,8 +123,8 @@ final class NodeFile {
             throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
         }
         for (String k : root.keySet()) {
-            if (!k.equals("cluster") && !k.equals("node")) {
-                throw new IllegalArgumentException(file + ": unknown top-level key '" + k + "' (known: cluster, node)");
+            if (!k.equals("cluster") && !k.equals("node") && !k.equals("security")) {
+                throw new IllegalArgumentException(file + ": unknown top-level key '" + k + "' (known: cluster, node, security)");
             }
         }
         return root;

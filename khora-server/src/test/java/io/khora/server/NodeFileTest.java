@@ -31,6 +31,7 @@ class NodeFileTest {
                 - {id: n3, host: 127.0.0.1, client-port: 7703, raft-port: 8001}
               spaces:
                 - {name: orders, partitions: 4, replicas: 3}
+            security: none
             """;
 
     @Test
@@ -45,7 +46,8 @@ class NodeFileTest {
 
     @Test
     void flagsAloneDescribeACluster() throws Exception {
-        NodeConfig c = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801,b@127.0.0.1:7702:7901", "space", "s:2:2:1,t:1:1:1"));
+        NodeConfig c = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801,b@127.0.0.1:7702:7901", "space", "s:2:2:1,t:1:1:1",
+                "security", "none"));
         assertThat(c.spec().nodes()).hasSize(2);
         assertThat(c.spec().spaces()).hasSize(2);
     }
@@ -106,7 +108,7 @@ class NodeFileTest {
         NodeConfig c = NodeFile.load(Map.of("config", file(wb).toString(), "id", "n1"));
         assertThat(c.spec().space("orders").orElseThrow().writeBehind())
                 .isEqualTo(new io.khora.cluster.server.ClusterSpec.WriteBehindSpec(500, java.time.Duration.ofSeconds(2)));
-        NodeConfig f = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:write-behind"));
+        NodeConfig f = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:write-behind", "security", "none"));
         assertThat(f.spec().space("s").orElseThrow().writeBehind()).isEqualTo(io.khora.cluster.server.ClusterSpec.WriteBehindSpec.DEFAULTS);
 
         String typo = CLUSTER.replace("{name: orders, partitions: 4, replicas: 3}",
@@ -117,7 +119,7 @@ class NodeFileTest {
                 "{name: orders, partitions: 4, replicas: 3, write-behind: {max-pending: 0}}");
         assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(zero).toString(), "id", "n1")))
                 .hasMessageContaining("cluster.spaces[0].write-behind").hasMessageContaining("max-pending must be at least 1");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:wb")))
+        assertThatThrownBy(() -> NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:wb", "security", "none")))
                 .hasMessageContaining("name:partitions:replicas:min-seeders[:write-behind]");
     }
 
