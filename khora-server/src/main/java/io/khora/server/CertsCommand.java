@@ -30,7 +30,8 @@ final class CertsCommand {
                   Writes a cluster's security directory; running it again adds what is missing and never overwrites a key,
                   a certificate or a password (delete a file to have it made anew).
                     ca.pem, ca-key.pem              the cluster CA (%s); only khora certs needs ca-key.pem
-                    <node>.pem, <node>-key.pem      per node: CN = the node id, the hosts as subject alternative names
+                    <node>.pem, <node>-key.pem      per node: CN = the node id, every --hosts name and address as subject
+                                                    alternative names (list the hosts of all nodes: each certificate gets them all)
                     <client>.pem, <client>-key.pem  per --client-certs name: a client certificate (CN = the name)
                     users.yaml                      users and roles: SCRAM-SHA-256 credentials, never passwords
                     <user>.password                 the generated password of each --users user (printed once)

@@ -161,6 +161,10 @@ public final class SecurityDirectory {
                         + issued.certificate().getNotAfter().toInstant());
             } else {
                 X509Certificate existing = checkExisting(dir, n, caCertificate);
+                if (!NodePeerTrust.isNodeCertificate(existing)) {
+                    throw new IllegalArgumentException(certificate(dir, n) + " is a client certificate, not a node's: a node id and a client "
+                            + "name must differ (or delete " + n + ".pem and " + n + "-key.pem and run again)");
+                }
                 Set<String> hosts = hosts(existing);
                 String note = hosts.equals(normalized(request.hosts())) ? ""
                         : "; its hosts " + hosts + " differ from " + request.hosts() + ": delete both files and run again to reissue it";

@@ -106,6 +106,10 @@ class SecurityDirectoryTest {
         assertThat(dir.resolve("n3.pem")).doesNotExist();
 
         assertThatThrownBy(() -> request(List.of("n1"), List.of("n1"))).hasMessageContaining("client name 'n1' is also a node id");
+        Files.move(tmp.resolve("ca-key.pem.saved"), dir.resolve("ca-key.pem"));
+        SecurityDirectory.ensure(dir, request(List.of("n1"), List.of("mirror")), CLOCK);
+        assertThatThrownBy(() -> SecurityDirectory.ensure(dir, request(List.of("n1", "mirror"), List.of()), CLOCK))
+                .hasMessageContaining(dir.resolve("mirror.pem") + " is a client certificate, not a node's");
         assertThatThrownBy(() -> request(List.of("../n1"), List.of())).hasMessageContaining("node id '../n1' must be");
         assertThatThrownBy(() -> request(List.of("ca"), List.of())).hasMessageContaining("reserved");
     }
