@@ -127,7 +127,8 @@ public final class NodeConfig {
         for (ClusterSpec.NodeSpec n : spec.nodes()) {
             members.put(n.id(), new InetSocketAddress(n.host(), n.raftPort()));
         }
-        return tune(ReplicaConfig.builder("_members", 0, nodeId).members(members)).build();
+        ReplicaConfig.Builder b = tune(ReplicaConfig.builder("_members", 0, nodeId).members(members));
+        return (peerTls == null ? b : b.joinTimeout(MEMBERSHIP_TLS_JOIN_TIMEOUT)).build();
     }
 
     private ReplicaConfig.Builder tune(ReplicaConfig.Builder b) {
@@ -138,22 +139,20 @@ public final class NodeConfig {
                 .failureDetection(fd, heartbeatInterval)
                 .verifySuspectTimeout(fd.dividedBy(3))
                 .mergeInterval(fd.dividedBy(2), fd.multipliedBy(3).dividedBy(2))
-                .joinTimeout(joinTimeout(fd))
+                .joinTimeout(Duration.ofMillis(Math.min(1000, Math.max(200, fd.toMillis() / 4))))
                 .resendInterval(Duration.ofMillis(100))
                 .fdPorts(1, 0)
                 .tls(peerTls == null ? null : peerTls.context());
     }
 
     /**
-     * How long a joining channel looks for its peers before it founds a view of its own: a quarter of
-     * the failure detection timeout within 200 ms to 1 s, and with TLS at least 2 s — each peer is
-     * found only after a TLS handshake (about 11 ms of CPU for both ends, far longer in wall time on a
-     * busy machine, where a shorter search left nodes started together in separate views until a merge).
+     * How long the membership channel looks for its peers before it founds a view of its own, with
+     * TLS: each peer is found only after a TLS handshake (about 11 ms of CPU for both ends, far longer
+     * in wall time on a busy machine), and a search of the usual 200 ms to 1 s left nodes started
+     * together in separate views until a merge. (A replica's channel keeps the short search: the
+     * replica that should lead founds its group while the others wait their head start.)
      */
-    private Duration joinTimeout(Duration fd) {
-        long millis = Math.min(1000, Math.max(200, fd.toMillis() / 4));
-        return Duration.ofMillis(peerTls == null ? millis : Math.max(millis, 2000));
-    }
+    static final Duration MEMBERSHIP_TLS_JOIN_TIMEOUT = Duration.ofSeconds(2);
 
     /** Builds a {@link NodeConfig}. */
     public static final class Builder {
