@@ -4,9 +4,9 @@ import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.server.security.PeerTls;
 import io.khora.cluster.server.security.TlsFiles;
 
-import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
