@@ -2,6 +2,7 @@ package io.khora.cluster;
 
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.StoredEntry;
+import io.khora.cluster.server.security.TestSecurity;
 
 import org.jgroups.JChannel;
 import org.jgroups.protocols.DISCARD;
@@ -31,8 +32,10 @@ import java.util.stream.Stream;
 
 /**
  * A Raft group of replicas of one partition, all in this JVM on 127.0.0.1, for tests: free ports,
- * short failure detection, a data directory per test under target/, and helpers to stop, crash,
- * restart, cut off and heal replicas and to wait for a leader or for convergence.
+ * short failure detection, a data directory per test under target/, mutual TLS between the
+ * replicas (certificates of the tests' cluster CA, {@link TestSecurity}; a test turns it off with
+ * {@code b.tls(null)}), and helpers to stop, crash, restart, cut off and heal replicas and to wait
+ * for a leader or for convergence.
  */
 final class TestGroup implements AutoCloseable {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -69,7 +72,8 @@ final class TestGroup implements AutoCloseable {
                     .mergeInterval(Duration.ofMillis(1000), Duration.ofMillis(2500))
                     .joinTimeout(Duration.ofMillis(500))
                     .sweepInterval(Duration.ofMillis(20))
-                    .fdPorts(1, 0);
+                    .fdPorts(1, 0)
+                    .tls(TestSecurity.peerContext(id, ids));
             g.configs.put(id, custom.apply(b).build());
         }
         return g;

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
  * khora node   --config node.yaml [--id n1] [--data dir] …   start a server node (until SIGTERM / Ctrl-C)
  * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state, problems
  * khora mirror --connect khora://…/space --jdbc-url … --entities …   deliver a write-behind space's changes (see MirrorCommand)
+ * khora certs  --dir certs --nodes n1,n2,n3 …                   the cluster CA, node certificates and users (see CertsCommand)
  * </pre>
  */
 public final class Khora {
@@ -50,6 +51,7 @@ public final class Khora {
                 case "node" -> node(flags, out);
                 case "status" -> status(flags, out);
                 case "mirror" -> MirrorCommand.run(flags, out);
+                case "certs" -> CertsCommand.run(flags, out, java.time.Clock.systemUTC());
                 default -> {
                     err.println("unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -174,6 +176,8 @@ public final class Khora {
     static String usage() {
         return """
                 usage:
+                  khora certs  --dir certs --nodes n1,n2,n3 [--hosts 127.0.0.1,localhost] [--users admin] [--client-certs mirror]
+                               [--days 825]        (khora certs --help says more)
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
@@ -184,6 +188,7 @@ public final class Khora {
                                [--max-write-buffer 256MiB] [--max-incomplete-frames-memory 256MiB]
                                [--java-serialization-allow 'com.acme.model.*;java.lang.*']   (default: refused)
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
+                               --security-dir certs
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s] [--max-lag 1000]
                                [--security-dir DIR | --tls-ca PEM [--user U --password-file F | --tls-cert PEM --tls-key PEM] | --tls off]
                                exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica

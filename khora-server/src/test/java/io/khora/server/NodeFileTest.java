@@ -150,7 +150,7 @@ class NodeFileTest {
                 "{name: orders, partitions: 4, replicas: 3, write-behind: {max-pending: 0}}");
         assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(zero).toString(), "id", "n1")))
                 .hasMessageContaining("cluster.spaces[0].write-behind").hasMessageContaining("max-pending must be at least 1");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:wb")))
+        assertThatThrownBy(() -> NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:2:1:1:wb", "security", "none")))
                 .hasMessageContaining("name:partitions:replicas:min-seeders[:write-behind]");
     }
 

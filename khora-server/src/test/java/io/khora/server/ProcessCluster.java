@@ -34,6 +34,12 @@ import java.util.stream.Collectors;
  * paused (SIGSTOP), resumed (SIGCONT) and started again on the same data directory. Other child
  * processes on the same class path ({@code khora mirror}) are started with {@link #startMirror} and
  * killed like nodes.
+ *
+ * <p>Security is on unless {@link #withoutSecurity()} is called before the first start: the cluster
+ * gets its own security directory, {@code <root>/certs}, made by {@code khora certs} (the cluster CA,
+ * a certificate per node, a client certificate {@code mirror}, {@code users.yaml} with the generated
+ * {@code admin} password in {@code admin.password}), and every node runs with {@code --security-dir}
+ * it; without it, {@code --security none}.
  */
 final class ProcessCluster implements AutoCloseable {
     /** Port blocks: client port at the base, raft ports from base + 2 (membership 2, groups 2 each, +1 failure-detection port). */
@@ -64,6 +70,8 @@ final class ProcessCluster implements AutoCloseable {
     private final List<String> others = new ArrayList<>();
     private final Thread reaper;
     private volatile boolean passed;
+    /** The security directory every node starts with, or null for {@code --security none}. */
+    private Path securityDir;
 
     private ProcessCluster(String name, String space, int partitions, int replicas, int minSeeders, int nodeCount, boolean writeBehind)
             throws IOException {
@@ -82,6 +90,8 @@ final class ProcessCluster implements AutoCloseable {
                 nodes.add(new Node("n" + i, base, base + 2));
             }
         }
+        this.securityDir = root.resolve("certs");
+        writeSecurityDirectory(securityDir, nodes.stream().map(Node::id).toList());
         // children must not outlive the test JVM, whatever ends it
         this.reaper = new Thread(this::destroyAll, "process-cluster-reaper-" + name);
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -123,6 +133,33 @@ final class ProcessCluster implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Makes {@code dir} with {@code khora certs}: the cluster CA, the nodes' certificates, a client certificate "mirror", users.yaml. */
+    private static void writeSecurityDirectory(Path dir, List<String> nodeIds) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            int code = CertsCommand.run(Map.of("dir", dir.toString(), "nodes", String.join(",", nodeIds), "client-certs", "mirror"),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), java.time.Clock.systemUTC());
+            if (code != 0) {
+                throw new IllegalStateException("khora certs exited with " + code + ": " + out.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("khora certs failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Nodes started from now on run with {@code --security none} (plain TCP between nodes, no authentication). */
+    synchronized ProcessCluster withoutSecurity() {
+        this.securityDir = null;
+        return this;
+    }
+
+    /** The security directory the nodes run with ({@code ca.pem}, {@code admin.password}, {@code mirror.pem}, …), or empty without security. */
+    java.util.Optional<Path> securityDir() {
+        return java.util.Optional.ofNullable(securityDir);
     }
 
     Node node(String id) {
@@ -175,8 +212,12 @@ final class ProcessCluster implements AutoCloseable {
                 "--data", root.resolve(id).toString(),
                 "--failure-detection-timeout", "1500ms",
                 "--heartbeat-interval", "300ms",
-                "--operation-timeout", "3s",
-                "--security", "none")); // until the multi-process tests run secured (sec-nodes)
+                "--operation-timeout", "3s"));
+        if (securityDir == null) {
+            cmd.addAll(List.of("--security", "none"));
+        } else {
+            cmd.addAll(List.of("--security-dir", securityDir.toString()));
+        }
         int k = starts.merge(id, 1, Integer::sum);
         Files.writeString(log(id), "=== " + LocalTime.now() + " start #" + k + " of " + id + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

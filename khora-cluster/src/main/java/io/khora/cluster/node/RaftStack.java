@@ -14,7 +14,6 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.REDIRECT;
 import org.jgroups.stack.Protocol;
@@ -31,8 +30,8 @@ import java.util.List;
  * properties): TCP with {@code tcp_nodelay} (JGroups' default, off, costs ~30 ms per round trip
  * under Nagle), static discovery of the configured members (TCPPING), merge of split views
  * (MERGE3), socket and heartbeat failure detection (FD_SOCK2, FD_ALL3, VERIFY_SUSPECT2), reliable
- * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES, flow control,
- * fragmentation, and on top Raft:
+ * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES
+ * ({@link RejoiningNoDupes}), flow control, fragmentation, and on top Raft:
  * <ul>
  * <li>ELECTION as {@link MergeElection}, which also votes after a merge;
  * <li>RAFT as {@link CatchUpRaft}, which catches lagging followers up under load, with a file-based
@@ -43,6 +42,16 @@ import java.util.List;
  *
  * <p>Every protocol that opens a socket is bound to the replica's configured host; the diagnostics
  * handler (a multicast socket by default) is disabled.
+ *
+ * <p><b>TLS</b> ({@link ReplicaConfig#tls()}): the TCP transport uses JGroups' TLS socket factory,
+ * TLS 1.3 with client authentication required, over the node's context ({@link TlsTransport}), so a
+ * process without a certificate the context trusts (the cluster CA's, for a node) can neither
+ * connect to this channel nor be connected to. FD_SOCK2 is left out then: it listens on a socket
+ * of its own through NIO, which JGroups 5.4 cannot wrap in TLS, so it would be an unauthenticated
+ * plain-text port (one that allocates whatever message length a peer announces). In its place the transport raises a
+ * suspicion when a peer's connection closes ({@code enable_suspect_events}), which
+ * VERIFY_SUSPECT2 checks over the TLS transport before anyone is excluded; FD_ALL3's heartbeats
+ * still catch a peer that hangs without closing.
  */
 public final class RaftStack {
     private RaftStack() {
@@ -86,11 +95,21 @@ public final class RaftStack {
         tcp.setPortRange(0);
         tcp.setClientBindAddr(host);
         tcp.tcpNodelay(true);
+        boolean tls = cfg.tls().isPresent();
+        if (tls) {
+            TlsTransport.secure(tcp, cfg.tls().get());
+        }
 
         List<InetSocketAddress> hosts = new ArrayList<>(cfg.members().values());
         TCPPING ping = new TCPPING();
         ping.initialHosts(hosts);
         ping.portRange(0);
+        if (tls) {
+            // JGroups settles two nodes connecting to each other at once by closing one connection, and a TLS handshake
+            // widens that window: a discovery request lost with it left nodes started together in separate views
+            // (merged seconds later); two more requests within the join timeout make up for one lost
+            ping.setValue("num_discovery_runs", 3);
+        }
 
         FD_SOCK2 fdSock = new FD_SOCK2();
         fdSock.setBindAddress(host);
@@ -112,17 +131,17 @@ public final class RaftStack {
         gms.setJoinTimeout(cfg.joinTimeout().toMillis());
         gms.printLocalAddress(false);
 
-        List<Protocol> stack = new ArrayList<>(List.of(
-                tcp,
-                ping,
-                merge,
-                fdSock,
+        List<Protocol> stack = new ArrayList<>(List.of(tcp, ping, merge));
+        if (!tls) {
+            stack.add(fdSock);
+        }
+        stack.addAll(List.of(
                 fdAll,
                 verify,
                 new NAKACK2().useMcastXmit(false),
                 new UNICAST3(),
                 new STABLE(),
-                new NO_DUPES(),
+                new RejoiningNoDupes(),
                 gms,
                 new UFC(),
                 new MFC(),

@@ -9,7 +9,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * How one replica of one partition runs: the group (space, partition, members with their
@@ -29,6 +31,10 @@ import java.util.function.LongSupplier;
  * every append (and every term/vote change) is forced to disk before it counts — about one disk
  * flush per batch of appended entries — which is what Raft's proofs assume. Choose it on for data
  * that must survive a data-centre power cut and accept the lower throughput.
+ *
+ * <p><b>TLS</b> (off unless a context is given): the transport's every connection is TLS 1.3 with
+ * client authentication required, over the given context (its key managers present this node's
+ * certificate, its trust managers decide which peers are accepted); see {@link RaftStack}.
  */
 public final class ReplicaConfig {
     private final String spaceName;
@@ -51,6 +57,7 @@ public final class ReplicaConfig {
     private final int fdPortRange;
     private final Ticker monotonicClock;
     private final LongSupplier wallClock;
+    private final SSLContext tls;
 
     private ReplicaConfig(Builder b) {
         this.spaceName = Objects.requireNonNull(b.spaceName, "spaceName");
@@ -73,6 +80,7 @@ public final class ReplicaConfig {
         this.fdPortRange = b.fdPortRange;
         this.monotonicClock = b.monotonicClock;
         this.wallClock = b.wallClock;
+        this.tls = b.tls;
         if (partitionId < 0) {
             throw new IllegalArgumentException("partitionId must not be negative: " + partitionId);
         }
@@ -115,6 +123,7 @@ public final class ReplicaConfig {
         b.fdPortRange = fdPortRange;
         b.monotonicClock = monotonicClock;
         b.wallClock = wallClock;
+        b.tls = tls;
         return b;
     }
 
@@ -233,6 +242,11 @@ public final class ReplicaConfig {
         return wallClock;
     }
 
+    /** The TLS context of the transport's connections (mutual TLS between nodes), or empty for plain TCP. */
+    public Optional<SSLContext> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     /** Builds a {@link ReplicaConfig}. */
     public static final class Builder {
         private final String spaceName;
@@ -255,6 +269,7 @@ public final class ReplicaConfig {
         private int fdPortRange = 3;
         private Ticker monotonicClock = Ticker.system();
         private LongSupplier wallClock = System::currentTimeMillis;
+        private SSLContext tls;
 
         private Builder(String spaceName, int partitionId, String raftId) {
             this.spaceName = spaceName;
@@ -351,6 +366,12 @@ public final class ReplicaConfig {
         public Builder clocks(Ticker monotonic, LongSupplier wall) {
             this.monotonicClock = Objects.requireNonNull(monotonic, "monotonic");
             this.wallClock = Objects.requireNonNull(wall, "wall");
+            return this;
+        }
+
+        /** Mutual TLS on the transport over {@code context} (null: plain TCP, the default); see {@link ReplicaConfig}. */
+        public Builder tls(SSLContext context) {
+            this.tls = context;
             return this;
         }
 

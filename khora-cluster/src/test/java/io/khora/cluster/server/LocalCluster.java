@@ -1,5 +1,7 @@
 package io.khora.cluster.server;
 
+import io.khora.cluster.server.security.TestSecurity;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,10 +23,14 @@ import java.util.stream.Collectors;
  * Server nodes in this JVM on 127.0.0.1, for tests: free port blocks, short failure detection, a
  * data directory per test under target/; nodes can be stopped and started again on the same data.
  * Security is on, as a node's default: a throwaway CA, node certificates and users per cluster
- * ({@link TestCertificates}); {@link #uri} connects as {@code admin}.
+ * ({@link TestCertificates}) for the client port and for mutual TLS between the nodes; {@link #uri}
+ * connects as {@code admin}.
  */
 public final class LocalCluster implements AutoCloseable {
-    private static final Random PORTS = new Random(0xC1A5 ^ System.nanoTime() ^ ProcessHandle.current().pid()); // per JVM: parallel builds on one machine must not try the same ports in the same order
+    /** Seeded per JVM: engineers' test JVMs run at once on one machine, and a fixed seed gave them all the same ports. */
+    private static final Random PORTS = new Random();
+    /** Ports handed out in this JVM (a block is checked free when chosen, before its nodes bind it). */
+    private static final java.util.Set<Integer> USED_PORTS = new java.util.HashSet<>();
 
     final ClusterSpec spec;
     final Path dataRoot;
@@ -73,9 +79,12 @@ public final class LocalCluster implements AutoCloseable {
             int base = 10_000 + PORTS.nextInt(9_000); // below the ephemeral range (32768+), which outgoing connections use, and TestGroup's 20000+
             boolean free = true;
             for (int p = base; p < base + width && free; p++) {
-                free = isFree(p);
+                free = !USED_PORTS.contains(p) && isFree(p);
             }
             if (free) {
+                for (int p = base; p < base + width; p++) {
+                    USED_PORTS.add(p);
+                }
                 return base;
             }
         }
@@ -104,7 +113,8 @@ public final class LocalCluster implements AutoCloseable {
                 .dataDirectory(dataRoot.resolve(id))
                 .operationTimeout(Duration.ofSeconds(3))
                 .failureDetection(Duration.ofMillis(1500), Duration.ofMillis(300))
-                .allReplicasTimeout(Duration.ofSeconds(1)))
+                .allReplicasTimeout(Duration.ofSeconds(1))
+                .tls(TestSecurity.files(id)))
                 .build();
     }
 
@@ -199,6 +209,18 @@ public final class LocalCluster implements AutoCloseable {
     /** {@code khora://host:port,…} of every node, without a space. */
     String nodes() {
         return "khora://" + spec.nodes().stream().map(n -> n.host() + ":" + n.clientPort()).collect(Collectors.joining(","));
+    }
+
+    /** Polls {@code condition} every few milliseconds until it holds or {@code timeout} passes (then fails with {@code what}). */
+    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what.get());
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override
