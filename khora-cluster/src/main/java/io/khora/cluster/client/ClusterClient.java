@@ -62,6 +62,7 @@ final class ClusterClient implements AutoCloseable {
     private final AtomicReferenceArray<String> leaders;
     private final ClientHandshake handshake;
     private final JavaDeserialization answers;
+    private final SpaceStates states;
     private volatile boolean closed;
 
     private ClusterClient(KhoraUri uri, EventLoopGroup group, SpaceLayout layout, UUID id, ClientHandshake handshake,
@@ -69,6 +70,7 @@ final class ClusterClient implements AutoCloseable {
         this.uri = uri;
         this.handshake = handshake;
         this.answers = answers;
+        this.states = new SpaceStates(layout.partitions(), System::nanoTime);
         this.options = uri.options();
         this.group = group;
         this.layout = layout;
@@ -509,7 +511,7 @@ final class ClusterClient implements AutoCloseable {
                 // that node is down or slow: the others decide
             }
         }
-        return SpaceStates.merged(started, initial, led);
+        return states.observe(started, initial, led);
     }
 
     static Throwable unwrap(Throwable e) {

@@ -28,4 +28,22 @@ class SpaceStatesTest {
     void noAnswerIsRecover() {
         assertThat(SpaceStates.merged(0, 0, new boolean[] {false})).isEqualTo(SpaceState.RECOVER);
     }
+
+    @Test
+    void aPartitionBetweenLeadersForLessThanTheGraceStillCountsAsLedButALongerOutageIsRecover() {
+        long[] now = {0};
+        SpaceStates states = new SpaceStates(2, () -> now[0]);
+        assertThat(states.observe(3, 0, new boolean[] {true, true})).isEqualTo(SpaceState.READY);
+        now[0] += SpaceStates.LEADERLESS_GRACE_NANOS / 2;
+        assertThat(states.observe(3, 0, new boolean[] {true, false})).as("a leadership being handed over").isEqualTo(SpaceState.READY);
+        now[0] += SpaceStates.LEADERLESS_GRACE_NANOS;
+        assertThat(states.observe(3, 0, new boolean[] {true, false})).as("leaderless longer than the grace").isEqualTo(SpaceState.RECOVER);
+        assertThat(states.observe(3, 0, new boolean[] {true, true})).isEqualTo(SpaceState.READY);
+    }
+
+    @Test
+    void aPartitionNeverLedIsRecoverFromTheStart() {
+        SpaceStates states = new SpaceStates(1, () -> 0L);
+        assertThat(states.observe(3, 0, new boolean[] {false})).isEqualTo(SpaceState.RECOVER);
+    }
 }

@@ -32,11 +32,12 @@ class NodeOutsideTheClusterCaTest {
             cluster.awaitReady(Duration.ofSeconds(60));
             Path foreign = TestSecurity.foreignDirectory(List.of("n1", "n2", "n3"), List.of());
 
-            try (KhoraNode impostor = KhoraNode.start(impostor(cluster, "foreign", b -> b.tls(TlsFiles.inDirectory(foreign, "n3"))))) {
+            try (KhoraNode impostor = KhoraNode.start(impostor(cluster, "foreign", b -> b.security(io.khora.cluster.server.security.NodeSecurity.files(foreign.resolve("ca.pem"), foreign.resolve("n3.pem"),
+                    foreign.resolve("n3-key.pem"), cluster.certificates().dir().resolve("users.yaml")))))) {
                 LocalCluster.await(WINDOW, () -> refusals(n1) + refusals(n2) > 0, () -> "n1 or n2 to refuse the certificate of the impostor n3");
                 staysOutside(impostor, n1, n2);
             }
-            try (KhoraNode plain = KhoraNode.start(impostor(cluster, "plain", b -> b.tls(null)))) {
+            try (KhoraNode plain = KhoraNode.start(impostor(cluster, "plain", b -> b.security(io.khora.cluster.server.security.NodeSecurity.none())))) {
                 staysOutside(plain, n1, n2);
             }
 
