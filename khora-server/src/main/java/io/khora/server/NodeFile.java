@@ -154,13 +154,20 @@ final class NodeFile {
         }
         if (s.isEmpty()) {
             throw new IllegalArgumentException("node " + id + " has no security settings, and a node does not start without. Make a CA,"
-                    + " node certificates and an admin user with\n  khora certs --dir certs --nodes "
-                    + String.join(",", spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList())
+                    + " node certificates and an admin user with\n  khora certs --dir certs --nodes " + nodeIds(spec)
                     + "\nthen start the node with --security-dir certs (or `security: {dir: certs}` in the node file)."
                     + " Or, to run without TLS and authentication (anyone who can reach the node can read, write and clear),"
                     + " give --security none (or `security: none`).");
         }
         Path dir = s.containsKey("dir") ? Path.of(String.valueOf(s.get("dir"))) : null;
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(where(file) + "security: dir " + dir + " is not a directory (make it with: khora certs --dir "
+                    + dir + " --nodes " + nodeIds(spec) + ")");
+        }
+        if (dir != null && !s.containsKey("cert") && !Files.isRegularFile(dir.resolve(id + ".pem"))) {
+            throw new IllegalArgumentException(where(file) + "security: dir " + dir + " has no certificate for node " + id + " (" + id
+                    + ".pem); add it with: khora certs --dir " + dir + " --nodes " + nodeIds(spec) + " (existing files are kept)");
+        }
         Path[] files = new Path[4];
         String[] defaults = {"ca.pem", id + ".pem", id + "-key.pem", "users.yaml"};
         for (int i = 0; i < 4; i++) {
@@ -175,6 +182,10 @@ final class NodeFile {
             }
         }
         return NodeSecurity.files(files[0], files[1], files[2], files[3]);
+    }
+
+    private static String nodeIds(ClusterSpec spec) {
+        return String.join(",", spec.nodes().stream().map(ClusterSpec.NodeSpec::id).toList());
     }
 
     /**

@@ -148,7 +148,7 @@ final class FaultSchedules {
                 ChaosRun.Fault f = r.fault("SIGTERM " + id + " (leaders " + leaders + ")");
                 List<InetSocketAddress> others = c.nodes.stream().filter(n -> !n.id().equals(id)).map(ProcessCluster.Node::client).toList();
                 HandOffWatch watch = new HandOffWatch(c.space, id, led, c.replicas, f.startNanos, () -> StatusClient.ask(others,
-                        Duration.ofSeconds(1)).stream().map(StatusClient.Answer::status).filter(Objects::nonNull).toList());
+                        Duration.ofSeconds(1), c.clientSecurity()).stream().map(StatusClient.Answer::status).filter(Objects::nonNull).toList());
                 Thread watcher = new Thread(watch, "hand-off-watch-" + id);
                 watcher.setDaemon(true);
                 watcher.start();

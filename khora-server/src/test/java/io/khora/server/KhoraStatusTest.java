@@ -23,15 +23,16 @@ class KhoraStatusTest {
     record Run(int code, String out, String err) {
     }
 
+    /** The flags {@code khora status} connects with (the cluster's security directory: TLS, the admin user). */
+    private static java.util.List<String> security = java.util.List.of();
+
     private static Run status(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 3];
-        all[0] = "status";
-        all[1] = "--tls";
-        all[2] = "off"; // the nodes run with --security none (ProcessCluster)
-        System.arraycopy(args, 0, all, 3, args.length);
-        int code = Khora.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("status"));
+        all.addAll(security);
+        all.addAll(java.util.List.of(args));
+        int code = Khora.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -50,6 +51,7 @@ class KhoraStatusTest {
     @Test
     void exitsNonZeroWithoutALeaderOrAnswerAndNamesDownNodesAndUnderReplicatedPartitions() throws Exception {
         try (ProcessCluster c = ProcessCluster.configure("khora-status", 3, "orders", 4, 3, 2)) {
+            security = c.clientFlags();
             c.startAll();
             c.awaitConverged(Duration.ofSeconds(120));
             String n1 = c.node("n1").address();

@@ -87,6 +87,7 @@ class MirrorFencingIT {
                 "--lease-duration", LEASE,
                 "--lease-wait", leaseWait));
         args.addAll(db.mirrorArgs(c.root.resolve("secrets")));
+        args.addAll(c.clientFlags()); // the mirror's own certificate (role mirror), not the URI's admin
         return args;
     }
 

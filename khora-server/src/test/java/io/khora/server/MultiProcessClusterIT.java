@@ -227,7 +227,7 @@ class MultiProcessClusterIT {
                     });
                     List<CompletableFuture<Response>> frozenWrites = new ArrayList<>();
                     List<Item> frozenItems = new ArrayList<>();
-                    try (PinnedClient pinned = new PinnedClient(c.node(cut).client(), SPACE)) {
+                    try (PinnedClient pinned = new PinnedClient(c.node(cut).client(), SPACE, c.securityDir().orElse(null))) {
                         c.pause(cut);
                         long pausedAt = System.nanoTime();
                         for (int i = 0; i < led.size(); i++) {
@@ -269,7 +269,7 @@ class MultiProcessClusterIT {
 
                     // (b) the other two nodes are frozen: the cut-off node is a live minority
                     List<String> others = c.nodes.stream().map(ProcessCluster.Node::id).filter(id -> !id.equals(cut)).toList();
-                    try (PinnedClient pinned = new PinnedClient(c.node(cut).client(), SPACE)) {
+                    try (PinnedClient pinned = new PinnedClient(c.node(cut).client(), SPACE, c.securityDir().orElse(null))) {
                         for (String o : others) {
                             c.pause(o);
                         }

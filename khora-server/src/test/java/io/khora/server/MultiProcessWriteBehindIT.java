@@ -129,6 +129,7 @@ class MultiProcessWriteBehindIT {
                 "--lease-duration", "1s",
                 "--lease-wait", "60s"));
         mirrorArgs.addAll(db.mirrorArgs(c.root.resolve("secrets")));
+        mirrorArgs.addAll(c.clientFlags()); // the mirror's own certificate (role mirror), not the URI's admin
         c.startMirror(MIRROR, mirrorArgs);
 
         MirrorHistory h = new MirrorHistory();

@@ -178,49 +178,6 @@ class NodeFileTest {
     }
 
     @Test
-    void securityComesFromADirectoryOrFilesOneByOneInTheFileOrFlagsAndAFlagWins() throws Exception {
-        String secured = CLUSTER.replace("security: none", "security:\n  dir: certs\n");
-        NodeConfig c = NodeFile.load(Map.of("config", file(secured).toString(), "id", "n2"));
-        assertThat(c.security().enabled()).isTrue();
-        assertThat(c.security().ca()).isEqualTo(Path.of("certs", "ca.pem"));
-        assertThat(c.security().cert()).isEqualTo(Path.of("certs", "n2.pem"));
-        assertThat(c.security().key()).isEqualTo(Path.of("certs", "n2-key.pem"));
-        assertThat(c.security().users()).isEqualTo(Path.of("certs", "users.yaml"));
-        NodeConfig oneFile = NodeFile.load(Map.of("config", file(secured).toString(), "id", "n1", "security-users", "/etc/khora/users.yaml"));
-        assertThat(oneFile.security().users()).isEqualTo(Path.of("/etc/khora/users.yaml"));
-        assertThat(oneFile.security().ca()).isEqualTo(Path.of("certs", "ca.pem"));
-        NodeConfig flags = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801", "space", "s:1:1:1", "security-dir", "/srv/certs"));
-        assertThat(flags.security().cert()).isEqualTo(Path.of("/srv/certs", "a.pem"));
-        NodeConfig off = NodeFile.load(Map.of("config", file(secured).toString(), "id", "n1", "security", "none"));
-        assertThat(off.security().enabled()).as("--security none wins over the file").isFalse();
-        String files = CLUSTER.replace("security: none", "security: {ca: a.pem, cert: b.pem, key: c.pem, users: u.yaml}");
-        assertThat(NodeFile.load(Map.of("config", file(files).toString(), "id", "n1")).security().key()).isEqualTo(Path.of("c.pem"));
-    }
-
-    @Test
-    void aNodeWithoutSecuritySettingsRefusesToStartSayingWhatToRun() throws Exception {
-        String none = CLUSTER.replace("security: none\n", "");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(none).toString(), "id", "n1")))
-                .hasMessageContaining("node n1 has no security settings, and a node does not start without")
-                .hasMessageContaining("khora certs --dir certs --nodes n1,n2,n3")
-                .hasMessageContaining("start the node with --security-dir certs (or `security: {dir: certs}` in the node file)")
-                .hasMessageContaining("give --security none (or `security: none`)");
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = Khora.run(new String[] {"node", "--id", "a", "--nodes", "a@127.0.0.1:7701:7801", "--space", "s:1:1:1"}, System.out,
-                new java.io.PrintStream(err));
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("khora certs --dir certs --nodes a");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER.replace("security: none", "security: {dir: c, cert: x, keys: y}"))
-                .toString(), "id", "n1"))).hasMessageContaining("security: unknown key 'keys'");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER.replace("security: none", "security: {ca: a.pem}")).toString(),
-                "id", "n1"))).hasMessageContaining("security: 'cert' is missing: give dir (what khora certs wrote) or all of ca, cert, key and users");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1", "security", "off")))
-                .hasMessageContaining("--security: 'off' is not a setting; use --security none, or --security-dir DIR");
-        assertThatThrownBy(() -> NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1", "security", "none", "security-dir", "x")))
-                .hasMessageContaining("--security none contradicts the --security-* flags");
-    }
-
-    @Test
     void clientFlagsGiveTheSecurityOfStatusAndMirrorFromADirectoryOrOneByOne() throws Exception {
         Files.writeString(dir.resolve("ca.pem"), "x");
         Files.writeString(dir.resolve("admin.password"), "pw\n");

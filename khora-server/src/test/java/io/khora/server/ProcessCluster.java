@@ -401,21 +401,43 @@ final class ProcessCluster implements AutoCloseable {
     /** {@code khora://…/space?…} over {@code ids} (all nodes if none given). */
     String uri(String options, String... ids) {
         List<Node> of = ids.length == 0 ? nodes : java.util.Arrays.stream(ids).map(this::node).toList();
-        return "khora://" + of.stream().map(Node::address).collect(Collectors.joining(",")) + "/" + space + "?tls=off"
+        return "khora://" + of.stream().map(Node::address).collect(Collectors.joining(",")) + "/" + space + "?" + securityOptions()
                 + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /** The URI options a client of this cluster connects with: the cluster CA and the {@code admin} user, or {@code tls=off}. */
+    String securityOptions() {
+        Path dir = securityDir;
+        return dir == null ? "tls=off"
+                : "tls-ca=" + dir.resolve("ca.pem") + "&user=admin&password-file=" + dir.resolve("admin.password");
+    }
+
+    /** The client security of {@link #securityOptions()}. */
+    io.khora.cluster.client.ClientSecurity clientSecurity() {
+        Path dir = securityDir;
+        io.khora.cluster.client.ClientSecurity s = io.khora.cluster.client.ClientSecurity.defaults();
+        return dir == null ? s.withoutTls() : s.withTls(dir.resolve("ca.pem")).withCredentials("admin", dir.resolve("admin.password"));
+    }
+
+    /** The flags {@code khora status} and {@code khora mirror} connect to this cluster with. */
+    List<String> clientFlags() {
+        Path dir = securityDir;
+        return dir == null ? List.of("--tls", "off") : List.of("--security-dir", dir.toString());
     }
 
     /** Every node's answer to a status request. */
     List<StatusClient.Answer> status() {
-        return StatusClient.ask(nodes.stream().map(Node::client).toList(), Duration.ofSeconds(2),
-                io.khora.cluster.client.ClientSecurity.defaults().withoutTls());
+        return StatusClient.ask(nodes.stream().map(Node::client).toList(), Duration.ofSeconds(2), clientSecurity());
     }
 
     /** What {@code khora status --nodes …} prints for this cluster (and its exit code in the first line). */
     String statusReport() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Khora.run(new String[] {"status", "--tls", "off", "--nodes", nodes.stream().map(Node::address).collect(Collectors.joining(","))},
+        List<String> args = new ArrayList<>(List.of("status"));
+        args.addAll(clientFlags());
+        args.addAll(List.of("--nodes", nodes.stream().map(Node::address).collect(Collectors.joining(","))));
+        int code = Khora.run(args.toArray(String[]::new),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return "khora status exit " + code + "\n" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }
