@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * refused by the client, and one through a client with larger limits ({@code lax}), refused by the
  * node. Everything goes into the run's {@link History}: what was taken is checked like every take
  * (once, whole, nothing lost), the refused writes are "not applied" by {@link Outcomes} and must never
- * be applied whatever their outcome ({@link History#overLimit});
+ * be applied whatever their outcome ({@link History#overLimit(Item)});
  * <li><b>ballast</b>: one writer keeps {@link #BALLAST_KEPT}+ large {@link Ballast} entries on a routing
  * value of their own, one reader reads them all over and over — answers larger than a frame, sent in
  * parts — checked by {@link PagedReadHistory}.
