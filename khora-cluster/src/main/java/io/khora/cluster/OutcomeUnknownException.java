@@ -25,6 +25,17 @@ import java.util.concurrent.CompletableFuture;
  * applied then; the client refuses a resend later than 9 minutes after the call began. Also thrown
  * (not resendable) for a call too old to be deduplicated any more, and by an embedded
  * {@link ReplicatedPartition} (whose callers retry with their own {@link CallId}).
+ *
+ * <p><b>Operations over several partitions</b> (a {@code writeMultiple}, a {@code clear} or
+ * {@code change} by query, a {@code takeMultiple} or {@code takeByIds} without routing) send one call
+ * per partition (a {@code takeMultiple}, one per answer frame's worth). When some of those calls are
+ * applied and another fails — unknown, or refused (no leader) — the operation as a whole is neither
+ * applied nor not applied: it ends with this exception, whose {@link #partialResult()} holds what the
+ * applied calls certainly did (the entries taken, the handles of the writes applied, the number
+ * cleared or changed) and whose {@link #resend()} completes the operation: it resends the unknown
+ * calls with their call ids, sends the refused ones again, and returns the whole operation's result
+ * (the partial result included). Entries a take took are in {@link #partialResult()} whether the
+ * caller resends or not: they are never lost silently.
  */
 public class OutcomeUnknownException extends SpaceException {
     /**
@@ -43,6 +54,7 @@ public class OutcomeUnknownException extends SpaceException {
     }
 
     private final transient Resend resend;
+    private final transient Object partialResult;
 
     /** With {@code message} and the underlying {@code cause}; not resendable. */
     public OutcomeUnknownException(String message, Throwable cause) {
@@ -51,8 +63,28 @@ public class OutcomeUnknownException extends SpaceException {
 
     /** With {@code message}, the underlying {@code cause} and how to resend the call ({@code null}: not resendable). */
     public OutcomeUnknownException(String message, Throwable cause, Resend resend) {
+        this(message, cause, resend, null);
+    }
+
+    /**
+     * With {@code message}, the underlying {@code cause}, how to complete the operation ({@code null}:
+     * not resendable) and what part of it is known to be applied ({@code null}: none).
+     */
+    public OutcomeUnknownException(String message, Throwable cause, Resend resend, Object partialResult) {
         super(message, cause);
         this.resend = resend;
+        this.partialResult = partialResult;
+    }
+
+    /**
+     * What an operation over several partitions certainly did before it failed, in its own result
+     * type: the entries a {@code takeMultiple} or {@code takeByIds} took (a {@code List}), the lease
+     * handles of the writes of a {@code writeMultiple} that were applied, in the order of the entries
+     * given, the number of entries a {@code clear} or {@code change} affected where it was applied.
+     * Empty when no part is known to be applied (a single call's unknown outcome).
+     */
+    public java.util.Optional<Object> partialResult() {
+        return java.util.Optional.ofNullable(partialResult);
     }
 
     /** Whether {@link #resend()} can send the same call again. */
@@ -63,10 +95,10 @@ public class OutcomeUnknownException extends SpaceException {
     /**
      * Sends the same call again, with the same call id, so it is applied at most once. Completes with
      * what the operation that failed would have returned (the lease handle of a write, the entry a
-     * take took or null, …; for an operation over several partitions — a clear, a change, a take of
-     * several entries without routing — the result of the one partition's call that is unknown), or
-     * fails with the operation's definitive failure (then it was not applied), or with a new
-     * {@code OutcomeUnknownException} if again no definitive answer came (resend that one).
+     * take took or null, …; for an operation over several partitions, the whole operation's result:
+     * its {@link #partialResult()} with what the calls sent again did), or fails with the operation's
+     * definitive failure (then it was not applied), or with a new {@code OutcomeUnknownException} if
+     * again no definitive answer came (resend that one).
      *
      * @throws IllegalStateException if this exception is not resendable ({@link #isResendable()})
      */

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * partition led again within 10 s of each fault's heal; each run prints one summary line (also in
  * {@code target/chaos/summary.txt}).
  *
- * <p>To add a schedule (oversized entries and answers, a second mirror): implement
+ * <p>To add a schedule (a second mirror, say): implement
  * {@link FaultSchedule} and add a method like these. A run that does not converge leaves thread
  * dumps in the nodes' logs; {@code -Dchaos.keepLogs=true} keeps a passed run's logs (with each
  * node's GC log) for measurements.
@@ -71,6 +71,18 @@ class ChaosIT {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aClientProcessKilledMidOperationLosesAndDoublesNothing(long seed) throws Exception {
         assertClean(new FaultSchedules.ClientProcessKilled(), seed);
+    }
+
+    /**
+     * (f) Oversized entries and answers on nodes and clients limited to 1 MiB frames and 256 KiB
+     * entries: writes just over the limit fail at once and are never applied, reads and takes larger
+     * than a frame return everything once, across a SIGKILL of the partition's leader and its restart.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void oversizedEntriesAndAnswersAcrossAKilledLeaderLoseAndDoubleNothing(long seed) throws Exception {
+        assertClean(new FaultSchedules.OversizedEntriesAndAnswers(), seed);
     }
 
     /**

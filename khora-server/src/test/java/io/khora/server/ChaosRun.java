@@ -94,6 +94,8 @@ final class ChaosRun {
     private final Random random;
     private Load load;
     private RegisterLoad registerLoad;
+    /** The schedule's own load, or null. */
+    private ScheduleLoad scheduleLoad;
     private long loadStart;
     /** When the load had warmed up (the clients' first calls declare types, connect): client gaps count from here. */
     private long warmedUp;
@@ -117,7 +119,7 @@ final class ChaosRun {
     static ChaosRun execute(FaultSchedule schedule, long seed) throws Exception {
         ChaosConfig cfg = schedule.config();
         try (ProcessCluster c = ProcessCluster.configure(schedule.name() + "-seed" + seed, cfg.nodes(), SPACE, cfg.partitions(),
-                cfg.replicas(), cfg.minSeeders(), cfg.writeBehind())) {
+                cfg.replicas(), cfg.minSeeders(), cfg.writeBehind()).withNodeFlags(cfg.nodeFlags())) {
             ChaosRun run = new ChaosRun(schedule, seed, c);
             try {
                 run.run();
@@ -148,9 +150,11 @@ final class ChaosRun {
         try (Space items = connect(); Space registerWriters = connect(); Space registerReaders = connect();
              Load l = new Load(items, history, config.itemWriters(), config.takers(), seed, config.pauseMicros());
              RegisterLoad rl = new RegisterLoad(registerWriters, registerReaders, registers, config.registerWriters(),
-                     config.registerReaders(), seed, config.pauseMicros())) {
+                     config.registerReaders(), seed, config.pauseMicros());
+             ScheduleLoad sl = schedule.load(this)) {
             load = l;
             registerLoad = rl;
+            scheduleLoad = sl;
             loadStart = System.nanoTime();
             warmedUp = loadStart;
             hiccups.startMeter();
@@ -158,6 +162,9 @@ final class ChaosRun {
                     + " (the nodes' logs' clock)");
             l.start();
             rl.start();
+            if (sl != null) {
+                sl.start();
+            }
             try {
                 awaitProgress(WARM_UP, WARM_UP);
                 warmedUp = System.nanoTime();
@@ -173,6 +180,10 @@ final class ChaosRun {
             hiccups.close();
             l.stop(STOP);
             rl.stop(STOP);
+            if (sl != null) {
+                sl.stop(STOP);
+                log("schedule's load stopped: " + sl.summary());
+            }
         }
         log("load stopped: " + history.summary() + "; registers: " + registers.acknowledged.get() + " puts acknowledged, "
                 + registers.readCount() + " reads (" + registers.failedReads.get() + " failed)");
@@ -233,7 +244,7 @@ final class ChaosRun {
 
     /** Every load thread runs. */
     boolean loadRunning() {
-        return load != null && load.running() && registerLoad.running();
+        return load != null && load.running() && registerLoad.running() && (scheduleLoad == null || scheduleLoad.running());
     }
 
     /**
@@ -413,9 +424,9 @@ final class ChaosRun {
         Hiccups.Stall stall = hiccups.longest();
         gap += " test-jvm-longest-stall-ms=" + (stall == null ? "0" : stall.millis() + " (" + (stall.fromNanos() - history.t0) / 1_000_000
                 + ".." + (stall.toNanos() - history.t0) / 1_000_000 + " ms)");
-        return String.format("CHAOS %s seed=%d ops=%d acknowledged=%d %s max-leaderless-after-heal-ms=%s max-client-gap-ms=%s faults=%s",
+        return String.format("CHAOS %s seed=%d ops=%d acknowledged=%d %s max-leaderless-after-heal-ms=%s max-client-gap-ms=%s faults=%s%s",
                 schedule.name(), seed, ops, acked, verdict.counts(), maxLeader == Long.MAX_VALUE ? "NEVER" : Long.toString(maxLeader),
-                gap, faults);
+                gap, faults, scheduleLoad == null ? "" : " schedule-load: " + scheduleLoad.summary());
     }
 
     private static void appendSummary(String line) {

@@ -23,6 +23,16 @@ interface FaultSchedule {
         return ChaosConfig.DEFAULT;
     }
 
+    /**
+     * Client load of this schedule's own, beside the run's (null: none): created once the cluster is
+     * READY, started and stopped with the run's load; its clients come from {@link ChaosRun#connect()}.
+     * Entries it writes into the run's {@link ChaosRun#history} are checked with the run's; anything
+     * else it checks in {@link #verify}.
+     */
+    default ScheduleLoad load(ChaosRun run) {
+        return null;
+    }
+
     /** Injects the faults while the run's load goes on; returns when all have healed. */
     void run(ChaosRun run) throws Exception;
 

@@ -1,5 +1,6 @@
 package io.khora.server;
 
+import io.khora.cluster.ByteSizes;
 import io.khora.cluster.client.StatusClient;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -275,6 +277,66 @@ final class FaultSchedules {
                         + pause + " ms");
                 pauseFor(c, List.of(leader), pause);
                 r.healed(f);
+            }
+        }
+    }
+
+    /**
+     * (f) Oversized entries and answers: nodes and clients with small limits (1 MiB frames, 256 KiB
+     * entries); beside the run's load, writes just below and just above the entry limit, reads and
+     * takes whose answers exceed a frame, all in one partition ({@link OversizedLoad}); while a take
+     * of several frames' worth is in flight, that partition's leader is SIGKILLed, then restarted and
+     * caught up under the load — takes and paged reads meet a fail-over (and the hand-back when the
+     * leaders rebalance).
+     */
+    static final class OversizedEntriesAndAnswers implements FaultSchedule {
+        static final String MAX_FRAME = "1MiB";
+        static final String MAX_ENTRY = "256KiB";
+        private OversizedLoad load;
+
+        @Override
+        public String name() {
+            return "oversized";
+        }
+
+        @Override
+        public ChaosConfig config() {
+            return ChaosConfig.DEFAULT.withSizeLimits(MAX_FRAME, MAX_ENTRY);
+        }
+
+        @Override
+        public ScheduleLoad load(ChaosRun r) {
+            // its own generator: the run's gives small consecutive seeds the same first draw (java.util.Random)
+            load = new OversizedLoad(r, new SplittableRandom(r.seed).nextInt(r.config.partitions()), ByteSizes.parse(MAX_FRAME, "frame"),
+                    ByteSizes.parse(MAX_ENTRY, "entry"));
+            return load;
+        }
+
+        @Override
+        public void run(ChaosRun r) throws Exception {
+            ProcessCluster c = r.cluster;
+            OversizedLoad o = load;
+            r.awaitProgress(300, 900);
+            r.awaitLoad("a take and a read larger than a frame", () -> o.bulkTakesOverFrame() >= 1 && o.readsOverFrame() >= 1);
+            String leader = r.leaderOf(o.partition());
+            r.awaitLoad("a takeMultiple of large entries in flight", o::taking);
+            o.faultNow();
+            ChaosRun.Fault f = r.fault("SIGKILL " + leader + " (leader of partition " + o.partition() + " with the large entries, a"
+                    + " takeMultiple in flight; leaders " + c.leaders() + ")");
+            c.kill(leader);
+            r.healed(f); // the others lead every partition
+            long takes = o.bulkTakes();
+            r.awaitLoad("3 more takes of large entries after the kill", () -> o.bulkTakes() >= takes + 3);
+            r.awaitProgress(300, 900);
+            restartAndCatchUp(r, leader);
+            long after = o.bulkTakes();
+            r.awaitLoad("3 more takes of large entries after the restart", () -> o.bulkTakes() >= after + 3);
+        }
+
+        @Override
+        public void verify(ChaosRun r, Verdict verdict) {
+            if (load != null) {
+                load.verify(r, verdict);
             }
         }
     }

@@ -23,8 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>a take reports the ids it got; a take that threw may have taken up to its {@code max} entries
  * that nobody received if its outcome is unknown, none if it was "not applied";
  * <li>a read by id of an acknowledged entry that answered nothing is noted: the entry must have
- * been taken.
+ * been taken;
+ * <li>a write of an entry over every node's entry limit is noted ({@link #overLimit(Item)}): whatever its
+ * outcome, it must never be in the space nor taken.
  * </ul>
+ * An entry's content includes its payload, byte for byte ({@link Item#equals}), so an entry cut or
+ * spliced on its way (an answer sent in parts) is found like any other content that was not written.
  */
 final class History {
     enum Outcome { ACK, MAYBE }
@@ -46,6 +50,8 @@ final class History {
     /** id → the entry as a take returned it (the first time). */
     final Map<String, Item> takenAs = new ConcurrentHashMap<>();
     final Collection<String> anomalies = new ConcurrentLinkedQueue<>();
+    /** Ids of writes larger than every node's {@code max-entry-size}: none may ever be applied. */
+    final Set<String> overLimit = ConcurrentHashMap.newKeySet();
     final AtomicLong reads = new AtomicLong();
     final AtomicLong failedReads = new AtomicLong();
     /** Writes acknowledged and takes that returned: the progress the fault schedules follow. */
@@ -59,6 +65,11 @@ final class History {
 
     void acknowledged(Item item) {
         acknowledged(item, System.nanoTime());
+    }
+
+    /** {@code item} (attempted) is larger than every node's entry limit: no outcome of its write may apply it. */
+    void overLimit(Item item) {
+        overLimit.add(item.id());
     }
 
     /** Acknowledged at {@code atNanos} (System.nanoTime; a client process's report comes later). */
@@ -161,7 +172,8 @@ final class History {
      * <li>lost: every acknowledged write is there or was taken, except at most as many as the takes with an
      * unknown outcome could have taken; missing entries only takes that failed as "not applied" could
      * account for are failed-but-applied;
-     * <li>failed-but-applied: no write that failed as "not applied" is there or was taken;
+     * <li>failed-but-applied: no write that failed as "not applied" is there or was taken; other: no write
+ * over every node's entry limit is there or was taken, whatever its outcome;
      * <li>stale: an acknowledged entry a read did not find was taken;
      * <li>other: no client saw an anomaly (e.g. its own write refused as a duplicate: a retry applied twice).
      * </ol>
@@ -210,6 +222,11 @@ final class History {
         present.addAll(takenCount.keySet());
         List<String> missing = new ArrayList<>();
         for (Write w : writes.values()) {
+            if (overLimit.contains(w.item().id()) && present.contains(w.item().id()) && w.meaning() != Outcomes.Meaning.NOT_APPLIED) {
+                v.add(Verdict.Kind.OTHER, "entry " + w.item() + " is larger than every node's max-entry-size, yet it is "
+                        + (remainingCount.containsKey(w.item().id()) ? "in the space" : "taken") + " (its write: "
+                        + (w.outcome() == Outcome.ACK ? "acknowledged" : w.error()) + ")");
+            }
             if ((w.outcome() == Outcome.ACK || w.meaning() == Outcomes.Meaning.APPLIED) && !present.contains(w.item().id())) {
                 missing.add(w.item().id());
             } else if (w.meaning() == Outcomes.Meaning.NOT_APPLIED && present.contains(w.item().id())) {

@@ -94,4 +94,32 @@ class HistoryTest {
         h.tookItems(2, "take", List.of(other), 1, System.nanoTime());
         assertThat(h.check(List.of(a, stranger)).count(Verdict.Kind.INVENTED)).isEqualTo(2);
     }
+
+    @Test
+    void aWriteOverEveryNodesLimitMustNeverBeAppliedWhateverItsOutcome() {
+        Item refused = failed(0, new io.khora.cluster.SizeLimitExceededException("too big", 2, 1));
+        Item unknown = failed(1, new OutcomeUnknownException("timed out", null));
+        Item acknowledged = written(2);
+        h.overLimit(refused);
+        h.overLimit(unknown);
+        h.overLimit(acknowledged);
+        assertThat(h.check(List.of()).count(Verdict.Kind.LOST)).as("only the acknowledged one is missed").isEqualTo(1);
+        Verdict v = h.check(List.of(refused, unknown, acknowledged));
+        assertThat(v.count(Verdict.Kind.FAILED_BUT_APPLIED)).isEqualTo(1);
+        assertThat(v.count(Verdict.Kind.OTHER)).isEqualTo(2);
+    }
+
+    @Test
+    void anEntryWhosePayloadWasCutOrIsAnothersIsInvented() {
+        Item a = Item.sized(1, 0, 0, 1000);
+        Item b = Item.sized(1, 1, 0, 1000);
+        for (Item i : List.of(a, b)) {
+            h.attempt(i);
+            h.acknowledged(i);
+        }
+        Item cut = new Item(a.id(), 0, 1, 0, java.util.Arrays.copyOf(a.payload(), 999));
+        Item swapped = new Item(b.id(), 0, 1, 1, a.payload());
+        h.tookItems(2, "takeMultiple", List.of(swapped), 4, System.nanoTime());
+        assertThat(h.check(List.of(cut)).count(Verdict.Kind.INVENTED)).isEqualTo(2);
+    }
 }

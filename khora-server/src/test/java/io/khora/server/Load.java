@@ -149,16 +149,29 @@ final class Load implements AutoCloseable {
                 switch (kind) {
                     case 0 -> add(got, space.take(Query.all(Item.class), Period.ofMillis(300)));
                     case 1 -> add(got, space.take(Query.of(Item.class, "routing = ?", rnd.nextInt(ROUTING_VALUES)), Period.ofMillis(300)));
-                    case 2 -> got.addAll(space.takeMultiple(Query.of(Item.class, "routing = ?", rnd.nextInt(ROUTING_VALUES)), max));
-                    default -> got.addAll(space.takeMultiple(Query.all(Item.class), max));
+                    // a takeMultiple over several partitions (or answer frames) whose outcome is unknown is resent: the
+                    // resend completes it, and what its applied calls took is delivered even if it stays unknown
+                    case 2 -> got.addAll(UnknownOutcomes.resolve(() -> space.takeMultiple(Query.of(Item.class, "routing = ?",
+                            rnd.nextInt(ROUTING_VALUES)), max), TAKE_RESENDS));
+                    default -> got.addAll(UnknownOutcomes.resolve(() -> space.takeMultiple(Query.all(Item.class), max), TAKE_RESENDS));
                 }
                 history.tookItems(thread, name, got, max, start);
+            } catch (io.khora.cluster.OutcomeUnknownException e) {
+                @SuppressWarnings("unchecked")
+                List<Item> partial = (List<Item>) e.partialResult().orElse(List.of());
+                if (!partial.isEmpty()) {
+                    history.tookItems(thread, name + " (its applied calls)", partial, max, start);
+                }
+                history.takeUnknown(thread, name, max, start, e);
             } catch (RuntimeException e) {
                 history.takeUnknown(thread, name, max, start, e);
             }
             pause();
         }
     }
+
+    /** How often a taker resends a takeMultiple whose outcome is unknown before it records it as unknown. */
+    private static final int TAKE_RESENDS = 2;
 
     private static void add(List<Item> got, Item i) {
         if (i != null) {

@@ -64,6 +64,8 @@ final class ProcessCluster implements AutoCloseable {
     final Path root;
     final List<Node> nodes = new ArrayList<>();
     private final String spaceFlag;
+    /** Flags every node is started with beside the cluster's own ({@code --max-frame-size 1MiB}, say). */
+    private final List<String> nodeFlags = new ArrayList<>();
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
     /** Ids of the child processes that are not nodes (mirrors), in the order first started. */
@@ -107,6 +109,18 @@ final class ProcessCluster implements AutoCloseable {
     static ProcessCluster configure(String name, int nodeCount, String space, int partitions, int replicas, int minSeeders,
                                     boolean writeBehind) throws IOException {
         return new ProcessCluster(name, space, partitions, replicas, minSeeders, nodeCount, writeBehind);
+    }
+
+    /**
+     * Starts every node with {@code flags} too (after the cluster's own, e.g. {@code --max-frame-size 1MiB});
+     * call before the nodes start. Returns this cluster.
+     */
+    synchronized ProcessCluster withNodeFlags(List<String> flags) {
+        if (!starts.isEmpty()) {
+            throw new IllegalStateException("node flags must be given before a node starts");
+        }
+        nodeFlags.addAll(flags);
+        return this;
     }
 
     private static int freeBlock(List<Integer> taken) {
@@ -218,6 +232,7 @@ final class ProcessCluster implements AutoCloseable {
         } else {
             cmd.addAll(List.of("--security-dir", securityDir.toString()));
         }
+        cmd.addAll(nodeFlags);
         int k = starts.merge(id, 1, Integer::sum);
         Files.writeString(log(id), "=== " + LocalTime.now() + " start #" + k + " of " + id + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

@@ -314,12 +314,12 @@ final class RemoteAsyncSpace implements AsyncSpace {
                 client.options().sizeLimits().checkEntry(m.type().name(), m.values(), "this client's");
                 mapped.add(m);
             }
-            List<CompletableFuture<LeaseHandle<T>>> all = new ArrayList<>(entries.size());
-            for (Mapped<T> m : mapped) {
-                all.add(send(m));
+            List<Scatter.Part<LeaseHandle<T>>> all = new ArrayList<>(entries.size());
+            for (int k = 0; k < mapped.size(); k++) {
+                Mapped<T> m = mapped.get(k);
+                all.add(new Scatter.Part<>("entry " + k + " (partition " + m.partition() + ")", send(m), () -> send(m)));
             }
-            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+            return Scatter.gather("space '" + space() + "': writeMultiple of " + mapped.size(), all, List::copyOf);
         }));
     }
 
@@ -376,10 +376,14 @@ final class RemoteAsyncSpace implements AsyncSpace {
         if (i >= targets.length) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<T> f = take
-                ? Resends.thenApply(mutate(targets[i], t, new Command.TakeById(t.name(), id)), o -> entry((StoredEntry) o, t))
-                : readByIdIn(targets[i], t, id).thenApply(e -> entry(e, t));
-        return f.thenCompose(e -> e != null ? CompletableFuture.completedFuture(e) : byIdFrom(t, id, targets, i + 1, take));
+        if (take) { // a resend of an unknown take goes on to the next partition too, as the take would have
+            return Resends.thenCompose(mutate(targets[i], t, new Command.TakeById(t.name(), id)), o -> {
+                T e = entry((StoredEntry) o, t);
+                return e != null ? CompletableFuture.completedFuture(e) : byIdFrom(t, id, targets, i + 1, true);
+            });
+        }
+        return readByIdIn(targets[i], t, id).thenApply(e -> entry(e, t))
+                .thenCompose(e -> e != null ? CompletableFuture.completedFuture((T) e) : byIdFrom(t, id, targets, i + 1, false));
     }
 
     private <T> CompletableFuture<T> byIdWaiting(TypeDescriptor t, Object id, long periodMillis, boolean take) {
@@ -395,14 +399,13 @@ final class RemoteAsyncSpace implements AsyncSpace {
 
     private <T> CompletableFuture<List<T>> byIds(TypeDescriptor t, Collection<?> ids, boolean take) {
         Objects.requireNonNull(ids, "ids must not be null");
-        List<CompletableFuture<T>> all = new ArrayList<>(ids.size());
+        List<Scatter.Part<T>> all = new ArrayList<>(ids.size());
         for (Object id : ids) {
-            all.add(byId(t, id, null, take));
+            all.add(new Scatter.Part<>(t.name() + " " + id, byId(t, id, null, take), () -> byId(t, id, null, take)));
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        return Scatter.gather("space '" + space() + "': " + (take ? "takeByIds" : "readByIds") + " of " + ids.size(), all, got -> {
             List<T> out = new ArrayList<>();
-            for (CompletableFuture<T> f : all) {
-                T e = f.join();
+            for (T e : got) {
                 if (e != null) {
                     out.add(e);
                 }
@@ -494,7 +497,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
             int[] targets = targets(cq);
             CompletableFuture<List<StoredEntry>> taken = cq.ordering() != null && targets.length > 1
                     ? takeOrdered(cq, q, targets, max, new ArrayList<>())
-                    : takeEach(cq.type(), q, targets, 0, max, new ArrayList<>());
+                    : takeEach(cq.type(), q, targets, 0, max, List.of());
             return Resends.thenApply(taken, list -> {
                 List<T> out = new ArrayList<>(list.size());
                 for (StoredEntry e : list) {
@@ -516,43 +519,58 @@ final class RemoteAsyncSpace implements AsyncSpace {
             return CompletableFuture.completedFuture(acc);
         }
         long budget = io.khora.cluster.protocol.SizeLimits.takeBudget(client.options().sizeLimits().maxFrameBytes());
-        return mutate(targets[i], t, new Command.TakeQuery(t.name(), q, max - acc.size(), budget)).thenCompose(o -> {
+        Command.TakeQuery take = new Command.TakeQuery(t.name(), q, max - acc.size(), budget);
+        return Scatter.step("space '" + space() + "': takeMultiple", acc, mutate(targets[i], t, take), () -> mutate(targets[i], t, take), o -> {
             @SuppressWarnings("unchecked")
             List<StoredEntry> got = (List<StoredEntry>) o;
-            acc.addAll(got);
-            return takeEach(t, q, targets, io.khora.cluster.raft.TakenEntries.more(got) ? i : i + 1, max, acc);
+            return takeEach(t, q, targets, io.khora.cluster.raft.TakenEntries.more(got) ? i : i + 1, max, Scatter.concat(acc, got));
         });
     }
 
-    /** Ordered over several partitions: picks the global first {@code max}, then takes exactly those (again for any a racer got). */
+    /**
+     * Ordered over several partitions: picks the global first {@code max}, then takes exactly those
+     * (again for any a racer got). A round whose takes fail in part ends the operation as
+     * {@link Scatter} says, with what earlier rounds took in the partial result.
+     */
     private CompletableFuture<List<StoredEntry>> takeOrdered(CompiledQuery cq, Command.QuerySpec q, int[] targets, int max,
                                                             List<StoredEntry> acc) {
+        java.util.function.Supplier<CompletableFuture<List<StoredEntry>>> round = () -> takeRound(cq, q, targets, max - acc.size());
+        return Scatter.step("space '" + space() + "': takeMultiple (ordered)", acc, round.get(), round, got -> {
+            List<StoredEntry> all = Scatter.concat(acc, got);
+            all.sort((a, b) -> cq.ordering().compare(a.values(), b.values()));
+            boolean missed = got.size() < TakeRound.candidates(got);
+            return got.isEmpty() || !missed || all.size() >= max ? CompletableFuture.completedFuture(all) : takeOrdered(cq, q, targets, max, all);
+        });
+    }
+
+    /** The entries one round took, and how many candidates it tried (fewer taken: a racer got some). */
+    private static final class TakeRound extends ArrayList<StoredEntry> {
+        private final int candidates;
+
+        TakeRound(List<StoredEntry> taken, int candidates) {
+            super(taken);
+            this.candidates = candidates;
+        }
+
+        static int candidates(List<StoredEntry> round) {
+            return round instanceof TakeRound r ? r.candidates : round.size();
+        }
+    }
+
+    /** Reads the global first {@code max} candidates and takes each by id. */
+    private CompletableFuture<List<StoredEntry>> takeRound(CompiledQuery cq, Command.QuerySpec q, int[] targets, int max) {
         TypeDescriptor t = cq.type();
-        return readEntries(cq, q, targets, max - acc.size()).thenCompose(candidates -> {
-            if (candidates.isEmpty()) {
-                return CompletableFuture.completedFuture(acc);
-            }
-            List<CompletableFuture<List<StoredEntry>>> takes = new ArrayList<>();
+        return readEntries(cq, q, targets, max).thenCompose(candidates -> {
+            List<Scatter.Part<StoredEntry>> takes = new ArrayList<>();
             for (StoredEntry e : candidates) {
-                TypeDescriptor concrete = t;
                 Object id = e.values()[t.idIndex()];
                 int p = Routing.partition(e.values()[t.routingIndex()], client.partitions());
-                takes.add(Resends.thenApply(mutate(p, concrete, new Command.TakeById(t.name(), id)),
-                        o -> o == null ? List.<StoredEntry>of() : List.of((StoredEntry) o))); // a resend answers as a take of several does
+                java.util.function.Supplier<CompletableFuture<StoredEntry>> take =
+                        () -> mutate(p, t, new Command.TakeById(t.name(), id)).thenApply(o -> (StoredEntry) o);
+                takes.add(new Scatter.Part<>(t.name() + " " + id, take.get(), take));
             }
-            return CompletableFuture.allOf(takes.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-                int missed = 0;
-                for (CompletableFuture<List<StoredEntry>> f : takes) {
-                    List<StoredEntry> got = f.join();
-                    if (!got.isEmpty()) {
-                        acc.addAll(got);
-                    } else {
-                        missed++;
-                    }
-                }
-                acc.sort((a, b) -> cq.ordering().compare(a.values(), b.values()));
-                return missed == 0 || acc.size() >= max ? CompletableFuture.completedFuture(acc) : takeOrdered(cq, q, targets, max, acc);
-            });
+            return Scatter.gather("space '" + space() + "': takeMultiple (ordered) of " + candidates.size(), takes,
+                    got -> new TakeRound(got.stream().filter(Objects::nonNull).toList(), candidates.size()));
         });
     }
 
@@ -640,7 +658,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
         return deliver(guard(() -> {
             CompiledQuery cq = types.compile(query);
             Command.QuerySpec q = types.spec(query, cq);
-            return sumOver(targets(cq), p -> mutate(p, cq.type(), new Command.Clear(cq.type().name(), q)));
+            return sumOver("space '" + space() + "': clear", targets(cq), p -> mutate(p, cq.type(), new Command.Clear(cq.type().name(), q)));
         }));
     }
 
@@ -650,17 +668,16 @@ final class RemoteAsyncSpace implements AsyncSpace {
             Objects.requireNonNull(changes, "changes must not be null");
             CompiledQuery cq = types.compile(query);
             Command.QuerySpec q = types.spec(query, cq);
-            return sumOver(targets(cq), p -> mutate(p, cq.type(), new Command.Change(cq.type().name(), q, changes)));
+            return sumOver("space '" + space() + "': change", targets(cq), p -> mutate(p, cq.type(), new Command.Change(cq.type().name(), q, changes)));
         }));
     }
 
-    private static CompletableFuture<Integer> sumOver(int[] targets, java.util.function.IntFunction<CompletableFuture<Object>> op) {
-        List<CompletableFuture<Object>> parts = new ArrayList<>();
+    private static CompletableFuture<Integer> sumOver(String what, int[] targets, java.util.function.IntFunction<CompletableFuture<Object>> op) {
+        List<Scatter.Part<Object>> parts = new ArrayList<>();
         for (int p : targets) {
-            parts.add(op.apply(p));
+            parts.add(new Scatter.Part<>("partition " + p, op.apply(p), () -> op.apply(p)));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> parts.stream().mapToInt(f -> (Integer) f.join()).sum());
+        return Scatter.gather(what, parts, got -> got.stream().mapToInt(o -> (Integer) o).sum());
     }
 
     @Override

@@ -27,12 +27,39 @@ final class Resends {
         });
     }
 
+    /** {@code raw.thenCompose(f)}, and {@code f} also applied to the result of a resend of its unknown call. */
+    static <A, R> CompletableFuture<R> thenCompose(CompletableFuture<A> raw, Function<? super A, ? extends CompletableFuture<R>> f) {
+        return raw.handle((a, e) -> {
+            if (e == null) {
+                return f.apply(a);
+            }
+            Throwable c = Futures.cause(e);
+            if (c instanceof OutcomeUnknownException u && u.isResendable() && u.partialResult().isEmpty()) {
+                OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(), new OutcomeUnknownException.Resend() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public CompletableFuture<Object> resend() {
+                        return thenCompose((CompletableFuture<A>) (CompletableFuture<?>) u.resend(), f).thenApply(r -> (Object) r);
+                    }
+
+                    @Override
+                    public void abandon() {
+                        u.abandon();
+                    }
+                });
+                mapped.setStackTrace(u.getStackTrace());
+                return CompletableFuture.<R>failedFuture(mapped);
+            }
+            return CompletableFuture.<R>failedFuture(c);
+        }).thenCompose(x -> x);
+    }
+
+    @SuppressWarnings("unchecked")
     private static <A, R> RuntimeException converted(Throwable e, Function<? super A, ? extends R> f) {
         Throwable c = Futures.cause(e);
-        if (c instanceof OutcomeUnknownException u && u.isResendable()) {
-            OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(), new OutcomeUnknownException.Resend() {
+        if (c instanceof OutcomeUnknownException u && (u.isResendable() || u.partialResult().isPresent())) {
+            OutcomeUnknownException.Resend resend = !u.isResendable() ? null : new OutcomeUnknownException.Resend() {
                 @Override
-                @SuppressWarnings("unchecked")
                 public CompletableFuture<Object> resend() {
                     return thenApply((CompletableFuture<A>) (CompletableFuture<?>) u.resend(), f).thenApply(r -> (Object) r);
                 }
@@ -41,7 +68,10 @@ final class Resends {
                 public void abandon() {
                     u.abandon();
                 }
-            });
+            };
+            // the partial result is in the operation's result type too (a takeMultiple's entries as the caller's objects)
+            OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(), resend,
+                    u.partialResult().map(p -> (Object) f.apply((A) p)).orElse(null));
             mapped.setStackTrace(u.getStackTrace());
             return mapped;
         }

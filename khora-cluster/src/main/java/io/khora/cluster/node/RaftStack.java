@@ -48,10 +48,9 @@ import java.util.List;
  * process without a certificate the context trusts (the cluster CA's, for a node) can neither
  * connect to this channel nor be connected to. FD_SOCK2 is left out then: it listens on a socket
  * of its own through NIO, which JGroups 5.4 cannot wrap in TLS, so it would be an unauthenticated
- * plain-text port (one that allocates whatever message length a peer announces). In its place the transport raises a
- * suspicion when a peer's connection closes ({@code enable_suspect_events}), which
- * VERIFY_SUSPECT2 checks over the TLS transport before anyone is excluded; FD_ALL3's heartbeats
- * still catch a peer that hangs without closing.
+ * plain-text port (one that allocates whatever message length a peer announces). A crashed peer is
+ * then detected by FD_ALL3's heartbeats (within the failure-detection timeout, where FD_SOCK2 saw a
+ * closed socket at once); a closed connection is not a suspicion (see {@link TlsTransport}).
  */
 public final class RaftStack {
     private RaftStack() {

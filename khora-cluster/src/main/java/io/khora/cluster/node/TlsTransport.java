@@ -26,9 +26,14 @@ import java.time.Duration;
  * {@code peer_addr_read_timeout}, 1 s by default, which a cold JVM on a busy machine overran: the
  * nodes then started as separate views and merged seconds later).
  *
- * <p>FD_SOCK2 does not run on such a transport (see {@link RaftStack}); the transport suspects a
- * peer whose connection closes instead ({@code enable_suspect_events}), and VERIFY_SUSPECT2 checks
- * the suspicion over TLS before the peer is excluded.
+ * <p>The accepting end runs the handshakes of new connections in parallel
+ * ({@link HandshakingServerSocket}): JGroups accepts on one thread, and one stalled handshake held
+ * every other peer's connection until it timed out.
+ *
+ * <p>FD_SOCK2 does not run on such a transport (see {@link RaftStack}); a crashed peer is detected
+ * by FD_ALL3's heartbeats within the failure-detection timeout. A closed connection is not taken as
+ * a suspicion ({@code enable_suspect_events} off): peers close connections as part of normal
+ * operation (two opened at once), and a live replica was excluded that way.
  */
 final class TlsTransport {
     private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
@@ -61,8 +66,126 @@ final class TlsTransport {
                 });
             }
         });
-        tcp.setSocketFactory(factory);
+        tcp.setSocketFactory(new Handshaking(factory));
         tcp.setPeerAddrReadTimeout(timeout);
-        tcp.enableSuspectEvents(true);
+        // no suspicion when a connection closes: JGroups closes one of two connections that peers opened to each other at
+        // once, and a replica started next to running ones saw its live peers suspected that way; VERIFY_SUSPECT2's check
+        // over a new TLS connection then missed its timeout on a busy machine, a live replica was excluded, and its
+        // partition had no leader for 10 s until the views merged. FD_ALL3's heartbeats detect a crashed peer instead.
+        tcp.enableSuspectEvents(false);
+    }
+
+    /**
+     * JGroups' TLS socket factory, its server sockets {@link HandshakingServerSocket}s: handshakes of
+     * accepted connections in parallel, so one stalled peer does not hold the others' connections.
+     */
+    static final class Handshaking implements org.jgroups.util.SocketFactory {
+        /** Handshakes in progress at once per server socket: far more than a node's peers, far less than a flood. */
+        static final int MAX_HANDSHAKES = 16;
+        private final DefaultSocketFactory d;
+
+        Handshaking(DefaultSocketFactory d) {
+            this.d = d;
+        }
+
+        private static java.net.ServerSocket wrap(java.net.ServerSocket s) throws java.io.IOException {
+            return new HandshakingServerSocket(s, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String n) throws java.io.IOException {
+            return d.createSocket(n);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String n, String host, int port) throws java.io.IOException {
+            return d.createSocket(n, host, port);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String n, java.net.InetAddress addr, int port) throws java.io.IOException {
+            return d.createSocket(n, addr, port);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String n, String host, int port, java.net.InetAddress local, int localPort) throws java.io.IOException {
+            return d.createSocket(n, host, port, local, localPort);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String n, java.net.InetAddress addr, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            return d.createSocket(n, addr, port, local, localPort);
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(String n) throws java.io.IOException {
+            return wrap(d.createServerSocket(n));
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(String n, int port) throws java.io.IOException {
+            return wrap(d.createServerSocket(n, port));
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(String n, int port, int backlog) throws java.io.IOException {
+            return wrap(d.createServerSocket(n, port, backlog));
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(String n, int port, int backlog, java.net.InetAddress bind) throws java.io.IOException {
+            return wrap(d.createServerSocket(n, port, backlog, bind));
+        }
+
+        @Override
+        public java.net.DatagramSocket createDatagramSocket(String n) throws SocketException {
+            return d.createDatagramSocket(n);
+        }
+
+        @Override
+        public java.net.DatagramSocket createDatagramSocket(String n, java.net.SocketAddress addr) throws SocketException {
+            return d.createDatagramSocket(n, addr);
+        }
+
+        @Override
+        public java.net.DatagramSocket createDatagramSocket(String n, int port) throws SocketException {
+            return d.createDatagramSocket(n, port);
+        }
+
+        @Override
+        public java.net.DatagramSocket createDatagramSocket(String n, int port, java.net.InetAddress addr) throws SocketException {
+            return d.createDatagramSocket(n, port, addr);
+        }
+
+        @Override
+        public java.net.MulticastSocket createMulticastSocket(String n) throws java.io.IOException {
+            return d.createMulticastSocket(n);
+        }
+
+        @Override
+        public java.net.MulticastSocket createMulticastSocket(String n, int port) throws java.io.IOException {
+            return d.createMulticastSocket(n, port);
+        }
+
+        @Override
+        public java.net.MulticastSocket createMulticastSocket(String n, java.net.SocketAddress addr) throws java.io.IOException {
+            return d.createMulticastSocket(n, addr);
+        }
+
+        @Override
+        public void close(java.net.Socket s) throws java.io.IOException {
+            d.close(s);
+        }
+
+        @Override
+        public void close(java.net.ServerSocket s) throws java.io.IOException {
+            d.close(s);
+        }
+
+        @Override
+        public void close(java.net.DatagramSocket s) {
+            d.close(s);
+        }
     }
 }

@@ -144,6 +144,34 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until every partition of {@code space} is led by its preferred leader, so the nodes'
+     * {@link LeaderBalancer} moves no leader afterwards (while no node fails): for tests that need
+     * the leader to stay where it is.
+     */
+    public LocalCluster awaitBalanced(String space, Duration timeout) throws InterruptedException {
+        Placement placement = new Placement(spec);
+        int partitions = spec.space(space).orElseThrow().partitions();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> off = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                String preferred = placement.replicas(space, p).get(0);
+                String leader = leaderOf(space, p);
+                if (!preferred.equals(leader)) {
+                    off.add("partition " + p + " led by " + leader + ", preferred " + preferred);
+                }
+            }
+            if (off.isEmpty()) {
+                return this;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("space " + space + " not balanced within " + timeout + ": " + off);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     public void awaitReady(Duration timeout) throws InterruptedException {
         for (KhoraNode n : List.copyOf(running.values())) {
             if (!n.awaitReady(timeout)) {

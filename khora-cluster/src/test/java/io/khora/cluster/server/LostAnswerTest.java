@@ -47,7 +47,8 @@ class LostAnswerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalCluster.configure("lost-answer", 3, "counters", 1, 3, 2).startAll(Duration.ofSeconds(60));
+        cluster = LocalCluster.configure("lost-answer", 3, "counters", 1, 3, 2).startAll(Duration.ofSeconds(60))
+                .awaitBalanced("counters", Duration.ofSeconds(60)); // the balancer moves no leader during a test
         impatient = Spaces.connect(cluster.nodes() + "/counters?timeout=4s&attempt-timeout=3s&connect-timeout=1s" + cluster.security("admin"));
         observer = Spaces.connect(cluster.uri("counters"));
     }
