@@ -26,6 +26,10 @@ import java.time.Duration;
  * {@code peer_addr_read_timeout}, 1 s by default, which a cold JVM on a busy machine overran: the
  * nodes then started as separate views and merged seconds later).
  *
+ * <p>Messages are sent by one thread per destination (JGroups' per-destination bundler), so a connect
+ * to a paused peer that blocks in its handshake delays only that peer's messages, not the
+ * heartbeats and Raft messages to the others.
+ *
  * <p>The accepting end runs the handshakes of new connections in parallel
  * ({@link HandshakingServerSocket}): JGroups accepts on one thread, and one stalled handshake held
  * every other peer's connection until it timed out.
@@ -73,6 +77,12 @@ final class TlsTransport {
         // over a new TLS connection then missed its timeout on a busy machine, a live replica was excluded, and its
         // partition had no leader for 10 s until the views merged. FD_ALL3's heartbeats detect a crashed peer instead.
         tcp.enableSuspectEvents(false);
+        // one sending thread per destination: JGroups' default bundler sends everything from one thread, and under TLS a new
+        // connection to a paused peer (its kernel accepts; its handshake never answers) blocked that thread for the whole
+        // handshake timeout — no heartbeat reached the live peers, which suspected each other and were split (a cut-off
+        // leader in MultiProcessClusterIT: the two live nodes excluded each other 6 s later). Now only the paused peer's
+        // messages wait; connections to the others already exist and are not behind the connect lock.
+        tcp.setBundlerType("per-destination");
     }
 
     /**
