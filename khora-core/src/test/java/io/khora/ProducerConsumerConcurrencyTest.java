@@ -36,8 +36,15 @@ import static org.assertj.core.api.Assertions.fail;
  * lost; readers racing writers never see a torn entry. Deterministic seeds, bounded loops, every
  * wait bounded.
  */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProducerConsumerConcurrencyTest {
+    /**
+     * How long the tasks of one case may take before the case counts as hung: a hang detector, not
+     * a speed requirement (a case takes well under a second on a quiet machine; on a CI machine
+     * running other builds one took over 8 s).
+     */
+    private static final long HANG_MILLIS = 120_000;
+
     private static final long SEED = 0x5EED_C0FFEEL;
     private static final String QUEUE = "work";
     private static final long POISON = -1L;
@@ -94,9 +101,9 @@ class ProducerConsumerConcurrencyTest {
             consumerTasks.add(pool.submit(() -> {
                 go.await(5, TimeUnit.SECONDS);
                 while (true) {
-                    Job j = space.take(work, Period.ofMillis(3000));
+                    Job j = space.take(work, Period.ofMillis(HANG_MILLIS / 2)); // a starvation detector, not a speed bound
                     if (j == null) {
-                        throw new AssertionError("consumer starved: nothing to take for 3 s with " + taken.get() + " of "
+                        throw new AssertionError("consumer starved: nothing to take for " + HANG_MILLIS / 2000 + " s with " + taken.get() + " of "
                                 + total + " taken");
                     }
                     if (j.seq() == POISON) {
@@ -143,8 +150,8 @@ class ProducerConsumerConcurrencyTest {
                 return null;
             }));
         }
-        awaitAll(producerTasks, 8_000, "producers");
-        awaitAll(consumerTasks, 8_000, "consumers");
+        awaitAll(producerTasks, HANG_MILLIS, "producers");
+        awaitAll(consumerTasks, HANG_MILLIS, "consumers");
 
         assertThat(taken.get()).isEqualTo(total);
         for (int seq = 0; seq < total; seq++) {
@@ -196,7 +203,7 @@ class ProducerConsumerConcurrencyTest {
                 return null;
             }));
         }
-        awaitAll(tasks, 9_000, "producers and consumers");
+        awaitAll(tasks, HANG_MILLIS, "producers and consumers");
         for (int seq = 0; seq < total; seq++) {
             if (takenTimes.get(seq) != 1) {
                 fail("job seq=" + seq + " was taken " + takenTimes.get(seq) + " times");
@@ -281,7 +288,7 @@ class ProducerConsumerConcurrencyTest {
                 return null;
             }));
         }
-        awaitAll(tasks, 9_000, "producers and consumers");
+        awaitAll(tasks, HANG_MILLIS, "producers and consumers");
 
         assertThat(taken.get()).isEqualTo(total);
         for (int seq = 0; seq < total; seq++) {
@@ -380,7 +387,7 @@ class ProducerConsumerConcurrencyTest {
                 return null;
             }));
         }
-        awaitAll(tasks, 9_000, "readers and writers");
+        awaitAll(tasks, HANG_MILLIS, "readers and writers");
 
         assertThat(problems).isEmpty();
         assertThat(reads.get()).as("the readers really ran").isGreaterThan(100);
@@ -457,7 +464,7 @@ class ProducerConsumerConcurrencyTest {
                 return null;
             }));
         }
-        awaitAll(tasks, 9_000, "readers and writers");
+        awaitAll(tasks, HANG_MILLIS, "readers and writers");
         assertThat(problems).isEmpty();
         assertThat(scans.get()).as("the readers really ran").isGreaterThan(10);
     }
@@ -500,7 +507,7 @@ class ProducerConsumerConcurrencyTest {
                 return null;
             }));
         }
-        awaitAll(tasks, 9_000, "producers and sync consumers");
+        awaitAll(tasks, HANG_MILLIS, "producers and sync consumers");
         // the async chains still wait: cancel them (a cancelled waiter takes nothing)
         for (CompletableFuture<Void> d : chainsDone) {
             d.complete(null);
