@@ -59,31 +59,39 @@ record ClusterFigures(Map<String, String> values, int rounds) {
     }
 
     /**
-     * Khora's rate of {@code op} ÷ its rate of {@code base}, round by round (two phases of one client JVM, one right after the
-     * other).
+     * {@code contestant}'s rate of {@code op} ÷ its rate of {@code base}, round by round (two phases of one client JVM, one right
+     * after the other).
      */
-    List<Double> khoraRoundRatios(String op, String base) {
+    List<Double> roundRatios(String contestant, String op, String base) {
         List<Double> out = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            out.add(at(ClusterFamily.KHORA, r, op, "rate") / at(ClusterFamily.KHORA, r, base, "rate"));
+            out.add(at(contestant, r, op, "rate") / at(contestant, r, base, "rate"));
         }
         return out;
     }
 
-    /** Khora's best rate of {@code op} divided by Hazelcast's best rate of the operation it is compared with. */
-    double rateRatio(ClusterFamily.Op op) {
-        return rate(ClusterFamily.KHORA, op.key()) / rate(ClusterFamily.HAZELCAST, op.hazelcastKey());
+    /**
+     * {@code contestant}'s best rate of {@code op} divided by {@code base}'s best rate of the same operation (Hazelcast's: of the
+     * operation {@code op} is compared with, {@link ClusterFamily.Op#keyOf}).
+     */
+    double rateRatio(String contestant, String base, ClusterFamily.Op op) {
+        return rate(contestant, op.keyOf(contestant)) / rate(base, op.keyOf(base));
     }
 
-    /** Khora's latency figure of {@code op} (of its best round) divided by Hazelcast's of the operation it is compared with. */
-    double latencyRatio(ClusterFamily.Op op, String figure) {
-        return of(ClusterFamily.KHORA, op.key(), figure) / of(ClusterFamily.HAZELCAST, op.hazelcastKey(), figure);
+    /** {@code contestant}'s latency figure of {@code op} (of its best round) divided by {@code base}'s, as {@link #rateRatio}. */
+    double latencyRatio(String contestant, String base, ClusterFamily.Op op, String figure) {
+        return of(contestant, op.keyOf(contestant), figure) / of(base, op.keyOf(base), figure);
     }
 
     /** CPU µs per operation of {@code who} ("clientCpu", "nodesCpu", "otherCpu") in the best round; NaN if unknown. */
     double cpuMicrosPerOp(String contestant, String op, String who) {
         double cpu = of(contestant, op, who);
         return cpu < 0 ? Double.NaN : cpu / 1e3 / of(contestant, op, "ops");
+    }
+
+    /** CPU µs per operation of the client and the nodes together in the best round; NaN if unknown. */
+    double totalCpuMicrosPerOp(String contestant, String op) {
+        return cpuMicrosPerOp(contestant, op, "clientCpu") + cpuMicrosPerOp(contestant, op, "nodesCpu");
     }
 
     /** The kernel's share of {@code who}'s CPU time ("client", "nodes") in the best round; NaN if unknown. */
@@ -106,17 +114,17 @@ record ClusterFigures(Map<String, String> values, int rounds) {
     }
 
     /**
-     * The cross-check of Khora ÷ Hazelcast for {@code op}: the median of the ratios of rounds of the
-     * same number (which ran one right after the other), with the smallest and largest — "0.91×
-     * (0.85×–0.97×, 3 rounds)" — or "–" with a single round.
+     * The cross-check of {@code contestant} ÷ {@code base} for {@code op} ({@link #rateRatio}): the median of the ratios of rounds
+     * of the same number (which ran one right after the other), with the smallest and largest — "0.91× (0.85×–0.97×, 3 rounds)" —
+     * or "–" with a single round.
      */
-    String pairedRatios(ClusterFamily.Op op) {
+    String pairedRatios(String contestant, String base, ClusterFamily.Op op) {
         if (rounds < 2) {
             return "–";
         }
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            ratios[r] = at(ClusterFamily.KHORA, r, op.key(), "rate") / at(ClusterFamily.HAZELCAST, r, op.hazelcastKey(), "rate");
+            ratios[r] = at(contestant, r, op.keyOf(contestant), "rate") / at(base, r, op.keyOf(base), "rate");
         }
         Arrays.sort(ratios);
         int m = ratios.length;

@@ -29,11 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A read or take that misses fails the round. Prints one {@link ChildJvm#RESULT} line with, per
  * operation, the calls, rate, latency percentiles (ns), and the CPU time (ns) and context switches
- * of the client, the contestant's nodes, and the idle other cluster during the phase.
+ * of the client, the contestant's nodes, and the idle other clusters during the phase.
  *
- * <p>Arguments: contestant, cluster name, node addresses (host:port,…), node pids (,…), the other
- * cluster's pids (,…), threads, warm-up ms per phase, measured ms per phase, first id, whether the
- * leader-local read phase comes before the default one (true/false).
+ * <p>Arguments: contestant, client options ({@link NodeCluster#clientOptions()}), node addresses
+ * (host:port,…), node pids (,…), the other clusters' pids (,…), threads, warm-up ms per phase,
+ * measured ms per phase, first id, whether the leader-local read phase comes before the default
+ * one (true/false).
  */
 public final class ClusterProbe {
     private ClusterProbe() {
@@ -42,7 +43,7 @@ public final class ClusterProbe {
     public static void main(String[] args) throws Exception {
         System.setProperty("hazelcast.logging.type", "slf4j");
         String contestant = args[0];
-        String clusterName = args[1];
+        String options = args[1];
         List<String> addresses = List.of(args[2].split(","));
         long[] pids = pids(args[3]);
         long[] others = pids(args[4]);
@@ -53,7 +54,7 @@ public final class ClusterProbe {
         boolean leaderLocalFirst = Boolean.parseBoolean(args[9]);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("contestant", contestant);
-        try (RemoteStore store = RemoteStore.open(contestant, addresses, clusterName, Duration.ofSeconds(60))) {
+        try (RemoteStore store = RemoteStore.open(contestant, addresses, options, Duration.ofSeconds(60))) {
             List<String> reads = readPhases(store, leaderLocalFirst);
             cycle(store, reads, threads, warmupMillis, firstId, pids, others, null);
             cycle(store, reads, threads, phaseMillis, firstId + 1_000_000_000L, pids, others, out);

@@ -10,19 +10,25 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
+import static io.khora.bench.cluster.ClusterFamily.CONTESTANTS;
 import static io.khora.bench.cluster.ClusterFamily.HAZELCAST;
-import static io.khora.bench.cluster.ClusterFamily.KHORA;
+import static io.khora.bench.cluster.ClusterFamily.KHORA_PLAIN;
+import static io.khora.bench.cluster.ClusterFamily.KHORA_TLS;
 import static io.khora.bench.cluster.ClusterFamily.READ;
 import static io.khora.bench.cluster.ClusterFamily.READ_LOCAL;
 import static io.khora.bench.cluster.ClusterFamily.TAKE;
+import static io.khora.bench.cluster.ClusterFamily.TARGET_KHORA;
 import static io.khora.bench.cluster.ClusterFamily.WRITE;
 
 /**
- * The cluster family's section of the report (method, results, ratios, where the time goes) and
- * its two charts. The figures come from this run; the profile paragraph and the code paths are
- * from a one-off profile of the nodes (perf and JFR), named as such in the text.
+ * The cluster family's section of the report (method, results, what TLS costs ({@link ClusterTlsReport}), ratios to Hazelcast,
+ * where the time goes) and its two charts. The figures come from this run; the profile paragraph and the code paths are
+ * from a one-off profile of the nodes (perf and JFR), named as such in the text. The comparisons with Hazelcast that the target
+ * judges, and the analysis of where the time goes, are of Khora without TLS ({@link ClusterFamily#TARGET_KHORA}), configured as
+ * the Hazelcast members run.
  */
 final class ClusterReport {
     static final String THROUGHPUT_CHART = "cluster-throughput.png";
@@ -31,11 +37,13 @@ final class ClusterReport {
     private final SuiteSettings settings;
     private final ClusterSettings cs;
     private final ClusterFigures f;
-    private final String leaders;
+    /** Partitions led per node at the end, per Khora contestant. */
+    private final Map<String, String> leaders;
     private final double loadMean;
     private final double loadMax;
 
-    ClusterReport(SuiteSettings settings, ClusterSettings cs, ClusterFigures f, String leaders, double loadMean, double loadMax) {
+    ClusterReport(SuiteSettings settings, ClusterSettings cs, ClusterFigures f, Map<String, String> leaders, double loadMean,
+                  double loadMax) {
         this.settings = settings;
         this.cs = cs;
         this.f = f;
@@ -57,49 +65,59 @@ final class ClusterReport {
     private void method(StringBuilder md) {
         int cores = settings.machine().cores();
         md.append(String.format(Locale.ROOT, "Remote operations against three server processes on 127.0.0.1, sharing the machine's %d "
-                        + "cores with the client: every node and the client are separate JVMs (nodes `-Xmx%s`, client `-Xmx%s`, the JVM's "
-                        + "default G1, the same flags for both contestants). **Khora**: three `io.khora.server.Khora node` processes "
-                        + "(khora-server's main, as `bin/khora node` runs it, with the node defaults: fsync off, failure detection 3 s, "
-                        + "heartbeat 500 ms) hosting a space of %d partitions × 3 replicas (Raft per partition over jgroups-raft; "
-                        + "partitions led per node at the end: %s); the client is `Spaces.connect(\"khora://…/bench\")`, and a write is "
-                        + "acknowledged once a majority of its partition's replicas (2 of 3) has it. **Hazelcast %s** (the peer): three "
-                        + "members (TCP/IP join with the three addresses, multicast and auto-detection off, phone-home off, 271 "
-                        + "partitions), the `IMap` in BINARY format with backup-count 1 (synchronous: a `set` is acknowledged once the "
-                        + "key's owner and its backup have it), and `HazelcastClient` with routing mode ALL_MEMBERS (each key's "
-                        + "operation goes straight to its owner, as Khora's client sends to the partition's leader), values "
-                        + "Compact-serialized. So Khora keeps three copies of every entry (two must have it before the answer), "
-                        + "Hazelcast two (both must have it). The entry is a record of a `long` id (the routing value) and %d bytes of "
-                        + "payload.%n%n",
-                cores, cs.nodeHeap(), cs.clientHeap(), KhoraCluster.PARTITIONS, leaders, hazelcastVersion(), Payload.SIZE));
-        md.append(String.format(Locale.ROOT, "Both clusters are started once and stay up (the other one idles meanwhile: its CPU use "
-                        + "is in the last column below)%s. Then the rounds, each in a fresh client JVM, interleaved — round 1 of Khora and "
-                        + "of Hazelcast, then round 2, … (%s, the order alternating) — so other work on the machine falls on both "
-                        + "alike. A round: a warm-up (%.1f s of writes, %.1f s of each kind of read, then every warm-up entry taken), "
-                        + "then the measured phases, %d client threads each calling the synchronous API back to back: **write** of new "
-                        + "ids for %.1f s, **read** by id of random present ids for %.1f s (Khora twice, see below), **take** by id of "
-                        + "every entry the write phase wrote (shared by the threads, in id order) until none is left; every read and take "
-                        + "must find its entry, or the run fails. Throughput is calls ÷ the phase's time; latency is a call's time in its "
-                        + "client thread. The tables give each contestant's best round per operation (interference only slows a round "
-                        + "down), every round's rate beside it; the targets table's cross-check is the median of the rounds' paired "
-                        + "ratios.%n%n",
+                        + "cores with the client: every node and the client are separate JVMs (nodes `-Xmx%s`, client `-Xmx%s`, the "
+                        + "JVM's default G1, the same flags for every contestant). **Khora**: three `io.khora.server.Khora node` "
+                        + "processes (khora-server's main, as `bin/khora node` runs it, with the node defaults: fsync off, failure "
+                        + "detection 3 s, heartbeat 500 ms) hosting a space of %d partitions × 3 replicas (Raft per partition over "
+                        + "jgroups-raft; partitions led per node at the end, TLS on: %s; TLS off: %s); the client is "
+                        + "`Spaces.connect(\"khora://…/bench?…\")`, and a write is acknowledged once a majority of its partition's "
+                        + "replicas (2 of 3) has it. Khora runs as two clusters of its own, which differ only in security: **TLS on**, "
+                        + "what a user gets by default — `khora certs` wrote the cluster CA, a certificate per node and the `admin` "
+                        + "user's SCRAM-SHA-256 credential; the nodes run with `--security-dir`: mutual TLS 1.3 between the nodes (the "
+                        + "JGroups transport of every Raft group and of the membership channel; FD_SOCK2's plain socket is left out "
+                        + "under TLS, crashes are detected by FD_ALL3's heartbeats) and TLS on the client port; the client connects with "
+                        + "`tls-ca=…/ca.pem&user=admin&password-file=…`, authenticates each connection once with SCRAM-SHA-256 when it "
+                        + "opens, and every request is checked against the user's roles — and **TLS off**: the nodes run with "
+                        + "`--security none` (plain TCP, no authentication), the client with `tls=off`. **Hazelcast %s** (the peer, "
+                        + "without TLS, plain TCP like Khora with TLS off): three members (TCP/IP join with the three addresses, "
+                        + "multicast and auto-detection off, phone-home off, 271 partitions), the `IMap` in BINARY format with "
+                        + "backup-count 1 (synchronous: a `set` is acknowledged once the key's owner and its backup have it), and "
+                        + "`HazelcastClient` with routing mode ALL_MEMBERS (each key's operation goes straight to its owner, as Khora's "
+                        + "client sends to the partition's leader), values Compact-serialized. So Khora keeps three copies of every "
+                        + "entry (two must have it before the answer), Hazelcast two (both must have it). The entry is a record of a "
+                        + "`long` id (the routing value) and %d bytes of payload.%n%n",
+                cores, cs.nodeHeap(), cs.clientHeap(), KhoraCluster.PARTITIONS, leaders.get(KHORA_TLS), leaders.get(KHORA_PLAIN),
+                hazelcastVersion(), Payload.SIZE));
+        md.append(String.format(Locale.ROOT, "The three clusters are started once and stay up (the other two idle meanwhile: their CPU "
+                        + "use is in the last column below)%s. Then the rounds, each in a fresh client JVM, interleaved — round 1 of "
+                        + "Khora with TLS, Khora without TLS and Hazelcast, then round 2, … (%s, the order rotating) — so other work on "
+                        + "the machine falls on all alike. A round: a warm-up (%.1f s of writes, %.1f s of each kind of read, then every "
+                        + "warm-up entry taken), then the measured phases, %d client threads each calling the synchronous API back to "
+                        + "back: **write** of new ids for %.1f s, **read** by id of random present ids for %.1f s (Khora's twice, see "
+                        + "below), **take** by id of every entry the write phase wrote (shared by the threads, in id order) until none "
+                        + "is left; every read and take must find its entry, or the run fails. Throughput is calls ÷ the phase's time; "
+                        + "latency is a call's time in its client thread. The tables give each contestant's best round per operation "
+                        + "(interference only slows a round down), every round's rate beside it; the targets table's cross-check is the "
+                        + "median of the rounds' paired ratios.%n%n",
                 cs.serverWarmupMillis() > 0 ? String.format(Locale.ROOT, ", and first get an unreported round with %.0f s phases "
                         + "to warm their JIT up", cs.serverWarmupMillis() / 1e3) : "",
                 cs.rounds() == 1 ? "1 round" : cs.rounds() + " rounds", cs.warmupMillis() / 1e3, cs.warmupMillis() / 1e3, cs.threads(),
                 cs.phaseMillis() / 1e3,
                 cs.phaseMillis() / 1e3));
-        md.append(String.format(Locale.ROOT, "Khora's reads are measured in two read phases of every round, one after the other in the "
-                        + "same client JVM: **linearizable** reads, the client's default — the leader reads its state, then answers only "
-                        + "once a majority of the partition's group (itself and one follower) has confirmed, after the read, that it "
-                        + "still leads (`LeadershipProbe`; the reads that arrive while a confirmation round is in flight share the next "
-                        + "round) — and **leader-local** reads, through a second client in the same JVM connected with "
-                        + "`reads=leader-local`, which the leader answers from its state at once (a leader deposed without knowing it "
-                        + "yet can answer stale). %s. The target compares the linearizable read with Hazelcast's `get`, which the "
-                        + "key's owner answers from its own copy with no message to the backup, as a leader-local read is answered.%n%n",
+        md.append(String.format(Locale.ROOT, "Khora's reads (with TLS on and off alike) are measured in two read phases of every round, "
+                        + "one after the other in the same client JVM: **linearizable** reads, the client's default — the leader reads "
+                        + "its state, then answers only once a majority of the partition's group (itself and one follower) has "
+                        + "confirmed, after the read, that it still leads (`LeadershipProbe`; the reads that arrive while a confirmation "
+                        + "round is in flight share the next round) — and **leader-local** reads, through a second client in the same "
+                        + "JVM connected with `reads=leader-local`, which the leader answers from its state at once (a leader deposed "
+                        + "without knowing it yet can answer stale). %s. The target compares the linearizable read (TLS off) with "
+                        + "Hazelcast's `get`, which the key's owner answers from its own copy with no message to the backup, as a "
+                        + "leader-local read is answered.%n%n",
                 cs.rounds() == 1 ? "The linearizable phase runs first"
                         : "The linearizable phase runs first in rounds 1, 3, …, the leader-local one in rounds 2, 4, …"));
         md.append(String.format(Locale.ROOT, "Load while this family measured: 1-minute load average %s on average, at most %s, on %d "
                         + "cores — the measured client and nodes keep about %.1f cores busy themselves (*cores busy* below). %s%n%n",
-                Quiet.format(loadMean), Quiet.format(loadMax), cores, f.coresBusy(KHORA, WRITE.key()),
+                Quiet.format(loadMean), Quiet.format(loadMax), cores, f.coresBusy(TARGET_KHORA, WRITE.key()),
                 loadMean > cores + 1 ? "Other processes wanted the cores much of the time, so the absolute rates are below what a quiet "
                         + "machine gives and move from round to round; the ratios, from rounds that ran one right after the other, hold "
                         + "up better." : "Besides the benchmark itself the machine was mostly quiet."));
@@ -115,29 +133,40 @@ final class ClusterReport {
             }
         }
         md.append(t.render()).append('\n');
-        MarkdownTable r = new MarkdownTable("Khora ÷ Hazelcast", "throughput", "paired rounds: median (min–max)", "p50 latency",
-                "p99 latency");
+        new ClusterTlsReport(f).append(md);
+        md.append("Khora without TLS against Hazelcast, both on plain TCP (the target's comparison):\n\n");
+        MarkdownTable r = new MarkdownTable("Khora (TLS off) ÷ Hazelcast", "throughput", "paired rounds: median (min–max)",
+                "p50 latency", "p99 latency");
+        String k = TARGET_KHORA;
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            r.row(op.khora() + " ÷ " + op.hazelcast(), Fmt.ratio(f.rateRatio(op)), f.pairedRatios(op),
-                    Fmt.ratio(f.latencyRatio(op, "p50")), Fmt.ratio(f.latencyRatio(op, "p99")));
+            r.row(op.khora() + " ÷ " + op.hazelcast(), Fmt.ratio(f.rateRatio(k, HAZELCAST, op)), f.pairedRatios(k, HAZELCAST, op),
+                    Fmt.ratio(f.latencyRatio(k, HAZELCAST, op, "p50")), Fmt.ratio(f.latencyRatio(k, HAZELCAST, op, "p99")));
         }
         md.append(r.render()).append('\n');
         md.append("A throughput ratio above 1.00× and a latency ratio below 1.00× favour Khora.");
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            double ratio = f.rateRatio(op);
-            md.append(String.format(Locale.ROOT, " Khora's %s reaches %s Hazelcast's %s throughput (%s), at %s its p99.", op.khora(),
-                    Fmt.ratio(ratio), op.hazelcast(), moreOrLess(ratio), Fmt.ratio(f.latencyRatio(op, "p99"))));
+            double ratio = f.rateRatio(k, HAZELCAST, op);
+            md.append(String.format(Locale.ROOT, " Khora's %s reaches %s Hazelcast's %s throughput (%s), at %s its p99.",
+                    op.khora(), Fmt.ratio(ratio), op.hazelcast(), moreOrLess(ratio), Fmt.ratio(f.latencyRatio(k, HAZELCAST, op, "p99"))));
         }
+        for (String c : List.of(KHORA_TLS, KHORA_PLAIN)) {
+            md.append(' ').append(ownReads(c));
+        }
+        md.append("\n\n");
+    }
+
+    /** How {@code contestant}'s linearizable read compares with its leader-local read, in a sentence. */
+    private String ownReads(String contestant) {
         String rl = READ.key();
         String rll = READ_LOCAL.key();
-        double own = f.rate(KHORA, rl) / f.rate(KHORA, rll);
-        md.append(String.format(Locale.ROOT, " Khora's linearizable `readById` reaches %s the throughput of its leader-local one (%s%s), "
-                        + "at p50 %s against %s and p99 %s against %s.%n%n",
+        double own = f.rate(contestant, rl) / f.rate(contestant, rll);
+        return String.format(Locale.ROOT, "With TLS %s, Khora's linearizable `readById` reaches %s the throughput of its leader-local "
+                        + "one (%s%s), at p50 %s against %s and p99 %s against %s.", contestant.equals(KHORA_TLS) ? "on" : "off",
                 Fmt.ratio(own), moreOrLess(own), cs.rounds() == 1 ? "" : "; best round against best round; in each round, where the two "
-                        + "phases ran one right after the other: " + f.khoraRoundRatios(rl, rll).stream().map(Fmt::ratio)
+                        + "phases ran one right after the other: " + f.roundRatios(contestant, rl, rll).stream().map(Fmt::ratio)
                         .collect(Collectors.joining(" / ")),
-                Fmt.micros(f.of(KHORA, rl, "p50")), Fmt.micros(f.of(KHORA, rll, "p50")), Fmt.micros(f.of(KHORA, rl, "p99")),
-                Fmt.micros(f.of(KHORA, rll, "p99"))));
+                Fmt.micros(f.of(contestant, rl, "p50")), Fmt.micros(f.of(contestant, rll, "p50")), Fmt.micros(f.of(contestant, rl, "p99")),
+                Fmt.micros(f.of(contestant, rll, "p99")));
     }
 
     private void costs(StringBuilder md) {
@@ -145,41 +174,44 @@ final class ClusterReport {
         md.append("CPU time per operation of the client JVM and of the three nodes together, from `/proc` (every thread, GC and JIT "
                 + "included; 10 ms ticks), with the kernel's share of it; context switches per operation (voluntary and involuntary, "
                 + "every thread); all in the best round. *Cores busy* is the client's and the nodes' CPU time ÷ the phase's time (the "
-                + "machine has " + settings.machine().cores() + "); *idle cluster* is the other contestant's three JVMs meanwhile.\n\n");
+                + "machine has " + settings.machine().cores() + "); *idle clusters* is the other two contestants' six JVMs meanwhile. The "
+                + "paragraphs after the table compare Khora without TLS with Hazelcast (both on plain TCP); what TLS adds is above.\n\n");
         MarkdownTable t = new MarkdownTable("operation", "CPU µs/op: client", "CPU µs/op: 3 nodes (kernel share)", "CPU µs/op: total",
-                "switches/op: client", "switches/op: nodes", "cores busy", "idle cluster, CPU µs/op");
+                "switches/op: client", "switches/op: nodes", "cores busy", "idle clusters, CPU µs/op");
         for (ClusterFamily.Op op : ClusterFamily.OPS) {
             for (String c : contestants(op)) {
-                String k = op.key();
-                t.row(label(c, op), num(cpu(c, k, "client")), num(cpu(c, k, "nodes")) + " (" + share(f.kernelShare(c, k, "nodes")) + ")",
-                        num(total(c, k)), num(f.switchesPerOp(c, k, "clientSwitches")), num(f.switchesPerOp(c, k, "nodesSwitches")),
-                        String.format(Locale.ROOT, "%.2f", f.coresBusy(c, k)), num(f.cpuMicrosPerOp(c, k, "otherCpu")));
+                String o = op.key();
+                t.row(label(c, op), num(cpu(c, o, "client")), num(cpu(c, o, "nodes")) + " (" + share(f.kernelShare(c, o, "nodes")) + ")",
+                        num(total(c, o)), num(f.switchesPerOp(c, o, "clientSwitches")), num(f.switchesPerOp(c, o, "nodesSwitches")),
+                        String.format(Locale.ROOT, "%.2f", f.coresBusy(c, o)), num(f.cpuMicrosPerOp(c, o, "otherCpu")));
             }
         }
         md.append(t.render()).append('\n');
         String w = WRITE.key();
-        double cpuRatio = total(KHORA, w) / total(HAZELCAST, w);
+        String k = TARGET_KHORA;
+        double cpuRatio = total(k, w) / total(HAZELCAST, w);
         int cores = settings.machine().cores();
-        boolean cpuBound = Math.min(f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w)) >= 0.8 * cores;
-        md.append(String.format(Locale.ROOT, "**Writes.** %s A Khora write costs %s µs of CPU (%s in the client, %s on the nodes), a "
-                        + "Hazelcast `set` %s µs (%s + %s): %s as much, against a throughput ratio of %s. The difference is on the "
-                        + "nodes: %s µs against %s µs per write, of which %s µs (%s) in the kernel against Hazelcast's %s µs (%s); and "
-                        + "the nodes switch threads %s times per write against Hazelcast's %s — each switch a thread parking and "
+        boolean cpuBound = Math.min(f.coresBusy(k, w), f.coresBusy(HAZELCAST, w)) >= 0.8 * cores;
+        md.append(String.format(Locale.ROOT, "**Writes.** %s A Khora write (TLS off) costs %s µs of CPU (%s in the client, %s on the "
+                        + "nodes), a Hazelcast `set` %s µs (%s + %s): %s as much, against a throughput ratio of %s. The difference is on "
+                        + "the nodes: %s µs against %s µs per write, of which %s µs (%s) in the kernel against Hazelcast's %s µs (%s); "
+                        + "and the nodes switch threads %s times per write against Hazelcast's %s — each switch a thread parking and "
                         + "another one woken (futex), and a loopback TCP message for those that cross processes. The same holds for "
                         + "`takeById` ÷ `remove(key)` (%s): a take is a Raft command like a write.%n%n",
-                cpuBound ? String.format(Locale.ROOT, "Both clusters are CPU-bound here: client and nodes keep %.2f (Khora) and %.2f "
-                        + "(Hazelcast) of the %d cores busy while writing, so a contestant's throughput is about the cores ÷ the CPU "
-                        + "an operation costs across the four JVMs.", f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w), cores)
-                        : String.format(Locale.ROOT, "Client and nodes keep %.2f (Khora) and %.2f (Hazelcast) of the %d cores busy "
-                        + "while writing: part of a write's time is waiting, not CPU.", f.coresBusy(KHORA, w), f.coresBusy(HAZELCAST, w),
+                cpuBound ? String.format(Locale.ROOT, "Both clusters are CPU-bound here: client and nodes keep %.2f (Khora, TLS off) and "
+                        + "%.2f (Hazelcast) of the %d cores busy while writing, so a contestant's throughput is about the cores ÷ the CPU "
+                        + "an operation costs across the four JVMs.", f.coresBusy(k, w), f.coresBusy(HAZELCAST, w), cores)
+                        : String.format(Locale.ROOT, "Client and nodes keep %.2f (Khora, TLS off) and %.2f (Hazelcast) of the %d cores "
+                        + "busy while writing: part of a write's time is waiting, not CPU.", f.coresBusy(k, w), f.coresBusy(HAZELCAST, w),
                         cores),
-                num(total(KHORA, w)), num(cpu(KHORA, w, "client")), num(cpu(KHORA, w, "nodes")), num(total(HAZELCAST, w)),
-                num(cpu(HAZELCAST, w, "client")), num(cpu(HAZELCAST, w, "nodes")), Fmt.ratio(cpuRatio), Fmt.ratio(f.rateRatio(WRITE)),
-                num(cpu(KHORA, w, "nodes")), num(cpu(HAZELCAST, w, "nodes")),
-                num(cpu(KHORA, w, "nodes") * f.kernelShare(KHORA, w, "nodes")), share(f.kernelShare(KHORA, w, "nodes")),
+                num(total(k, w)), num(cpu(k, w, "client")), num(cpu(k, w, "nodes")), num(total(HAZELCAST, w)),
+                num(cpu(HAZELCAST, w, "client")), num(cpu(HAZELCAST, w, "nodes")), Fmt.ratio(cpuRatio),
+                Fmt.ratio(f.rateRatio(k, HAZELCAST, WRITE)),
+                num(cpu(k, w, "nodes")), num(cpu(HAZELCAST, w, "nodes")),
+                num(cpu(k, w, "nodes") * f.kernelShare(k, w, "nodes")), share(f.kernelShare(k, w, "nodes")),
                 num(cpu(HAZELCAST, w, "nodes") * f.kernelShare(HAZELCAST, w, "nodes")), share(f.kernelShare(HAZELCAST, w, "nodes")),
-                num(f.switchesPerOp(KHORA, w, "nodesSwitches")), num(f.switchesPerOp(HAZELCAST, w, "nodesSwitches")),
-                Fmt.ratio(f.rateRatio(TAKE))));
+                num(f.switchesPerOp(k, w, "nodesSwitches")), num(f.switchesPerOp(HAZELCAST, w, "nodesSwitches")),
+                Fmt.ratio(f.rateRatio(k, HAZELCAST, TAKE))));
         md.append("What a Khora write does on the nodes (khora-cluster's code; thread names as the JVMs show them):\n\n"
                 + "1. Leader, netty event loop (`khora-nX-io`): `NodeServer` decodes the request, `NodeRequests.mutate` → "
                 + "`ReplicatedPartition.write` → `Proposer.submit` → jgroups-raft's `RAFT.setAsync`, which queues the entry for the "
@@ -197,15 +229,15 @@ final class ClusterReport {
                 + "and answers when the backup's ack comes back. Khora also sends and appends every entry to two followers where "
                 + "Hazelcast sends one backup: the issue's configuration (3 replicas against backup-count 1).\n\n");
         md.append("A profile of the nodes during a write phase — taken once, at revision `783e552` (2026-11-22) on this machine, not "
-                + "re-measured by each run: `perf record -e cpu-clock -F 999 -g` for 6 s, and JFR execution samples. The Khora nodes' "
-                + "CPU: about 45% Java code, 23% the kernel's futex (threads parking and waking each other), 18% loopback TCP, 2% "
-                + "writing the Raft log files, 3% the JVM itself (GC, JIT). The Hazelcast members': about 31% Java code, 21% TCP, "
-                + "14% epoll, 10% futex. In the Khora nodes' Java code (JFR), 60% of the samples are the partitions' RAFT `runner` "
-                + "threads, and 27% of all samples format log messages nobody logs: JGroups' `Slf4jLogImpl.trace(String, Object...)` "
-                + "(installed by khora-cluster's `JGroupsLogging`) runs `String.format` before SLF4J checks the level, and "
-                + "jgroups-raft calls it without a level check on every commit and every AppendEntries (`RAFT.commitLogTo`, "
-                + "`RaftImpl.handleAppendEntriesRequest`), formatting `AppendEntriesRequest` and `ObjectMessage` each time. With a "
-                + "level check in a test build of `JGroupsLogging` that share fell to 1% of the samples.\n\n");
+                + "re-measured by each run, and before the nodes had TLS: `perf record -e cpu-clock -F 999 -g` for 6 s, and JFR "
+                + "execution samples. The Khora nodes' CPU: about 45% Java code, 23% the kernel's futex (threads parking and waking each "
+                + "other), 18% loopback TCP, 2% writing the Raft log files, 3% the JVM itself (GC, JIT). The Hazelcast members': about "
+                + "31% Java code, 21% TCP, 14% epoll, 10% futex. In the Khora nodes' Java code (JFR), 60% of the samples are the "
+                + "partitions' RAFT `runner` threads, and 27% of all samples format log messages nobody logs: JGroups' "
+                + "`Slf4jLogImpl.trace(String, Object...)` (installed by khora-cluster's `JGroupsLogging`) runs `String.format` before "
+                + "SLF4J checks the level, and jgroups-raft calls it without a level check on every commit and every AppendEntries "
+                + "(`RAFT.commitLogTo`, `RaftImpl.handleAppendEntriesRequest`), formatting `AppendEntriesRequest` and `ObjectMessage` "
+                + "each time. With a level check in a test build of `JGroupsLogging` that share fell to 1% of the samples.\n\n");
         reads(md);
         md.append(String.format(Locale.ROOT, "What would close the write gap, in order of expected gain (the experiments were one-off "
                         + "builds of the two classes named, measured on the same day against the unchanged nodes in interleaved "
@@ -229,7 +261,7 @@ final class ClusterReport {
                         + "completes the caller's future on the callback pool — one more hand-off: %s context switches per write in the "
                         + "client against %s per take, whose synchronous path joins the network future directly. Join `writeOne`'s "
                         + "future in `RemoteSpace.write` as `readById` and `takeById` do.%n%n",
-                num(f.switchesPerOp(KHORA, w, "clientSwitches")), num(f.switchesPerOp(KHORA, TAKE.key(), "clientSwitches"))));
+                num(f.switchesPerOp(k, w, "clientSwitches")), num(f.switchesPerOp(k, TAKE.key(), "clientSwitches"))));
     }
 
     /**
@@ -239,29 +271,32 @@ final class ClusterReport {
     private void reads(StringBuilder md) {
         String r = READ.key();
         String rl = READ_LOCAL.key();
+        String k = TARGET_KHORA;
         md.append(String.format(Locale.ROOT, "**Reads** add no entry to the Raft log. `NodeRequests` answers a `ReadById` on the "
                         + "event loop that decoded it by reading the leader's state (`ReplicatedPartition.readById`). A leader-local "
                         + "read is answered from there at once. A linearizable read then waits for "
                         + "`ReplicatedPartition.confirmLeadership`: `LeadershipProbe` sends both followers a probe (unbundled, "
-                        + "out-of-band JGroups messages), the first follower's answer makes a majority with the leader, "
-                        + "and the reads that waited for that round are answered on the JGroups thread that delivered the answer; reads "
-                        + "that arrive while a round is in flight wait for the next one, so one round trip inside the group confirms a "
-                        + "batch of reads. The two Khora read rows differ only in that round; in this run the nodes switched threads %s "
-                        + "times and spent %s µs of CPU per linearizable read, against %s and %s µs per leader-local read, and the "
-                        + "client %s and %s µs against %s and %s µs. Hazelcast's nodes switched threads %s times and spent %s µs of CPU "
-                        + "per `get` (its IO thread hands every `get` to a partition thread and back).%n%n",
-                num(f.switchesPerOp(KHORA, r, "nodesSwitches")), num(cpu(KHORA, r, "nodes")),
-                num(f.switchesPerOp(KHORA, rl, "nodesSwitches")), num(cpu(KHORA, rl, "nodes")), num(f.switchesPerOp(KHORA, r, "clientSwitches")), num(cpu(KHORA, r, "client")),
-                num(f.switchesPerOp(KHORA, rl, "clientSwitches")), num(cpu(KHORA, rl, "client")),
+                        + "out-of-band JGroups messages), the first follower's answer makes a majority with the leader, and the reads "
+                        + "that waited for that round are answered on the JGroups thread that delivered the answer; reads that arrive "
+                        + "while a round is in flight wait for the next one, so one round trip inside the group confirms a batch of "
+                        + "reads. The two Khora read rows differ only in that round; in this run, with TLS off, the nodes switched "
+                        + "threads %s times and spent %s µs of CPU per linearizable read, against %s and %s µs per leader-local read, "
+                        + "and the client %s and %s µs against %s and %s µs. Hazelcast's nodes switched threads %s times and spent %s µs "
+                        + "of CPU per `get` (its IO thread hands every `get` to a partition thread and back).%n%n",
+                num(f.switchesPerOp(k, r, "nodesSwitches")), num(cpu(k, r, "nodes")),
+                num(f.switchesPerOp(k, rl, "nodesSwitches")), num(cpu(k, rl, "nodes")), num(f.switchesPerOp(k, r, "clientSwitches")),
+                num(cpu(k, r, "client")),
+                num(f.switchesPerOp(k, rl, "clientSwitches")), num(cpu(k, rl, "client")),
                 num(f.switchesPerOp(HAZELCAST, r, "nodesSwitches")), num(cpu(HAZELCAST, r, "nodes"))));
     }
 
-    /** The contestants with a row of their own for {@code op}: Khora, and Hazelcast unless {@code op} is a Khora-only variant. */
+    /** The contestants with a row of their own for {@code op}: both Khoras, and Hazelcast unless {@code op} is a Khora-only variant. */
     private static List<String> contestants(ClusterFamily.Op op) {
-        return op.hazelcastRow() ? List.of(KHORA, HAZELCAST) : List.of(KHORA);
+        return op.hazelcastRow() ? CONTESTANTS : List.of(KHORA_TLS, KHORA_PLAIN);
     }
 
-    private static String moreOrLess(double ratio) {
+    /** "12% more" for 1.12, "12% less" for 0.88. */
+    static String moreOrLess(double ratio) {
         return ratio >= 1 ? Fmt.percent(ratio - 1) + " more" : Fmt.percent(1 - ratio) + " less";
     }
 
@@ -270,18 +305,23 @@ final class ClusterReport {
     }
 
     private double total(String contestant, String op) {
-        return cpu(contestant, op, "client") + cpu(contestant, op, "nodes");
+        return f.totalCpuMicrosPerOp(contestant, op);
     }
 
     private static String label(String contestant, ClusterFamily.Op op) {
-        return contestant.equals(KHORA) ? "Khora " + op.khora() : "Hazelcast " + op.hazelcast() + " (peer)";
+        return switch (contestant) {
+            case KHORA_TLS -> "Khora, TLS on: " + op.khora();
+            case KHORA_PLAIN -> "Khora, TLS off: " + op.khora();
+            default -> "Hazelcast " + op.hazelcast() + " (peer, no TLS)";
+        };
     }
 
     private String rounds(String contestant, String op) {
         return f.rates(contestant, op).stream().map(Fmt::rate).collect(Collectors.joining(" / "));
     }
 
-    private static String num(double v) {
+    /** A figure with 1 decimal from 10 up, else 2; "n/a" for NaN. */
+    static String num(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
     }
 
@@ -297,30 +337,44 @@ final class ClusterReport {
         }
     }
 
-    /** The throughput chart and the latency chart. */
+    /** The throughput chart and the latency chart: a bar per contestant (and percentile) and operation. */
     void writeCharts() throws IOException {
-        List<String> categories = new ArrayList<>();
-        List<Double> khora = new ArrayList<>();
-        List<Double> hz = new ArrayList<>();
-        List<Double> k50 = new ArrayList<>();
-        List<Double> k99 = new ArrayList<>();
-        List<Double> h50 = new ArrayList<>();
-        List<Double> h99 = new ArrayList<>();
-        for (ClusterFamily.Op op : ClusterFamily.OPS) {
-            categories.add(op.chart());
-            khora.add(f.rate(KHORA, op.key()) / 1e3);
-            k50.add(f.of(KHORA, op.key(), "p50") / 1e3);
-            k99.add(f.of(KHORA, op.key(), "p99") / 1e3);
-            boolean own = op.hazelcastRow(); // no Hazelcast bar beside a Khora-only variant
-            hz.add(own ? f.rate(HAZELCAST, op.key()) / 1e3 : null);
-            h50.add(own ? f.of(HAZELCAST, op.key(), "p50") / 1e3 : null);
-            h99.add(own ? f.of(HAZELCAST, op.key(), "p99") / 1e3 : null);
+        List<String> categories = ClusterFamily.OPS.stream().map(ClusterFamily.Op::chart).toList();
+        BarChart rates = new BarChart("3 nodes on loopback, 8 client threads: throughput (k ops/s, higher is better)", "k ops/s",
+                categories);
+        BarChart latencies = new BarChart("3 nodes on loopback, 8 client threads: latency (µs, lower is better)", "µs", categories);
+        for (String c : CONTESTANTS) {
+            rates.series(chartName(c), figures(c, "rate"));
         }
-        new BarChart("3 nodes on loopback, 8 client threads: throughput (k ops/s, higher is better)", "k ops/s", categories)
-                .series("Khora (3 replicas, majority ack)", khora).series("Hazelcast (backup-count 1)", hz)
-                .write(settings.chartDir().resolve(THROUGHPUT_CHART), 1000, 500);
-        new BarChart("3 nodes on loopback, 8 client threads: latency (µs, lower is better)", "µs", categories)
-                .series("Khora p50", k50).series("Khora p99", k99).series("Hazelcast p50", h50).series("Hazelcast p99", h99)
-                .write(settings.chartDir().resolve(LATENCY_CHART), 1000, 500);
+        for (String c : CONTESTANTS) {
+            latencies.series(shortName(c) + " p50", figures(c, "p50")).series(shortName(c) + " p99", figures(c, "p99"));
+        }
+        rates.write(settings.chartDir().resolve(THROUGHPUT_CHART), 1000, 500);
+        latencies.write(settings.chartDir().resolve(LATENCY_CHART), 1000, 500);
+    }
+
+    /** {@code contestant}'s {@code figure} of each operation ÷ 1000, null where it has no phase of its own (no bar). */
+    private List<Double> figures(String contestant, String figure) {
+        List<Double> out = new ArrayList<>();
+        for (ClusterFamily.Op op : ClusterFamily.OPS) {
+            out.add(contestants(op).contains(contestant) ? f.of(contestant, op.key(), figure) / 1e3 : null);
+        }
+        return out;
+    }
+
+    private static String chartName(String contestant) {
+        return switch (contestant) {
+            case KHORA_TLS -> "Khora, TLS on (3 replicas, majority ack)";
+            case KHORA_PLAIN -> "Khora, TLS off (3 replicas, majority ack)";
+            default -> "Hazelcast, no TLS (backup-count 1)";
+        };
+    }
+
+    private static String shortName(String contestant) {
+        return switch (contestant) {
+            case KHORA_TLS -> "Khora TLS on";
+            case KHORA_PLAIN -> "Khora TLS off";
+            default -> "Hazelcast";
+        };
     }
 }

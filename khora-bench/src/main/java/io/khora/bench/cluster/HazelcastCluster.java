@@ -50,8 +50,9 @@ final class HazelcastCluster implements NodeCluster {
         return ClusterFamily.HAZELCAST;
     }
 
+    /** The cluster's name. */
     @Override
-    public String name() {
+    public String clientOptions() {
         return clusterName;
     }
 

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Three Khora server nodes on 127.0.0.1, each a child JVM running {@code io.khora.server.Khora node}
  * (khora-server's main, as {@code bin/khora node} runs it) with the node defaults (fsync off,
  * failure detection 3 s, heartbeat 500 ms) and the space {@value #SPACE} of {@value #PARTITIONS}
- * partitions × 3 replicas (min-seeders 2). Ready once every node answers a status request and every
+ * partitions × 3 replicas (min-seeders 2), secured or not ({@link KhoraSecurity}: the two Khora
+ * contestants differ only in that). Ready once every node answers a status request and every
  * replica is READY with the leader its peers agree on.
  */
 final class KhoraCluster implements NodeCluster {
@@ -35,15 +36,26 @@ final class KhoraCluster implements NodeCluster {
 
     private final List<ServerProcess> nodes = new ArrayList<>();
     private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
+    private final KhoraSecurity security;
     private final Path data;
 
-    private KhoraCluster(Path data) {
+    private KhoraCluster(KhoraSecurity security, Path data) {
+        this.security = security;
         this.data = data;
     }
 
-    /** Starts the nodes (JVM options {@code jvmArgs}) with data and logs under {@code dir}; returns once the space is READY. */
-    static KhoraCluster start(String classpath, List<String> jvmArgs, Path dir) throws IOException, InterruptedException {
-        KhoraCluster c = new KhoraCluster(dir.resolve("khora-data"));
+    /**
+     * Starts the nodes (JVM options {@code jvmArgs}) with data, logs and (with {@code tls}) a security directory of their own under
+     * {@code dir}; returns once the space is READY.
+     *
+     * @param tls true: secured as a user runs by default ({@link KhoraSecurity#secured}); false: {@code --security none}
+     */
+    static KhoraCluster start(String classpath, List<String> jvmArgs, Path dir, boolean tls) throws IOException, InterruptedException {
+        String contestant = tls ? ClusterFamily.KHORA_TLS : ClusterFamily.KHORA_PLAIN;
+        Path logs = dir.resolve("logs");
+        KhoraSecurity security = tls ? KhoraSecurity.secured(classpath, dir.resolve(contestant + "-certs"), nodeIds(),
+                logs.resolve(contestant + "-certs.log")) : KhoraSecurity.none();
+        KhoraCluster c = new KhoraCluster(security, dir.resolve(contestant + "-data"));
         try {
             int base = Ports.freeBlock(NODES * BLOCK);
             List<String> specs = new ArrayList<>();
@@ -54,11 +66,11 @@ final class KhoraCluster implements NodeCluster {
             }
             for (int i = 0; i < NODES; i++) {
                 String id = "n" + (i + 1);
-                c.nodes.add(ServerProcess.start("khora node " + id, classpath, jvmArgs, "io.khora.server.Khora",
-                        List.of("node", "--id", id, "--nodes", String.join(",", specs), "--space", SPACE + ":" + PARTITIONS + ":3:2",
-                                "--data", c.data.resolve(id).toString(),
-                                "--security", "none"), // plain TCP: the benchmark's TLS-on run is the lead's (issue 14)
-                        dir.resolve("logs").resolve("khora-" + id + ".log")));
+                List<String> args = new ArrayList<>(List.of("node", "--id", id, "--nodes", String.join(",", specs), "--space",
+                        SPACE + ":" + PARTITIONS + ":3:2", "--data", c.data.resolve(id).toString()));
+                args.addAll(security.nodeFlags());
+                c.nodes.add(ServerProcess.start(contestant + " node " + id, classpath, jvmArgs, "io.khora.server.Khora", args,
+                        logs.resolve(contestant + "-" + id + ".log")));
             }
             for (ServerProcess n : c.nodes) {
                 n.awaitLine("serving clients on", 120);
@@ -69,6 +81,14 @@ final class KhoraCluster implements NodeCluster {
             c.close();
             throw e;
         }
+    }
+
+    private static List<String> nodeIds() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= NODES; i++) {
+            ids.add("n" + i);
+        }
+        return ids;
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
@@ -83,8 +103,7 @@ final class KhoraCluster implements NodeCluster {
     }
 
     private boolean allReady() {
-        List<StatusClient.Answer> answers = StatusClient.ask(clientAddresses, Duration.ofSeconds(2),
-                io.khora.cluster.client.ClientSecurity.defaults().withoutTls());
+        List<StatusClient.Answer> answers = StatusClient.ask(clientAddresses, Duration.ofSeconds(2), security.clientSecurity());
         for (StatusClient.Answer a : answers) {
             if (a.status() == null) {
                 return false;
@@ -101,8 +120,7 @@ final class KhoraCluster implements NodeCluster {
     /** Partition → leader node id, as the leaders themselves report. */
     Map<Integer, String> leaders() {
         Map<Integer, String> out = new TreeMap<>();
-        for (StatusClient.Answer a : StatusClient.ask(clientAddresses, Duration.ofSeconds(2),
-                io.khora.cluster.client.ClientSecurity.defaults().withoutTls())) {
+        for (StatusClient.Answer a : StatusClient.ask(clientAddresses, Duration.ofSeconds(2), security.clientSecurity())) {
             if (a.status() == null) {
                 continue;
             }
@@ -126,12 +144,13 @@ final class KhoraCluster implements NodeCluster {
 
     @Override
     public String contestant() {
-        return ClusterFamily.KHORA;
+        return security.contestant();
     }
 
+    /** The {@code khora://} URI options of {@link KhoraSecurity#uriOptions()}. */
     @Override
-    public String name() {
-        return "-";
+    public String clientOptions() {
+        return security.uriOptions();
     }
 
     @Override
@@ -151,14 +170,27 @@ final class KhoraCluster implements NodeCluster {
         }
     }
 
+    /** Stops the nodes, then deletes their data and the security directory. */
     @Override
     public void close() {
         nodes.forEach(ServerProcess::close);
-        if (Files.isDirectory(data)) {
-            try (Stream<Path> files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        for (Path p : security.tls() ? List.of(data, security.dir()) : List.of(data)) {
+            try {
+                deleteTree(p);
             } catch (IOException e) {
-                System.out.println("[cluster] could not delete " + data + ": " + e);
+                System.out.println("[cluster] could not delete " + p + ": " + e);
+            }
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
             }
         }
     }

@@ -10,7 +10,8 @@ import java.util.List;
  * Khora's remote client ({@code Spaces.connect}, khora-cluster): {@code write} (UPDATE_OR_WRITE,
  * lease FOREVER, acknowledged once a majority of the partition's replicas has it — the URI's
  * default), {@code readById} and {@code takeById}, each routed by the id to its partition's leader.
- * Two clients share the JVM: one with the URI's defaults (writes, takes, and linearizable reads —
+ * The URI's options say how the client is secured (TLS and SCRAM, or {@code tls=off}: {@link KhoraSecurity}). Two clients share
+ * the JVM: one with the URI's defaults (writes, takes, and linearizable reads —
  * answered once a majority of the partition's group confirmed the leader) and one connected with
  * {@code reads=leader-local} for {@link #readLeaderLocal}.
  */
@@ -25,9 +26,12 @@ final class KhoraRemoteStore implements RemoteStore {
         this.leaderLocal = leaderLocal;
     }
 
-    /** Connects both clients to the space on the nodes at {@code addresses} (host:client-port) and waits until it is READY. */
-    static KhoraRemoteStore connect(List<String> addresses, Duration timeout) {
-        String uri = "khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE + "?tls=off";
+    /**
+     * Connects both clients to the space on the nodes at {@code addresses} (host:client-port), with the URI options {@code options}
+     * ({@link KhoraSecurity#uriOptions()}: TLS and the user, or {@code tls=off}), and waits until it is READY.
+     */
+    static KhoraRemoteStore connect(List<String> addresses, String options, Duration timeout) {
+        String uri = "khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE + "?" + options;
         Space s = connect(uri, timeout);
         try {
             return new KhoraRemoteStore(s, connect(uri + "&reads=leader-local", timeout));

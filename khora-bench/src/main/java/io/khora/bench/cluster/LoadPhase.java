@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * its answer before the next call, as application threads using a synchronous client do — until
  * the phase's deadline or until the ids run out, and record every call's latency. The phase's
  * time runs from the start signal until the last thread's last answer; around it, the CPU time and
- * context switches of the client JVM, the contestant's node JVMs, and the idle other cluster's
+ * context switches of the client JVM, the contestant's node JVMs, and the idle other clusters'
  * JVMs are read from {@code /proc}.
  */
 final class LoadPhase {
@@ -35,7 +35,7 @@ final class LoadPhase {
      * @param sorted every call's latency in ns, sorted
      * @param client the client JVM's CPU and context switches meanwhile
      * @param nodes the contestant's nodes' CPU and context switches meanwhile
-     * @param bystanders the other, idle cluster's CPU and context switches meanwhile
+     * @param bystanders the other, idle clusters' CPU and context switches meanwhile
      */
     record Result(long ops, long misses, long nanos, long[] sorted, ProcStats.Delta client, ProcStats.Delta nodes,
                   ProcStats.Delta bystanders) {
@@ -74,7 +74,7 @@ final class LoadPhase {
      * @param ids the ids, shared by the threads
      * @param op the operation
      * @param nodePids the contestant's node processes
-     * @param otherPids the other cluster's node processes
+     * @param otherPids the other (idle) clusters' node processes
      */
     static Result run(int threads, long millis, Ids ids, Op op, long[] nodePids, long[] otherPids) throws InterruptedException {
         long self = ProcessHandle.current().pid();

@@ -5,11 +5,11 @@ import java.util.List;
 /** A contestant's three nodes, running as child JVMs, as the family and the client probe need them. */
 interface NodeCluster extends AutoCloseable {
 
-    /** The contestant ({@link ClusterFamily#KHORA} or {@link ClusterFamily#HAZELCAST}). */
+    /** The contestant ({@link ClusterFamily#KHORA_TLS}, {@link ClusterFamily#KHORA_PLAIN} or {@link ClusterFamily#HAZELCAST}). */
     String contestant();
 
-    /** The cluster's name (Hazelcast's cluster name; "-" for Khora). */
-    String name();
+    /** What a client needs besides the addresses: Hazelcast's cluster name; Khora's URI options (its security). */
+    String clientOptions();
 
     /** The nodes' client addresses, host:port. */
     List<String> addresses();

@@ -37,11 +37,14 @@ interface RemoteStore extends AutoCloseable {
     @Override
     void close();
 
-    /** The client of {@code contestant} ({@link ClusterFamily#KHORA} or {@link ClusterFamily#HAZELCAST}), connected and ready. */
-    static RemoteStore open(String contestant, List<String> addresses, String clusterName, Duration timeout) {
+    /**
+     * The client of {@code contestant} ({@link ClusterFamily#KHORA_TLS}, {@link ClusterFamily#KHORA_PLAIN} or
+     * {@link ClusterFamily#HAZELCAST}), connected and ready; {@code options} as {@link NodeCluster#clientOptions()} gives them.
+     */
+    static RemoteStore open(String contestant, List<String> addresses, String options, Duration timeout) {
         return switch (contestant) {
-            case ClusterFamily.KHORA -> KhoraRemoteStore.connect(addresses, timeout);
-            case ClusterFamily.HAZELCAST -> HazelcastRemoteStore.connect(addresses, clusterName);
+            case ClusterFamily.KHORA_TLS, ClusterFamily.KHORA_PLAIN -> KhoraRemoteStore.connect(addresses, options, timeout);
+            case ClusterFamily.HAZELCAST -> HazelcastRemoteStore.connect(addresses, options);
             default -> throw new IllegalArgumentException("unknown contestant '" + contestant + "'");
         };
     }

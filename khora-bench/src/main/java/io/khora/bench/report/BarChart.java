@@ -20,7 +20,7 @@ import java.util.Objects;
 /** A grouped bar chart written as PNG with XChart: one group per category, one bar per series. */
 public final class BarChart {
     private static final Color[] PALETTE = {
-        new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xff7f0e), new Color(0xd62728), new Color(0x2ca02c)
+        new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xff7f0e), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)
     };
 
     private final String title;
