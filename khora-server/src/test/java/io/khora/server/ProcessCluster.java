@@ -489,6 +489,22 @@ final class ProcessCluster implements AutoCloseable {
         return out;
     }
 
+    /** The term of each partition's leader, as the leader reports it (partitions with a READY leader only). */
+    Map<Integer, Long> leaderTerms() {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (StatusClient.Answer a : status()) {
+            if (a.status() == null) {
+                continue;
+            }
+            for (NodeStatus.ReplicaStatus r : a.status().replicas()) {
+                if (r.space().equals(space) && a.status().nodeId().equals(r.leader()) && r.state() == io.khora.SpaceState.READY) {
+                    out.put(r.partition(), r.term());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Waits until {@code test} holds for the answers of the nodes; fails with the last status report and the logs' tails. */
     void await(String what, Duration timeout, Predicate<List<StatusClient.Answer>> test) throws InterruptedException {
         long t0 = System.nanoTime();
