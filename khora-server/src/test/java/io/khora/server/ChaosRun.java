@@ -120,6 +120,9 @@ final class ChaosRun {
         ChaosConfig cfg = schedule.config();
         try (ProcessCluster c = ProcessCluster.configure(schedule.name() + "-seed" + seed, cfg.nodes(), SPACE, cfg.partitions(),
                 cfg.replicas(), cfg.minSeeders(), cfg.writeBehind()).withNodeFlags(cfg.nodeFlags())) {
+            if (!ChaosSeeds.secured()) {
+                c.withoutSecurity();
+            }
             ChaosRun run = new ChaosRun(schedule, seed, c);
             try {
                 run.run();
