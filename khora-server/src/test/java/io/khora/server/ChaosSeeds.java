@@ -15,7 +15,7 @@ final class ChaosSeeds {
     /**
      * {@code -Dchaos.security=on}: the nodes run secured (TLS between them, TLS and SCRAM for the
      * clients), as a node does by default. Off by default, so CI runs the schedules on plain TCP:
-     * 2 of 29 secured runs on 2026-12-07 left a Raft group's views split under TLS (a replica alone
+     * 2 of 35 secured runs on 2026-12-07 left a Raft group's views split under TLS (a replica alone
      * in its view, no leader for over a minute; issue 13, docs/architecture.md "Guarantees"), and
      * a red CI lands nothing. The other multi-process tests run secured.
      */
