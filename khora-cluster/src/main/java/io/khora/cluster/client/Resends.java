@@ -28,6 +28,7 @@ final class Resends {
     }
 
     /** {@code raw.thenCompose(f)}, and {@code f} also applied to the result of a resend of its unknown call. */
+    @SuppressWarnings("unchecked")
     static <A, R> CompletableFuture<R> thenCompose(CompletableFuture<A> raw, Function<? super A, ? extends CompletableFuture<R>> f) {
         return raw.handle((a, e) -> {
             if (e == null) {
@@ -35,20 +36,8 @@ final class Resends {
             }
             Throwable c = Futures.cause(e);
             if (c instanceof OutcomeUnknownException u && u.isResendable() && u.partialResult().isEmpty()) {
-                OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(), new OutcomeUnknownException.Resend() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public CompletableFuture<Object> resend() {
-                        return thenCompose((CompletableFuture<A>) (CompletableFuture<?>) u.resend(), f).thenApply(r -> (Object) r);
-                    }
-
-                    @Override
-                    public void abandon() {
-                        u.abandon();
-                    }
-                });
-                mapped.setStackTrace(u.getStackTrace());
-                return CompletableFuture.<R>failedFuture(mapped);
+                return CompletableFuture.<R>failedFuture(remapped(u,
+                        again -> thenCompose((CompletableFuture<A>) (CompletableFuture<?>) again, f).thenApply(r -> (Object) r), null));
             }
             return CompletableFuture.<R>failedFuture(c);
         }).thenCompose(x -> x);
@@ -58,23 +47,37 @@ final class Resends {
     private static <A, R> RuntimeException converted(Throwable e, Function<? super A, ? extends R> f) {
         Throwable c = Futures.cause(e);
         if (c instanceof OutcomeUnknownException u && (u.isResendable() || u.partialResult().isPresent())) {
-            OutcomeUnknownException.Resend resend = !u.isResendable() ? null : new OutcomeUnknownException.Resend() {
-                @Override
-                public CompletableFuture<Object> resend() {
-                    return thenApply((CompletableFuture<A>) (CompletableFuture<?>) u.resend(), f).thenApply(r -> (Object) r);
-                }
-
-                @Override
-                public void abandon() {
-                    u.abandon();
-                }
-            };
             // the partial result is in the operation's result type too (a takeMultiple's entries as the caller's objects)
-            OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(), resend,
+            return remapped(u, again -> thenApply((CompletableFuture<A>) (CompletableFuture<?>) again, f).thenApply(r -> (Object) r),
                     u.partialResult().map(p -> (Object) f.apply((A) p)).orElse(null));
-            mapped.setStackTrace(u.getStackTrace());
-            return mapped;
         }
         return c instanceof RuntimeException r ? r : new CompletionException(c);
+    }
+
+    /**
+     * {@code u} with its resend's result passed through {@code onResend} (resendable only if
+     * {@code u} is) and {@code partial} as its partial result; message, cause and stack as {@code u}'s.
+     */
+    private static OutcomeUnknownException remapped(OutcomeUnknownException u,
+                                                    Function<CompletableFuture<Object>, CompletableFuture<Object>> onResend, Object partial) {
+        OutcomeUnknownException mapped = new OutcomeUnknownException(u.getMessage(), u.getCause(),
+                u.isResendable() ? resend(() -> onResend.apply(u.resend()), u::abandon) : null, partial);
+        mapped.setStackTrace(u.getStackTrace());
+        return mapped;
+    }
+
+    /** A resend made of {@code resend} and {@code abandon}. */
+    static OutcomeUnknownException.Resend resend(java.util.function.Supplier<CompletableFuture<Object>> resend, Runnable abandon) {
+        return new OutcomeUnknownException.Resend() {
+            @Override
+            public CompletableFuture<Object> resend() {
+                return resend.get();
+            }
+
+            @Override
+            public void abandon() {
+                abandon.run();
+            }
+        };
     }
 }

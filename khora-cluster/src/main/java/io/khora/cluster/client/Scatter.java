@@ -133,18 +133,9 @@ final class Scatter {
             List<E> partial = new ArrayList<>(before);
             if (c instanceof OutcomeUnknownException u) {
                 u.partialResult().ifPresent(p -> partial.addAll(castList(p)));
-                OutcomeUnknownException.Resend resend = u.isResendable() ? new OutcomeUnknownException.Resend() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public CompletableFuture<Object> resend() {
-                        return step(what, before, (CompletableFuture<A>) (CompletableFuture<?>) u.resend(), again, next).thenApply(r -> (Object) r);
-                    }
-
-                    @Override
-                    public void abandon() {
-                        u.abandon();
-                    }
-                } : null;
+                @SuppressWarnings("unchecked")
+                OutcomeUnknownException.Resend resend = u.isResendable() ? Resends.resend(() -> step(what, before,
+                        (CompletableFuture<A>) (CompletableFuture<?>) u.resend(), again, next).thenApply(r -> (Object) r), u::abandon) : null;
                 String message = partial.isEmpty() ? u.getMessage()
                         : what + " is incomplete: " + partial.size() + " entries taken, then a call's outcome is unknown ("
                         + u.getMessage() + ")" + (resend != null ? "; resend() completes it" : "");
@@ -158,17 +149,9 @@ final class Scatter {
             }
             return CompletableFuture.<List<E>>failedFuture(new OutcomeUnknownException(what + " is incomplete: " + before.size()
                     + " entries taken, then a call was not applied (" + c.getMessage() + "); resend() completes it", c,
-                    new OutcomeUnknownException.Resend() {
-                        @Override
-                        public CompletableFuture<Object> resend() {
-                            return step(what, before, again.get(), again, next).thenApply(r -> (Object) r);
-                        }
-
-                        @Override
-                        public void abandon() {
-                            // the refused call is not kept open: nothing to give up
-                        }
-                    }, List.copyOf(before)));
+                    Resends.resend(() -> step(what, before, again.get(), again, next).thenApply(r -> (Object) r),
+                            () -> { }), // the refused call is not kept open: nothing to give up
+                    List.copyOf(before)));
         }).thenCompose(f -> f);
     }
 
