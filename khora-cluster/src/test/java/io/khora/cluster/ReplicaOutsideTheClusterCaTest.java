@@ -71,7 +71,7 @@ class ReplicaOutsideTheClusterCaTest {
     @Test
     @Timeout(60)
     void withTlsNoPlainSocketFailureDetectorListensBesideTheTransport() throws Exception {
-        try (TestGroup tls = TestGroup.start("fd-port-tls", List.of("A"), b -> b);
+        try (TestGroup tls = TestGroup.start("fd-port-tls", List.of("A"), b -> b.tls(TestSecurity.peerContext("A", List.of("A"))));
              TestGroup plain = TestGroup.start("fd-port-plain", List.of("A"), b -> b.tls(null))) {
             InetSocketAddress tlsFd = fdAddress(tls.configs.get("A"));
             InetSocketAddress plainFd = fdAddress(plain.configs.get("A"));
@@ -91,7 +91,7 @@ class ReplicaOutsideTheClusterCaTest {
     }
 
     private static void impostorStaysOutAndTheRealReplicaJoins(String name, SSLContext impostorTls, boolean refusalsCounted) throws Exception {
-        try (TestGroup g = TestGroup.configure(name, IDS, b -> b)) {
+        try (TestGroup g = TestGroup.configure(name, IDS, b -> b, true)) {
             Map<String, PeerTls> tls = new LinkedHashMap<>();
             for (String id : List.of("A", "B")) {
                 tls.put(id, PeerTls.load(TestSecurity.files(id), id, IDS, Clock.systemUTC()));
