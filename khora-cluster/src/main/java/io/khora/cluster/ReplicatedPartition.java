@@ -440,6 +440,12 @@ public final class ReplicatedPartition implements AutoCloseable {
         return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), Utils.extractRaftId(a));
     }
 
+    /** The Raft ids (node ids) of the members of this replica's current group view; empty while not connected. */
+    public List<String> groupView() {
+        org.jgroups.View v = channel.getView();
+        return v == null ? List.of() : v.getMembers().stream().map(String::valueOf).toList();
+    }
+
     private String viewMembers() {
         org.jgroups.View v = channel.getView();
         return v == null ? "[]" : v.getMembers().toString();

@@ -171,6 +171,15 @@ public final class NodeConfig {
         return (peerTls == null ? b : b.joinTimeout(MEMBERSHIP_TLS_JOIN_TIMEOUT)).build();
     }
 
+    /**
+     * How long a replica's group view may lack a replica whose node is up, with no leader known,
+     * before the replica re-joins its group ({@link SplitViewWatchdog}): two of MERGE3's longest
+     * intervals (1.5 × the failure detection timeout each), so MERGE3 had two chances first.
+     */
+    Duration splitViewGrace() {
+        return failureDetectionTimeout.multipliedBy(3);
+    }
+
     private ReplicaConfig.Builder tune(ReplicaConfig.Builder b) {
         Duration fd = failureDetectionTimeout;
         return b.dataDirectory(dataDirectory)
