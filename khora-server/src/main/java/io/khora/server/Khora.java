@@ -179,7 +179,7 @@ public final class Khora {
                   khora certs  --dir certs --nodes n1,n2,n3 [--hosts 127.0.0.1,localhost] [--users admin] [--client-certs mirror]
                                [--days 825]        (khora certs --help says more)
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
-                               [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
+                               [--failure-detection-timeout 3s] [--heartbeat-interval 500ms] [--leader-balance-interval 5s|0s]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
                                --security-dir DIR | --security-ca PEM --security-cert PEM --security-key PEM --security-users YAML
                                | --security none      (required: a node does not start without security settings)

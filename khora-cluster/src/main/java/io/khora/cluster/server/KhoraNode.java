@@ -85,10 +85,12 @@ public final class KhoraNode implements AutoCloseable {
                     new NodeRequests(node, node.timer, authenticator), security.serverTls());
             node.membership = Membership.join(config, node::membershipChanged);
             node.membershipChanged();
-            long every = LEADER_BALANCE_INTERVAL_MILLIS;
-            node.timer.scheduleWithFixedDelay(new LeaderBalancer(config.nodeId(), node.spaces, node.placement,
-                    () -> node.membership == null ? List.of() : node.membership.members(), System::nanoTime), every, every,
-                    TimeUnit.MILLISECONDS);
+            long every = config.leaderBalanceInterval().toMillis();
+            if (every > 0) {
+                node.timer.scheduleWithFixedDelay(new LeaderBalancer(config.nodeId(), node.spaces, node.placement,
+                        () -> node.membership == null ? List.of() : node.membership.members(), System::nanoTime), every, every,
+                        TimeUnit.MILLISECONDS);
+            }
             long check = SPLIT_VIEW_CHECK_MILLIS;
             node.timer.scheduleWithFixedDelay(new SplitViewWatchdog(config.nodeId(),
                     () -> node.membership == null ? List.of() : node.membership.members(), node::watchedReplicas,
@@ -145,9 +147,6 @@ public final class KhoraNode implements AutoCloseable {
             }
         }
     }
-
-    /** How often a node looks for a partition to hand back to its preferred leader ({@link LeaderBalancer}). */
-    static final long LEADER_BALANCE_INTERVAL_MILLIS = 5_000;
 
     /** How often a node looks for a replica whose group view stays split ({@link SplitViewWatchdog}). */
     static final long SPLIT_VIEW_CHECK_MILLIS = 500;
