@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -19,8 +20,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Keeps a client's {@link NearCache} correct: the first read by id of a type opens a subscription
- * to every event of that type in every partition (one stream per partition, at its leader), and
- * each event invalidates its entry. Until a partition's stream is open, reads from it are not
+ * to every event of that type in every partition (one stream per partition, at its leader; that
+ * read waits until they are open, or failed to open), and each event invalidates its entry. Until a partition's stream is open, reads from it are not
  * cached; when a stream ends (a leader fail-over: the events until it is open again at the new
  * leader are missed, delivery being at most once) or the subscription fails, the whole cache is
  * cleared. A failed subscription is tried again on a read after {@link #RETRY_NANOS}. This
@@ -53,7 +54,29 @@ final class NearCacheStreams implements AutoCloseable {
         return cache.get(new NearCache.Key(t.name(), partition, id));
     }
 
-    /** A ticket for a miss (see {@link NearCache#ticket}); opens the type's stream on its first use. */
+    /**
+     * Completes once the event streams of {@code t} are open (or failed to open: then reads are not
+     * cached): opens them on the type's first use, and again after a failure once {@link #RETRY_NANOS} passed.
+     */
+    CompletableFuture<Void> watch(TypeDescriptor t) {
+        if (closed) {
+            return DONE;
+        }
+        TypeStream s = streams.get(t.name());
+        if (s == null || (s.failedAt != 0 && nanoTime.getAsLong() - s.failedAt - RETRY_NANOS >= 0)) {
+            TypeStream fresh = new TypeStream(t);
+            if (s == null ? streams.putIfAbsent(t.name(), fresh) == null : streams.replace(t.name(), s, fresh)) {
+                fresh.start();
+                return fresh.started;
+            }
+            s = streams.get(t.name());
+        }
+        return s == null ? DONE : s.started;
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** A ticket for a miss (see {@link NearCache#ticket}): void unless the partition's stream is open. */
     NearCache.Ticket ticket(TypeDescriptor t, int partition, Object id) {
         return cache.ticket(new NearCache.Key(t.name(), partition, id), () -> watched(t, partition));
     }
@@ -68,20 +91,10 @@ final class NearCacheStreams implements AutoCloseable {
         return cache;
     }
 
-    /** Whether {@code partition}'s events of {@code t} arrive; opens (or re-opens after a failure) the type's subscription. */
+    /** Whether {@code partition}'s events of {@code t} arrive. */
     private boolean watched(TypeDescriptor t, int partition) {
-        if (closed) {
-            return false;
-        }
         TypeStream s = streams.get(t.name());
-        if (s == null || (s.failedAt != 0 && nanoTime.getAsLong() - s.failedAt - RETRY_NANOS >= 0)) {
-            TypeStream fresh = new TypeStream(t);
-            if (s == null ? streams.putIfAbsent(t.name(), fresh) == null : streams.replace(t.name(), s, fresh)) {
-                fresh.start();
-            }
-            return false;
-        }
-        return s.open.get(partition) == 1;
+        return !closed && s != null && s.open.get(partition) == 1;
     }
 
     /**
@@ -132,6 +145,8 @@ final class NearCacheStreams implements AutoCloseable {
         final TypeDescriptor type;
         final AtomicIntegerArray open;
         final RemoteSubscription<Object> subscription;
+        /** Completes when every stream opened, or the subscription failed. */
+        final CompletableFuture<Void> started = new CompletableFuture<>();
         volatile long failedAt;
 
         TypeStream(TypeDescriptor type) {
@@ -146,7 +161,7 @@ final class NearCacheStreams implements AutoCloseable {
             for (int p = 0; p < all.length; p++) {
                 all[p] = p;
             }
-            subscription.start(all);
+            subscription.start(all).whenComplete((v, e) -> started.complete(null));
         }
 
         @Override

@@ -171,10 +171,12 @@ final class RemoteAsyncSpace implements AsyncSpace {
         if (hit != null) {
             return CompletableFuture.completedFuture(hit);
         }
-        NearCache.Ticket ticket = near.ticket(t, partition, id);
-        return readByIdAtLeader(partition, t, id).thenApply(e -> {
-            near.populate(ticket, e);
-            return e;
+        return near.watch(t).thenCompose(watching -> {
+            NearCache.Ticket ticket = near.ticket(t, partition, id);
+            return readByIdAtLeader(partition, t, id).thenApply(e -> {
+                near.populate(ticket, e);
+                return e;
+            });
         });
     }
 
