@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * what a user gets by default) and with {@code --security none} ({@link #KHORA_PLAIN}: plain TCP,
  * as the Hazelcast members run). Khora's read is measured twice in every round: linearizable (the
  * default, the one the target compares with Hazelcast's {@code get}) and with
- * {@code reads=leader-local}.
+ * {@code reads=leader-local}; and a third time through a client with a near cache ({@code near-cache=true}), against
+ * Hazelcast's client near cache.
  * The three clusters are started once ({@link KhoraCluster}, {@link HazelcastCluster}: nine node
  * JVMs, the idle clusters' CPU use is reported); then {@link ClusterProbe} runs the rounds in fresh
  * client JVMs, interleaved — round 1 of each contestant, then round 2, … (the order rotating) — so
