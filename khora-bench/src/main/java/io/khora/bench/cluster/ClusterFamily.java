@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * what a user gets by default) and with {@code --security none} ({@link #KHORA_PLAIN}: plain TCP,
  * as the Hazelcast members run). Khora's read is measured twice in every round: linearizable (the
  * default, the one the target compares with Hazelcast's {@code get}) and with
- * {@code reads=leader-local}.
+ * {@code reads=leader-local}; and a third time through a client with a near cache ({@code near-cache=true}), against
+ * Hazelcast's client near cache.
  * The three clusters are started once ({@link KhoraCluster}, {@link HazelcastCluster}: nine node
  * JVMs, the idle clusters' CPU use is reported); then {@link ClusterProbe} runs the rounds in fresh
  * client JVMs, interleaved — round 1 of each contestant, then round 2, … (the order rotating) — so
@@ -77,8 +78,14 @@ public final class ClusterFamily implements BenchmarkFamily {
     static final Op READ = new Op("read", "read (linearizable)", "`readById` (linearizable, the default)", "read", "`get`");
     /** Khora's read from a client connected with {@code reads=leader-local}: the leader answers from its state at once. */
     static final Op READ_LOCAL = new Op("readLocal", "read (leader-local)", "`readById` with `reads=leader-local`", "read", "`get`");
+    /**
+     * A read by id through a client with a near cache (Khora's {@code near-cache=true}, invalidated from the event stream; Hazelcast's
+     * client near cache, BINARY, invalidated by the members), both opened cold for the phase and closed after it.
+     */
+    static final Op READ_NEAR = new Op("readNear", "read (near cache)", "`readById` with `near-cache=true`", "readNear",
+            "`get` with a client near cache");
     static final Op TAKE = new Op("take", "take", "`takeById`", "take", "`remove(key)`");
-    static final List<Op> OPS = List.of(WRITE, READ, READ_LOCAL, TAKE);
+    static final List<Op> OPS = List.of(WRITE, READ, READ_LOCAL, READ_NEAR, TAKE);
 
     @Override
     public String id() {
@@ -166,8 +173,9 @@ public final class ClusterFamily implements BenchmarkFamily {
                 String prefix = c.contestant() + "." + r + ".";
                 pairs.forEach((k, v) -> results.put(prefix + k, v));
                 String local = pairs.get(READ_LOCAL.key() + ".rate");
-                System.out.printf("[cluster]   write %s/s, read %s/s%s, take %s/s%n", pairs.get("write.rate"), pairs.get("read.rate"),
-                        local == null ? "" : ", leader-local read " + local + "/s", pairs.get("take.rate"));
+                System.out.printf("[cluster]   write %s/s, read %s/s%s, near-cached read %s/s, take %s/s%n", pairs.get("write.rate"),
+                        pairs.get("read.rate"), local == null ? "" : ", leader-local read " + local + "/s", pairs.get(READ_NEAR.key() + ".rate"),
+                        pairs.get("take.rate"));
             }
         }
     }

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>read</b> by id of random present ids (from those just written) for the phase's length, with
  *   the client's default consistency (Khora's: linearizable); and, for a client that has one
  *   ({@link RemoteStore#hasLeaderLocalReads()}), a second such phase of <b>leader-local reads</b>
- *   ({@code readLocal}), the two in the order the round asks for;</li>
+ *   ({@code readLocal}), the two in the order the round asks for; then a phase of <b>near-cached reads</b> ({@code readNear})
+ *   through a client opened for it with an empty near cache ({@link RemoteStore#openNearCached});</li>
  *   <li><b>take</b> by id of every entry written, in id order, shared by the threads, until none is left
  *   (so the store ends empty, and every take finds its entry).</li>
  * </ol>
@@ -54,14 +55,19 @@ public final class ClusterProbe {
         boolean leaderLocalFirst = Boolean.parseBoolean(args[9]);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("contestant", contestant);
+        java.util.function.Supplier<RemoteStore> nearCached = () -> RemoteStore.openNearCached(contestant, addresses, options,
+                Duration.ofSeconds(60), NEAR_CACHE_ENTRIES);
         try (RemoteStore store = RemoteStore.open(contestant, addresses, options, Duration.ofSeconds(60))) {
             List<String> reads = readPhases(store, leaderLocalFirst);
-            cycle(store, reads, threads, warmupMillis, firstId, pids, others, null);
-            cycle(store, reads, threads, phaseMillis, firstId + 1_000_000_000L, pids, others, out);
+            cycle(store, nearCached, reads, threads, warmupMillis, firstId, pids, others, null);
+            cycle(store, nearCached, reads, threads, phaseMillis, firstId + 1_000_000_000L, pids, others, out);
         }
         System.out.println(ChildJvm.resultLine(out));
         System.exit(0);
     }
+
+    /** The near caches' bound: more than a phase writes, so that every entry read stays cached. */
+    static final int NEAR_CACHE_ENTRIES = 1_000_000;
 
     /** The read phases' keys in the order they run: the default read, and the leader-local one if the store has it. */
     private static List<String> readPhases(RemoteStore store, boolean leaderLocalFirst) {
@@ -79,9 +85,13 @@ public final class ClusterProbe {
         return key.equals(ClusterFamily.READ_LOCAL.key()) ? store::readLeaderLocal : store::read;
     }
 
-    /** Write, the read phases {@code reads} in order, take; the figures go to {@code out} (null: a warm-up, nothing kept). */
-    private static void cycle(RemoteStore store, List<String> reads, int threads, long millis, long firstId, long[] pids, long[] others,
-                              Map<String, Object> out) throws InterruptedException {
+    /**
+     * Write, the read phases {@code reads} in order, the near-cached read phase (through a client {@code nearCached} opens for it, closed
+     * after it: its near cache starts empty, and the other phases pay for no invalidations), take; the figures go to {@code out}
+     * (null: a warm-up, nothing kept).
+     */
+    private static void cycle(RemoteStore store, java.util.function.Supplier<RemoteStore> nearCached, List<String> reads, int threads,
+                              long millis, long firstId, long[] pids, long[] others, Map<String, Object> out) throws InterruptedException {
         AtomicLong next = new AtomicLong(firstId);
         LoadPhase.Result write = LoadPhase.run(threads, millis, next::getAndIncrement, id -> {
             store.write(Payload.of(id));
@@ -93,6 +103,10 @@ public final class ClusterProbe {
         for (String key : reads) {
             read.put(key, LoadPhase.run(threads, millis, () -> firstId + ThreadLocalRandom.current().nextLong(written), reader(store, key),
                     pids, others));
+        }
+        try (RemoteStore near = nearCached.get()) {
+            read.put(ClusterFamily.READ_NEAR.key(), LoadPhase.run(threads, millis, () -> firstId + ThreadLocalRandom.current().nextLong(written),
+                    near::read, pids, others));
         }
         long readMisses = read.values().stream().mapToLong(LoadPhase.Result::misses).sum();
         AtomicLong cursor = new AtomicLong(firstId);

@@ -115,6 +115,11 @@ final class ClusterReport {
                         + "leader-local read is answered.%n%n",
                 cs.rounds() == 1 ? "The linearizable phase runs first"
                         : "The linearizable phase runs first in rounds 1, 3, …, the leader-local one in rounds 2, 4, …"));
+        md.append("**Near-cached reads** run in a third read phase, through a client opened for it and closed after it (its near "
+                + "cache empty at first, so each entry's first read in the phase is a miss that goes to the leader): Khora's with "
+                + "`near-cache=true` (Caffeine, invalidated from the space's event stream; a miss is a linearizable read), Hazelcast's "
+                + "with a client near cache on the map (BINARY, invalidated on change by the members, LRU); both hold every entry the "
+                + "phase reads.\n\n");
         md.append(String.format(Locale.ROOT, "Load while this family measured: 1-minute load average %s on average, at most %s, on %d "
                         + "cores — the measured client and nodes keep about %.1f cores busy themselves (*cores busy* below). %s%n%n",
                 Quiet.format(loadMean), Quiet.format(loadMax), cores, f.coresBusy(TARGET_KHORA, WRITE.key()),

@@ -26,7 +26,24 @@ final class HazelcastRemoteStore implements RemoteStore {
 
     /** Connects to the members at {@code addresses} (host:port) of cluster {@code clusterName}. */
     static HazelcastRemoteStore connect(List<String> addresses, String clusterName) {
+        return connect(addresses, clusterName, new ClientConfig());
+    }
+
+    /**
+     * Connects with a client near cache on the map: at most {@code entries} entries (LRU), BINARY (each {@code get} deserializes a
+     * fresh object, as Khora's near cache maps a fresh one), invalidated on change by the members (Hazelcast's defaults).
+     */
+    static HazelcastRemoteStore connectNearCached(List<String> addresses, String clusterName, int entries) {
         ClientConfig c = new ClientConfig();
+        com.hazelcast.config.NearCacheConfig near = new com.hazelcast.config.NearCacheConfig(HazelcastClusterMember.MAP)
+                .setInMemoryFormat(com.hazelcast.config.InMemoryFormat.BINARY).setInvalidateOnChange(true);
+        near.getEvictionConfig().setEvictionPolicy(com.hazelcast.config.EvictionPolicy.LRU)
+                .setMaxSizePolicy(com.hazelcast.config.MaxSizePolicy.ENTRY_COUNT).setSize(entries);
+        c.addNearCacheConfig(near);
+        return connect(addresses, clusterName, c);
+    }
+
+    private static HazelcastRemoteStore connect(List<String> addresses, String clusterName, ClientConfig c) {
         c.setClusterName(clusterName);
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.client.statistics.enabled", "false");

@@ -41,6 +41,14 @@ final class KhoraRemoteStore implements RemoteStore {
         }
     }
 
+    /** One client with {@code near-cache=true&near-cache-size=entries}: its reads by id go through the near cache. */
+    static KhoraRemoteStore connectNearCached(List<String> addresses, String options, Duration timeout, int entries) {
+        String uri = "khora://" + String.join(",", addresses) + "/" + KhoraCluster.SPACE + "?" + options + "&near-cache=true&near-cache-size="
+                + entries;
+        Space s = connect(uri, timeout);
+        return new KhoraRemoteStore(s, s);
+    }
+
     private static Space connect(String uri, Duration timeout) {
         Space s = Spaces.connect(uri);
         if (!s.waitForReady(timeout)) {
@@ -78,7 +86,9 @@ final class KhoraRemoteStore implements RemoteStore {
     @Override
     public void close() {
         try {
-            leaderLocal.close();
+            if (leaderLocal != space) {
+                leaderLocal.close();
+            }
         } finally {
             space.close();
         }

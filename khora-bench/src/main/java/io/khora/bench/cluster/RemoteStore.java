@@ -48,4 +48,16 @@ interface RemoteStore extends AutoCloseable {
             default -> throw new IllegalArgumentException("unknown contestant '" + contestant + "'");
         };
     }
+
+    /**
+     * As {@link #open}, a client whose {@link #read} goes through a near cache of at most {@code entries} entries (empty at first):
+     * Khora's {@code near-cache=true}, Hazelcast's client near cache.
+     */
+    static RemoteStore openNearCached(String contestant, List<String> addresses, String options, Duration timeout, int entries) {
+        return switch (contestant) {
+            case ClusterFamily.KHORA_TLS, ClusterFamily.KHORA_PLAIN -> KhoraRemoteStore.connectNearCached(addresses, options, timeout, entries);
+            case ClusterFamily.HAZELCAST -> HazelcastRemoteStore.connectNearCached(addresses, options, entries);
+            default -> throw new IllegalArgumentException("unknown contestant '" + contestant + "'");
+        };
+    }
 }

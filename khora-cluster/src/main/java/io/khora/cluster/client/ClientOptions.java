@@ -14,7 +14,8 @@ import java.util.Objects;
  * or {@code all}), {@code reads} ({@code linearizable} or {@code leader-local}, see
  * {@link ReadConsistency}), {@code max-frame-size} and {@code max-entry-size} (e.g. {@code 64MiB},
  * {@code 512KiB}; see {@link SizeLimits}); {@code tls-ca}, {@code tls-cert}, {@code tls-key}, {@code user},
- * {@code password-file}, {@code tls=off} (see {@link ClientSecurity}).
+ * {@code password-file}, {@code tls=off} (see {@link ClientSecurity}); {@code near-cache},
+ * {@code near-cache-size}, {@code near-cache-ttl} (see {@link NearCacheOptions}).
  *
  * @param operationTimeout the budget of one operation, retries included (plus the period of a waiting one)
  * @param attemptTimeout how long one attempt waits for a node's answer before trying elsewhere
@@ -24,17 +25,25 @@ import java.util.Objects;
  * @param sizeLimits the largest frame the client sends or accepts and the largest entry it writes
  *                   (checked before sending: a larger one fails at once, naming its size and the limit)
  * @param security TLS and credentials (by default TLS on and no CA: connecting fails until one is given, or TLS is turned off)
+ * @param nearCache the near cache of reads by id (off by default; see {@link NearCacheOptions})
  */
 public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
-                            ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security) {
+                            ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security, NearCacheOptions nearCache) {
     /** Checks the components. */
     public ClientOptions {
+        Objects.requireNonNull(nearCache, "nearCache");
         Objects.requireNonNull(reads, "reads");
         Objects.requireNonNull(sizeLimits, "sizeLimits");
         Objects.requireNonNull(security, "security");
         positive(operationTimeout, "timeout");
         positive(attemptTimeout, "attempt-timeout");
         positive(connectTimeout, "connect-timeout");
+    }
+
+    /** Without a near cache. */
+    public ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
+                         ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security) {
+        this(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, NearCacheOptions.off());
     }
 
     /** With the default security. */
@@ -59,37 +68,42 @@ public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, 
 
     /** These options with other size limits. */
     public ClientOptions withSizeLimits(SizeLimits limits) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits, security, nearCache);
     }
 
     /** These options with another operation budget. */
     public ClientOptions withOperationTimeout(Duration d) {
-        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security);
+        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache);
     }
 
     /** These options with another attempt timeout. */
     public ClientOptions withAttemptTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits, security);
+        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache);
     }
 
     /** These options with another connect timeout. */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits, security, nearCache);
     }
 
     /** These options with writes acknowledged by every replica ({@code true}) or a majority. */
     public ClientOptions withAllReplicas(boolean all) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits, security, nearCache);
     }
 
     /** These options with reads of another consistency. */
     public ClientOptions withReads(ReadConsistency r) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits, security, nearCache);
+    }
+
+    /** These options with another near cache (see {@link NearCacheOptions}). */
+    public ClientOptions withNearCache(NearCacheOptions n) {
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, n);
     }
 
     /** These options with other security settings. */
     public ClientOptions withSecurity(ClientSecurity s) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, s);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, s, nearCache);
     }
 
     /** These options with TLS trusting the cluster CA's certificate {@code ca} (PEM). */

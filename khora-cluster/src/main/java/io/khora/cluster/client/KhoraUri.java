@@ -83,6 +83,7 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
         int maxFrame = o.sizeLimits().maxFrameBytes();
         int maxEntry = o.sizeLimits().maxEntryBytes();
         java.util.Map<String, String> security = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> near = new java.util.LinkedHashMap<>();
         if (!query.isEmpty()) {
             for (String kv : query.split("&")) {
                 int eq = kv.indexOf('=');
@@ -101,6 +102,10 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                 }
                 if (SECURITY_OPTIONS.contains(k)) {
                     security.put(k, v);
+                    continue;
+                }
+                if (NEAR_CACHE_OPTIONS.contains(k)) {
+                    near.put(k, v);
                     continue;
                 }
                 if (k.equals("password")) {
@@ -125,17 +130,44 @@ public record KhoraUri(List<InetSocketAddress> seeds, String space, ClientOption
                     };
                     default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k
                             + "' (known: timeout, attempt-timeout, connect-timeout, replication, reads, max-frame-size, max-entry-size, "
-                            + String.join(", ", SECURITY_OPTIONS) + ")");
+                            + String.join(", ", NEAR_CACHE_OPTIONS) + ", " + String.join(", ", SECURITY_OPTIONS) + ")");
                 };
             }
         }
         try {
             o = o.withSizeLimits(new io.khora.cluster.protocol.SizeLimits(maxFrame, maxEntry));
             o = o.withSecurity(security(security, env));
+            o = o.withNearCache(nearCache(near, uri));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + uri + "': " + e.getMessage(), e);
         }
         return new KhoraUri(seeds, path, o);
+    }
+
+    private static final List<String> NEAR_CACHE_OPTIONS = List.of("near-cache", "near-cache-size", "near-cache-ttl");
+
+    /** The near-cache options, checked: a size or time-to-live needs {@code near-cache=true}. */
+    private static NearCacheOptions nearCache(java.util.Map<String, String> o, String uri) {
+        String on = o.getOrDefault("near-cache", "false");
+        if (!on.equals("true") && !on.equals("false")) {
+            throw new IllegalArgumentException("near-cache must be 'true' or 'false', got '" + on + "'");
+        }
+        if (on.equals("false")) {
+            if (o.containsKey("near-cache-size") || o.containsKey("near-cache-ttl")) {
+                throw new IllegalArgumentException("near-cache-size and near-cache-ttl need near-cache=true");
+            }
+            return NearCacheOptions.off();
+        }
+        long size = NearCacheOptions.DEFAULT_MAX_ENTRIES;
+        if (o.containsKey("near-cache-size")) {
+            try {
+                size = Long.parseLong(o.get("near-cache-size"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("near-cache-size must be a number of entries, got '" + o.get("near-cache-size") + "'");
+            }
+        }
+        NearCacheOptions n = NearCacheOptions.of(size);
+        return o.containsKey("near-cache-ttl") ? n.withTimeToLive(duration(uri, "near-cache-ttl", o.get("near-cache-ttl"))) : n;
     }
 
     private static final List<String> SECURITY_OPTIONS = List.of("tls", "tls-ca", "tls-cert", "tls-key", "user", "password-file");

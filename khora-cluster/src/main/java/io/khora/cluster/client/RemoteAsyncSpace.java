@@ -52,23 +52,31 @@ final class RemoteAsyncSpace implements AsyncSpace {
     private final boolean direct;
     /** The transaction this view runs under, or null. */
     private final RemoteTransaction tx;
+    /** The near cache of reads by id, or null (none asked for, or a transaction's view). */
+    private final NearCacheStreams near;
 
     /**
      * @param direct true for the view the synchronous {@link RemoteSpace} waits on: futures complete
      *               on the network thread (no hand-off; the waiting caller runs no callbacks), and
      *               abandoned takes cannot happen (a synchronous caller does not cancel)
      */
-    RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct) {
-        this(client, types, callbacks, direct, null);
+    RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct, NearCacheStreams near) {
+        this(client, types, callbacks, direct, null, near);
     }
 
-    /** A view whose operations run under {@code tx} (see {@link RemoteTransaction}). */
+    /** A view whose operations run under {@code tx} (see {@link RemoteTransaction}); no near cache. */
     RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct, RemoteTransaction tx) {
+        this(client, types, callbacks, direct, tx, null);
+    }
+
+    private RemoteAsyncSpace(ClusterClient client, RemoteTypes types, Executor callbacks, boolean direct, RemoteTransaction tx,
+                             NearCacheStreams near) {
         this.client = client;
         this.types = types;
         this.callbacks = callbacks;
         this.direct = direct;
         this.tx = tx;
+        this.near = near;
     }
 
     // ================================================================ primitives
@@ -82,7 +90,8 @@ final class RemoteAsyncSpace implements AsyncSpace {
         if (tx != null) {
             return tx.mutate(partition, t, c);
         }
-        return client.mutate(partition, types.declarations(t), c, client.options().allReplicas());
+        CompletableFuture<Object> f = client.mutate(partition, types.declarations(t), c, client.options().allReplicas());
+        return near == null ? f : f.whenComplete((r, e) -> near.afterMutation(partition, t, c));
     }
 
     /**
@@ -108,6 +117,13 @@ final class RemoteAsyncSpace implements AsyncSpace {
                         r -> Responses.readEntries(r.body(), client.answers()))
                 : client.call(partition, types.declarations(t), id -> new Request.Query(id, space(), partition, t.name(), q, max,
                         remainingWait(periodMillis, deadline), false, 0, 0, false), parkBudget).thenApply(r -> Responses.readEntries(r.body(), client.answers()));
+        if (take && near != null) {
+            once = once.whenComplete((taken, e) -> {
+                if (e == null) {
+                    near.afterTake(partition, t, taken);
+                }
+            });
+        }
         return once.thenCompose(list -> {
             boolean more = periodMillis < 0 || (periodMillis > 0 && System.nanoTime() - deadline < 0);
             if (list.isEmpty() && more) {
@@ -133,7 +149,8 @@ final class RemoteAsyncSpace implements AsyncSpace {
                 }
             }
         }
-        return client.mutate(partition, decls, c, false);
+        CompletableFuture<Object> f = client.mutate(partition, decls, c, false);
+        return near == null ? f : f.whenComplete((r, e) -> near.clear());
     }
 
     private static long remainingWait(long periodMillis, long deadline) {
@@ -147,6 +164,23 @@ final class RemoteAsyncSpace implements AsyncSpace {
         if (tx != null) {
             return tx.readById(partition, t, id);
         }
+        if (near == null) {
+            return readByIdAtLeader(partition, t, id);
+        }
+        StoredEntry hit = near.get(t, partition, id);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(hit);
+        }
+        return near.watch(t).thenCompose(watching -> {
+            NearCache.Ticket ticket = near.ticket(t, partition, id);
+            return readByIdAtLeader(partition, t, id).thenApply(e -> {
+                near.populate(ticket, e);
+                return e;
+            });
+        });
+    }
+
+    private CompletableFuture<StoredEntry> readByIdAtLeader(int partition, TypeDescriptor t, Object id) {
         return client.call(partition, types.declarations(t), rid -> new Request.ReadById(rid, space(), partition, t.name(), id), 0)
                 .thenApply(r -> Responses.readOptionalEntry(r.body(), client.answers()));
     }

@@ -59,6 +59,8 @@ public final class RemoteSpace implements Space {
     private volatile boolean closed;
     /** The transaction this view runs under (see {@link #with}), or null for the space itself. */
     private final RemoteTransaction tx;
+    /** The near cache (null unless the options ask for one; the space's, also in a transaction's view). */
+    private final NearCacheStreams near;
 
     private RemoteSpace(ClusterClient client) {
         this.client = client;
@@ -74,8 +76,10 @@ public final class RemoteSpace implements Space {
             t.setDaemon(true);
             return t;
         });
-        this.async = new RemoteAsyncSpace(client, types, callbacks, false);
-        this.sync = new RemoteAsyncSpace(client, types, callbacks, true);
+        this.near = client.options().nearCache().enabled()
+                ? new NearCacheStreams(client, types, callbacks, new NearCache(client.options().nearCache()), System::nanoTime) : null;
+        this.async = new RemoteAsyncSpace(client, types, callbacks, false, near);
+        this.sync = new RemoteAsyncSpace(client, types, callbacks, true, near);
     }
 
     /** The view of {@code parent} under {@code tx}. */
@@ -85,6 +89,7 @@ public final class RemoteSpace implements Space {
         this.callbacks = parent.callbacks;
         this.stateWatch = parent.stateWatch;
         this.tx = tx;
+        this.near = parent.near;
         this.async = new RemoteAsyncSpace(client, types, callbacks, false, tx);
         this.sync = new RemoteAsyncSpace(client, types, callbacks, true, tx);
     }
@@ -136,6 +141,11 @@ public final class RemoteSpace implements Space {
      */
     public static RemoteSpace connect(KhoraUri uri, io.khora.internal.wire.JavaDeserialization answers) {
         return new RemoteSpace(ClusterClient.connect(uri, answers));
+    }
+
+    /** The near cache, or null if the URI asked for none (for tests). */
+    NearCache nearCache() {
+        return near == null ? null : near.cache();
     }
 
     /** Waits for {@code f}; rethrows its failure as it was raised (unchecked). */
@@ -400,6 +410,9 @@ public final class RemoteSpace implements Space {
             return;
         }
         closed = true;
+        if (near != null) {
+            near.close();
+        }
         client.close();
         stateWatch.shutdownNow();
         callbacks.shutdown();

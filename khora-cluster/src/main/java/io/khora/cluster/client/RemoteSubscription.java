@@ -39,9 +39,35 @@ final class RemoteSubscription<T> implements Subscription {
     private final Executor delivery;
     private final AtomicReferenceArray<ClusterClient.Stream> streams;
     private final AtomicBoolean active = new AtomicBoolean(true);
+    private final StreamWatch watch;
+
+    /**
+     * What happens to a subscription's streams, told on the network thread as it happens (before the
+     * listener hears of it): for those that must not miss that events were missed (the near cache).
+     */
+    interface StreamWatch {
+        /** The stream of {@code partition} is open: its events from now on arrive. */
+        void opened(int partition);
+
+        /** An event of {@code partition} arrived (in the partition's order). */
+        void event(int partition, Responses.Event e);
+
+        /** The stream of {@code partition} ended (events are missed until it is open again), or the subscription did ({@code -1}). */
+        void lost(int partition);
+    }
 
     RemoteSubscription(ClusterClient client, RemoteTypes types, TypeDescriptor type, Command.QuerySpec query, Set<SpaceEventType> events,
                        SpaceListener<T> listener, Executor callbacks) {
+        this(client, types, type, query, events, listener, callbacks, null);
+    }
+
+    /**
+     * @param listener who gets the events (null: only {@code watch})
+     * @param watch who hears of the streams' events, ends and openings first (or null)
+     */
+    RemoteSubscription(ClusterClient client, RemoteTypes types, TypeDescriptor type, Command.QuerySpec query, Set<SpaceEventType> events,
+                       SpaceListener<T> listener, Executor callbacks, StreamWatch watch) {
+        this.watch = watch;
         this.client = client;
         this.types = types;
         this.type = type;
@@ -75,6 +101,9 @@ final class RemoteSubscription<T> implements Subscription {
                         end(stream);
                     } else {
                         streams.set(p, stream);
+                        if (watch != null) {
+                            watch.opened(p);
+                        }
                     }
                 });
     }
@@ -83,6 +112,12 @@ final class RemoteSubscription<T> implements Subscription {
     private void onFrame(int p, Response frame) {
         if (frame.status() == Status.EVENT) {
             Responses.Event e = Responses.readEvent(frame.body(), client.answers());
+            if (watch != null) {
+                watch.event(p, e);
+            }
+            if (listener == null) {
+                return;
+            }
             delivery.execute(() -> {
                 if (!active.get()) {
                     return;
@@ -98,6 +133,9 @@ final class RemoteSubscription<T> implements Subscription {
         }
         Responses.Ended ended = Responses.readEnded(frame.body());
         streams.set(p, null);
+        if (watch != null) {
+            watch.lost(p);
+        }
         if (ended.resubscribe() && active.get()) {
             LOG.debug("subscription to space '{}' partition {} moves to the new leader: {}", client.space(), p, ended.reason());
             java.util.concurrent.CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> open(p));
@@ -109,7 +147,12 @@ final class RemoteSubscription<T> implements Subscription {
     private void terminate(SpaceException reason) {
         if (active.compareAndSet(true, false)) {
             closeStreams();
-            delivery.execute(() -> listener.onTerminated(reason));
+            if (watch != null) {
+                watch.lost(-1);
+            }
+            if (listener != null) {
+                delivery.execute(() -> listener.onTerminated(reason));
+            }
         }
     }
 

@@ -32,6 +32,26 @@ class KhoraUriTest {
     }
 
     @Test
+    void aNearCacheIsAnExplicitOptionWithASizeAndATimeToLive() {
+        assertThat(ClientOptions.defaults().nearCache().enabled()).isFalse();
+        NearCacheOptions n = KhoraUri.parse("khora://h:1/s?near-cache=true&near-cache-size=500&near-cache-ttl=5m").options().nearCache();
+        assertThat(n).isEqualTo(new NearCacheOptions(true, 500, java.time.Duration.ofMinutes(5)));
+        assertThat(KhoraUri.parse("khora://h:1/s?near-cache=true").options().nearCache())
+                .isEqualTo(NearCacheOptions.of(NearCacheOptions.DEFAULT_MAX_ENTRIES));
+    }
+
+    @Test
+    void badNearCacheOptionsNameWhatIsWrong() {
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?near-cache=yes")).hasMessageContaining("near-cache must be 'true' or 'false', got 'yes'");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?near-cache-size=5")).hasMessageContaining("near-cache-size and near-cache-ttl need near-cache=true");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?near-cache=true&near-cache-size=lots"))
+                .hasMessageContaining("near-cache-size must be a number of entries, got 'lots'");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?near-cache=true&near-cache-size=0"))
+                .hasMessageContaining("near-cache-size must be 1..100000000, got 0");
+        assertThatThrownBy(() -> KhoraUri.parse("khora://h:1/s?near-cache=true&near-cache-ttl=0s")).hasMessageContaining("near-cache-ttl must be positive");
+    }
+
+    @Test
     void namesWhatIsWrong() {
         assertThatThrownBy(() -> KhoraUri.parse("http://h:1/s")).hasMessageContaining("must start with khora://");
         assertThatThrownBy(() -> KhoraUri.parse("khora://h:1")).hasMessageContaining("names no space");
