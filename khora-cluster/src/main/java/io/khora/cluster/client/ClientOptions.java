@@ -1,6 +1,7 @@
 package io.khora.cluster.client;
 
 import io.khora.cluster.protocol.SizeLimits;
+import io.khora.metrics.MetricsListener;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -24,17 +25,25 @@ import java.util.Objects;
  * @param sizeLimits the largest frame the client sends or accepts and the largest entry it writes
  *                   (checked before sending: a larger one fails at once, naming its size and the limit)
  * @param security TLS and credentials (by default TLS on and no CA: connecting fails until one is given, or TLS is turned off)
+ * @param metrics where the client reports its retries and its calls' outcomes ({@link MetricsListener#NONE} by default)
  */
 public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
-                            ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security) {
+                            ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security, MetricsListener metrics) {
     /** Checks the components. */
     public ClientOptions {
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(reads, "reads");
         Objects.requireNonNull(sizeLimits, "sizeLimits");
         Objects.requireNonNull(security, "security");
         positive(operationTimeout, "timeout");
         positive(attemptTimeout, "attempt-timeout");
         positive(connectTimeout, "connect-timeout");
+    }
+
+    /** Reporting no metrics. */
+    public ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
+                         ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security) {
+        this(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, MetricsListener.NONE);
     }
 
     /** With the default security. */
@@ -59,37 +68,37 @@ public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, 
 
     /** These options with other size limits. */
     public ClientOptions withSizeLimits(SizeLimits limits) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits, security, metrics);
     }
 
     /** These options with another operation budget. */
     public ClientOptions withOperationTimeout(Duration d) {
-        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security);
+        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, metrics);
     }
 
     /** These options with another attempt timeout. */
     public ClientOptions withAttemptTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits, security);
+        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits, security, metrics);
     }
 
     /** These options with another connect timeout. */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits, security, metrics);
     }
 
     /** These options with writes acknowledged by every replica ({@code true}) or a majority. */
     public ClientOptions withAllReplicas(boolean all) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits, security, metrics);
     }
 
     /** These options with reads of another consistency. */
     public ClientOptions withReads(ReadConsistency r) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits, security);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits, security, metrics);
     }
 
     /** These options with other security settings. */
     public ClientOptions withSecurity(ClientSecurity s) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, s);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, s, metrics);
     }
 
     /** These options with TLS trusting the cluster CA's certificate {@code ca} (PEM). */
@@ -115,6 +124,11 @@ public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, 
     /** These options authenticating as {@code user} with the password in {@code passwordFile}. */
     public ClientOptions withCredentials(String user, java.nio.file.Path passwordFile) {
         return withSecurity(security.withCredentials(user, passwordFile));
+    }
+
+    /** These options reporting retries and outcomes to {@code listener} (e.g. {@code khora-micrometer}'s binder). */
+    public ClientOptions withMetrics(MetricsListener listener) {
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, listener);
     }
 
     private static void positive(Duration d, String what) {

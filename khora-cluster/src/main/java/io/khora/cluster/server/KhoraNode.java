@@ -232,6 +232,14 @@ public final class KhoraNode implements AutoCloseable {
         return true;
     }
 
+    /**
+     * This node's meters, to bind to a metrics library (see {@link NodeMeters} for the list):
+     * {@code new KhoraMeterBinder(node.meters()).bindTo(registry)} with {@code khora-micrometer}.
+     */
+    public io.khora.metrics.MeterSource meters() {
+        return new NodeMeters(id(), spaces.values(), () -> membership == null ? 0 : membership.members().size());
+    }
+
     /** This node's report: members in view and every hosted replica. */
     public NodeStatus status() {
         Membership m = membership;
