@@ -67,11 +67,26 @@ public final class Khora {
     }
 
     private static int node(Map<String, String> flags, PrintStream out) throws Exception {
+        io.khora.micrometer.KhoraMeterBinder meters = new io.khora.micrometer.KhoraMeterBinder();
         NodeConfig cfg = NodeFile.load(flags);
+        MetricsSettings metrics = NodeFile.metrics(flags, cfg.self().host());
+        if (metrics.enabled()) {
+            cfg = NodeFile.load(flags, meters);
+        }
         KhoraNode node = KhoraNode.start(cfg);
+        MetricsEndpoint endpoint;
+        try {
+            endpoint = MetricsEndpoint.start(metrics, meters.add(node.meters()), cfg.nodeId());
+        } catch (java.io.IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
             stopped.countDown();
         }, "khora-shutdown"));
         ClusterSpec.NodeSpec self = cfg.self();
