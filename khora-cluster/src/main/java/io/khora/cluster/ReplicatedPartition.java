@@ -440,6 +440,12 @@ public final class ReplicatedPartition implements AutoCloseable {
         return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), Utils.extractRaftId(a));
     }
 
+    /** How many replicas of this partition are in its Raft group's view here (this one included). */
+    public int replicasInView() {
+        org.jgroups.View v = channel.getView();
+        return v == null ? 1 : v.size();
+    }
+
     private String viewMembers() {
         org.jgroups.View v = channel.getView();
         return v == null ? "[]" : v.getMembers().toString();

@@ -89,6 +89,8 @@ public final class KhoraNode implements AutoCloseable {
             node.timer.scheduleWithFixedDelay(new LeaderBalancer(config.nodeId(), node.spaces, node.placement,
                     () -> node.membership == null ? List.of() : node.membership.members(), System::nanoTime), every, every,
                     TimeUnit.MILLISECONDS);
+            node.timer.scheduleWithFixedDelay(new HealthWatch(config.nodeId(), node::healthSamples, LOG::warn, LOG::info),
+                    HEALTH_CHECK_INTERVAL_MILLIS, HEALTH_CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             node.close();
             throw e;
@@ -144,6 +146,25 @@ public final class KhoraNode implements AutoCloseable {
 
     /** How often a node looks for a partition to hand back to its preferred leader ({@link LeaderBalancer}). */
     static final long LEADER_BALANCE_INTERVAL_MILLIS = 5_000;
+
+    /** How often a node checks its replicas for trouble to log ({@link HealthWatch}). */
+    static final long HEALTH_CHECK_INTERVAL_MILLIS = 5_000;
+
+    /** The replicas started here, as {@link HealthWatch} sees them. */
+    private List<HealthWatch.Sample> healthSamples() {
+        List<HealthWatch.Sample> out = new ArrayList<>();
+        for (HostedSpace s : spaces.values()) {
+            for (int p = 0; p < s.spec().partitions(); p++) {
+                ReplicatedPartition r = s.replica(p);
+                if (r != null) {
+                    io.khora.cluster.raft.ReplicatedOutbox o = r.isLeader() ? r.outbox() : null;
+                    out.add(new HealthWatch.Sample(s.spec().name(), p, r.state(), r.isLeader(), r.replicasInView(), s.spec().replicas(),
+                            o == null ? 0 : o.size(), o == null ? 0 : o.capacity()));
+                }
+            }
+        }
+        return out;
+    }
 
     /** How long a replica waits for its partition's preferred leader to found the group first. */
     static final long LEADER_HEAD_START_MILLIS = 1_000;
