@@ -47,6 +47,10 @@ import java.util.function.LongFunction;
  * any other failure of a mutation means it was not applied.
  */
 final class ClusterClient implements AutoCloseable {
+    static {
+        io.khora.internal.logging.QuietSlf4j.install(); // before anything logs: no SLF4J warning without a backend
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
