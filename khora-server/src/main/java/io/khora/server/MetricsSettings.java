@@ -48,7 +48,9 @@ record MetricsSettings(int port, String bind, boolean jmx) {
         }
         String bind = values.containsKey("metrics-bind") ? String.valueOf(values.get("metrics-bind")).trim() : defaultBind;
         try {
-            InetAddress.getByName(bind);
+            if (port > 0) {
+                InetAddress.getByName(bind);
+            }
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(where + "metrics-bind: '" + bind + "' is not an address of this machine (" + e.getMessage() + ")");
         }
