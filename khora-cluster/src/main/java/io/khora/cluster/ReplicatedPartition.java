@@ -440,10 +440,10 @@ public final class ReplicatedPartition implements AutoCloseable {
         return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), Utils.extractRaftId(a));
     }
 
-    /** How many replicas of this partition are in its Raft group's view here (this one included). */
-    public int replicasInView() {
+    /** The Raft ids (node ids) of the members of this replica's current group view; empty while not connected. */
+    public List<String> groupView() {
         org.jgroups.View v = channel.getView();
-        return v == null ? 1 : v.size();
+        return v == null ? List.of() : v.getMembers().stream().map(String::valueOf).toList();
     }
 
     private String viewMembers() {

@@ -4,10 +4,6 @@ import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.server.security.TestSecurity;
 
-import org.jgroups.JChannel;
-import org.jgroups.protocols.DISCARD;
-import org.jgroups.protocols.TP;
-import org.jgroups.stack.ProtocolStack;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -193,30 +189,18 @@ final class TestGroup implements AutoCloseable {
      */
     void crash(String id) throws Exception {
         ReplicatedPartition p = running.remove(id);
-        cutOff(p.channel());
+        ReplicaFaults.cutOff(p);
         p.close();
     }
 
     /** Cuts a running replica off the network (all messages in and out dropped) without closing it. */
     void isolate(String id) throws Exception {
-        cutOff(running.get(id).channel());
+        ReplicaFaults.cutOff(running.get(id));
     }
 
     /** Reconnects an isolated replica. */
     void heal(String id) {
-        DISCARD d = running.get(id).channel().getProtocolStack().findProtocol(DISCARD.class);
-        d.discardAll(false);
-    }
-
-    private static void cutOff(JChannel ch) throws Exception {
-        ProtocolStack stack = ch.getProtocolStack();
-        DISCARD d = stack.findProtocol(DISCARD.class);
-        if (d == null) {
-            d = new DISCARD();
-            d.setAddress(ch.getAddress());
-            stack.insertProtocol(d, ProtocolStack.Position.ABOVE, TP.class);
-        }
-        d.discardAll(true);
+        ReplicaFaults.heal(running.get(id));
     }
 
     /** Waits until every running replica has applied the same number of commands and holds the same entries. */

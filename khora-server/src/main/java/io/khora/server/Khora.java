@@ -209,7 +209,7 @@ public final class Khora {
                 """);
         m.put("node", """
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
-                               [--failure-detection-timeout 3s] [--heartbeat-interval 500ms]
+                               [--failure-detection-timeout 3s] [--heartbeat-interval 500ms] [--leader-balance-interval 5s|0s]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
                                --security-dir DIR | --security-ca PEM --security-cert PEM --security-key PEM --security-users YAML
                                | --security none      (required: a node does not start without security settings)

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
  *   operation-timeout: 5s
  *   failure-detection-timeout: 3s
  *   heartbeat-interval: 500ms
+ *   leader-balance-interval: 5s  # how often a leader hands a partition back to its preferred node; 0s turns it off
  *   max-frame-size: 64MiB        # the largest frame read or sent (answers larger than a client's are sent in parts)
  *   max-entry-size: 16MiB        # the largest entry a write may carry (its encoded values); at most the frame minus 64 KiB
  *   max-connections: 10000       # client port limits (see ClientPortLimits): connections in all,
@@ -65,7 +66,7 @@ import java.util.stream.Stream;
  */
 final class NodeFile {
     private static final List<String> NODE_KEYS = Stream.concat(Stream.of("id", "data", "fsync", "operation-timeout",
-            "failure-detection-timeout", "heartbeat-interval", "max-frame-size", "max-entry-size", "java-serialization-allow"),
+            "failure-detection-timeout", "heartbeat-interval", "leader-balance-interval", "max-frame-size", "max-entry-size", "java-serialization-allow"),
             Stream.concat(ClientPortLimits.NAMES.stream(), MetricsSettings.NAMES.stream())).toList();
     private static final List<String> SECURITY_KEYS = List.of("dir", "ca", "cert", "key", "users");
 
@@ -125,6 +126,9 @@ final class NodeFile {
         if (node.containsKey("failure-detection-timeout") || node.containsKey("heartbeat-interval")) {
             b.failureDetection(duration(node.getOrDefault("failure-detection-timeout", "3s"), "node.failure-detection-timeout"),
                     duration(node.getOrDefault("heartbeat-interval", "500ms"), "node.heartbeat-interval"));
+        }
+        if (node.containsKey("leader-balance-interval")) {
+            b.leaderBalanceInterval(duration(node.get("leader-balance-interval"), "node.leader-balance-interval"));
         }
         if (node.containsKey("max-frame-size")) {
             b.maxFrameSize(io.khora.cluster.ByteSizes.parse(String.valueOf(node.get("max-frame-size")), "node.max-frame-size"));

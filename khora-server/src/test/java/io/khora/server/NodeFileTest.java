@@ -45,6 +45,18 @@ class NodeFileTest {
     }
 
     @Test
+    void theLeaderBalanceIntervalComesFromTheFileOrAFlagAndZeroTurnsBalancingOff() throws Exception {
+        NodeConfig defaults = NodeFile.load(Map.of("config", file(CLUSTER).toString(), "id", "n1"));
+        assertThat(defaults.leaderBalanceInterval()).isEqualTo(Duration.ofSeconds(5));
+        Path f = file(CLUSTER + "node:\n  id: n1\n  leader-balance-interval: 30s\n");
+        assertThat(NodeFile.load(Map.of("config", f.toString())).leaderBalanceInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(NodeFile.load(Map.of("config", f.toString(), "leader-balance-interval", "0s")).leaderBalanceInterval())
+                .as("a flag wins; 0s: off").isZero();
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", f.toString(), "leader-balance-interval", "often")))
+                .hasMessageContaining("node.leader-balance-interval: 'often' is not a duration");
+    }
+
+    @Test
     void flagsAloneDescribeACluster() throws Exception {
         NodeConfig c = NodeFile.load(Map.of("id", "a", "nodes", "a@127.0.0.1:7701:7801,b@127.0.0.1:7702:7901", "space", "s:2:2:1,t:1:1:1",
                 "security", "none"));

@@ -419,7 +419,7 @@ final class ClusterClient implements AutoCloseable {
     }
 
     private void retryLater(Call c) {
-        long delay = Math.min(250, 5L << Math.min(6, c.backoffs++)) + ThreadLocalRandom.current().nextLong(5);
+        long delay = RetryBackoff.delayMillis(c.backoffs++) + ThreadLocalRandom.current().nextLong(5);
         if (closed) {
             c.result.completeExceptionally(c.outcome.giveUp(closedMessage(c), uri.space(), c.partition, null));
             return;

@@ -52,6 +52,11 @@ final class HostedSpace implements AutoCloseable {
         replicas.set(partition, r);
     }
 
+    /** Takes {@code r} out of service as the replica of {@code partition}; false if it is not the current one. */
+    boolean remove(int partition, ReplicatedPartition r) {
+        return replicas.compareAndSet(partition, r, null);
+    }
+
     /** Marks the space started (its min-seeders were reached), whether or not every replica is up yet. */
     void markStarted() {
         started = true;

@@ -85,10 +85,16 @@ public final class KhoraNode implements AutoCloseable {
                     new NodeRequests(node, node.timer, authenticator), security.serverTls());
             node.membership = Membership.join(config, node::membershipChanged);
             node.membershipChanged();
-            long every = LEADER_BALANCE_INTERVAL_MILLIS;
-            node.timer.scheduleWithFixedDelay(new LeaderBalancer(config.nodeId(), node.spaces, node.placement,
-                    () -> node.membership == null ? List.of() : node.membership.members(), System::nanoTime), every, every,
-                    TimeUnit.MILLISECONDS);
+            long every = config.leaderBalanceInterval().toMillis();
+            if (every > 0) {
+                node.timer.scheduleWithFixedDelay(new LeaderBalancer(config.nodeId(), node.spaces, node.placement,
+                        () -> node.membership == null ? List.of() : node.membership.members(), System::nanoTime), every, every,
+                        TimeUnit.MILLISECONDS);
+            }
+            long check = SPLIT_VIEW_CHECK_MILLIS;
+            node.timer.scheduleWithFixedDelay(new SplitViewWatchdog(config.nodeId(),
+                    () -> node.membership == null ? List.of() : node.membership.members(), node::watchedReplicas,
+                    config.splitViewGrace(), System::nanoTime), check, check, TimeUnit.MILLISECONDS);
             node.timer.scheduleWithFixedDelay(new HealthWatch(config.nodeId(), node::healthSamples, LOG::warn, LOG::info),
                     HEALTH_CHECK_INTERVAL_MILLIS, HEALTH_CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -144,8 +150,68 @@ public final class KhoraNode implements AutoCloseable {
         }
     }
 
-    /** How often a node looks for a partition to hand back to its preferred leader ({@link LeaderBalancer}). */
-    static final long LEADER_BALANCE_INTERVAL_MILLIS = 5_000;
+    /** How often a node looks for a replica whose group view stays split ({@link SplitViewWatchdog}). */
+    static final long SPLIT_VIEW_CHECK_MILLIS = 500;
+
+    /** The running replicas here, as {@link SplitViewWatchdog} sees them. */
+    private List<SplitViewWatchdog.Watched> watchedReplicas() {
+        List<SplitViewWatchdog.Watched> out = new ArrayList<>();
+        for (HostedSpace s : spaces.values()) {
+            for (int p = 0; p < s.spec().partitions(); p++) {
+                ReplicatedPartition r = s.replica(p);
+                if (r != null) {
+                    out.add(watched(s, p, r));
+                }
+            }
+        }
+        return out;
+    }
+
+    private SplitViewWatchdog.Watched watched(HostedSpace s, int p, ReplicatedPartition r) {
+        List<String> nodes = placement.replicas(s.spec().name(), p);
+        return new SplitViewWatchdog.Watched() {
+            @Override
+            public String key() {
+                return "space '" + s.spec().name() + "' partition " + p;
+            }
+
+            @Override
+            public List<String> replicaNodes() {
+                return nodes;
+            }
+
+            @Override
+            public List<String> groupView() {
+                return r.groupView();
+            }
+
+            @Override
+            public boolean knowsLeader() {
+                return r.leader().isPresent();
+            }
+
+            @Override
+            public void rejoin() {
+                rejoinReplica(s, p, r);
+            }
+        };
+    }
+
+    /**
+     * Closes replica {@code r} of partition {@code p} and starts it again from its log, as a restart
+     * of this node would (the group sees it leave and join). Requests meanwhile find no replica here.
+     */
+    private void rejoinReplica(HostedSpace s, int p, ReplicatedPartition r) {
+        synchronized (this) { // close() marks the node closed under this lock before it shuts the starter down
+            if (closed || !s.remove(p, r)) {
+                return;
+            }
+            starter.execute(() -> {
+                r.close();
+                startReplica(s, p, 1);
+            });
+        }
+    }
 
     /** How often a node checks its replicas for trouble to log ({@link HealthWatch}). */
     static final long HEALTH_CHECK_INTERVAL_MILLIS = 5_000;
@@ -158,7 +224,7 @@ public final class KhoraNode implements AutoCloseable {
                 ReplicatedPartition r = s.replica(p);
                 if (r != null) {
                     io.khora.cluster.raft.ReplicatedOutbox o = r.isLeader() ? r.outbox() : null;
-                    out.add(new HealthWatch.Sample(s.spec().name(), p, r.state(), r.isLeader(), r.replicasInView(), s.spec().replicas(),
+                    out.add(new HealthWatch.Sample(s.spec().name(), p, r.state(), r.isLeader(), r.groupView().size(), s.spec().replicas(),
                             o == null ? 0 : o.size(), o == null ? 0 : o.capacity()));
                 }
             }

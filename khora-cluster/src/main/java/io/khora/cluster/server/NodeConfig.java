@@ -36,6 +36,7 @@ public final class NodeConfig {
     private final Duration failureDetectionTimeout;
     private final Duration heartbeatInterval;
     private final Duration allReplicasTimeout;
+    private final Duration leaderBalanceInterval;
     private final io.khora.cluster.protocol.SizeLimits sizeLimits;
     private final NodeSecurity security;
     private final ClientPortLimits clientPortLimits;
@@ -53,6 +54,7 @@ public final class NodeConfig {
         this.failureDetectionTimeout = b.failureDetectionTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.allReplicasTimeout = b.allReplicasTimeout;
+        this.leaderBalanceInterval = b.leaderBalanceInterval;
         this.sizeLimits = new io.khora.cluster.protocol.SizeLimits(b.maxFrameBytes, b.maxEntryBytes);
         this.clientPortLimits = b.clientPortLimits;
         this.javaDeserialization = JavaDeserialization.network(b.javaSerializationAllow);
@@ -178,6 +180,20 @@ public final class NodeConfig {
         return (peerTls == null ? b : b.joinTimeout(MEMBERSHIP_TLS_JOIN_TIMEOUT)).build();
     }
 
+    /** How often leaders are handed back to their preferred nodes; zero: never ({@link Builder#leaderBalanceInterval}). */
+    public Duration leaderBalanceInterval() {
+        return leaderBalanceInterval;
+    }
+
+    /**
+     * How long a replica's group view may lack a replica whose node is up, with no leader known,
+     * before the replica re-joins its group ({@link SplitViewWatchdog}): two of MERGE3's longest
+     * intervals (1.5 × the failure detection timeout each), so MERGE3 had two chances first.
+     */
+    Duration splitViewGrace() {
+        return failureDetectionTimeout.multipliedBy(3);
+    }
+
     private ReplicaConfig.Builder tune(ReplicaConfig.Builder b) {
         Duration fd = failureDetectionTimeout;
         return b.dataDirectory(dataDirectory)
@@ -211,6 +227,7 @@ public final class NodeConfig {
         private Duration failureDetectionTimeout = Duration.ofSeconds(3);
         private Duration heartbeatInterval = Duration.ofMillis(500);
         private Duration allReplicasTimeout = Duration.ofSeconds(5);
+        private Duration leaderBalanceInterval = Duration.ofSeconds(5);
         private int maxFrameBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_FRAME;
         private int maxEntryBytes = io.khora.cluster.protocol.SizeLimits.DEFAULT_MAX_ENTRY;
         private NodeSecurity security;
@@ -250,6 +267,18 @@ public final class NodeConfig {
         public Builder failureDetection(Duration timeout, Duration heartbeat) {
             this.failureDetectionTimeout = positive(timeout, "failure detection timeout");
             this.heartbeatInterval = positive(heartbeat, "heartbeat interval");
+            return this;
+        }
+
+        /**
+         * How often the node looks for a partition it leads to hand back to its preferred leader
+         * ({@link LeaderBalancer}; default 5 s); zero turns balancing off (leaders stay where elections put them).
+         */
+        public Builder leaderBalanceInterval(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("leader balance interval must be zero (off) or positive: " + d);
+            }
+            this.leaderBalanceInterval = d;
             return this;
         }
 

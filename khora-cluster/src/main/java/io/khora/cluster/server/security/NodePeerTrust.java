@@ -54,68 +54,50 @@ final class NodePeerTrust extends X509ExtendedTrustManager {
         return refused.get();
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        String peer = peer(socket);
+    /** The delegate's chain check, one of its six overloads. */
+    @FunctionalInterface
+    private interface ChainCheck {
+        void run() throws CertificateException;
+    }
+
+    /** Runs the delegate's chain check, then this class's node check; a refusal is counted and logged naming {@code peer}. */
+    private void check(ChainCheck chainCheck, X509Certificate[] chain, String peer) throws CertificateException {
         try {
-            delegate.checkClientTrusted(chain, authType, socket);
+            chainCheck.run();
         } catch (CertificateException e) {
             throw refuse(peer, chain, e);
         }
         checkNode(chain, peer);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        check(() -> delegate.checkClientTrusted(chain, authType, socket), chain, peer(socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        String peer = peer(socket);
-        try {
-            delegate.checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refuse(peer, chain, e);
-        }
-        checkNode(chain, peer);
+        check(() -> delegate.checkServerTrusted(chain, authType, socket), chain, peer(socket));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        String peer = engine == null ? "?" : engine.getPeerHost() + ":" + engine.getPeerPort();
-        try {
-            delegate.checkClientTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refuse(peer, chain, e);
-        }
-        checkNode(chain, peer);
+        check(() -> delegate.checkClientTrusted(chain, authType, engine), chain, peer(engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        String peer = engine == null ? "?" : engine.getPeerHost() + ":" + engine.getPeerPort();
-        try {
-            delegate.checkServerTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refuse(peer, chain, e);
-        }
-        checkNode(chain, peer);
+        check(() -> delegate.checkServerTrusted(chain, authType, engine), chain, peer(engine));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        try {
-            delegate.checkClientTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw refuse("?", chain, e);
-        }
-        checkNode(chain, "?");
+        check(() -> delegate.checkClientTrusted(chain, authType), chain, "?");
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw refuse("?", chain, e);
-        }
-        checkNode(chain, "?");
+        check(() -> delegate.checkServerTrusted(chain, authType), chain, "?");
     }
 
     @Override
@@ -164,6 +146,10 @@ final class NodePeerTrust extends X509ExtendedTrustManager {
             suppressed.incrementAndGet();
         }
         return new CertificateException(reason, cause);
+    }
+
+    private static String peer(SSLEngine engine) {
+        return engine == null ? "?" : engine.getPeerHost() + ":" + engine.getPeerPort();
     }
 
     private static String peer(Socket socket) {
