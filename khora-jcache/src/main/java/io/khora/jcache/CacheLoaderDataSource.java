@@ -25,10 +25,10 @@ import javax.cache.integration.CacheLoader;
  * <p>The initial load and query read-through load nothing: JCache loads only by key.
  */
 final class CacheLoaderDataSource extends SpaceDataSource {
-    private final KhoraCache<?, ?> cache;
+    private final CacheParts<?, ?> cache;
     private final AtomicLong tokens = new AtomicLong();
 
-    CacheLoaderDataSource(KhoraCache<?, ?> cache) {
+    CacheLoaderDataSource(CacheParts<?, ?> cache) {
         this.cache = cache;
     }
 
@@ -39,7 +39,7 @@ final class CacheLoaderDataSource extends SpaceDataSource {
             return null;
         }
         Object key = query.getId();
-        Object value = cache.loadFromLoader(key);
+        Object value = cache.integration.load(key);
         return value == null ? null : record(ctx, key, value);
     }
 
@@ -49,7 +49,7 @@ final class CacheLoaderDataSource extends SpaceDataSource {
         if (ctx.noLoad) {
             return DataIterator.empty();
         }
-        Map<Object, Object> loaded = cache.loadAllFromLoader(Arrays.asList(query.getIds()));
+        Map<Object, Object> loaded = cache.integration.loadAll(Arrays.asList(query.getIds()));
         List<Object> rows = new ArrayList<>(loaded.size());
         for (Map.Entry<Object, Object> e : loaded.entrySet()) {
             if (e.getKey() != null && e.getValue() != null) {
@@ -67,6 +67,6 @@ final class CacheLoaderDataSource extends SpaceDataSource {
     private CacheEntryRecord record(OperationContext ctx, Object key, Object value) {
         long token = tokens.incrementAndGet();
         ctx.loaded(key, token);
-        return new CacheEntryRecord(cache.codec().storedKey(key), cache.codec().encode(value), token);
+        return new CacheEntryRecord(cache.codec.storedKey(key), cache.codec.encode(value), token);
     }
 }

@@ -18,9 +18,9 @@ import javax.cache.integration.CacheWriter;
  * are marked in the {@link OperationContext} and not written.
  */
 final class CacheWriterEndpoint extends SpaceSynchronizationEndpoint {
-    private final KhoraCache<?, ?> cache;
+    private final CacheParts<?, ?> cache;
 
-    CacheWriterEndpoint(KhoraCache<?, ?> cache) {
+    CacheWriterEndpoint(CacheParts<?, ?> cache) {
         this.cache = cache;
     }
 
@@ -32,9 +32,9 @@ final class CacheWriterEndpoint extends SpaceSynchronizationEndpoint {
         for (DataSyncOperation op : batch.getBatchDataItems()) {
             CacheEntryRecord r = (CacheEntryRecord) op.getDataAsObject();
             if (op.getDataSyncOperationType() == DataSyncOperationType.REMOVE) {
-                cache.writerDelete(r.key());
+                cache.integration.delete(r.key());
             } else {
-                cache.writerWrite(r.key(), cache.codec().decode(r.value()));
+                cache.integration.write(r.key(), cache.codec.decode(r.value()));
             }
         }
     }

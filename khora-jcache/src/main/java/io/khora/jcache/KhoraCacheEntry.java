@@ -23,15 +23,12 @@ public final class KhoraCacheEntry<K, V> implements Cache.Entry<K, V> {
     }
 
     @Override
-    public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache entry cannot be unwrapped to " + clazz.getName());
+    public String toString() {
+        return key + "=" + value;
     }
 
     @Override
-    public String toString() {
-        return key + "=" + value;
+    public <T> T unwrap(Class<T> clazz) {
+        return Unwrap.to(clazz, "a cache entry", this);
     }
 }

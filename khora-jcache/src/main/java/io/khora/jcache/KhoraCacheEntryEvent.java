@@ -62,10 +62,7 @@ final class KhoraCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache entry event cannot be unwrapped to " + clazz.getName());
+        return Unwrap.to(clazz, "a cache entry event", this);
     }
 
     @Override

@@ -249,14 +249,7 @@ public final class KhoraCacheManager implements CacheManager {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        Objects.requireNonNull(clazz, "class must not be null");
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        if (clazz.isInstance(spaceFactory)) {
-            return clazz.cast(spaceFactory);
-        }
-        throw new IllegalArgumentException("a cache manager cannot be unwrapped to " + clazz.getName());
+        return Unwrap.to(clazz, "a cache manager", this, spaceFactory);
     }
 
     @Override

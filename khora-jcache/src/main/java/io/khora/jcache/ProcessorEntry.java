@@ -14,7 +14,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     /** The net effect, as JSR-107 defines it. */
     enum Op { NONE, ACCESS, CREATE, LOAD, UPDATE, REMOVE }
 
-    private final KhoraCache<K, V> cache;
+    private final CacheParts<K, V> parts;
     private final K key;
     private final boolean existed;
     private final Supplier<V> current;
@@ -23,8 +23,8 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     private Op op = Op.NONE;
 
     /** @param current the current value, decoded only if the processor asks for it */
-    ProcessorEntry(KhoraCache<K, V> cache, K key, boolean existed, Supplier<V> current) {
-        this.cache = cache;
+    ProcessorEntry(CacheParts<K, V> parts, K key, boolean existed, Supplier<V> current) {
+        this.parts = parts;
         this.key = key;
         this.existed = existed;
         this.current = current;
@@ -47,8 +47,8 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     public V getValue() {
         if (op == Op.NONE || op == Op.ACCESS) {
             if (current() == null) {
-                if (op == Op.NONE && cache.configuration().isReadThrough() && cache.hasLoader()) {
-                    V loaded = cache.loadFromLoader(key);
+                if (op == Op.NONE && parts.readsThrough()) {
+                    V loaded = parts.integration.load(key);
                     if (loaded != null) {
                         value = loaded;
                         op = Op.LOAD;
@@ -76,7 +76,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     @Override
     public void setValue(V v) {
         Objects.requireNonNull(v, "an entry processor cannot set a null value; use remove()");
-        cache.checkValueType(v);
+        parts.checkValueType(v);
         op = existed ? Op.UPDATE : Op.CREATE;
         value = v;
         known = true;
@@ -84,10 +84,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a mutable entry cannot be unwrapped to " + clazz.getName());
+        return Unwrap.to(clazz, "a mutable entry", this);
     }
 
     boolean existed() {
