@@ -40,12 +40,25 @@ public final class EmbeddedSpaceBuilder {
     private WriteBehindSettings writeBehind;
     private Duration transactionTimeout = LocalSpaceConfig.Transactions.DEFAULTS.timeout();
     private Duration lockWait = LocalSpaceConfig.Transactions.DEFAULTS.lockWait();
+    private io.khora.metrics.MetricsListener metrics = io.khora.metrics.MetricsListener.NONE;
 
     EmbeddedSpaceBuilder(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("space name must not be null or blank");
         }
         this.name = name;
+    }
+
+    /**
+     * Where the space reports each partition's initial load (rows, time); default
+     * {@link io.khora.metrics.MetricsListener#NONE}. {@code khora-micrometer}'s {@code KhoraMeterBinder} is one.
+     */
+    public EmbeddedSpaceBuilder metrics(io.khora.metrics.MetricsListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("space '" + name + "': metrics must not be null (MetricsListener.NONE reports nothing)");
+        }
+        this.metrics = listener;
+        return this;
     }
 
     /** Number of partitions (default 1); entries are spread by routing value. */
@@ -246,7 +259,7 @@ public final class EmbeddedSpaceBuilder {
         }
         return new LocalSpaceConfig.Persistence(dataSource, endpoint, cachePolicy, cachePolicy == CachePolicy.LRU ? maxEntries : 0,
                 initialLoadAttempts, initialLoadProgressInterval, persistLeaseExpiry, synchronizationMode,
-                synchronizationMode == SynchronizationMode.WRITE_BEHIND ? writeBehind : null);
+                synchronizationMode == SynchronizationMode.WRITE_BEHIND ? writeBehind : null, metrics);
     }
 
     /**

@@ -12,6 +12,10 @@ package io.khora;
  * }</pre>
  */
 public final class Spaces {
+    static {
+        io.khora.internal.logging.QuietSlf4j.install(); // before anything logs: no SLF4J warning without a backend
+    }
+
     private Spaces() {
     }
 

@@ -941,7 +941,7 @@ public final class ReplicatedPartition implements AutoCloseable {
     }
 
     /** How many reads and takes wait at this replica (status, tests). */
-    int parkedWaits() {
+    public int parkedWaits() {
         return waits.size();
     }
 

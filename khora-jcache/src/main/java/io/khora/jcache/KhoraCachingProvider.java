@@ -22,6 +22,10 @@ import javax.cache.spi.CachingProvider;
  * <p>Store-by-value (the default) and store-by-reference are both supported.
  */
 public final class KhoraCachingProvider implements CachingProvider {
+    static {
+        io.khora.internal.logging.QuietSlf4j.install(); // before anything logs: no SLF4J warning without a backend
+    }
+
     /**
      * Cache manager property: the {@link SpaceFactory} for the manager's caches — an instance, or
      * the name of a class with a public no-argument constructor. Default: {@link EmbeddedSpaceFactory}.

@@ -41,9 +41,19 @@ public final class Khora {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-            out.println(usage());
+        List<String> all = java.util.Arrays.asList(args);
+        if (all.contains("--version")) {
+            out.println("khora " + version());
+            return 0;
+        }
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            String command = args.length > 1 ? args[1] : null;
+            out.println(command != null && USAGE.containsKey(command) ? usage(command) : usage());
             return args.length == 0 ? 2 : 0;
+        }
+        if (USAGE.containsKey(args[0]) && (all.contains("--help") || all.contains("-h"))) {
+            out.println(usage(args[0]));
+            return 0;
         }
         try {
             Map<String, String> flags = flags(args);
@@ -67,11 +77,26 @@ public final class Khora {
     }
 
     private static int node(Map<String, String> flags, PrintStream out) throws Exception {
+        io.khora.micrometer.KhoraMeterBinder meters = new io.khora.micrometer.KhoraMeterBinder();
         NodeConfig cfg = NodeFile.load(flags);
+        MetricsSettings metrics = NodeFile.metrics(flags, cfg.self().host());
+        if (metrics.enabled()) {
+            cfg = NodeFile.load(flags, meters);
+        }
         KhoraNode node = KhoraNode.start(cfg);
+        MetricsEndpoint endpoint;
+        try {
+            endpoint = MetricsEndpoint.start(metrics, meters.add(node.meters()), cfg.nodeId());
+        } catch (java.io.IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
             stopped.countDown();
         }, "khora-shutdown"));
         ClusterSpec.NodeSpec self = cfg.self();
@@ -173,11 +198,16 @@ public final class Khora {
         return flags;
     }
 
-    static String usage() {
-        return """
-                usage:
+    /** Each command's usage, in the order {@code khora --help} lists them. */
+    static final Map<String, String> USAGE = usages();
+
+    private static Map<String, String> usages() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("certs", """
                   khora certs  --dir certs --nodes n1,n2,n3 [--hosts 127.0.0.1,localhost] [--users admin] [--client-certs mirror]
                                [--days 825]        (khora certs --help says more)
+                """);
+        m.put("node", """
                   khora node   --config node.yaml [--id n1] [--data DIR] [--fsync true|false] [--operation-timeout 5s]
                                [--failure-detection-timeout 3s] [--heartbeat-interval 500ms] [--leader-balance-interval 5s|0s]
                                [--max-frame-size 64MiB] [--max-entry-size 16MiB]
@@ -187,19 +217,51 @@ public final class Khora {
                                [--frame-timeout 60s] [--write-buffer-high 4MiB] [--write-buffer-low 1MiB]
                                [--max-write-buffer 256MiB] [--max-incomplete-frames-memory 256MiB]
                                [--java-serialization-allow 'com.acme.model.*;java.lang.*']   (default: refused)
+                               [--metrics-port 9401 [--metrics-bind HOST] [--metrics-jmx true]]  (Prometheus /metrics; default off)
                   khora node   --id n1 --nodes n1@127.0.0.1:7701:7801,n2@127.0.0.1:7702:7901,… --space orders:4:3:2 [--data DIR]
                                --security-dir certs
+                """);
+        m.put("status", """
                   khora status --config node.yaml | --nodes 127.0.0.1:7701,127.0.0.1:7702 [--timeout 2s] [--max-lag 1000]
                                [--security-dir DIR | --tls-ca PEM [--user U --password-file F | --tls-cert PEM --tls-key PEM] | --tls off]
                                exit 0 healthy, 1 a partition has no leader (or no node answers), 3 a node down or a replica
                                missing or lagging
+                """);
+        m.put("mirror", """
                   khora mirror --connect khora://127.0.0.1:7701,127.0.0.1:7702/orders [--data DIR]
                                --jdbc-url URL [--jdbc-user U] [--jdbc-password-file FILE] --entities com.acme.Order,… [--schema none|update]
                                (the password: from --jdbc-password-file, else the environment variable KHORA_JDBC_PASSWORD)
                                [--security-dir DIR | --tls-ca PEM [--tls-cert PEM --tls-key PEM | --user U --password-file F] | --tls off]
                                | --endpoint-class com.acme.MyEndpoint
                                [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
+
                                [--lease-duration 10s] [--lease-wait 0s]
-                """;
+                               [--metrics-port 9402 [--metrics-bind 127.0.0.1] [--metrics-jmx true]]  (Prometheus /metrics; default off)
+                """);
+        return m;
+    }
+
+    /** Every command's usage. */
+    static String usage() {
+        return "usage:\n" + String.join("", USAGE.values())
+                + "  every command: --help (its usage), --version (khora's version)\n";
+    }
+
+    /** One command's usage ({@code khora certs --help} says more than the overview). */
+    static String usage(String command) {
+        return command.equals("certs") ? CertsCommand.usage() : "usage:\n" + USAGE.get(command);
+    }
+
+    /** Khora's version (from the build). */
+    static String version() {
+        try (java.io.InputStream in = Khora.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 }

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *              --jdbc-url jdbc:postgresql://db/orders --jdbc-user app --jdbc-password-file /run/secrets/orders-db
  *              --entities com.acme.Order,com.acme.Item [--schema none|validate|update|create]
  *              [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
- *              [--lease-duration 10s] [--lease-wait 0s]
+ *              [--lease-duration 10s] [--lease-wait 0s] [--metrics-port 9402 [--metrics-bind 127.0.0.1] [--metrics-jmx true]]
  *              [--security-dir certs | --tls-ca ca.pem (--tls-cert mirror.pem --tls-key mirror-key.pem | --user U --password-file F) | --tls off]
  * khora mirror --connect … --endpoint-class com.acme.MyEndpoint     (a SpaceSynchronizationEndpoint with a no-arg constructor)
  * </pre>
@@ -55,7 +55,8 @@ final class MirrorCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorCommand.class);
     static final List<String> FLAGS = java.util.stream.Stream.concat(Stream.of("connect", "data", "jdbc-url", "jdbc-user",
             "jdbc-password-file", "entities", "schema", "endpoint-class", "batch-size", "batch-interval", "connect-timeout",
-            "progress-interval", "lease-duration", "lease-wait"), ClientFlags.NAMES.stream()).toList();
+            "progress-interval", "lease-duration", "lease-wait"), Stream.concat(ClientFlags.NAMES.stream(), MetricsSettings.NAMES.stream()))
+            .toList();
     /** The environment variable the database password may come from. */
     static final String PASSWORD_ENV = "KHORA_JDBC_PASSWORD";
     /** Exit code of a mirror refused because another holds the lease, or that lost it. */
@@ -79,6 +80,7 @@ final class MirrorCommand {
         if (uri == null) {
             throw new IllegalArgumentException("--connect khora://host:port,…/space is required");
         }
+        MetricsSettings metrics = MetricsSettings.of(flags, "--", "127.0.0.1");
         SessionFactory[] sessionFactory = new SessionFactory[1];
         SpaceSynchronizationEndpoint endpoint = endpoint(flags, sessionFactory);
         ClusterMirror.Builder b = ClusterMirror.builder(uri).endpoint(endpoint)
@@ -114,6 +116,7 @@ final class MirrorCommand {
                 Thread.currentThread().interrupt();
             }
         }, "khora-mirror-shutdown"));
+        MetricsEndpoint metricsEndpoint = null;
         try {
             try {
                 mirror.start();
@@ -123,6 +126,7 @@ final class MirrorCommand {
                 out.flush();
                 return FENCED;
             }
+            metricsEndpoint = MetricsEndpoint.start(metrics, new io.khora.micrometer.KhoraMeterBinder(mirror.meters()), "mirror");
             out.println("khora mirror of " + uri + " delivering to " + endpoint.getClass().getName());
             out.flush();
             while (!stop.await(progressEvery.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -138,6 +142,9 @@ final class MirrorCommand {
             }
             return 0;
         } finally {
+            if (metricsEndpoint != null) {
+                metricsEndpoint.close();
+            }
             mirror.close();
             if (sessionFactory[0] != null) {
                 sessionFactory[0].close();

@@ -51,6 +51,9 @@ import java.util.stream.Stream;
  *   max-incomplete-frames-memory: 256MiB  # memory all request frames still arriving may hold together
  *   java-serialization-allow: "com.acme.model.*;java.lang.*;java.util.*"  # opt-in: classes whose Java-serialized
  *                                # values clients and peers may send (an ObjectInputFilter pattern); unset: all refused
+ *   metrics-port: 9401           # opt-in: Prometheus scrape endpoint http://host:9401/metrics (unset: none)
+ *   metrics-bind: 10.0.0.5       # the address it listens on (default: this node's host in the cluster spec)
+ *   metrics-jmx: true            # the meters as JMX MBeans too (domain khora); default false
  * security:                      # required (flags: --security-dir, --security-ca, …, --security none)
  *   dir: certs                   # what `khora certs` wrote: ca.pem, &lt;id&gt;.pem, &lt;id&gt;-key.pem, users.yaml
  *   # or one by one: ca, cert, key, users (each overrides the dir's); or `security: none` (plain TCP, no authentication)
@@ -64,7 +67,7 @@ import java.util.stream.Stream;
 final class NodeFile {
     private static final List<String> NODE_KEYS = Stream.concat(Stream.of("id", "data", "fsync", "operation-timeout",
             "failure-detection-timeout", "heartbeat-interval", "leader-balance-interval", "max-frame-size", "max-entry-size", "java-serialization-allow"),
-            ClientPortLimits.NAMES.stream()).toList();
+            Stream.concat(ClientPortLimits.NAMES.stream(), MetricsSettings.NAMES.stream())).toList();
     private static final List<String> SECURITY_KEYS = List.of("dir", "ca", "cert", "key", "users");
 
     private NodeFile() {
@@ -72,6 +75,27 @@ final class NodeFile {
 
     /** The node configuration from {@code flags} (already parsed {@code --name value} pairs; "config" names the file). */
     static NodeConfig load(Map<String, String> flags) throws IOException {
+        return load(flags, io.khora.metrics.MetricsListener.NONE);
+    }
+
+    /**
+     * The node's metrics settings ({@link MetricsSettings}: {@code metrics-port}, {@code metrics-bind},
+     * {@code metrics-jmx}) from the file's {@code node} section and the flags (a flag wins); the
+     * endpoint binds to the node's own host unless {@code metrics-bind} says otherwise.
+     */
+    static MetricsSettings metrics(Map<String, String> flags, String nodeHost) throws IOException {
+        String file = flags.get("config");
+        Map<String, Object> node = new LinkedHashMap<>(asMap(root(file).getOrDefault("node", Map.of()), where(file) + "node"));
+        for (String k : MetricsSettings.NAMES) {
+            if (flags.containsKey(k)) {
+                node.put(k, flags.get(k));
+            }
+        }
+        return MetricsSettings.of(node, where(file) + "node.", nodeHost);
+    }
+
+    /** Like {@link #load(Map)}, the node reporting the requests it serves to {@code metrics}. */
+    static NodeConfig load(Map<String, String> flags, io.khora.metrics.MetricsListener metrics) throws IOException {
         String file = flags.get("config");
         Map<String, Object> root = root(file);
         ClusterSpec spec = spec(asMap(root.getOrDefault("cluster", Map.of()), where(file) + "cluster"), flags, file);
@@ -114,6 +138,7 @@ final class NodeFile {
         }
         b.security(security(root.get("security"), flags, file, id.toString(), spec));
         b.clientPortLimits(clientPortLimits(node, file));
+        b.metrics(metrics);
         if (node.containsKey("java-serialization-allow")) {
             try {
                 b.javaSerializationAllow(String.valueOf(node.get("java-serialization-allow")));

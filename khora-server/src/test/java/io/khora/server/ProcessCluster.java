@@ -66,6 +66,8 @@ final class ProcessCluster implements AutoCloseable {
     private final String spaceFlag;
     /** Flags every node is started with beside the cluster's own ({@code --max-frame-size 1MiB}, say). */
     private final List<String> nodeFlags = new ArrayList<>();
+    /** Flags one node is started with, after {@link #nodeFlags} ({@code --metrics-port 9401}, say). */
+    private final Map<String, List<String>> flagsOf = new LinkedHashMap<>();
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
     /** Ids of the child processes that are not nodes (mirrors), in the order first started. */
@@ -120,6 +122,13 @@ final class ProcessCluster implements AutoCloseable {
             throw new IllegalStateException("node flags must be given before a node starts");
         }
         nodeFlags.addAll(flags);
+        return this;
+    }
+
+    /** Starts node {@code id} with {@code flags} too, after every node's; call before it starts. Returns this cluster. */
+    synchronized ProcessCluster withNodeFlags(String id, List<String> flags) {
+        node(id);
+        flagsOf.computeIfAbsent(id, k -> new ArrayList<>()).addAll(flags);
         return this;
     }
 
@@ -233,6 +242,7 @@ final class ProcessCluster implements AutoCloseable {
             cmd.addAll(List.of("--security-dir", securityDir.toString()));
         }
         cmd.addAll(nodeFlags);
+        cmd.addAll(flagsOf.getOrDefault(id, List.of()));
         int k = starts.merge(id, 1, Integer::sum);
         Files.writeString(log(id), "=== " + LocalTime.now() + " start #" + k + " of " + id + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

@@ -1,6 +1,7 @@
 package io.khora.cluster.client;
 
 import io.khora.cluster.protocol.SizeLimits;
+import io.khora.metrics.MetricsListener;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -26,12 +27,15 @@ import java.util.Objects;
  *                   (checked before sending: a larger one fails at once, naming its size and the limit)
  * @param security TLS and credentials (by default TLS on and no CA: connecting fails until one is given, or TLS is turned off)
  * @param nearCache the near cache of reads by id (off by default; see {@link NearCacheOptions})
+ * @param metrics where the client reports its retries and its calls' outcomes ({@link MetricsListener#NONE} by default)
  */
 public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
-                            ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security, NearCacheOptions nearCache) {
+                            ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security, NearCacheOptions nearCache,
+                            MetricsListener metrics) {
     /** Checks the components. */
     public ClientOptions {
         Objects.requireNonNull(nearCache, "nearCache");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(reads, "reads");
         Objects.requireNonNull(sizeLimits, "sizeLimits");
         Objects.requireNonNull(security, "security");
@@ -40,10 +44,10 @@ public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, 
         positive(connectTimeout, "connect-timeout");
     }
 
-    /** Without a near cache. */
+    /** Without a near cache, reporting no metrics. */
     public ClientOptions(Duration operationTimeout, Duration attemptTimeout, Duration connectTimeout, boolean allReplicas,
                          ReadConsistency reads, SizeLimits sizeLimits, ClientSecurity security) {
-        this(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, NearCacheOptions.off());
+        this(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, NearCacheOptions.off(), MetricsListener.NONE);
     }
 
     /** With the default security. */
@@ -68,42 +72,42 @@ public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, 
 
     /** These options with other size limits. */
     public ClientOptions withSizeLimits(SizeLimits limits) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits, security, nearCache);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, limits, security, nearCache, metrics);
     }
 
     /** These options with another operation budget. */
     public ClientOptions withOperationTimeout(Duration d) {
-        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache);
+        return new ClientOptions(d, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache, metrics);
     }
 
     /** These options with another attempt timeout. */
     public ClientOptions withAttemptTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache);
+        return new ClientOptions(operationTimeout, d, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache, metrics);
     }
 
     /** These options with another connect timeout. */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits, security, nearCache);
+        return new ClientOptions(operationTimeout, attemptTimeout, d, allReplicas, reads, sizeLimits, security, nearCache, metrics);
     }
 
     /** These options with writes acknowledged by every replica ({@code true}) or a majority. */
     public ClientOptions withAllReplicas(boolean all) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits, security, nearCache);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, all, reads, sizeLimits, security, nearCache, metrics);
     }
 
     /** These options with reads of another consistency. */
     public ClientOptions withReads(ReadConsistency r) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits, security, nearCache);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, r, sizeLimits, security, nearCache, metrics);
     }
 
     /** These options with another near cache (see {@link NearCacheOptions}). */
     public ClientOptions withNearCache(NearCacheOptions n) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, n);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, n, metrics);
     }
 
     /** These options with other security settings. */
     public ClientOptions withSecurity(ClientSecurity s) {
-        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, s, nearCache);
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, s, nearCache, metrics);
     }
 
     /** These options with TLS trusting the cluster CA's certificate {@code ca} (PEM). */
@@ -129,6 +133,11 @@ public record ClientOptions(Duration operationTimeout, Duration attemptTimeout, 
     /** These options authenticating as {@code user} with the password in {@code passwordFile}. */
     public ClientOptions withCredentials(String user, java.nio.file.Path passwordFile) {
         return withSecurity(security.withCredentials(user, passwordFile));
+    }
+
+    /** These options reporting retries and outcomes to {@code listener} (e.g. {@code khora-micrometer}'s binder). */
+    public ClientOptions withMetrics(MetricsListener listener) {
+        return new ClientOptions(operationTimeout, attemptTimeout, connectTimeout, allReplicas, reads, sizeLimits, security, nearCache, listener);
     }
 
     private static void positive(Duration d, String what) {

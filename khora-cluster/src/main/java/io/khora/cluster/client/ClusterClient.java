@@ -12,6 +12,7 @@ import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.khora.internal.wire.JavaDeserialization;
+import io.khora.metrics.MetricsListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -46,6 +47,10 @@ import java.util.function.LongFunction;
  * any other failure of a mutation means it was not applied.
  */
 final class ClusterClient implements AutoCloseable {
+    static {
+        io.khora.internal.logging.QuietSlf4j.install(); // before anything logs: no SLF4J warning without a backend
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -314,6 +319,10 @@ final class ClusterClient implements AutoCloseable {
             this.waitMillis = waitMillis;
             this.outcome = new CallOutcome(mutation);
             this.deadline = System.nanoTime() + options.operationTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
+            if (options.metrics() != MetricsListener.NONE) {
+                result.whenComplete((r, e) -> options.metrics().clientOutcome(uri.space(),
+                        e == null ? "ok" : unwrap(e) instanceof OutcomeUnknownException ? "unknown" : "failed"));
+            }
         }
     }
 
@@ -325,6 +334,9 @@ final class ClusterClient implements AutoCloseable {
         if (System.nanoTime() - c.deadline >= 0) {
             c.result.completeExceptionally(giveUp(c));
             return;
+        }
+        if (c.attempts > 0) {
+            options.metrics().clientRetry(uri.space());
         }
         String node = pick(c.partition, c.attempts++);
         long attemptMillis = options.attemptTimeout().toMillis();

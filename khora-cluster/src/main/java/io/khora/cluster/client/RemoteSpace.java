@@ -50,6 +50,10 @@ import java.util.function.Consumer;
  * {@code read}/{@code take} with {@link Period#NONE}: without transactions nothing is ever locked.
  */
 public final class RemoteSpace implements Space {
+    static {
+        io.khora.internal.logging.QuietSlf4j.install(); // before anything logs: no SLF4J warning without a backend
+    }
+
     private final ClusterClient client;
     private final RemoteTypes types;
     private final ExecutorService callbacks;

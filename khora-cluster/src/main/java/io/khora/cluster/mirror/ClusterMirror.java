@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -217,6 +218,36 @@ public final class ClusterMirror implements AutoCloseable {
         public long backlog() {
             return Math.max(0, lastSequence - delivered);
         }
+    }
+
+    /**
+     * The mirror's meters, once started (tags {@code space}, and {@code partition} where per partition):
+     * {@code khora.mirror.lag} — changes the partition's outbox holds that the mirror has not
+     * delivered yet; {@code khora.mirror.delivered} — the last sequence delivered;
+     * {@code khora.mirror.dead.letters} — changes the endpoint refused as bad data;
+     * {@code khora.mirror.delivering} — 1 while the mirror holds every lease and may deliver.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public synchronized io.khora.metrics.MeterSource meters() {
+        if (group == null) {
+            throw new IllegalStateException("the mirror of " + uri + " has not started: its partitions are not known yet");
+        }
+        String space = client.space();
+        List<RemoteOutboxSource> partitions = sources;
+        MirrorGroup g = group;
+        return r -> {
+            for (RemoteOutboxSource s : partitions) {
+                Map<String, String> tags = Map.of("space", space, "partition", Integer.toString(s.partitionId()));
+                r.gauge("khora.mirror.lag", "changes in the partition's outbox the mirror has not delivered yet", tags,
+                        () -> Math.max(0, s.lastSequence() - s.delivered()));
+                r.gauge("khora.mirror.delivered", "the last sequence the mirror delivered", tags, s::delivered);
+            }
+            r.counter("khora.mirror.dead.letters", "changes the endpoint refused as bad data", Map.of("space", space),
+                    g::deadLetterCount);
+            r.gauge("khora.mirror.delivering", "1 while the mirror holds every lease and may deliver", Map.of("space", space),
+                    () -> delivering() ? 1 : 0);
+        };
     }
 
     /** The changes the endpoint refused as bad data, oldest first. */

@@ -1,5 +1,6 @@
 package io.khora.cluster.server;
 
+import io.khora.internal.logging.RateLimitedLog;
 import io.khora.SpaceException;
 import io.khora.cluster.ByteSizes;
 import io.khora.cluster.protocol.FrameCodec;

@@ -1,5 +1,6 @@
 package io.khora.cluster.server;
 
+import io.khora.internal.logging.RateLimitedLog;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;

@@ -95,6 +95,8 @@ public final class KhoraNode implements AutoCloseable {
             node.timer.scheduleWithFixedDelay(new SplitViewWatchdog(config.nodeId(),
                     () -> node.membership == null ? List.of() : node.membership.members(), node::watchedReplicas,
                     config.splitViewGrace(), System::nanoTime), check, check, TimeUnit.MILLISECONDS);
+            node.timer.scheduleWithFixedDelay(new HealthWatch(config.nodeId(), node::healthSamples, LOG::warn, LOG::info),
+                    HEALTH_CHECK_INTERVAL_MILLIS, HEALTH_CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             node.close();
             throw e;
@@ -211,6 +213,25 @@ public final class KhoraNode implements AutoCloseable {
         }
     }
 
+    /** How often a node checks its replicas for trouble to log ({@link HealthWatch}). */
+    static final long HEALTH_CHECK_INTERVAL_MILLIS = 5_000;
+
+    /** The replicas started here, as {@link HealthWatch} sees them. */
+    private List<HealthWatch.Sample> healthSamples() {
+        List<HealthWatch.Sample> out = new ArrayList<>();
+        for (HostedSpace s : spaces.values()) {
+            for (int p = 0; p < s.spec().partitions(); p++) {
+                ReplicatedPartition r = s.replica(p);
+                if (r != null) {
+                    io.khora.cluster.raft.ReplicatedOutbox o = r.isLeader() ? r.outbox() : null;
+                    out.add(new HealthWatch.Sample(s.spec().name(), p, r.state(), r.isLeader(), r.groupView().size(), s.spec().replicas(),
+                            o == null ? 0 : o.size(), o == null ? 0 : o.capacity()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** How long a replica waits for its partition's preferred leader to found the group first. */
     static final long LEADER_HEAD_START_MILLIS = 1_000;
 
@@ -296,6 +317,14 @@ public final class KhoraNode implements AutoCloseable {
             Thread.sleep(20);
         }
         return true;
+    }
+
+    /**
+     * This node's meters, to bind to a metrics library (see {@link NodeMeters} for the list):
+     * {@code new KhoraMeterBinder(node.meters()).bindTo(registry)} with {@code khora-micrometer}.
+     */
+    public io.khora.metrics.MeterSource meters() {
+        return new NodeMeters(id(), spaces.values(), () -> membership == null ? 0 : membership.members().size());
     }
 
     /** This node's report: members in view and every hosted replica. */

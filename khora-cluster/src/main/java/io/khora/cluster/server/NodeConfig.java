@@ -43,6 +43,7 @@ public final class NodeConfig {
     private final JavaDeserialization javaDeserialization;
     private final TlsFiles tlsFiles;
     private final PeerTls peerTls;
+    private final io.khora.metrics.MetricsListener metrics;
 
     private NodeConfig(Builder b) {
         this.spec = b.spec;
@@ -74,6 +75,7 @@ public final class NodeConfig {
                     + " off explicitly (NodeSecurity.none(), or --security none: plain TCP, anyone can read, write and clear)");
         }
         this.security = b.security;
+        this.metrics = b.metrics;
         // peer TLS: the files given for it, else the client port's (one CA and one node certificate for both)
         this.tlsFiles = b.tlsFiles != null ? b.tlsFiles
                 : security.enabled() ? new TlsFiles(security.ca(), security.cert(), security.key()) : null;
@@ -141,6 +143,11 @@ public final class NodeConfig {
      */
     public JavaDeserialization javaDeserialization() {
         return javaDeserialization;
+    }
+
+    /** Where the node reports the requests it served ({@link io.khora.metrics.MetricsListener#NONE} by default). */
+    public io.khora.metrics.MetricsListener metrics() {
+        return metrics;
     }
 
     /** The TLS files (the cluster CA, this node's certificate and key), or empty if the node runs without security. */
@@ -227,6 +234,7 @@ public final class NodeConfig {
         private ClientPortLimits clientPortLimits = ClientPortLimits.DEFAULTS;
         private String javaSerializationAllow;
         private TlsFiles tlsFiles;
+        private io.khora.metrics.MetricsListener metrics = io.khora.metrics.MetricsListener.NONE;
 
         private Builder(ClusterSpec spec, String nodeId) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -338,6 +346,15 @@ public final class NodeConfig {
          */
         public Builder tls(TlsFiles files) {
             this.tlsFiles = files;
+            return this;
+        }
+
+        /**
+         * Where the node reports every client request it served (space, operation, outcome, time);
+         * default {@link io.khora.metrics.MetricsListener#NONE}. {@code khora-micrometer}'s binder is one.
+         */
+        public Builder metrics(io.khora.metrics.MetricsListener listener) {
+            this.metrics = Objects.requireNonNull(listener, "metrics");
             return this;
         }
 

@@ -46,11 +46,18 @@ final class NodeRequests {
     private final KhoraNode node;
     private final ScheduledExecutorService timer;
     private final Authenticator authenticator;
+    private final RequestMetrics metrics;
 
     NodeRequests(KhoraNode node, ScheduledExecutorService timer, Authenticator authenticator) {
         this.node = node;
         this.timer = timer;
         this.authenticator = authenticator;
+        this.metrics = new RequestMetrics(node.config().metrics());
+    }
+
+    /** Where the answered requests are reported. */
+    RequestMetrics metrics() {
+        return metrics;
     }
 
     /** Who authenticates this node's connections. */

@@ -1,5 +1,6 @@
 package io.khora.cluster.server;
 
+import io.khora.internal.logging.RateLimitedLog;
 import io.khora.cluster.ByteSizes;
 import io.khora.cluster.SizeLimitExceededException;
 import io.khora.cluster.protocol.FrameCodec;
@@ -269,9 +270,11 @@ final class NodeServer implements AutoCloseable {
                 return;
             }
             inProgress.incrementAndGet();
+            long started = System.nanoTime();
             requests.handle(request, session).whenComplete((response, error) -> {
                 inProgress.decrementAndGet();
                 Response r = error != null ? NodeRequests.failure(request.requestId(), error) : response;
+                requests.metrics().answered(request, r.status(), System.nanoTime() - started);
                 Predicate<Request> drop = dropAnswers.get();
                 if (drop != null && drop.test(request)) {
                     LOG.warn("test hook: the answer {} to request {} is dropped", r.status(), request.requestId());

@@ -1,5 +1,6 @@
 package io.khora.cluster.server;
 
+import io.khora.internal.logging.RateLimitedLog;
 import io.khora.cluster.ByteSizes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,5 +1,6 @@
 package io.khora.cluster.server;
 
+import io.khora.internal.logging.RateLimitedLog;
 import io.khora.SpaceException;
 import io.khora.cluster.protocol.ProtocolCodec;
 import io.khora.cluster.protocol.Request;

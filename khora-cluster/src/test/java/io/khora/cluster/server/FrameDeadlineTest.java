@@ -1,5 +1,6 @@
 package io.khora.cluster.server;
 
+import io.khora.internal.logging.RateLimitedLog;
 import io.khora.cluster.protocol.FrameBudget;
 import io.khora.cluster.protocol.FrameCodec;
 import io.khora.cluster.protocol.ProtocolCodec;

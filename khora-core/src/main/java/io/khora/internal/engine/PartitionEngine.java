@@ -59,6 +59,9 @@ public final class PartitionEngine {
     private int lockedEntries;
     /** Transaction parts not yet committed or aborted, by transaction id. Under the write lock. */
     private final Map<String, TxPart> parts = new java.util.LinkedHashMap<>();
+    /** Entries removed because their lease expired, and by LRU eviction, so far (metrics). Written under the write lock. */
+    private volatile long expiredCount;
+    private volatile long evictedCount;
 
     /** The outcome of a write. @param entry the stored entry @param created whether it was new */
     public record WriteResult(SpaceEntry entry, boolean created) {
@@ -1762,6 +1765,17 @@ public final class PartitionEngine {
             }
         }
         removeEntry(store, e, SpaceEventType.EXPIRE);
+        expiredCount++;
+    }
+
+    /** Entries this partition removed because their lease expired, so far. */
+    public long expiredCount() {
+        return expiredCount;
+    }
+
+    /** Entries this partition evicted to stay within its most entries (LRU), so far. */
+    public long evictedCount() {
+        return evictedCount;
     }
 
     private void replace(TypeStore store, SpaceEntry old, SpaceEntry e) {
@@ -1799,6 +1813,7 @@ public final class PartitionEngine {
             }
             if (e != null && store.remove(e)) {
                 expiries.remove(e);
+                evictedCount++;
             }
         }
     }

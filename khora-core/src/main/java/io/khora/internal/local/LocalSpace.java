@@ -133,7 +133,8 @@ public final class LocalSpace implements Space, SpaceAdmin {
         this.readThrough = ds == null ? null
                 : new ReadThrough(config.name(), ds, router, mapper, persistence.cachePolicy(), persistence.endpoint() != null,
                         writeBehind == null ? PendingChanges.NONE : writeBehind);
-        this.loader = ds == null ? null : new InitialLoader(config.name(), ds, router, mapper, persistence.initialLoadAttempts());
+        this.loader = ds == null ? null : new InitialLoader(config.name(), ds, router, mapper, persistence.initialLoadAttempts(),
+                persistence.metrics());
     }
 
     /**

@@ -68,12 +68,13 @@ public record LocalSpaceConfig(String name, int partitions, Duration spaceWait, 
      * @param persistLeaseExpiry whether lease expiries are persisted as REMOVE
      * @param mode write-through or write-behind
      * @param writeBehind write-behind settings (with WRITE_BEHIND), else null
+     * @param metrics where each partition's initial load is reported
      */
     public record Persistence(SpaceDataSource dataSource, SpaceSynchronizationEndpoint endpoint, CachePolicy cachePolicy,
                               int maxEntries, int initialLoadAttempts, Duration progressInterval, boolean persistLeaseExpiry,
-                              SynchronizationMode mode, WriteBehindSettings writeBehind) {
+                              SynchronizationMode mode, WriteBehindSettings writeBehind, io.khora.metrics.MetricsListener metrics) {
         /** No persistence. */
         public static final Persistence NONE = new Persistence(null, null, CachePolicy.ALL_IN_CACHE, 0, 1, Duration.ofSeconds(2), false,
-                SynchronizationMode.WRITE_THROUGH, null);
+                SynchronizationMode.WRITE_THROUGH, null, io.khora.metrics.MetricsListener.NONE);
     }
 }

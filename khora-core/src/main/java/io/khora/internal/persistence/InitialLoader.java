@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class InitialLoader {
     private static final Logger LOG = LoggerFactory.getLogger(InitialLoader.class);
 
+    private final io.khora.metrics.MetricsListener metrics;
     private final String spaceName;
     private final SpaceDataSource dataSource;
     private final LocalRouter router;
@@ -53,6 +54,13 @@ public final class InitialLoader {
      * @param attempts how many times one partition's load is tried before the load fails (≥ 1)
      */
     public InitialLoader(String spaceName, SpaceDataSource dataSource, LocalRouter router, EntryMapping mapping, int attempts) {
+        this(spaceName, dataSource, router, mapping, attempts, io.khora.metrics.MetricsListener.NONE);
+    }
+
+    /** Like the other constructor, reporting each partition's load (rows, time) to {@code metrics}. */
+    public InitialLoader(String spaceName, SpaceDataSource dataSource, LocalRouter router, EntryMapping mapping, int attempts,
+                         io.khora.metrics.MetricsListener metrics) {
+        this.metrics = metrics;
         this.spaceName = spaceName;
         this.dataSource = dataSource;
         this.router = router;
@@ -129,6 +137,7 @@ public final class InitialLoader {
         ClusterInfo info = new ClusterInfo(n, p + 1, 0);
         PartitionEngine engine = router.partition(p);
         for (int attempt = 1; ; attempt++) {
+            long attemptStarted = System.nanoTime();
             long loadedHere = 0;
             long discardedHere = 0;
             try (DataIterator<Object> it = nonNull(dataSource.initialDataLoad(info))) {
@@ -160,6 +169,7 @@ public final class InitialLoader {
                     LOG.info("space '{}' partition {}: discarded {} rows owned by other partitions (the data source did not"
                             + " filter them, e.g. non-integral routing)", spaceName, p + 1, discardedHere);
                 }
+                metrics.initialLoad(spaceName, p, loadedHere, System.nanoTime() - attemptStarted);
                 return;
             } catch (RuntimeException e) {
                 loaded.addAndGet(-loadedHere);

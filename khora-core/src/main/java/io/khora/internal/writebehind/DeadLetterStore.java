@@ -25,6 +25,7 @@ final class DeadLetterStore implements AutoCloseable {
     private static final DataSyncOperationType[] TYPES = DataSyncOperationType.values();
 
     private final SegmentLog log;
+    private volatile long count;
 
     DeadLetterStore(Path dir) {
         try {
@@ -32,6 +33,12 @@ final class DeadLetterStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the dead-letter store in " + dir + ": " + e.getMessage(), e);
         }
+        this.count = list().size();
+    }
+
+    /** How many changes were set aside (those of earlier runs included). */
+    long count() {
+        return count;
     }
 
     synchronized DeadLetter add(Change c, String error) {
@@ -46,6 +53,7 @@ final class DeadLetterStore implements AutoCloseable {
         out.writeString(d.error() == null ? "" : d.error());
         out.writeLong(d.recordedAt().toEpochMilli());
         log.append(out.toByteArray());
+        count++;
         return d;
     }
 

@@ -1,6 +1,7 @@
 package io.khora.internal.writebehind;
 
 import io.khora.internal.engine.Change;
+import io.khora.internal.logging.RateLimitedLog;
 import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.RecordReader;
 import io.khora.internal.persistence.EntryCopier;
@@ -40,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MirrorDispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorDispatcher.class);
+    /** A store that refuses every change (a missing table) sets each aside: one line per 10 s says so, counting the rest. */
+    private final RateLimitedLog deadLetterLog = new RateLimitedLog(LOG::error, java.time.Duration.ofSeconds(10), System::nanoTime);
     private static final int MAX_SUSPECTS = 3;
     /** Suspects allowed per round grow while rounds keep stopping (several adjacent unclassified bad changes), up to this. */
     private static final int MAX_SUSPECTS_GROWN = 64;
@@ -235,8 +238,9 @@ final class MirrorDispatcher implements Runnable {
         String error = rootMessage(failure);
         for (Change c : changes) {
             DeadLetter d = deadLetters.add(c, error);
-            LOG.error("space '{}' partition {}: the synchronization endpoint refused {} of {} id={} (sequence {}); set aside as a"
-                    + " dead letter: {}", spaceName, outbox.partitionId() + 1, d.operation(), d.typeName(), d.id(), d.sequence(), error);
+            deadLetterLog.log("dead-letter", () -> "space '" + spaceName + "' partition " + (outbox.partitionId() + 1)
+                    + ": the synchronization endpoint refused " + d.operation() + " of " + d.typeName() + " id=" + d.id() + " (sequence "
+                    + d.sequence() + "); set aside as a dead letter: " + error);
         }
     }
 

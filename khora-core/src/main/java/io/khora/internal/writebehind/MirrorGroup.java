@@ -44,6 +44,11 @@ public final class MirrorGroup implements AutoCloseable {
         }
     }
 
+    /** How many changes the endpoint refused as bad data, so far (earlier runs included). */
+    public long deadLetterCount() {
+        return deadLetters.count();
+    }
+
     /** The changes the endpoint refused as bad data, oldest first. */
     public List<DeadLetter> deadLetters() {
         return deadLetters.list();

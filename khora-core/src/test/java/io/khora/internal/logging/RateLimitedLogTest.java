@@ -1,4 +1,4 @@
-package io.khora.cluster.server;
+package io.khora.internal.logging;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.khora.cluster.server;
+package io.khora.internal.logging;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * hostile connections cannot flood the log. The first line of a kind is written at once; later ones
  * within the interval are counted, and the next line written says how many were left out. Thread-safe.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Consumer<String> sink;
     private final long intervalNanos;
     private final LongSupplier nanoTime;
@@ -29,7 +29,7 @@ final class RateLimitedLog {
      * @param interval at most one line per kind per this
      * @param nanoTime the clock
      */
-    RateLimitedLog(Consumer<String> sink, Duration interval, LongSupplier nanoTime) {
+    public RateLimitedLog(Consumer<String> sink, Duration interval, LongSupplier nanoTime) {
         this.sink = sink;
         this.intervalNanos = interval.toNanos();
         this.nanoTime = nanoTime;
@@ -39,7 +39,7 @@ final class RateLimitedLog {
      * Writes {@code line} unless a line of {@code kind} was written within the interval (then it is
      * only counted); true if it was written. {@code line} is built only when written.
      */
-    boolean log(String kind, Supplier<String> line) {
+    public boolean log(String kind, Supplier<String> line) {
         Window w = windows.computeIfAbsent(kind, k -> new Window());
         long left;
         synchronized (w) {
