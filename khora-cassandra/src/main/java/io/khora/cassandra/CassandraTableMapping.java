@@ -83,7 +83,7 @@ public final class CassandraTableMapping<T> {
         return property;
     }
 
-    private static String checkIdentifier(String what, String name) {
+    static String checkIdentifier(String what, String name) {
         Objects.requireNonNull(name, what);
         if (!IDENTIFIER.matcher(name).matches()) {
             throw new IllegalArgumentException("the " + what + " name '" + name + "' is not a CQL identifier Khora accepts ("

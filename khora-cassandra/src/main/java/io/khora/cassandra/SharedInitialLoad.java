@@ -37,6 +37,7 @@ final class SharedInitialLoad {
     private final Function<Object, Object> routingOf;
     private final Duration claimWait;
     private final int queueCapacity;
+    private final boolean shared;
     private Round round;
 
     /**
@@ -44,8 +45,11 @@ final class SharedInitialLoad {
      * @param routingOf an entry's routing value
      * @param claimWait how long a round waits for the other partitions before its scan begins
      * @param queueCapacity entries buffered per partition at most
+     * @param shared false: every partition reads the whole table on its own and keeps its rows
      */
-    SharedInitialLoad(Supplier<DataIterator<Object>> scanAll, Function<Object, Object> routingOf, Duration claimWait, int queueCapacity) {
+    SharedInitialLoad(Supplier<DataIterator<Object>> scanAll, Function<Object, Object> routingOf, Duration claimWait, int queueCapacity,
+                      boolean shared) {
+        this.shared = shared;
         this.scanAll = scanAll;
         this.routingOf = routingOf;
         this.claimWait = claimWait;
@@ -58,6 +62,9 @@ final class SharedInitialLoad {
         int k = partition.instanceId() - 1;
         if (n == 1 || k < 0) {
             return scanAll.get();
+        }
+        if (!shared) {
+            return filtered(scanAll.get(), n, k);
         }
         Round r;
         synchronized (this) {
@@ -82,6 +89,12 @@ final class SharedInitialLoad {
         return r.iterator(k);
     }
 
+    /** The 0-based partition of {@code e}; a null routing value goes to partition 1, whose load reports it. */
+    private int partitionOf(Object e, int n) {
+        Object routing = routingOf.apply(e);
+        return routing == null ? 0 : Routing.partition(routing, n);
+    }
+
     private DataIterator<Object> filtered(DataIterator<Object> all, int n, int k) {
         return new DataIterator<>() {
             private Object next;
@@ -90,7 +103,7 @@ final class SharedInitialLoad {
             public boolean hasNext() {
                 while (next == null && all.hasNext()) {
                     Object e = all.next();
-                    if (Routing.partition(routingOf.apply(e), n) == k) {
+                    if (partitionOf(e, n) == k) {
                         next = e;
                     }
                 }
@@ -169,9 +182,7 @@ final class SharedInitialLoad {
             try (DataIterator<Object> all = scanAll.get()) {
                 while (all.hasNext()) {
                     Object e = all.next();
-                    Object routing = routingOf.apply(e);
-                    int p = routing == null ? 0 : Routing.partition(routing, n); // a null routing value: partition 1 reports it
-                    put(p, e);
+                    put(partitionOf(e, n), e);
                 }
             } catch (RuntimeException e) {
                 failure = e;

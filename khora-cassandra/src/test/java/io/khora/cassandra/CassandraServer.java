@@ -79,8 +79,22 @@ final class CassandraServer {
 
     /** A session on this server (the caller closes it). */
     CqlSession session() {
-        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", nativePort))
-                .withLocalDatacenter("datacenter1").build();
+        return session(nativePort);
+    }
+
+    /** A session on the server at 127.0.0.1:{@code port}, with timeouts for a busy 2-core machine. */
+    static CqlSession session(int port) {
+        java.time.Duration t = java.time.Duration.ofSeconds(60);
+        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", port))
+                .withLocalDatacenter("datacenter1")
+                .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder()
+                        .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_TIMEOUT, t)
+                        .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, t)
+                        .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, t)
+                        .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, t)
+                        .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, t)
+                        .build())
+                .build();
     }
 
     /** The CQL port. */
