@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -63,8 +64,10 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
     private final Map<Class<?>, CqlStatements<?>> byClass = new LinkedHashMap<>();
     private final WriteTimestamps timestamps;
     private final Duration writeTimeout;
+    private final Semaphore inFlight;
 
     private CassandraSpaceSynchronizationEndpoint(Builder b) {
+        this.inFlight = new Semaphore(b.maxInFlight);
         this.session = b.session;
         for (CassandraTableMapping<?> m : b.mappings) {
             CqlStatements<?> s = new CqlStatements<>(b.session, m);
@@ -92,11 +95,12 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
             }
         }
         List<CompletableFuture<?>> writes = new ArrayList<>(byRow.size());
+        String what = batchData.getBatchDataItems().length + " changes of " + source.getName();
         for (List<BoundStatement> row : byRow.values()) {
             Statement<?> st = row.size() == 1 ? row.get(0) : BatchStatement.newInstance(BatchType.UNLOGGED).addAll(row);
-            writes.add(session.executeAsync(st).toCompletableFuture());
+            writes.add(send(st, what));
         }
-        await(writes, batchData.getBatchDataItems().length + " changes of " + source.getName());
+        await(writes, what);
     }
 
     @Override
@@ -112,9 +116,25 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
             }
         }
         if (n > 0) {
-            await(List.of(session.executeAsync(batch.build()).toCompletableFuture()),
-                    "transaction " + transactionData.getTransactionId() + " (" + n + " changes) of " + source.getName());
+            String what = "transaction " + transactionData.getTransactionId() + " (" + n + " changes) of " + source.getName();
+            await(List.of(send(batch.build(), what)), what);
         }
+    }
+
+    /** Sends {@code st} once fewer than {@code maxInFlight} writes of this endpoint are outstanding. */
+    private CompletableFuture<?> send(Statement<?> st, String what) {
+        try {
+            if (!inFlight.tryAcquire(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no room for a write of " + what + " within " + writeTimeout
+                        + " (" + inFlight.availablePermits() + " of the in-flight writes free)", new java.io.IOException("busy")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new IllegalStateException("interrupted while writing " + what, e));
+        }
+        CompletableFuture<?> f = session.executeAsync(st).toCompletableFuture();
+        f.whenComplete((r, e) -> inFlight.release());
+        return f;
     }
 
     private CqlStatements<?> statementsOf(DataSyncOperation op) {
@@ -204,6 +224,7 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
         private final List<CassandraTableMapping<?>> mappings = new ArrayList<>();
         private String timestampKeyspace;
         private Duration writeTimeout = Duration.ofSeconds(30);
+        private int maxInFlight = 128;
         private LongSupplier nowMicros = () -> {
             java.time.Instant now = java.time.Instant.now();
             return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
@@ -236,6 +257,19 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
                 throw new IllegalArgumentException("writeTimeout must be positive, got " + timeout);
             }
             this.writeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Writes this endpoint has outstanding at most, over all partitions (default 128, 1..4096):
+         * more would exhaust the driver's connection (1,024 requests per connection by default) and
+         * fail as "no connection available".
+         */
+        public Builder maxInFlight(int max) {
+            if (max < 1 || max > 4096) {
+                throw new IllegalArgumentException("maxInFlight must be in 1..4096, got " + max);
+            }
+            this.maxInFlight = max;
             return this;
         }
 

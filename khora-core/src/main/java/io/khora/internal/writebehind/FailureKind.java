@@ -32,7 +32,7 @@ enum FailureKind {
             "jakarta.persistence.QueryTimeoutException", "org.hibernate.exception.GenericJDBCException_closed",
             // the Apache Cassandra Java driver 4.x (khora-cassandra)
             "com.datastax.oss.driver.api.core.AllNodesFailedException", "com.datastax.oss.driver.api.core.NoNodeAvailableException",
-            "com.datastax.oss.driver.api.core.DriverTimeoutException",
+            "com.datastax.oss.driver.api.core.DriverTimeoutException", "com.datastax.oss.driver.api.core.NodeUnavailableException",
             "com.datastax.oss.driver.api.core.connection.ClosedConnectionException",
             "com.datastax.oss.driver.api.core.connection.HeartbeatException",
             "com.datastax.oss.driver.api.core.connection.ConnectionInitException",
