@@ -218,35 +218,31 @@ public final class CassandraSpaceDataSource extends SpaceDataSource {
 
         /** A space class and its table; at least one. */
         public Builder table(CassandraTableMapping<?> mapping) {
-            Objects.requireNonNull(mapping, "table mapping");
-            if (mappings.stream().anyMatch(m -> m.type() == mapping.type())) {
-                throw new IllegalArgumentException(mapping.type().getName() + " is mapped twice");
-            }
-            mappings.add(mapping);
+            BuilderChecks.addMapping(mappings, mapping);
             return this;
         }
 
         /** Threads reading token ranges in a load (default 2, 1..64). */
         public Builder loadThreads(int threads) {
-            this.loadThreads = inRange("loadThreads", threads, 1, 64);
+            this.loadThreads = BuilderChecks.inRange("loadThreads", threads, 1, 64);
             return this;
         }
 
         /** Sub-ranges each token range is split into (default 4, 1..1024). */
         public Builder splitsPerRange(int splits) {
-            this.splitsPerRange = inRange("splitsPerRange", splits, 1, 1024);
+            this.splitsPerRange = BuilderChecks.inRange("splitsPerRange", splits, 1, 1024);
             return this;
         }
 
         /** Ids per {@code IN} query at most (default 100, 1..1000). */
         public Builder maxIdsPerQuery(int max) {
-            this.maxIdsPerQuery = inRange("maxIdsPerQuery", max, 1, 1000);
+            this.maxIdsPerQuery = BuilderChecks.inRange("maxIdsPerQuery", max, 1, 1000);
             return this;
         }
 
         /** Entries buffered per partition in a shared load (default 10,000, 1..1,000,000). */
         public Builder loadQueueCapacity(int capacity) {
-            this.queueCapacity = inRange("loadQueueCapacity", capacity, 1, 1_000_000);
+            this.queueCapacity = BuilderChecks.inRange("loadQueueCapacity", capacity, 1, 1_000_000);
             return this;
         }
 
@@ -268,20 +264,10 @@ public final class CassandraSpaceDataSource extends SpaceDataSource {
 
         /** How long a by-ids read waits for Cassandra (default 30 s). */
         public Builder readTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "readTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("readTimeout must be positive, got " + timeout);
-            }
-            this.readTimeout = timeout;
+            this.readTimeout = BuilderChecks.positive("readTimeout", timeout);
             return this;
         }
 
-        private static int inRange(String what, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(what + " must be in " + min + ".." + max + ", got " + value);
-            }
-            return value;
-        }
 
         /** The data source. */
         public CassandraSpaceDataSource build() {

@@ -236,11 +236,7 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
 
         /** A space class and its table; at least one. */
         public Builder table(CassandraTableMapping<?> mapping) {
-            Objects.requireNonNull(mapping, "table mapping");
-            if (mappings.stream().anyMatch(m -> m.type() == mapping.type())) {
-                throw new IllegalArgumentException(mapping.type().getName() + " is mapped twice");
-            }
-            mappings.add(mapping);
+            BuilderChecks.addMapping(mappings, mapping);
             return this;
         }
 
@@ -252,11 +248,7 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
 
         /** How long a batch waits for Cassandra's acknowledgement (default 30 s). */
         public Builder writeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "writeTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("writeTimeout must be positive, got " + timeout);
-            }
-            this.writeTimeout = timeout;
+            this.writeTimeout = BuilderChecks.positive("writeTimeout", timeout);
             return this;
         }
 
@@ -266,10 +258,7 @@ public final class CassandraSpaceSynchronizationEndpoint extends SpaceSynchroniz
          * fail as "no connection available".
          */
         public Builder maxInFlight(int max) {
-            if (max < 1 || max > 4096) {
-                throw new IllegalArgumentException("maxInFlight must be in 1..4096, got " + max);
-            }
-            this.maxInFlight = max;
+            this.maxInFlight = BuilderChecks.inRange("maxInFlight", max, 1, 4096);
             return this;
         }
 

@@ -26,8 +26,10 @@ import java.util.function.Supplier;
  * of the layout has asked or {@code claimWait} has passed (a cluster node loads only its own
  * partitions). A partition that asks when its round's scan has begun — a retry after a failed
  * attempt, or a late partition — reads the whole table itself and keeps its own rows, so a load
- * is never missing rows, only slower. A failure of the scan fails every partition of the round (the
- * space then retries each partition as above).
+ * is never missing rows, only slower. Once a round's scan has finished, the next partition to ask
+ * starts a new round (a new load; or a retry after the scan ended, which then waits up to
+ * {@code claimWait} for partitions that do not come). A failure of the scan fails every partition
+ * of the round (the space then retries each partition as above).
  */
 final class SharedInitialLoad {
     private static final Logger LOG = LoggerFactory.getLogger(SharedInitialLoad.class);

@@ -23,9 +23,11 @@ import java.util.stream.Stream;
  * on the test class path) in a child JVM: {@code CassandraDaemon} with a generated
  * {@code cassandra.yaml} under {@code target/}, bound to 127.0.0.1 only, on free ports, with a 512 MB
  * heap and the {@code --add-opens}/{@code --add-exports} of Cassandra's {@code jvm17-server.options}.
- * One server per test JVM: started on first use, killed when the JVM exits.
+ * One server per test JVM: started on first use, killed when the JVM exits. Public for khora-bench's
+ * Cassandra family, which starts one from a class path file ({@code target/cassandra-server.classpath},
+ * written by this module's build).
  */
-final class CassandraServer {
+public final class CassandraServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraServer.class);
     private static final long START_TIMEOUT_SECONDS = 240;
     private static final List<String> JVM17_OPTIONS = List.of(
@@ -70,7 +72,7 @@ final class CassandraServer {
     /** The server of this JVM, started on first call. */
     static synchronized CassandraServer shared() {
         if (shared == null) {
-            shared = start(Path.of("target", "cassandra-" + ProcessHandle.current().pid()));
+            shared = start(Path.of("target", "cassandra-" + ProcessHandle.current().pid()), System.getProperty("java.class.path"));
             CassandraServer s = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "cassandra-server-stop"));
         }
@@ -78,12 +80,12 @@ final class CassandraServer {
     }
 
     /** A session on this server (the caller closes it). */
-    CqlSession session() {
+    public CqlSession session() {
         return session(nativePort);
     }
 
     /** A session on the server at 127.0.0.1:{@code port}, with timeouts for a busy 2-core machine. */
-    static CqlSession session(int port) {
+    public static CqlSession session(int port) {
         java.time.Duration t = java.time.Duration.ofSeconds(60);
         return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", port))
                 .withLocalDatacenter("datacenter1")
@@ -98,11 +100,12 @@ final class CassandraServer {
     }
 
     /** The CQL port. */
-    int nativePort() {
+    public int nativePort() {
         return nativePort;
     }
 
-    static CassandraServer start(Path dir) {
+    /** Starts a server with its files under {@code dir} (emptied first), on {@code classpath} (cassandra-all and its dependencies). */
+    public static CassandraServer start(Path dir, String classpath) {
         try {
             deleteRecursively(dir);
             Files.createDirectories(dir);
@@ -125,7 +128,7 @@ final class CassandraServer {
                     "-Dcassandra.native.epoll.enabled=false",
                     "-Djava.net.preferIPv4Stack=true",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    "-cp", System.getProperty("java.class.path"),
+                    "-cp", classpath,
                     "org.apache.cassandra.service.CassandraDaemon"));
             Path log = dir.resolve("server.log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -165,8 +168,13 @@ final class CassandraServer {
         }
     }
 
+    @Override
+    public void close() {
+        stop();
+    }
+
     /** Stops the server (SIGTERM, then SIGKILL after 20 s). */
-    void stop() {
+    public void stop() {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
