@@ -140,7 +140,7 @@ final class SharedInitialLoad {
         volatile boolean finished;
         volatile RuntimeException failure;
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Round(int n) {
             this.n = n;
             this.queues = new BlockingQueue[n];

@@ -40,7 +40,7 @@ final class TokenRangeScan {
      * Every entry of the table that {@code keep} accepts, read over the token ranges by
      * {@code threads} threads.
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static DataIterator<Object> scan(CqlStatements<?> statements, int splitsPerRange, int threads, int queueCapacity,
                                      Function<Object, Boolean> keep, AtomicLong rowsRead) {
         List<TokenRange> ranges = ranges(statements, splitsPerRange);
