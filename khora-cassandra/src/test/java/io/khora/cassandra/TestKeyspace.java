@@ -26,6 +26,7 @@ final class TestKeyspace implements AutoCloseable {
     }
 
     TestKeyspace(CqlSession session, String name) {
+        long t0 = System.nanoTime();
         this.session = session;
         this.name = name;
         CassandraSchema.createKeyspace(session, name, 1);
@@ -36,6 +37,7 @@ final class TestKeyspace implements AutoCloseable {
         CassandraSchema.createTable(session, items);
         CassandraSchema.createTable(session, tags);
         CassandraSchema.createTimestampTable(session, name);
+        org.slf4j.LoggerFactory.getLogger(TestKeyspace.class).info("keyspace {} created in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** The test mappings in {@code keyspace}. */
