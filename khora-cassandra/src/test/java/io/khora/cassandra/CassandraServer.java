@@ -62,11 +62,13 @@ public final class CassandraServer implements AutoCloseable {
     private final Process process;
     private final int nativePort;
     private final Path log;
+    private final Path dir;
 
-    private CassandraServer(Process process, int nativePort, Path log) {
+    private CassandraServer(Process process, int nativePort, Path log, Path dir) {
         this.process = process;
         this.nativePort = nativePort;
         this.log = log;
+        this.dir = dir;
     }
 
     /** The server of this JVM, started on first call. */
@@ -132,7 +134,7 @@ public final class CassandraServer implements AutoCloseable {
                     "org.apache.cassandra.service.CassandraDaemon"));
             Path log = dir.resolve("server.log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            CassandraServer server = new CassandraServer(p, nativePort, log);
+            CassandraServer server = new CassandraServer(p, nativePort, log, dir);
             server.awaitNativePort();
             LOG.info("Cassandra started on 127.0.0.1:{} (pid {}, dir {})", nativePort, p.pid(), dir);
             return server;
@@ -173,16 +175,21 @@ public final class CassandraServer implements AutoCloseable {
         stop();
     }
 
-    /** Stops the server (SIGTERM, then SIGKILL after 20 s). */
+    /** Stops the server (SIGTERM, then SIGKILL after 20 s) and deletes its files. */
     public void stop() {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            if (!process.isAlive()) {
+                deleteRecursively(dir);
+            }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("could not delete the Cassandra files under {}", dir, e);
         }
     }
 
