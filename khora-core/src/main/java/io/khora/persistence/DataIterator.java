@@ -39,6 +39,45 @@ public interface DataIterator<T> extends Iterator<T>, AutoCloseable {
         return of(list.iterator());
     }
 
+    /**
+     * The elements of {@code parts}, one part after the other; each part is closed once drained, and
+     * {@link #close()} closes those not yet drained.
+     */
+    static <T> DataIterator<T> concat(List<? extends DataIterator<? extends T>> parts) {
+        List<DataIterator<? extends T>> list = new java.util.ArrayList<>(parts);
+        return new DataIterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                while (i < list.size()) {
+                    if (list.get(i).hasNext()) {
+                        return true;
+                    }
+                    list.get(i).close();
+                    i++;
+                }
+                return false;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return list.get(i).next();
+            }
+
+            @Override
+            public void close() {
+                for (int k = i; k < list.size(); k++) {
+                    list.get(k).close();
+                }
+                i = list.size();
+            }
+        };
+    }
+
     /** An empty iterator. */
     static <T> DataIterator<T> empty() {
         return new DataIterator<>() {

@@ -3,12 +3,10 @@ package io.khora.persistence;
 import io.khora.ClusterInfo;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.Collections;
@@ -50,7 +48,7 @@ public class SpaceDataSourceSplitter extends SpaceDataSource {
         for (SpaceDataSource ds : distinct) {
             parts.add(nonNull(ds.initialDataLoad(partition)));
         }
-        return concat(parts);
+        return DataIterator.concat(parts);
     }
 
     @Override
@@ -93,40 +91,5 @@ public class SpaceDataSourceSplitter extends SpaceDataSource {
     public void setClusterInfo(ClusterInfo clusterInfo) {
         super.setClusterInfo(clusterInfo);
         distinct.forEach(ds -> ds.setClusterInfo(clusterInfo));
-    }
-
-    private static DataIterator<Object> concat(Collection<DataIterator<Object>> parts) {
-        List<DataIterator<Object>> list = new ArrayList<>(parts);
-        return new DataIterator<>() {
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                while (i < list.size()) {
-                    if (list.get(i).hasNext()) {
-                        return true;
-                    }
-                    list.get(i).close();
-                    i++;
-                }
-                return false;
-            }
-
-            @Override
-            public Object next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return list.get(i).next();
-            }
-
-            @Override
-            public void close() {
-                for (int k = i; k < list.size(); k++) {
-                    list.get(k).close();
-                }
-                i = list.size();
-            }
-        };
     }
 }

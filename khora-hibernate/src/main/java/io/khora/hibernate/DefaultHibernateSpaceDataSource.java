@@ -7,6 +7,7 @@ import io.khora.persistence.DataSourceException;
 import io.khora.persistence.DataSourceIdQuery;
 import io.khora.persistence.DataSourceIdsQuery;
 import io.khora.persistence.DataSourceQuery;
+import io.khora.persistence.NumericValues;
 import io.khora.persistence.SpaceDataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -335,7 +336,7 @@ public class DefaultHibernateSpaceDataSource extends SpaceDataSource {
         }
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
             if (idQuery.getIdPropertyName().equals(entity.idAttribute())) {
-                return session.get(entity.javaType(), IdValues.convert(idQuery.getId(), entity.idType()));
+                return session.get(entity.javaType(), NumericValues.convert(idQuery.getId(), entity.idType()));
             }
             List<Object> rows = session.createSelectionQuery("from " + entity.hqlName() + " " + HqlQueryTranslator.ALIAS + " where "
                             + HqlQueryTranslator.ALIAS + "." + idQuery.getIdPropertyName() + " = ?1", Object.class)
@@ -357,7 +358,7 @@ public class DefaultHibernateSpaceDataSource extends SpaceDataSource {
             return unsupported(idsQuery);
         }
         Class<?> idType = idsQuery.getIdPropertyName().equals(entity.idAttribute()) ? entity.idType() : null;
-        List<Object> ids = Arrays.stream(idsQuery.getIds()).map(v -> IdValues.convert(v, idType)).toList();
+        List<Object> ids = Arrays.stream(idsQuery.getIds()).map(v -> NumericValues.convert(v, idType)).toList();
         String hql = "from " + entity.hqlName() + " " + HqlQueryTranslator.ALIAS + " where " + HqlQueryTranslator.ALIAS + "."
                 + idsQuery.getIdPropertyName() + " in (?1)";
         List<Object> out = new ArrayList<>(ids.size());

@@ -10,11 +10,12 @@ import java.util.Set;
  *   <li>{@link #UNAVAILABLE}: the store is not reachable or not accepting work now (connection
  *       errors, SQLState classes 08, 53, 57P, 40 — e.g. serialization failure, deadlock —, transient
  *       or recoverable JDBC exceptions, I/O errors, and any {@link Error}, which says nothing about
- *       the data; and {@link io.khora.persistence.MirrorFencedException}: this mirror lost its lease).
+ *       the data; the Cassandra driver's timeouts, unavailable and no-node errors;
+ *       and {@link io.khora.persistence.MirrorFencedException}: this mirror lost its lease).
  *       Retry later; never a dead letter.</li>
  *   <li>{@link #BAD_DATA}: the change itself is refused (SQLState classes 22 data exception and 23
  *       integrity constraint violation, or an {@link IllegalArgumentException} from the endpoint's
- *       own validation). Set aside at once.</li>
+ *       own validation, or the Cassandra driver's {@code InvalidQueryException}). Set aside at once.</li>
  *   <li>{@link #UNKNOWN}: anything else. Suspected, and set aside only once a later change is
  *       accepted.</li>
  * </ul>
@@ -28,7 +29,23 @@ enum FailureKind {
             "org.hibernate.exception.JDBCConnectionException", "org.hibernate.exception.LockAcquisitionException",
             "org.hibernate.exception.LockTimeoutException", "org.hibernate.PessimisticLockException",
             "org.hibernate.QueryTimeoutException", "jakarta.persistence.LockTimeoutException",
-            "jakarta.persistence.QueryTimeoutException", "org.hibernate.exception.GenericJDBCException_closed");
+            "jakarta.persistence.QueryTimeoutException", "org.hibernate.exception.GenericJDBCException_closed",
+            // the Apache Cassandra Java driver 4.x (khora-cassandra)
+            "com.datastax.oss.driver.api.core.AllNodesFailedException", "com.datastax.oss.driver.api.core.NoNodeAvailableException",
+            "com.datastax.oss.driver.api.core.DriverTimeoutException", "com.datastax.oss.driver.api.core.NodeUnavailableException",
+            "com.datastax.oss.driver.api.core.connection.ClosedConnectionException",
+            "com.datastax.oss.driver.api.core.connection.HeartbeatException",
+            "com.datastax.oss.driver.api.core.connection.ConnectionInitException",
+            "com.datastax.oss.driver.api.core.connection.BusyConnectionException",
+            "com.datastax.oss.driver.api.core.servererrors.UnavailableException",
+            "com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException",
+            "com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException",
+            "com.datastax.oss.driver.api.core.servererrors.OverloadedException",
+            "com.datastax.oss.driver.api.core.servererrors.BootstrappingException");
+    /** Refusals of the change itself by a store that is up (the Cassandra driver's invalid request). */
+    private static final Set<String> BAD_DATA_NAMES = Set.of(
+            "com.datastax.oss.driver.api.core.servererrors.InvalidQueryException",
+            "com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException");
 
     static FailureKind of(Throwable failure) {
         FailureKind verdict = UNKNOWN;
@@ -51,7 +68,7 @@ enum FailureKind {
                     verdict = BAD_DATA;
                 }
             }
-            if (t instanceof IllegalArgumentException && verdict == UNKNOWN) {
+            if ((t instanceof IllegalArgumentException || BAD_DATA_NAMES.contains(t.getClass().getName())) && verdict == UNKNOWN) {
                 verdict = BAD_DATA;
             }
         }

@@ -45,4 +45,24 @@ class FailureKindTest {
         assertThat(FailureKind.of(new IllegalStateException("no idea"))).isEqualTo(FailureKind.UNKNOWN);
         assertThat(FailureKind.of(new RuntimeException(new SQLException("syntax", "42601")))).isEqualTo(FailureKind.UNKNOWN);
     }
+
+    @Test
+    void theCassandraDriversTimeoutsAreUnavailableAndItsInvalidQueryIsBadData() throws Exception {
+        assertThat(FailureKind.of(named("com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException"))).isEqualTo(FailureKind.UNAVAILABLE);
+        assertThat(FailureKind.of(named("com.datastax.oss.driver.api.core.servererrors.InvalidQueryException"))).isEqualTo(FailureKind.BAD_DATA);
+    }
+
+    /** An exception whose class has {@code name} (FailureKind knows the driver by class names only). */
+    private static RuntimeException named(String name) throws Exception {
+        String simple = name.substring(name.lastIndexOf('.') + 1);
+        String pkg = name.substring(0, name.lastIndexOf('.'));
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("failure-kind");
+        java.nio.file.Path src = dir.resolve(simple + ".java");
+        java.nio.file.Files.writeString(src, "package " + pkg + "; public class " + simple + " extends RuntimeException {}");
+        assertThat(javac.run(null, null, null, "-d", dir.toString(), src.toString())).isZero();
+        try (java.net.URLClassLoader cl = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
+            return (RuntimeException) cl.loadClass(name).getDeclaredConstructor().newInstance();
+        }
+    }
 }

@@ -1,19 +1,24 @@
-package io.khora.hibernate;
+package io.khora.persistence;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
- * Converts an id value to the Java type of the entity's identifier attribute when they differ
- * only in numeric width (an {@code Integer} id for a {@code Long} identifier): Hibernate's
- * primary-key lookup rejects a mismatched type, the space's id may have been widened or narrowed.
+ * Converts a value (an id, a query parameter) to the Java type of the store's column or identifier
+ * attribute when they differ only in numeric width (an {@code Integer} id for a {@code Long}
+ * identifier): a data store's typed lookup (Hibernate's primary-key lookup, a prepared CQL
+ * statement) rejects a mismatched type, while the space's value may have been widened or narrowed.
+ * Shared by the data sources of khora-hibernate and khora-cassandra.
  */
-final class IdValues {
-    private IdValues() {
+public final class NumericValues {
+    private NumericValues() {
     }
 
-    /** {@code value} as {@code type} when both are numeric and the value fits; otherwise {@code value}. */
-    static Object convert(Object value, Class<?> type) {
+    /**
+     * {@code value} as {@code type} when both are numeric and the value fits exactly; otherwise
+     * {@code value} unchanged (the store then reports the mismatch).
+     */
+    public static Object convert(Object value, Class<?> type) {
         if (type == null || value == null || type.isInstance(value) || !(value instanceof Number n)) {
             return value;
         }
@@ -36,8 +41,14 @@ final class IdValues {
             if (type == BigDecimal.class) {
                 return new BigDecimal(n.toString());
             }
+            if (type == Double.class) {
+                return n.doubleValue();
+            }
+            if (type == Float.class) {
+                return n.floatValue();
+            }
         } catch (ArithmeticException | NumberFormatException e) {
-            return value; // does not fit: let Hibernate report the mismatch
+            return value; // does not fit: let the store report the mismatch
         }
         return value;
     }
