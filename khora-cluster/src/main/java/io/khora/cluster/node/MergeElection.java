@@ -67,10 +67,34 @@ public class MergeElection extends ELECTION {
     /** The member the next vote should elect if eligible (coordinator only), or null. */
     private volatile String preferred;
     private final java.util.concurrent.atomic.AtomicLong droppedStale = new java.util.concurrent.atomic.AtomicLong();
+    /** How long each voting round waits for votes ({@link VoteTimeouts}). */
+    private volatile VoteTimeouts voteTimeouts = new VoteTimeouts(3_000);
 
     /** A new instance with ELECTION's protocol id. */
     public MergeElection() {
         setId(ELECTION_PROTOCOL_ID);
+    }
+
+    /**
+     * The longest a voting round waits for votes (default 3 s; use the failure detection timeout):
+     * the first round waits jgroups-raft's 600 ms, each round that failed twice as long as the one
+     * before, up to this ({@link VoteTimeouts}).
+     */
+    public MergeElection maxVoteTimeoutMillis(long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("max vote timeout must be positive: " + millis + " ms");
+        }
+        this.voteTimeouts = new VoteTimeouts(millis);
+        return this;
+    }
+
+    /** One voting round, with the wait {@link VoteTimeouts} gives it. */
+    @Override
+    protected void runVotingProcess() {
+        VoteTimeouts t = voteTimeouts;
+        vote_timeout = t.next();
+        super.runVotingProcess();
+        t.roundEnded(raft.leader() != null);
     }
 
     @Override

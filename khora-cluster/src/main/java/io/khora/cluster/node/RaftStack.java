@@ -33,7 +33,8 @@ import java.util.List;
  * delivery (NAKACK2, UNICAST3, STABLE), membership (GMS) with jgroups-raft's NO_DUPES
  * ({@link RejoiningNoDupes}), flow control, fragmentation, and on top Raft:
  * <ul>
- * <li>ELECTION as {@link MergeElection}, which also votes after a merge;
+ * <li>ELECTION as {@link MergeElection}, which also votes after a merge, and waits longer for votes
+ * after each round that collected no majority;
  * <li>RAFT as {@link CatchUpRaft}, which catches lagging followers up under load, with a file-based
  * log under the data directory ({@link SnapshotSafeFileLog});
  * <li>REDIRECT (forwards requests to the leader; used for membership changes later);
@@ -146,7 +147,7 @@ public final class RaftStack {
                 new MFC(),
                 new FRAG4()));
         if (withRaft) {
-            stack.add(new MergeElection());
+            stack.add(new MergeElection().maxVoteTimeoutMillis(cfg.failureDetectionTimeout().toMillis()));
             stack.add(raft(cfg));
             stack.add(new REDIRECT());
             stack.add(new LeadershipProbe().timeoutMillis(cfg.failureDetectionTimeout().toMillis()));
