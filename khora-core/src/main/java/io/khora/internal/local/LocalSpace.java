@@ -1,5 +1,7 @@
 package io.khora.internal.local;
 
+import io.khora.EventRegistration;
+
 import io.khora.AsyncSpace;
 import io.khora.ChangeSet;
 import io.khora.ClusterInfo;
@@ -626,6 +628,18 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener) {
+        return subscribe(query, eventTypes, listener, Lease.FOREVER);
+    }
+
+    @Override
+    public <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener, Lease lease) {
+        return subscribe(query, eventTypes, listener, lease, events);
+    }
+
+    /** Subscribes on {@code bus} (the space's, or a transaction's own). */
+    <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener, Lease lease,
+                                    EventBus bus) {
+        Objects.requireNonNull(lease, "subscription lease must not be null (use Lease.FOREVER)");
         Objects.requireNonNull(eventTypes, "event types must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
         if (eventTypes.isEmpty()) {
@@ -634,7 +648,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         ensureNotClosed();
         CompiledQuery q = mapper.compile(query);
         Class<T> type = query.type();
-        return events.subscribe(q, eventTypes, listener, e -> type.cast(mapper.toEntry(e)));
+        return bus.subscribe(q, eventTypes, listener, e -> type.cast(mapper.toEntry(e)), lease, config.ticker(), config.scheduler());
     }
 
     @Override
@@ -701,6 +715,11 @@ public final class LocalSpace implements Space, SpaceAdmin {
     @Override
     public boolean isReady() {
         return lifeCycle.state() == SpaceState.READY && !lifeCycle.isClosed();
+    }
+
+    @Override
+    public void waitForReady() {
+        lifeCycle.awaitReadyWithoutLimit();
     }
 
     @Override
