@@ -60,6 +60,22 @@ class WriteBehindTest {
     }
 
     @Test
+    void writeMultipleReachesTheEndpointAsOneBatchPerPartition() {
+        MapStore store = new MapStore();
+        try (Space space = start("wb-multiple", store, settings().build(), 2)) {
+            List<Trade> ten = new ArrayList<>();
+            for (long id = 0; id < 10; id++) {
+                ten.add(new Trade(id, "M" + id, 1.0, 1)); // routed by symbol: spread over both partitions
+            }
+            space.writeMultiple(ten);
+            assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(store.batches).as("2 partitions, 10 entries: one batch per partition").hasSize(2);
+            assertThat(store.batches.stream().mapToInt(b -> b.getBatchDataItems().length).sum()).isEqualTo(10);
+            assertThat(store.table(Trade.class)).hasSize(10);
+        }
+    }
+
+    @Test
     void aBatchIsConsolidatedPerEntry() {
         MapStore store = new MapStore();
         try (Space space = start("wb-consolidate", store, settings().batchInterval(Duration.ofMillis(300)).build(), 1)) {
