@@ -283,7 +283,20 @@ public final class RemoteSpace implements Space {
     @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener) {
         open();
+        refuseUnderTransaction();
         return async.subscribe(query, events, listener);
+    }
+
+    /**
+     * A cluster transaction keeps its writes on this client until commit, so a listener could not
+     * see them as JavaSpaces' notify under a transaction would: refused rather than silently
+     * subscribing outside the transaction.
+     */
+    private void refuseUnderTransaction() {
+        if (tx != null) {
+            throw new UnsupportedOperationException("space '" + name() + "': subscribe under a cluster transaction is not supported"
+                    + " (its listener would not see the transaction's own writes); subscribe on the space itself");
+        }
     }
 
     /**
@@ -296,6 +309,7 @@ public final class RemoteSpace implements Space {
         java.util.Objects.requireNonNull(lease, "subscription lease must not be null (use Lease.FOREVER)");
         java.util.Objects.requireNonNull(listener, "listener must not be null");
         open();
+        refuseUnderTransaction();
         Subscription s = async.subscribe(query, events, listener);
         return new LeasedRegistration(s, lease, Ticker.system(), (task, millis) -> stateWatch.schedule(task, millis, TimeUnit.MILLISECONDS),
                 reason -> {

@@ -189,6 +189,14 @@ class RemoteSpaceTest {
     }
 
     @Test
+    void aSubscriptionUnderAClusterTransactionIsRefusedNotSilentlyMadeOutsideIt() {
+        try (io.khora.Transaction tx = space.beginTransaction()) {
+            assertThatThrownBy(() -> tx.space().subscribe(Query.all(Order.class), java.util.EnumSet.of(io.khora.SpaceEventType.WRITE),
+                    e -> { }, Lease.FOREVER)).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("transaction");
+        }
+    }
+
+    @Test
     void waitForReadyWithoutATimeoutReturnsOnAReadyClusterSpace() {
         space.waitForReady();
         assertThat(space.isReady()).isTrue();
