@@ -1,6 +1,7 @@
 package io.khora;
 
 import io.khora.document.SpaceDocument;
+import io.khora.internal.metadata.TemplateSnapshot;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -76,14 +77,18 @@ public final class Query<T> {
      * template's non-null properties. Primitive properties holding their default value (0, false)
      * are wildcards, since they cannot be null. A {@link SpaceDocument} template matches documents
      * of its type name.
+     *
+     * <p>The query holds a snapshot of the template's property values taken here: changing the
+     * object afterwards does not change the query.
      */
     @SuppressWarnings("unchecked")
     public static <T> Query<T> template(T template) {
         Objects.requireNonNull(template, "template must not be null");
         if (template instanceof SpaceDocument doc) {
-            return new Query<>((Class<T>) SpaceDocument.class, requireTypeName(doc.getTypeName()), "", NO_ARGS, template);
+            requireTypeName(doc.getTypeName());
+            return new Query<>((Class<T>) SpaceDocument.class, doc.getTypeName(), "", NO_ARGS, TemplateSnapshot.of(template));
         }
-        return new Query<>((Class<T>) template.getClass(), null, "", NO_ARGS, template);
+        return new Query<>((Class<T>) template.getClass(), null, "", NO_ARGS, TemplateSnapshot.of(template));
     }
 
     private static String requireTypeName(String typeName) {
@@ -123,9 +128,12 @@ public final class Query<T> {
         return args;
     }
 
-    /** The template, or null. */
+    /**
+     * A copy of the template's snapshot (the values it had when the query was made), or null. Each
+     * call answers a fresh copy, so changing it cannot change the query.
+     */
     public T template() {
-        return template;
+        return template == null ? null : TemplateSnapshot.of(template);
     }
 
     /** Whether this is a template query. */

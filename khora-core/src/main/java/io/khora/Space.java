@@ -185,6 +185,19 @@ public interface Space extends AutoCloseable {
      */
     <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener);
 
+    /**
+     * Subscribes like {@link #subscribe(Query, Set, SpaceListener)} under a lease (JavaSpaces'
+     * {@code notify}): the registration ends when {@code lease} expires on the space's
+     * {@link Ticker} unless renewed through the returned handle, and the listener is then told
+     * through {@link SpaceListener#onTerminated}. {@link #subscribe(Query, Set, SpaceListener)} is
+     * this with {@link Lease#FOREVER}.
+     *
+     * <p>Under a transaction (on {@link Transaction#space()}) the listener also sees the writes,
+     * updates and takes the transaction itself makes, as it makes them; the registration ends when
+     * the transaction commits or rolls back.
+     */
+    <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener, Lease lease);
+
     /** Declares a document type; required before writing documents of it. Idempotent for an equal declaration. */
     void registerType(SpaceDocumentType type);
 
@@ -232,6 +245,15 @@ public interface Space extends AutoCloseable {
      * @return true if READY, false if {@code timeout} elapsed first
      */
     boolean waitForReady(Duration timeout);
+
+    /**
+     * Blocks until the space is READY (seed 004's {@code waitForReady()} without a timeout).
+     *
+     * @throws SpaceClosedException if the space is or becomes closed while waiting
+     * @throws SpaceNotReadyException if the space is or becomes INVALID while waiting
+     * @throws SpaceInterruptedException if the waiting thread is interrupted
+     */
+    void waitForReady();
 
     /** Calls {@code listener} with each new state, on a state-change thread. */
     Subscription addStateListener(Consumer<SpaceState> listener);

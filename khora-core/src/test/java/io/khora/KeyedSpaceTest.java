@@ -102,4 +102,20 @@ class KeyedSpaceTest {
         assertThatThrownBy(() -> Item.of(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("value");
         assertThatThrownBy(() -> s.put(null, Item.of("x"))).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void aCancelledTakeIsWithdrawnSoTheNextPutOfItsKeyStays() throws Exception {
+        KeyedSpace s = accessor.spaceFor("k7", 2);
+        CompletableFuture<Optional<KeyItem<String>>> taker = s.take(Key.of("c"), Period.FOREVER);
+        CompletableFuture<Optional<KeyItem<String>>> getter = s.get(Key.of("c"), Period.FOREVER);
+        assertThat(taker.cancel(false)).isTrue();
+        assertThat(getter.cancel(false)).isTrue();
+        assertThat(taker).isCancelled();
+        s.put(Key.of("c"), Item.of("kept")).join();
+        assertThat(s.<String>get(Key.of("c"), Period.NONE).get(2, TimeUnit.SECONDS)).map(KeyItem::value).contains("kept");
+        // a take that already won cannot be cancelled: its future carries the item
+        CompletableFuture<Optional<KeyItem<String>>> done = s.take(Key.of("c"), Period.FOREVER);
+        assertThat(done.cancel(false)).isFalse();
+        assertThat(done.get(2, TimeUnit.SECONDS)).map(KeyItem::value).contains("kept");
+    }
 }

@@ -82,6 +82,31 @@ class LifeCycleTest {
     }
 
     @Test
+    void waitForReadyWithoutATimeoutBlocksUntilReadyAndFailsOnceTheSpaceIsInvalidOrClosed() throws Exception {
+        try (Space space = Spaces.embedded("lc-wfr-forever").start()) {
+            space.waitForReady();
+            ((LocalSpace) space).moveTo(SpaceState.RECOVER, "test");
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(space::waitForReady);
+            assertThat(waiting).isNotDone();
+            space.admin().resume();
+            waiting.get(5, TimeUnit.SECONDS);
+
+            ((LocalSpace) space).moveTo(SpaceState.RECOVER, "test");
+            CompletableFuture<Void> invalid = CompletableFuture.runAsync(space::waitForReady);
+            ((LocalSpace) space).moveTo(SpaceState.INVALID, "broken for the test");
+            assertThat(invalid).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(SpaceNotReadyException.class).withMessageContaining("broken for the test");
+        }
+        Space closed = Spaces.embedded("lc-wfr-closed").start();
+        ((LocalSpace) closed).moveTo(SpaceState.RECOVER, "test");
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(closed::waitForReady);
+        closed.close();
+        assertThat(waiting).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(SpaceClosedException.class);
+        assertThatThrownBy(closed::waitForReady).isInstanceOf(SpaceClosedException.class);
+    }
+
+    @Test
     void stateListenersSeeEveryChangeInOrder() throws Exception {
         try (Space space = Spaces.embedded("lc-listen").start()) {
             List<SpaceState> seen = new CopyOnWriteArrayList<>();

@@ -198,6 +198,27 @@ class SpaceEntriesTest {
     }
 
     @Test
+    void aTemplateIsSnapshotWhenTheQueryIsMadeSoChangingTheObjectAfterwardsLeavesTheQueryUnchanged() {
+        space.write(new Trade(1, "ACME", 10.0, 5));
+        space.write(new Trade(2, "GLOBEX", 11.0, 5));
+        Trade tpl = new Trade();
+        tpl.setSymbol("ACME");
+        Query<Trade> q = Query.template(tpl);
+        tpl.setSymbol("GLOBEX");
+        tpl.setPrice(99.0);
+        assertThat(space.readMultiple(q)).extracting(Trade::getId).containsExactly(1L);
+        q.template().setSymbol("NOBODY");
+        assertThat(q.template().getSymbol()).as("template() answers a copy").isEqualTo("ACME");
+        assertThat(q.template()).isNotSameAs(tpl);
+
+        space.write(new SpaceDocument("Product").setProperty("sku", "a").setProperty("category", "toys"));
+        SpaceDocument docTpl = new SpaceDocument("Product").setProperty("category", "toys");
+        Query<SpaceDocument> dq = Query.template(docTpl);
+        docTpl.setProperty("category", "tools");
+        assertThat(space.readMultiple(dq)).extracting(d -> d.getProperty("sku")).containsExactly("a");
+    }
+
+    @Test
     void asyncOperationsCompleteWithTheSameResults() throws Exception {
         AsyncSpace a = space.async();
         assertThat(a.write(new Trade(1, "A", 1.0, 1)).get().id()).isEqualTo(1L);

@@ -57,13 +57,13 @@ final class DocumentKeyedSpace implements KeyedSpace {
     @Override
     public <T> CompletableFuture<Optional<KeyItem<T>>> get(Key key, Period until) {
         Objects.requireNonNull(key, "key must not be null");
-        return space.async().readById(TYPE, key.value(), until).thenApply(d -> toKeyItem(key, d));
+        return MappedFuture.of(space.async().readById(TYPE, key.value(), until), d -> toKeyItem(key, d));
     }
 
     @Override
     public <T> CompletableFuture<Optional<KeyItem<T>>> take(Key key, Period until) {
         Objects.requireNonNull(key, "key must not be null");
-        return space.async().takeById(TYPE, key.value(), until).thenApply(d -> toKeyItem(key, d));
+        return MappedFuture.of(space.async().takeById(TYPE, key.value(), until), d -> toKeyItem(key, d));
     }
 
     @SuppressWarnings("unchecked")

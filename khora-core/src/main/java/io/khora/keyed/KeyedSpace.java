@@ -18,10 +18,14 @@ public interface KeyedSpace extends AutoCloseable {
     /** Puts {@code item} under {@code key}, replacing any item there (and its lease). */
     <T> CompletableFuture<KeyItem<T>> put(Key key, Item<T> item);
 
-    /** The item under {@code key}, waiting up to {@code until} for it; empty if none came. */
+    /** The item under {@code key}, waiting up to {@code until} for it; empty if none came. Cancelling withdraws the wait. */
     <T> CompletableFuture<Optional<KeyItem<T>>> get(Key key, Period until);
 
-    /** Removes and answers the item under {@code key}, waiting up to {@code until}; empty if none came. */
+    /**
+     * Removes and answers the item under {@code key}, waiting up to {@code until}; empty if none came.
+     * Cancelling the answered future withdraws the waiting take, so a later put of the key stays in the
+     * space; if the take already removed an item, {@code cancel} answers false and the future carries it.
+     */
     <T> CompletableFuture<Optional<KeyItem<T>>> take(Key key, Period until);
 
     /** Closes the space; pending gets and takes fail with {@link io.khora.SpaceClosedException}. */

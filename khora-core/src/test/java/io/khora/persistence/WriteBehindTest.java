@@ -60,6 +60,22 @@ class WriteBehindTest {
     }
 
     @Test
+    void writeMultipleReachesTheEndpointAsOneBatchPerPartition() {
+        MapStore store = new MapStore();
+        try (Space space = start("wb-multiple", store, settings().build(), 2)) {
+            List<Trade> ten = new ArrayList<>();
+            for (long id = 0; id < 10; id++) {
+                ten.add(new Trade(id, "M" + id, 1.0, 1)); // routed by symbol: spread over both partitions
+            }
+            space.writeMultiple(ten);
+            assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(store.batches).as("2 partitions, 10 entries: one batch per partition").hasSize(2);
+            assertThat(store.batches.stream().mapToInt(b -> b.getBatchDataItems().length).sum()).isEqualTo(10);
+            assertThat(store.table(Trade.class)).hasSize(10);
+        }
+    }
+
+    @Test
     void aBatchIsConsolidatedPerEntry() {
         MapStore store = new MapStore();
         try (Space space = start("wb-consolidate", store, settings().batchInterval(Duration.ofMillis(300)).build(), 1)) {
@@ -168,6 +184,45 @@ class WriteBehindTest {
             assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
             assertThat(((Trade) store.table(Trade.class).get(1L)).getPrice()).isEqualTo(9.0);
             assertThat(store.table(Trade.class)).containsOnlyKeys(1L, 3L);
+        }
+    }
+
+    @Test
+    void aWriteAndATakeOfOneIdNeverSentBeforeARestartStillCancelOutAfterIt() throws Exception {
+        MapStore store = new MapStore();
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        // the first run's mirror hangs in the store on id 100, as a process killed mid-delivery would
+        store.endpointFilter = op -> {
+            blocked.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new IllegalStateException("database down", new java.net.ConnectException("connection refused"));
+        };
+        WriteBehindSettings s = settings().flushTimeout(Duration.ofMillis(100)).build();
+        try (Space space = start("wb-pair-restart", store, s, 1)) {
+            space.write(new Trade(100, "A", 1.0, 1));
+            assertThat(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            space.write(new Trade(2, "B", 2.0, 2));
+            space.take(Query.of(Trade.class, "id = 2"));
+            space.write(new Trade(3, "C", 3.0, 3));
+        }
+        // the second run's store is strict: removing a row it does not have is refused as bad data
+        store.endpointFilter = op -> op.getDataSyncOperationType() == DataSyncOperationType.REMOVE
+                && !store.table(Trade.class).containsKey(op.getSpaceId()) ? new IllegalArgumentException("no row " + op.getSpaceId()) : null;
+        int seen = store.batches.size();
+        try (Space space = start("wb-pair-restart", store, s, 1)) {
+            assertThat(space.admin().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(space.admin().deadLetters()).isEmpty();
+            assertThat(store.table(Trade.class)).containsOnlyKeys(100L, 3L);
+            for (OperationsBatchData b : store.batches.subList(seen, store.batches.size())) {
+                for (DataSyncOperation op : b.getBatchDataItems()) {
+                    assertThat(op.getSpaceId()).as("id 2 was written and taken before the store saw it").isNotEqualTo(2L);
+                }
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,36 @@ class WriteThroughTest {
         store.failWrites = null;
         space.write(new Trade(2, "B", 2.0, 2));
         assertThat(space.count(Query.all(Trade.class))).isEqualTo(2);
+    }
+
+    @Test
+    void writeMultipleReachesTheEndpointAsOneBatchPerPartition() {
+        List<Trade> ten = new java.util.ArrayList<>();
+        for (long id = 10; id < 20; id++) {
+            ten.add(new Trade(id, "M" + id, 1.0, 1)); // routed by symbol: spread over both partitions
+        }
+        int before = store.batches.size();
+        space.writeMultiple(ten);
+        List<OperationsBatchData> batches = store.batches.subList(before, store.batches.size());
+        assertThat(batches).as("2 partitions, 10 entries: one batch (one store transaction) per partition").hasSize(2);
+        assertThat(batches).allSatisfy(b -> assertThat(b.getBatchDataItems()).hasSizeGreaterThan(1)
+                .extracting(DataSyncOperation::getPartitionId).containsOnly(b.getBatchDataItems()[0].getPartitionId()));
+        assertThat(batches.stream().mapToInt(b -> b.getBatchDataItems().length).sum()).isEqualTo(10);
+        assertThat(space.count(Query.of(Trade.class, "symbol LIKE 'M%'"))).isEqualTo(10);
+    }
+
+    @Test
+    void aRefusedWriteMultipleBatchFailsEveryEntryOfItsPartitionAndLeavesTheSpaceUnchanged() {
+        store.failWrites = new IllegalArgumentException("constraint violated");
+        List<Trade> entries = List.of(new Trade(30, "F", 1.0, 1), new Trade(31, "F", 1.0, 1), new Trade(32, "F", 1.0, 1));
+        assertThatThrownBy(() -> space.writeMultiple(entries)).isInstanceOfSatisfying(io.khora.WriteMultipleException.class,
+                e -> assertThat(e.failures()).containsOnlyKeys(0, 1, 2));
+        assertThat(space.count(Query.of(Trade.class, "symbol = 'F'"))).isZero();
+        store.failWrites = null;
+        // a repeated id is written after its first occurrence: the last one wins
+        space.writeMultiple(List.of(new Trade(40, "R", 1.0, 1), new Trade(40, "R", 2.0, 1)));
+        assertThat(space.readById(Trade.class, 40L).getPrice()).isEqualTo(2.0);
+        assertThat(((Trade) store.table(Trade.class).get(40L)).getPrice()).isEqualTo(2.0);
     }
 
     @Test

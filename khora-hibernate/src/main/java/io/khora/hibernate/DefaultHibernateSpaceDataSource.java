@@ -114,8 +114,7 @@ public class DefaultHibernateSpaceDataSource extends SpaceDataSource {
         ClassLoader loader = builder.classLoader != null ? builder.classLoader
                 : Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
                 : DefaultHibernateSpaceDataSource.class.getClassLoader();
-        this.queryMethods = builder.initialLoadQueryScanningBasePackages.isEmpty() ? InitialLoadQueryMethods.none()
-                : InitialLoadQueryMethods.scan(builder.initialLoadQueryScanningBasePackages, loader, catalog);
+        this.queryMethods = InitialLoadQueryMethods.find(builder.initialLoadQueryScanningBasePackages, loader, catalog);
         this.overridesNoArgLoad = overrides("initialDataLoad");
         LOG.info("Hibernate data source: initial load of {} (custom queries: {}, augmentation {}, chunk size {}, {} threads, fetch size {})",
                 loadEntities, queryMethods.size(), augmentInitialLoadEntries ? "on" : "off", initialLoadChunkSize,
@@ -453,8 +452,9 @@ public class DefaultHibernateSpaceDataSource extends SpaceDataSource {
         }
 
         /**
-         * Packages scanned (with their sub-packages) for {@code @SpaceInitialLoadQuery} methods.
-         * Empty (the default): no scanning.
+         * Packages scanned (with their sub-packages) for {@code @SpaceInitialLoadQuery} methods on
+         * separate beans. Empty (the default): no scanning. A method on a mapped entity class itself
+         * is always found, whether or not its package is listed here.
          */
         public Builder initialLoadQueryScanningBasePackages(String... packages) {
             return initialLoadQueryScanningBasePackages(Arrays.asList(packages));

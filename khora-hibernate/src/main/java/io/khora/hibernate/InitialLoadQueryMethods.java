@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@link SpaceInitialLoadQuery} methods found by scanning base packages (seed 001): either on
- * the entity class itself ({@code type()} empty) or on a separate bean naming the entity with
- * {@code type = "fully.qualified.Name"}. A method returns the WHERE clause (HQL over the entity's
+ * The {@link SpaceInitialLoadQuery} methods (seed 001): either on the entity class itself
+ * ({@code type()} empty; found on every mapped entity without any scanning) or on a separate bean
+ * naming the entity with {@code type = "fully.qualified.Name"} (found by scanning base packages). A method returns the WHERE clause (HQL over the entity's
  * property names) and takes no parameter or one {@link ClusterInfo}. Static methods are called as
  * they are; for instance methods the declaring class is instantiated once with its no-argument
  * constructor (an entity has one by JPA's rules).
@@ -76,46 +76,53 @@ final class InitialLoadQueryMethods {
         this.byEntity = byEntity;
     }
 
-    /** No methods. */
-    static InitialLoadQueryMethods none() {
-        return new InitialLoadQueryMethods(Map.of());
-    }
-
     /**
-     * Scans {@code basePackages} with {@code loader} for annotated methods and binds them to the
-     * entities of {@code catalog}.
+     * Finds the annotated methods: on every entity class {@code catalog} maps (no scanning needed,
+     * so a query on the entity itself is never silently ignored), and on the classes in
+     * {@code basePackages} (scanned with {@code loader}: for queries on separate beans); binds them
+     * to the entities of {@code catalog}.
      *
      * @throws IllegalArgumentException naming the method: bad signature, unmapped entity, duplicate
      */
-    static InitialLoadQueryMethods scan(Collection<String> basePackages, ClassLoader loader, EntityCatalog catalog) {
-        ClasspathScanner scanner = new ClasspathScanner(loader);
+    static InitialLoadQueryMethods find(Collection<String> basePackages, ClassLoader loader, EntityCatalog catalog) {
         Map<Class<?>, QueryMethod> found = new LinkedHashMap<>();
         Map<Class<?>, Object> targets = new LinkedHashMap<>();
-        for (String pkg : basePackages) {
-            for (Class<?> c : scanner.classesIn(pkg)) {
-                Method[] methods;
-                try {
-                    methods = c.getDeclaredMethods();
-                } catch (LinkageError e) {
-                    LOG.debug("skipping {} while scanning {}: {}", c.getName(), pkg, e.toString());
-                    continue;
-                }
-                for (Method m : methods) {
-                    SpaceInitialLoadQuery a = m.getAnnotation(SpaceInitialLoadQuery.class);
-                    if (a == null) {
-                        continue;
-                    }
-                    QueryMethod qm = bind(m, a, catalog, targets);
-                    QueryMethod previous = found.putIfAbsent(qm.entity().javaType(), qm);
-                    if (previous != null && !previous.method.equals(m)) {
-                        throw new IllegalArgumentException("two @SpaceInitialLoadQuery methods for type " + qm.entity().className()
-                                + ": " + previous.describe() + " and " + qm.describe() + "; keep one");
-                    }
+        for (MappedEntity entity : catalog.all()) {
+            collect(entity.javaType(), "the mapped entities", catalog, found, targets);
+        }
+        if (!basePackages.isEmpty()) {
+            ClasspathScanner scanner = new ClasspathScanner(loader);
+            for (String pkg : basePackages) {
+                for (Class<?> c : scanner.classesIn(pkg)) {
+                    collect(c, pkg, catalog, found, targets);
                 }
             }
         }
         found.values().forEach(qm -> LOG.debug("initial load query of {}: {}", qm.entity().className(), qm.describe()));
         return new InitialLoadQueryMethods(found);
+    }
+
+    private static void collect(Class<?> c, String source, EntityCatalog catalog, Map<Class<?>, QueryMethod> found,
+                                Map<Class<?>, Object> targets) {
+        Method[] methods;
+        try {
+            methods = c.getDeclaredMethods();
+        } catch (LinkageError e) {
+            LOG.debug("skipping {} while looking in {}: {}", c.getName(), source, e.toString());
+            return;
+        }
+        for (Method m : methods) {
+            SpaceInitialLoadQuery a = m.getAnnotation(SpaceInitialLoadQuery.class);
+            if (a == null) {
+                continue;
+            }
+            QueryMethod qm = bind(m, a, catalog, targets);
+            QueryMethod previous = found.putIfAbsent(qm.entity().javaType(), qm);
+            if (previous != null && !previous.method.equals(m)) {
+                throw new IllegalArgumentException("two @SpaceInitialLoadQuery methods for type " + qm.entity().className()
+                        + ": " + previous.describe() + " and " + qm.describe() + "; keep one");
+            }
+        }
     }
 
     private static QueryMethod bind(Method m, SpaceInitialLoadQuery a, EntityCatalog catalog, Map<Class<?>, Object> targets) {

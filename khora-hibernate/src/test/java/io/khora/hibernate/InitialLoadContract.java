@@ -108,7 +108,8 @@ abstract class InitialLoadContract {
         List<Object> rows = drain(ds.initialDataLoad(new ClusterInfo(1, 1, 0)));
         assertThat(countByClass(rows)).containsOnly(
                 Map.entry(PurchaseOrder.class, (long) ORDERS + 3), Map.entry(Product.class, (long) PRODUCTS),
-                Map.entry(Account.class, accounts), Map.entry(Invoice.class, (long) INVOICES)); // no scanning: no custom query
+                Map.entry(Account.class, accounts),
+                Map.entry(Invoice.class, db.count("select count(*) from invoices where total > 50"))); // Invoice's own query
         assertThat(ds.getInitialLoadEntries()).containsExactlyInAnyOrder(ORDER, PRODUCT, INVOICE, Account.class.getName());
     }
 
@@ -249,6 +250,15 @@ abstract class InitialLoadContract {
                     .allMatch(i -> i.getTotal() > 50);
         }
         assertThat(db.counting().statements()).noneMatch(InitialLoadContract::partitionFiltered);
+    }
+
+    @Test
+    void aQueryOnTheEntityClassIsFoundWithoutScanningItsPackage() {
+        DefaultHibernateSpaceDataSource ds = DefaultHibernateSpaceDataSource.builder(sf).initialLoadEntries(INVOICE).build();
+        long over50 = db.count("select count(*) from invoices where total > 50");
+        assertThat(over50).as("the query narrows the load").isLessThan(INVOICES);
+        List<Invoice> rows = only(drain(ds.initialDataLoad(new ClusterInfo(1, 1, 0))), Invoice.class);
+        assertThat(rows).hasSize((int) over50).allMatch(i -> i.getTotal() > 50);
     }
 
     @Test

@@ -71,6 +71,34 @@ class SpaceEndToEndTest {
     }
 
     @Test
+    void writeMultipleIsOneDatabaseTransactionPerPartition() {
+        List<java.util.Set<Integer>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DefaultHibernateSpaceSynchronizationEndpoint endpoint = new DefaultHibernateSpaceSynchronizationEndpoint(sf) {
+            @Override
+            public void onOperationsBatchSynchronization(io.khora.persistence.OperationsBatchData batch) {
+                super.onOperationsBatchSynchronization(batch); // one database transaction per call
+                java.util.Set<Integer> partitions = new java.util.HashSet<>();
+                for (io.khora.persistence.DataSyncOperation op : batch.getBatchDataItems()) {
+                    partitions.add(op.getPartitionId());
+                }
+                batches.add(partitions);
+            }
+        };
+        try (Space space = Spaces.embedded("e2e-multiple").partitions(4).synchronizationEndpoint(endpoint).start()) {
+            List<PurchaseOrder> ten = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                ten.add(new PurchaseOrder(60_000L + i, i, "MULTI", i));
+            }
+            space.writeMultiple(ten);
+            assertThat(db.count("select count(*) from purchase_orders where status = 'MULTI'")).isEqualTo(10);
+            assertThat(batches).as("one batch per partition touched").allMatch(p -> p.size() == 1);
+            assertThat(batches.stream().map(p -> p.iterator().next()).distinct().count()).isEqualTo(batches.size());
+            assertThat(batches.size()).isLessThanOrEqualTo(4);
+            space.takeMultiple(Query.of(PurchaseOrder.class, "status = 'MULTI'"), 100);
+        }
+    }
+
+    @Test
     void lruReadsMissesThroughTheDataSource() {
         DefaultHibernateSpaceDataSource ds = DefaultHibernateSpaceDataSource.builder(sf).initialLoadEntries(Product.class.getName()).build();
         try (Space space = Spaces.embedded("e2e-lru").partitions(2).dataSource(ds).cachePolicy(CachePolicy.LRU).maxEntries(100).start()) {

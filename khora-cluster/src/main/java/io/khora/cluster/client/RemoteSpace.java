@@ -4,6 +4,7 @@ import io.khora.AsyncSpace;
 import io.khora.ChangeSet;
 import io.khora.ClusterInfo;
 import io.khora.EntryProcessor;
+import io.khora.EventRegistration;
 import io.khora.InitialLoadProgress;
 import io.khora.Lease;
 import io.khora.LeaseHandle;
@@ -16,12 +17,16 @@ import io.khora.SpaceAdmin;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
 import io.khora.SpaceException;
+import io.khora.SpaceInterruptedException;
 import io.khora.SpaceListener;
+import io.khora.SpaceNotReadyException;
 import io.khora.SpaceState;
 import io.khora.Subscription;
+import io.khora.Ticker;
 import io.khora.WriteMode;
 import io.khora.document.SpaceDocument;
 import io.khora.document.SpaceDocumentType;
+import io.khora.internal.events.LeasedRegistration;
 import io.khora.persistence.DeadLetter;
 
 import java.time.Duration;
@@ -292,7 +297,39 @@ public final class RemoteSpace implements Space {
     @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener) {
         open();
+        refuseUnderTransaction();
         return async.subscribe(query, events, listener);
+    }
+
+    /**
+     * A cluster transaction keeps its writes on this client until commit, so a listener could not
+     * see them as JavaSpaces' notify under a transaction would: refused rather than silently
+     * subscribing outside the transaction.
+     */
+    private void refuseUnderTransaction() {
+        if (tx != null) {
+            throw new UnsupportedOperationException("space '" + name() + "': subscribe under a cluster transaction is not supported"
+                    + " (its listener would not see the transaction's own writes); subscribe on the space itself");
+        }
+    }
+
+    /**
+     * The lease is kept by this client: at its expiry the client unsubscribes from the nodes and
+     * tells the listener ({@link SpaceListener#onTerminated}); the nodes never see a lease. Time is
+     * this client's monotonic clock.
+     */
+    @Override
+    public <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener, Lease lease) {
+        java.util.Objects.requireNonNull(lease, "subscription lease must not be null (use Lease.FOREVER)");
+        java.util.Objects.requireNonNull(listener, "listener must not be null");
+        open();
+        refuseUnderTransaction();
+        Subscription s = async.subscribe(query, events, listener);
+        return new LeasedRegistration(s, lease, Ticker.system(), (task, millis) -> stateWatch.schedule(task, millis, TimeUnit.MILLISECONDS),
+                reason -> {
+                    s.close();
+                    callbacks.execute(() -> listener.onTerminated(reason));
+                }, "space '" + name() + "': the subscription to " + query.type().getName());
     }
 
     @Override
@@ -331,6 +368,23 @@ public final class RemoteSpace implements Space {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            }
+        }
+    }
+
+    @Override
+    public void waitForReady() {
+        while (!waitForReady(Duration.ofSeconds(1))) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SpaceInterruptedException("interrupted while waiting for space '" + name() + "' to be READY",
+                        new InterruptedException());
+            }
+            if (closed) {
+                throw new SpaceClosedException(name());
+            }
+            SpaceState s = state();
+            if (s == SpaceState.INVALID) {
+                throw new SpaceNotReadyException(name(), s, "the cluster reports the space INVALID");
             }
         }
     }

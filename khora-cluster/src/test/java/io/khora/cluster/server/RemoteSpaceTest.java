@@ -168,6 +168,41 @@ class RemoteSpaceTest {
     }
 
     @Test
+    void aLeasedSubscriptionIsEndedByTheClientAtExpiryAndItsListenerIsTold() throws Exception {
+        CompletableFuture<io.khora.SpaceException> terminated = new CompletableFuture<>();
+        io.khora.SpaceListener<Order> listener = new io.khora.SpaceListener<>() {
+            @Override
+            public void onEvent(io.khora.SpaceEvent<Order> event) {
+            }
+
+            @Override
+            public void onTerminated(io.khora.SpaceException reason) {
+                terminated.complete(reason);
+            }
+        };
+        io.khora.EventRegistration r = space.subscribe(Query.all(Order.class), java.util.EnumSet.of(io.khora.SpaceEventType.WRITE),
+                listener, Lease.ofMillis(300));
+        assertThat(r.expiresAt()).isNotEqualTo(Long.MAX_VALUE);
+        assertThat(terminated.get(20, TimeUnit.SECONDS)).hasMessageContaining("lease expired");
+        assertThat(r.isActive()).isFalse();
+        assertThatThrownBy(() -> r.renew(Lease.FOREVER)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aSubscriptionUnderAClusterTransactionIsRefusedNotSilentlyMadeOutsideIt() {
+        try (io.khora.Transaction tx = space.beginTransaction()) {
+            assertThatThrownBy(() -> tx.space().subscribe(Query.all(Order.class), java.util.EnumSet.of(io.khora.SpaceEventType.WRITE),
+                    e -> { }, Lease.FOREVER)).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("transaction");
+        }
+    }
+
+    @Test
+    void waitForReadyWithoutATimeoutReturnsOnAReadyClusterSpace() {
+        space.waitForReady();
+        assertThat(space.isReady()).isTrue();
+    }
+
+    @Test
     void leadersAreSpreadOverTheNodesWhenTheyStartTogether() {
         // placement prefers n1, n2, n3, n1 for partitions 0..3
         assertThat(new java.util.HashSet<>(leadersAtStart)).as("leaders of the 4 partitions: %s", leadersAtStart).hasSizeGreaterThanOrEqualTo(2);

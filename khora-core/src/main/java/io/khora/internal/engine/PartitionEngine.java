@@ -272,6 +272,78 @@ public final class PartitionEngine {
         return result;
     }
 
+    /**
+     * Writes several entries of this partition under one lock, persisting them with one sink call
+     * (one batch, i.e. one store transaction, for write-through; one outbox record for write-behind).
+     * Entries are checked first; one that fails its check (exists for WRITE_ONLY, missing for
+     * UPDATE_ONLY, version conflict, held by a transaction) gets its exception in the answer and is
+     * left out; if persisting the rest fails, each of them gets that failure and nothing is applied.
+     * The ids must be distinct (the caller writes repeated ids one by one).
+     *
+     * @return per entry, a {@link WriteResult} or the {@link RuntimeException} it failed with
+     */
+    public Object[] writeAll(TypeDescriptor[] types, Object[][] values, Lease lease, WriteMode mode) {
+        AfterUnlock after = new AfterUnlock();
+        int n = types.length;
+        Object[] results = new Object[n];
+        long stamp = lock.writeLock();
+        try {
+            ensureOpen();
+            maintain();
+            long now = ticker.millis();
+            TypeStore[] stores = new TypeStore[n];
+            SpaceEntry[] olds = new SpaceEntry[n];
+            SpaceEntry[] news = new SpaceEntry[n];
+            List<Change> changes = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                try {
+                    TypeStore store = storeFor(types[i]);
+                    Object id = values[i][types[i].idIndex()];
+                    if (lockedEntries != 0) {
+                        checkUnlocked(null, store, types[i], id);
+                    }
+                    SpaceEntry old = liveOrExpire(store, store.get(id), now, after);
+                    if (old != null && mode == WriteMode.WRITE_ONLY) {
+                        throw new EntryAlreadyExistsException(types[i].name(), id);
+                    }
+                    if (old == null && mode == WriteMode.UPDATE_ONLY) {
+                        throw new EntryNotFoundException(types[i].name(), id, "UPDATE_ONLY write");
+                    }
+                    long version = nextVersion(types[i], values[i], old);
+                    stores[i] = store;
+                    olds[i] = old;
+                    news[i] = new SpaceEntry(types[i], values[i], version, lease.expiryFrom(now));
+                    changes.add(change(old == null ? DataSyncOperationType.WRITE : DataSyncOperationType.UPDATE, news[i], List.of()));
+                } catch (RuntimeException e) {
+                    results[i] = e;
+                }
+            }
+            try {
+                persist(after, changes);
+            } catch (RuntimeException e) {
+                for (int i = 0; i < n; i++) {
+                    if (results[i] == null) {
+                        results[i] = e;
+                    }
+                }
+                return results;
+            }
+            for (int i = 0; i < n; i++) {
+                if (results[i] == null) {
+                    replace(stores[i], olds[i], news[i]);
+                    publish(olds[i] == null ? SpaceEventType.WRITE : SpaceEventType.UPDATE, news[i]);
+                    serveWaiters(stores[i], news[i], after);
+                    results[i] = new WriteResult(news[i], olds[i] == null);
+                }
+            }
+            evictOverflow();
+        } finally {
+            lock.unlockWrite(stamp);
+            after.run();
+        }
+        return results;
+    }
+
     private static long nextVersion(TypeDescriptor type, Object[] values, SpaceEntry old) {
         long version = old == null ? 1L : old.version() + 1L;
         int vi = type.versionIndex();

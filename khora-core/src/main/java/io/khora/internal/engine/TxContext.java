@@ -1,5 +1,7 @@
 package io.khora.internal.engine;
 
+import io.khora.SpaceEventType;
+
 /**
  * What a waiting read or take needs to know about the transaction it runs under: its part in a
  * partition (created before the waiter is registered there) and whether its reads lock.
@@ -13,4 +15,11 @@ public interface TxContext {
 
     /** A number increasing with every change the transaction makes, in any partition (persistence order). */
     long nextOrder();
+
+    /**
+     * The transaction changed an entry in its own view (under the partition lock: only enqueue):
+     * what listeners registered under the transaction are told, as it happens.
+     */
+    default void changed(SpaceEventType type, SpaceEntry entry) {
+    }
 }

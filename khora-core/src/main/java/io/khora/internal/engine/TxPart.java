@@ -1,6 +1,8 @@
 package io.khora.internal.engine;
 
+
 import io.khora.ChangeSet;
+import io.khora.SpaceEventType;
 import io.khora.TransactionException;
 import io.khora.persistence.DataSyncOperationType;
 
@@ -139,7 +141,17 @@ public final class TxPart {
 
     void put(String root, Object id, Slot s) {
         roots.add(root);
-        slots.put(new Key(root, id), s);
+        Slot before = slots.put(new Key(root, id), s);
+        if (owner != null && s.changes() > 0) {
+            if (s.current() == null) {
+                if (s.removed() != null) {
+                    owner.changed(SpaceEventType.TAKE, s.removed());
+                }
+            } else {
+                boolean existed = before != null ? before.current() != null : s.original() != null;
+                owner.changed(existed ? SpaceEventType.UPDATE : SpaceEventType.WRITE, s.current());
+            }
+        }
     }
 
     Collection<java.util.Map.Entry<Key, Slot>> entries() {

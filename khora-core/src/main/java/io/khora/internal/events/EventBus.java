@@ -1,14 +1,19 @@
 package io.khora.internal.events;
 
+import io.khora.EventRegistration;
+import io.khora.Lease;
+import io.khora.Scheduler;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
 import io.khora.SpaceListener;
 import io.khora.Subscription;
+import io.khora.Ticker;
 import io.khora.internal.engine.EventSink;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.query.CompiledQuery;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,6 +51,20 @@ public final class EventBus implements EventSink {
         byRoot.computeIfAbsent(root, r -> new CopyOnWriteArrayList<>()).add(s);
         recount();
         return s;
+    }
+
+    /**
+     * Subscribes like {@link #subscribe(CompiledQuery, Set, SpaceListener, Function)} under a lease
+     * counted on {@code ticker}: at its expiry the subscription ends and the listener is told.
+     */
+    public <T> EventRegistration subscribe(CompiledQuery query, Set<SpaceEventType> types, SpaceListener<T> listener,
+                                           Function<SpaceEntry, T> mapper, Lease lease, Ticker ticker, Scheduler scheduler) {
+        Objects.requireNonNull(lease, "subscription lease must not be null (use Lease.FOREVER)");
+        EventSubscription<T> s = (EventSubscription<T>) subscribe(query, types, listener, mapper);
+        LeasedRegistration r = new LeasedRegistration(s, lease, ticker, scheduler, s::terminate,
+                "space '" + spaceName + "': the subscription to " + query.type().name());
+        s.lease(r);
+        return r;
     }
 
     void remove(EventSubscription<?> s) {

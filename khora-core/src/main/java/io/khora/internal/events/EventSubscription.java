@@ -45,6 +45,7 @@ final class EventSubscription<T> implements Subscription, Runnable {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean active = new AtomicBoolean(true);
+    private volatile LeasedRegistration lease;
 
     EventSubscription(EventBus bus, String spaceName, String root, CompiledQuery query, Set<SpaceEventType> types,
                       SpaceListener<T> listener, Function<SpaceEntry, T> mapper, Executor executor, int capacity) {
@@ -59,8 +60,17 @@ final class EventSubscription<T> implements Subscription, Runnable {
         this.capacity = capacity;
     }
 
+    /** Puts the subscription under {@code l}: an expired lease ends it before it is offered another event. */
+    void lease(LeasedRegistration l) {
+        this.lease = l;
+    }
+
     void offer(SpaceEventType type, SpaceEntry e) {
         if (!active.get() || !types.contains(type) || !e.type().isSubtypeOf(query.type()) || !query.matches(e.values())) {
+            return;
+        }
+        LeasedRegistration l = lease;
+        if (l != null && l.expiredNow()) {
             return;
         }
         if (pending.incrementAndGet() > capacity) {

@@ -132,6 +132,23 @@ public final class LifeCycle {
         }
     }
 
+    /**
+     * Waits, without a time limit, until READY.
+     *
+     * @throws SpaceClosedException if the space is or becomes closed
+     * @throws SpaceNotReadyException if it is or becomes INVALID
+     */
+    public void awaitReadyWithoutLimit() {
+        while (!waitForReady(Long.MAX_VALUE)) {
+            if (closed) {
+                throw new SpaceClosedException(spaceName);
+            }
+            if (state == SpaceState.INVALID) {
+                throw new SpaceNotReadyException(spaceName, state, reason);
+            }
+        }
+    }
+
     /** Waits up to {@code timeout} for READY; false if it did not come (or the space closed). */
     public boolean waitForReady(Duration timeout) {
         return waitForReady(timeout.isNegative() ? 0 : saturatedNanos(timeout));

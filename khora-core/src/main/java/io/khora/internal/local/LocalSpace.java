@@ -1,5 +1,7 @@
 package io.khora.internal.local;
 
+import io.khora.EventRegistration;
+
 import io.khora.AsyncSpace;
 import io.khora.ChangeSet;
 import io.khora.ClusterInfo;
@@ -360,29 +362,71 @@ public final class LocalSpace implements Space, SpaceAdmin {
             parts[i] = router.forEntry(types[i], values[i]);
             refuseRoutingChange(types[i], values[i], parts[i]);
         }
-        List<LeaseHandle<T>> handles = new ArrayList<>(n);
-        Map<Integer, SpaceException> failures = new LinkedHashMap<>();
+        List<LeaseHandle<T>> handles = new ArrayList<>(java.util.Collections.nCopies(n, null));
+        Map<Integer, SpaceException> failures = new java.util.TreeMap<>();
+        // one engine call (one persistence batch) per partition for the first occurrence of each id;
+        // a repeated id is written after it, one by one, in the caller's order
+        Map<PartitionEngine, List<Integer>> batches = new LinkedHashMap<>();
+        List<Integer> repeats = new ArrayList<>();
+        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
-            try {
-                PartitionEngine.WriteResult r;
-                try {
-                    r = parts[i].write(types[i], values[i], lease, mode);
-                } catch (EntryLockedException locked) {
-                    r = writeWaiting(parts[i], types[i], values[i], lease, mode, locked);
-                }
-                handles.add(finishWrite(list.get(i), types[i], parts[i], r));
-            } catch (SpaceException e) {
-                if (lifeCycle.isClosed()) {
-                    throw e;
-                }
-                failures.put(i, e);
-                handles.add(null);
+            if (seen.add(List.of(types[i].root().name(), values[i][types[i].idIndex()]))) {
+                batches.computeIfAbsent(parts[i], k -> new ArrayList<>()).add(i);
+            } else {
+                repeats.add(i);
             }
         }
+        for (Map.Entry<PartitionEngine, List<Integer>> b : batches.entrySet()) {
+            List<Integer> idx = b.getValue();
+            TypeDescriptor[] bt = new TypeDescriptor[idx.size()];
+            Object[][] bv = new Object[idx.size()][];
+            for (int k = 0; k < bt.length; k++) {
+                bt[k] = types[idx.get(k)];
+                bv[k] = values[idx.get(k)];
+            }
+            Object[] results = b.getKey().writeAll(bt, bv, lease, mode);
+            for (int k = 0; k < bt.length; k++) {
+                int i = idx.get(k);
+                if (results[k] instanceof PartitionEngine.WriteResult r) {
+                    writeMultipleOne(list.get(i), i, types[i], values[i], parts[i], r, lease, mode, handles, failures);
+                } else if (results[k] instanceof EntryLockedException) {
+                    writeMultipleOne(list.get(i), i, types[i], values[i], parts[i], null, lease, mode, handles, failures);
+                } else if (results[k] instanceof SpaceException e && !lifeCycle.isClosed()) {
+                    failures.put(i, e);
+                } else {
+                    throw (RuntimeException) results[k];
+                }
+            }
+        }
+        for (int i : repeats) {
+            writeMultipleOne(list.get(i), i, types[i], values[i], parts[i], null, lease, mode, handles, failures);
+        }
         if (!failures.isEmpty()) {
-            throw new WriteMultipleException(failures, new ArrayList<>(handles));
+            throw new WriteMultipleException(new LinkedHashMap<>(failures), new ArrayList<>(handles));
         }
         return handles;
+    }
+
+    /** Finishes entry {@code i} of a writeMultiple: written already ({@code r}), or written now, waiting for a lock if need be. */
+    private <T> void writeMultipleOne(T entry, int i, TypeDescriptor type, Object[] values, PartitionEngine part,
+                                      PartitionEngine.WriteResult r, Lease lease, WriteMode mode, List<LeaseHandle<T>> handles,
+                                      Map<Integer, SpaceException> failures) {
+        try {
+            PartitionEngine.WriteResult done = r;
+            if (done == null) {
+                try {
+                    done = part.write(type, values, lease, mode);
+                } catch (EntryLockedException locked) {
+                    done = writeWaiting(part, type, values, lease, mode, locked);
+                }
+            }
+            handles.set(i, finishWrite(entry, type, part, done));
+        } catch (SpaceException e) {
+            if (lifeCycle.isClosed()) {
+                throw e;
+            }
+            failures.put(i, e);
+        }
     }
 
     // ================================================================ read
@@ -627,6 +671,18 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener) {
+        return subscribe(query, eventTypes, listener, Lease.FOREVER);
+    }
+
+    @Override
+    public <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener, Lease lease) {
+        return subscribe(query, eventTypes, listener, lease, events);
+    }
+
+    /** Subscribes on {@code bus} (the space's, or a transaction's own). */
+    <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> eventTypes, SpaceListener<T> listener, Lease lease,
+                                    EventBus bus) {
+        Objects.requireNonNull(lease, "subscription lease must not be null (use Lease.FOREVER)");
         Objects.requireNonNull(eventTypes, "event types must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
         if (eventTypes.isEmpty()) {
@@ -635,7 +691,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         ensureNotClosed();
         CompiledQuery q = mapper.compile(query);
         Class<T> type = query.type();
-        return events.subscribe(q, eventTypes, listener, e -> type.cast(mapper.toEntry(e)));
+        return bus.subscribe(q, eventTypes, listener, e -> type.cast(mapper.toEntry(e)), lease, config.ticker(), config.scheduler());
     }
 
     @Override
@@ -702,6 +758,11 @@ public final class LocalSpace implements Space, SpaceAdmin {
     @Override
     public boolean isReady() {
         return lifeCycle.state() == SpaceState.READY && !lifeCycle.isClosed();
+    }
+
+    @Override
+    public void waitForReady() {
+        lifeCycle.awaitReadyWithoutLimit();
     }
 
     @Override

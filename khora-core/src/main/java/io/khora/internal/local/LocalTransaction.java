@@ -1,5 +1,13 @@
 package io.khora.internal.local;
 
+import io.khora.EventRegistration;
+import io.khora.Lease;
+import io.khora.Query;
+import io.khora.SpaceEventType;
+import io.khora.SpaceListener;
+import io.khora.internal.engine.SpaceEntry;
+import io.khora.internal.events.TxListeners;
+
 import io.khora.Space;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceException;
@@ -63,6 +71,7 @@ final class LocalTransaction implements Transaction, TxContext {
     private final AtomicReferenceArray<TxPart> parts;
     private final AtomicLong order = new AtomicLong();
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+    private final TxListeners listeners = new TxListeners();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final TxSpace view;
     /** The transaction this one waits for a lock of (deadlock detection), or null. */
@@ -164,6 +173,7 @@ final class LocalTransaction implements Transaction, TxContext {
             status = Status.COMMITTING;
         }
         cancelTimer();
+        listeners.closeAll(); // before the commit is applied: its changes reach them once, as they were made
         failWaiters(new TransactionException("transaction " + id + " committed while this operation was waiting under it"));
         try {
             coordinate();
@@ -297,6 +307,22 @@ final class LocalTransaction implements Transaction, TxContext {
         w.future().whenComplete((r, t) -> waiters.remove(w));
     }
 
+    /** Subscribes under this transaction: committed changes of everyone, and this transaction's own as it makes them. */
+    <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener, Lease lease) {
+        ensureActive();
+        EventRegistration r = space.subscribe(query, events, listener, lease);
+        listeners.add(r);
+        if (status != Status.ACTIVE) {
+            listeners.closeAll(); // ended meanwhile
+        }
+        return r;
+    }
+
+    @Override
+    public void changed(SpaceEventType type, SpaceEntry entry) {
+        listeners.changed(type, entry);
+    }
+
     // ================================================================ internals
 
     /** Rolls back (once): fails the waiters, aborts every part. */
@@ -309,6 +335,7 @@ final class LocalTransaction implements Transaction, TxContext {
             status = Status.ROLLED_BACK;
         }
         cancelTimer();
+        listeners.closeAll();
         failWaiters(endedException());
         abortAll();
         ended.complete(null);

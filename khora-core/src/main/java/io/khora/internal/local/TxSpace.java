@@ -1,5 +1,7 @@
 package io.khora.internal.local;
 
+import io.khora.EventRegistration;
+
 import io.khora.AsyncSpace;
 import io.khora.ChangeSet;
 import io.khora.ClusterInfo;
@@ -544,7 +546,12 @@ final class TxSpace implements Space {
 
     @Override
     public <T> Subscription subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener) {
-        return space.subscribe(query, events, listener);
+        return subscribe(query, events, listener, Lease.FOREVER);
+    }
+
+    @Override
+    public <T> EventRegistration subscribe(Query<T> query, Set<SpaceEventType> events, SpaceListener<T> listener, Lease lease) {
+        return tx.subscribe(query, events, listener, lease);
     }
 
     @Override
@@ -575,6 +582,11 @@ final class TxSpace implements Space {
     @Override
     public boolean isReady() {
         return space.isReady();
+    }
+
+    @Override
+    public void waitForReady() {
+        space.waitForReady();
     }
 
     @Override

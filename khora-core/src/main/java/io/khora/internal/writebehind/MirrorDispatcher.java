@@ -86,8 +86,8 @@ final class MirrorDispatcher implements Runnable {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.jitter = new SplittableRandom(31L * spaceName.hashCode() + outbox.partitionId());
-        // anything already in the log may have been sent before a restart
-        this.possiblyDeliveredUpTo = outbox.lastSequence();
+        // what a previous run may have sent (recorded before each send): pending pairs above it still cancel out
+        this.possiblyDeliveredUpTo = outbox.possiblySentUpTo();
         this.thread = new Thread(this, "khora-" + spaceName + "-mirror-" + (outbox.partitionId() + 1));
         this.thread.setDaemon(true);
     }
@@ -196,8 +196,7 @@ final class MirrorDispatcher implements Runnable {
     private long deliverRun(List<OutboxRecord> batch, List<OutboxRecord> rest, List<OutboxRecord> carry, long backoff)
             throws InterruptedException {
         List<Consolidator.Merged> merged = Consolidator.consolidateRecords(batch, possiblyDeliveredUpTo);
-        BatchDelivery.Outcome outcome = BatchDelivery.deliver(merged, sender, suspectsAllowed,
-                seq -> possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, seq));
+        BatchDelivery.Outcome outcome = BatchDelivery.deliver(merged, sender, suspectsAllowed, this::noteSending);
         for (BatchDelivery.Failure f : outcome.deadLetters()) {
             setAside(f.merged().tx() != null ? f.merged().members() : List.of(f.merged().change()), f.error());
         }
@@ -266,7 +265,7 @@ final class MirrorDispatcher implements Runnable {
             consolidation.done(part.txId(), part.partition());
             return -1;
         }
-        possiblyDeliveredUpTo = Math.max(possiblyDeliveredUpTo, part.sequence());
+        noteSending(part.sequence());
         // the last mirror to arrive delivers every part, under the lowest part's sequence and log id
         TxConsolidation.Result r = consolidation.meet(part.withSource(outbox.logId(), outbox.mirrorEpoch()), this::deliverParts, () -> stopping);
         if (r == null) {
@@ -287,6 +286,14 @@ final class MirrorDispatcher implements Runnable {
         consolidation.done(part.txId(), part.partition());
         suspectsAllowed = MAX_SUSPECTS;
         return -1;
+    }
+
+    /** Changes up to {@code sequence} are about to be handed to the endpoint: remembered (durably, by the source) first. */
+    private void noteSending(long sequence) {
+        if (sequence > possiblyDeliveredUpTo) {
+            outbox.noteSending(sequence);
+            possiblyDeliveredUpTo = sequence;
+        }
     }
 
     /** Delivers every part of a transaction as one {@code TransactionData} (run by the last mirror to arrive). */

@@ -34,6 +34,23 @@ public interface MirrorSource {
      */
     long lastSequence();
 
+    /**
+     * A sequence at or above every sequence a previous run of the mirror handed to the endpoint:
+     * pending changes above it can never have reached the store, so a write and a take of one id
+     * among them still cancel out after a restart. By default {@link #lastSequence()} (everything
+     * in the log counts as possibly sent); a source that records {@link #noteSending} answers less.
+     */
+    default long possiblySentUpTo() {
+        return lastSequence();
+    }
+
+    /**
+     * Called before the mirror hands changes up to {@code sequence} to the endpoint; a source that
+     * answers {@link #possiblySentUpTo()} below its last sequence records it durably first.
+     */
+    default void noteSending(long sequence) {
+    }
+
     /** Changes not yet delivered, for log messages. */
     long undelivered();
 

@@ -60,6 +60,7 @@ final class Outbox implements MirrorSource, AutoCloseable {
     private final int partitionId;
     private final SegmentLog log;
     private final Path deliveredFile;
+    private final SentMarker sent;
     private final String logId;
     private final long capacity;
     private final Duration backlogWait;
@@ -90,6 +91,8 @@ final class Outbox implements MirrorSource, AutoCloseable {
         }
         this.lastAppended = Math.max(log.lastSequence(), delivered);
         this.markerSequence = delivered;
+        // an outbox without the file (new, or from before it existed) counts everything in its log as possibly sent
+        this.sent = new SentMarker(dir, lastAppended, policy != SegmentLog.SyncPolicy.NEVER);
     }
 
     @Override
@@ -436,7 +439,21 @@ final class Outbox implements MirrorSource, AutoCloseable {
     }
 
     @Override
+    public long possiblySentUpTo() {
+        return Math.max(sent.sentUpTo(), delivered());
+    }
+
+    @Override
+    public void noteSending(long sequence) {
+        sent.advance(sequence);
+    }
+
+    @Override
     public void close() {
-        log.close();
+        try {
+            sent.close();
+        } finally {
+            log.close();
+        }
     }
 }
