@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.fail;
  * the table's rows.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 400, unit = TimeUnit.SECONDS)
+@Timeout(value = 900, unit = TimeUnit.SECONDS) // a hang detector; ChildProgress bounds the wait for the child by its progress
 class CassandraWriteBehindCrashIT {
     static final int TOTAL = 20_000;
     static final int THREADS = 4;
@@ -95,10 +95,12 @@ class CassandraWriteBehindCrashIT {
         Thread reader = new Thread(() -> followAndKill(child, ackFile, acks, killAt), "crash-child-follower");
         reader.setDaemon(true);
         reader.start();
-        if (!child.waitFor(240, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            fail("the child did not end within 240 s (killAt " + killAt + ", acks " + acks.count + ")\n" + tail(childLog));
-        }
+        // bounded by the child's progress, not wall time (a hang detector): the kill is tied to the acknowledgement count
+        io.khora.testing.ChildProgress.awaitEnd(child, () -> {
+            synchronized (acks) {
+                return acks.count + (acks.ready ? 1L << 40 : 0);
+            }
+        }, Duration.ofSeconds(120), () -> "killAt " + killAt + ", acks " + acks.count + "\n" + tail(childLog));
         reader.join(30_000);
         assertThat(reader.isAlive()).as("the child's output was read to its end").isFalse();
         synchronized (acks) {
