@@ -21,8 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.khora.server.MirrorFencingIT.awaitCondition;
+import static io.khora.server.MirrorFencingIT.awaitLog;
 import static io.khora.server.MultiProcessWriteBehindIT.CLIENT_OPTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,25 +45,33 @@ class CassandraMirrorIT {
     static final String SPACE = "cmirrored";
     static final int PARTITIONS = 2;
     static final String KEYSPACE = "mirror_it";
-    static final Duration START = Duration.ofSeconds(120); // JVM start-up alone took 23 s at load average 20
-    static final Duration DRAIN = Duration.ofSeconds(90);
 
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void theTableEqualsTheSpaceAfterTheLoadAndAMirrorKilledMidLoadResurrectsNothing(TestInfo info) throws Exception {
         String name = info.getTestMethod().orElseThrow().getName();
-        try (ProcessCluster c = ProcessCluster.configure(name, 3, SPACE, PARTITIONS, 3, 2, true);
-             CassandraServer cassandra = CassandraServer.start(c.root.resolve("cassandra"), cassandraClassPath());
-             CqlSession session = cassandra.session()) {
+        String classPath = cassandraClassPath();
+        try (ProcessCluster c = ProcessCluster.configure(name, 3, SPACE, PARTITIONS, 3, 2, true)) {
+            // Cassandra starts while the nodes do: both are mostly JVM start-up and waiting
+            CompletableFuture<CassandraServer> starting = CompletableFuture.supplyAsync(
+                    () -> CassandraServer.start(c.root.resolve("cassandra"), classPath));
             try {
-                CassandraSchema.createKeyspace(session, KEYSPACE, 1);
                 c.startAll();
-                c.awaitReady(START);
-                run(c, cassandra.nativePort(), session);
+                try (CqlSession session = starting.join().session()) {
+                    CassandraSchema.createKeyspace(session, KEYSPACE, 1);
+                    c.awaitReady(MirrorFencingIT.START);
+                    run(c, starting.join().nativePort(), session);
+                }
                 c.passed();
             } catch (Throwable t) {
                 System.out.println("FAILED: " + t + "\n" + c.statusReport() + "\n" + c.tails());
                 throw t;
+            } finally {
+                try {
+                    starting.join().stop();
+                } catch (CompletionException notStarted) {
+                    // reported by the join above
+                }
             }
         }
     }
@@ -94,7 +106,7 @@ class CassandraMirrorIT {
         MirrorHistory h = new MirrorHistory();
         try (Space space = Spaces.connect(c.uri(CLIENT_OPTIONS)); Load load = new Load(space, h)) {
             c.startMirror("mirror", args);
-            awaitLog(c, "delivering to io.khora.cassandra.CassandraSpaceSynchronizationEndpoint", Duration.ofSeconds(90));
+            awaitLog(c, "mirror", "delivering to io.khora.cassandra.CassandraSpaceSynchronizationEndpoint", Duration.ofSeconds(90));
             load.start();
             load.awaitStep(1);
             awaitCondition("rows in Cassandra", Duration.ofSeconds(60), () -> rowCount(session) > 0);
@@ -102,7 +114,12 @@ class CassandraMirrorIT {
             c.kill("mirror");
             ProcessCluster.trace(load.fault("mirror SIGKILLed with " + rowCount(session) + " rows in Cassandra"));
             c.startMirror("mirror", args);
-            load.awaitStep(2);
+            awaitLog(c, "mirror", "delivering to", Duration.ofSeconds(90)); // since this start
+            long before = rowCount(session);
+            awaitCondition("the restarted mirror delivering while the load runs", Duration.ofSeconds(60),
+                    () -> rowCount(session) != before);
+            assertThat(load.running()).as("the load runs while the restarted mirror delivers").isTrue();
+            ProcessCluster.trace(load.fault("the restarted mirror delivers"));
             load.finish(MultiProcessWriteBehindIT.LOAD);
         }
         ProcessCluster.trace("load done: " + h.summary());
@@ -114,7 +131,7 @@ class CassandraMirrorIT {
                 space.put(m.getId(), m);
             }
         }
-        long deadline = System.nanoTime() + DRAIN.toNanos();
+        long deadline = System.nanoTime() + MirrorFencingIT.DRAIN.toNanos();
         while (!table(session).equals(space) && System.nanoTime() < deadline && c.isRunning("mirror")) {
             Thread.sleep(250);
         }
@@ -149,26 +166,5 @@ class CassandraMirrorIT {
             rows.put(m.getId(), m);
         }
         return rows;
-    }
-
-    private static void awaitLog(ProcessCluster c, String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.readString(c.log("mirror"), StandardCharsets.UTF_8).contains(text)) {
-            if (System.nanoTime() > deadline || !c.isRunning("mirror")) {
-                throw new AssertionError("the mirror did not log '" + text + "' within " + timeout + (c.isRunning("mirror") ? ""
-                        : " (it ended)") + "\n" + ProcessCluster.tail(c.log("mirror"), 40));
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static void awaitCondition(String what, Duration timeout, java.util.function.BooleanSupplier test) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!test.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within " + timeout);
-            }
-            Thread.sleep(50);
-        }
     }
 }
