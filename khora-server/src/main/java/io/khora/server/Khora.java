@@ -232,6 +232,11 @@ public final class Khora {
                                --jdbc-url URL [--jdbc-user U] [--jdbc-password-file FILE] --entities com.acme.Order,… [--schema none|update]
                                (the password: from --jdbc-password-file, else the environment variable KHORA_JDBC_PASSWORD)
                                [--security-dir DIR | --tls-ca PEM [--tls-cert PEM --tls-key PEM | --user U --password-file F] | --tls off]
+                               | --cassandra 127.0.0.1:9042[,host:port…] --cassandra-keyspace KS --entities com.acme.Order,…
+                                 [--cassandra-datacenter datacenter1] [--cassandra-user U --cassandra-password-file FILE]
+                                 [--cassandra-tables Order=orders,…] [--schema none|create]
+                                 (a class's table: from --cassandra-tables, else its simple name in lower case; the password:
+                                 from --cassandra-password-file, else the environment variable KHORA_CASSANDRA_PASSWORD)
                                | --endpoint-class com.acme.MyEndpoint
                                [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
 

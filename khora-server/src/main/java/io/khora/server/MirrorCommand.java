@@ -36,8 +36,14 @@ import java.util.stream.Stream;
  *              [--batch-size 500] [--batch-interval 50ms] [--connect-timeout 60s] [--progress-interval 10s]
  *              [--lease-duration 10s] [--lease-wait 0s] [--metrics-port 9402 [--metrics-bind 127.0.0.1] [--metrics-jmx true]]
  *              [--security-dir certs | --tls-ca ca.pem (--tls-cert mirror.pem --tls-key mirror-key.pem | --user U --password-file F) | --tls off]
+ * khora mirror --connect … --cassandra 10.0.0.5:9042,10.0.0.6:9042 --cassandra-keyspace shop --entities com.acme.Order,…
+ *              [--cassandra-datacenter datacenter1] [--cassandra-user app --cassandra-password-file /run/secrets/cassandra]
+ *              [--schema none|create]
  * khora mirror --connect … --endpoint-class com.acme.MyEndpoint     (a SpaceSynchronizationEndpoint with a no-arg constructor)
  * </pre>
+ *
+ * {@code --jdbc-url}, {@code --cassandra} and {@code --endpoint-class} exclude each other, and the
+ * {@code --jdbc-*} / {@code --cassandra-*} flags are refused with another endpoint.
  *
  * The mirror authenticates with its client certificate ({@code --security-dir certs} uses {@code
  * certs/mirror.pem}: a user with the {@code mirror} role and {@code certificate: true}) or a user and
@@ -47,6 +53,15 @@ import java.util.stream.Stream;
  * (PostgreSQL's driver ships with the server; put other drivers and the entity classes on the class
  * path, e.g. in the distribution's {@code lib/}).
  *
+ * <p>The built-in Cassandra endpoint ({@link CassandraMirrorEndpoint}) is khora-cassandra's
+ * {@code CassandraSpaceSynchronizationEndpoint}: each {@code --entities} class is mapped to the
+ * table named like its simple name in lower case ({@code com.acme.OrderLine} → {@code orderline})
+ * in {@code --cassandra-keyspace}, id and routing as Khora sees them; the keyspace must exist, the
+ * endpoint's {@code khora_write_timestamps} table is created in it if missing, and {@code --schema
+ * create} creates missing entity tables. Its writes are {@code USING TIMESTAMP}, so a mirror
+ * restarted after a crash replays without resurrecting anything. Its password comes from
+ * {@code --cassandra-password-file} or {@code KHORA_CASSANDRA_PASSWORD}, like the database's.
+ *
  * <p>The database password never comes from a flag (flags are visible to every user in {@code ps}): it is
  * read from {@code --jdbc-password-file} (its content, without the line end) or else from the environment
  * variable {@code KHORA_JDBC_PASSWORD}; {@code --jdbc-password} is refused, saying so.
@@ -55,8 +70,8 @@ final class MirrorCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorCommand.class);
     static final List<String> FLAGS = java.util.stream.Stream.concat(Stream.of("connect", "data", "jdbc-url", "jdbc-user",
             "jdbc-password-file", "entities", "schema", "endpoint-class", "batch-size", "batch-interval", "connect-timeout",
-            "progress-interval", "lease-duration", "lease-wait"), Stream.concat(ClientFlags.NAMES.stream(), MetricsSettings.NAMES.stream()))
-            .toList();
+            "progress-interval", "lease-duration", "lease-wait"), Stream.of(CassandraMirrorEndpoint.FLAGS, ClientFlags.NAMES,
+            MetricsSettings.NAMES).flatMap(List::stream)).toList();
     /** The environment variable the database password may come from. */
     static final String PASSWORD_ENV = "KHORA_JDBC_PASSWORD";
     /** Exit code of a mirror refused because another holds the lease, or that lost it. */
@@ -66,10 +81,12 @@ final class MirrorCommand {
     }
 
     static int run(Map<String, String> flags, PrintStream out) throws Exception {
-        if (flags.containsKey("jdbc-password")) {
-            throw new IllegalArgumentException("--jdbc-password is not accepted: a password on the command line is visible to every user"
-                    + " of the machine (ps); put it in a file readable only by the mirror's user and give --jdbc-password-file FILE,"
-                    + " or set the environment variable " + PASSWORD_ENV);
+        if (flags.containsKey("jdbc-password") || flags.containsKey("cassandra-password")) {
+            String which = flags.containsKey("jdbc-password") ? "jdbc" : "cassandra";
+            throw new IllegalArgumentException("--" + which + "-password is not accepted: a password on the command line is visible to"
+                    + " every user of the machine (ps); put it in a file readable only by the mirror's user and give --" + which
+                    + "-password-file FILE, or set the environment variable "
+                    + (which.equals("jdbc") ? PASSWORD_ENV : CassandraMirrorEndpoint.PASSWORD_ENV));
         }
         for (String k : flags.keySet()) {
             if (!FLAGS.contains(k)) {
@@ -81,8 +98,8 @@ final class MirrorCommand {
             throw new IllegalArgumentException("--connect khora://host:port,…/space is required");
         }
         MetricsSettings metrics = MetricsSettings.of(flags, "--", "127.0.0.1");
-        SessionFactory[] sessionFactory = new SessionFactory[1];
-        SpaceSynchronizationEndpoint endpoint = endpoint(flags, sessionFactory);
+        AutoCloseable[] resource = new AutoCloseable[1];
+        SpaceSynchronizationEndpoint endpoint = endpoint(flags, resource);
         ClusterMirror.Builder b = ClusterMirror.builder(uri).endpoint(endpoint)
                 .dataDirectory(Path.of(flags.getOrDefault("data", "khora-mirror")));
         io.khora.cluster.client.ClientSecurity security = ClientFlags.security(flags, "mirror", System.getenv());
@@ -146,19 +163,23 @@ final class MirrorCommand {
                 metricsEndpoint.close();
             }
             mirror.close();
-            if (sessionFactory[0] != null) {
-                sessionFactory[0].close();
+            if (resource[0] != null) {
+                resource[0].close();
             }
             stopped.countDown();
         }
     }
 
-    private static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, SessionFactory[] sf) throws Exception {
+    /** The endpoint {@code flags} choose; what must be closed after it goes to {@code resource[0]}. */
+    private static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, AutoCloseable[] resource) throws Exception {
+        checkOneEndpoint(flags);
+        if (flags.containsKey("cassandra")) {
+            CassandraMirrorEndpoint cassandra = CassandraMirrorEndpoint.open(flags, System.getenv());
+            resource[0] = cassandra;
+            return cassandra.endpoint();
+        }
         String cls = flags.get("endpoint-class");
         if (cls != null) {
-            if (flags.containsKey("jdbc-url")) {
-                throw new IllegalArgumentException("give either --endpoint-class or --jdbc-url (the built-in Hibernate endpoint), not both");
-            }
             Class<?> c;
             try {
                 c = Class.forName(cls, true, Thread.currentThread().getContextClassLoader());
@@ -174,7 +195,7 @@ final class MirrorCommand {
         String entities = flags.get("entities");
         if (url == null || entities == null) {
             throw new IllegalArgumentException("the built-in endpoint needs --jdbc-url and --entities (comma-separated entity classes);"
-                    + " or give --endpoint-class");
+                    + " or give --cassandra host:port,… --cassandra-keyspace KS --entities …, or --endpoint-class");
         }
         String schema = flags.getOrDefault("schema", "none");
         if (!List.of("none", "validate", "update", "create").contains(schema)) {
@@ -182,11 +203,7 @@ final class MirrorCommand {
         }
         Configuration cfg = new Configuration();
         for (String e : entities.split(",")) {
-            try {
-                cfg.addAnnotatedClass(Class.forName(e.trim(), true, Thread.currentThread().getContextClassLoader()));
-            } catch (ClassNotFoundException ex) {
-                throw new IllegalArgumentException("--entities: " + e.trim() + " is not on the class path");
-            }
+            cfg.addAnnotatedClass(entityClass(e.trim()));
         }
         cfg.setProperty(AvailableSettings.JAKARTA_JDBC_URL, url);
         if (flags.containsKey("jdbc-user")) {
@@ -198,8 +215,42 @@ final class MirrorCommand {
         }
         cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, schema);
         cfg.setProperty(AvailableSettings.STATEMENT_BATCH_SIZE, "500");
-        sf[0] = cfg.buildSessionFactory();
-        return new DefaultHibernateSpaceSynchronizationEndpoint(sf[0]);
+        SessionFactory sf = cfg.buildSessionFactory();
+        resource[0] = sf;
+        return new DefaultHibernateSpaceSynchronizationEndpoint(sf);
+    }
+
+    /**
+     * Refuses two endpoints at once: {@code --cassandra}, {@code --jdbc-url} and {@code
+     * --endpoint-class} exclude each other, and the flags of one endpoint are refused with another.
+     */
+    static void checkOneEndpoint(Map<String, String> flags) {
+        List<String> chosen = Stream.of("cassandra", "jdbc-url", "endpoint-class").filter(flags::containsKey).toList();
+        if (chosen.size() > 1) {
+            throw new IllegalArgumentException("give one endpoint: --cassandra (built-in Cassandra), --jdbc-url (built-in Hibernate) or"
+                    + " --endpoint-class, not " + chosen.stream().map(f -> "--" + f).collect(java.util.stream.Collectors.joining(" and ")));
+        }
+        String endpoint = chosen.isEmpty() ? null : chosen.get(0);
+        for (String f : flags.keySet()) {
+            boolean cassandraFlag = f.startsWith("cassandra-");
+            boolean jdbcFlag = f.startsWith("jdbc-");
+            if (cassandraFlag && !"cassandra".equals(endpoint) || jdbcFlag && !"jdbc-url".equals(endpoint)) {
+                throw new IllegalArgumentException("--" + f + " belongs to the " + (cassandraFlag ? "--cassandra" : "--jdbc-url")
+                        + " endpoint, which is not chosen" + (endpoint == null ? "" : " (--" + endpoint + " is)"));
+            }
+        }
+        if ("endpoint-class".equals(endpoint) && flags.containsKey("entities")) {
+            throw new IllegalArgumentException("--entities belongs to the built-in endpoints (--jdbc-url, --cassandra), not --endpoint-class");
+        }
+    }
+
+    /** The class {@code name} of {@code --entities}, loaded; throws naming it if it is not on the class path. */
+    static Class<?> entityClass(String name) {
+        try {
+            return Class.forName(name, true, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException ex) {
+            throw new IllegalArgumentException("--entities: " + name + " is not on the class path");
+        }
     }
 
     /**
@@ -210,9 +261,19 @@ final class MirrorCommand {
      * @throws IllegalArgumentException naming the file if it cannot be read or is empty
      */
     static String jdbcPassword(Map<String, String> flags, Map<String, String> env) {
-        String file = flags.get("jdbc-password-file");
+        return password(flags, "jdbc-password-file", PASSWORD_ENV, env);
+    }
+
+    /**
+     * A password: the content of the file flag {@code fileFlag} (one trailing line end dropped), else
+     * {@code envName} from {@code env}, else null. A file others may read is used, with a warning.
+     *
+     * @throws IllegalArgumentException naming the file if it cannot be read or is empty
+     */
+    static String password(Map<String, String> flags, String fileFlag, String envName, Map<String, String> env) {
+        String file = flags.get(fileFlag);
         if (file == null) {
-            String fromEnv = env.get(PASSWORD_ENV);
+            String fromEnv = env.get(envName);
             return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
         }
         Path path = Path.of(file);
@@ -220,19 +281,19 @@ final class MirrorCommand {
         try {
             content = java.nio.file.Files.readString(path);
         } catch (java.io.IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--jdbc-password-file: cannot read " + path.toAbsolutePath() + " (" + e + ")");
+            throw new IllegalArgumentException("--" + fileFlag + ": cannot read " + path.toAbsolutePath() + " (" + e + ")");
         }
         if (content.endsWith("\n")) {
             content = content.substring(0, content.length() - (content.endsWith("\r\n") ? 2 : 1));
         }
         if (content.isEmpty()) {
-            throw new IllegalArgumentException("--jdbc-password-file: " + path.toAbsolutePath() + " is empty");
+            throw new IllegalArgumentException("--" + fileFlag + ": " + path.toAbsolutePath() + " is empty");
         }
         try {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.Files.getPosixFilePermissions(path);
             if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
-                LOG.warn("--jdbc-password-file {} is readable by every user of this machine; make it readable by the mirror's user only"
-                        + " (chmod 600)", path.toAbsolutePath());
+                LOG.warn("--{} {} is readable by every user of this machine; make it readable by the mirror's user only"
+                        + " (chmod 600)", fileFlag, path.toAbsolutePath());
             }
         } catch (java.io.IOException | UnsupportedOperationException e) {
             // permissions unknown (not a POSIX file system): nothing to warn about

@@ -211,7 +211,7 @@ class MirrorFencingIT {
         awaitCondition("a batch commit", Duration.ofSeconds(30), () -> db.auditHighWater() != before);
     }
 
-    private static void awaitCondition(String what, Duration timeout, java.util.function.BooleanSupplier test) throws InterruptedException {
+    static void awaitCondition(String what, Duration timeout, java.util.function.BooleanSupplier test) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!test.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -221,7 +221,8 @@ class MirrorFencingIT {
         }
     }
 
-    private static void awaitLog(ProcessCluster c, String id, String text, Duration timeout) throws Exception {
+    /** Waits until process {@code id} logs {@code text} since its last start. */
+    static void awaitLog(ProcessCluster c, String id, String text, Duration timeout) throws Exception {
         int from = startOffset(c, id);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!log(c, id).substring(from).contains(text)) {
