@@ -338,7 +338,10 @@ class TransactionPersistenceTest {
             assertThatThrownBy(tx::commit).isInstanceOf(TransactionException.class).hasMessageContaining("rolled back")
                     .hasCauseInstanceOf(SpacePersistenceException.class);
             assertThat(space.readById("Doc", low)).isNull();
-            assertThat(space.admin().pendingChanges()).as("partition 1 holds the voided part and its abort marker").isEqualTo(2);
+            // partition 1 holds the voided part and its abort marker, unless its mirror already passed them (an aborted
+            // part needs no delivery: it is acknowledged without reaching the store, which is down) — when depends on
+            // the mirror thread's timing (1 in CI on a busy machine)
+            assertThat(space.admin().pendingChanges()).as("at most the voided part and its abort marker").isBetween(0L, 2L);
         }
         store.down = null;
         try (Space space = Spaces.embedded("wb-void").partitions(4).registerType(doc).synchronizationEndpoint(store)
