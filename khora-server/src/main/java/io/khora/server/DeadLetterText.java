@@ -7,10 +7,15 @@ final class DeadLetterText {
     private DeadLetterText() {
     }
 
-    /** {@code space orders  partition 2  sequence 17  WRITE com.acme.Order id=42  at 2026-…Z: error}. */
+    /** {@code space orders  partition 2  sequence 17  WRITE com.acme.Order id=42  at 2026-…Z: error}, on one line. */
     static String line(String space, DeadLetter d) {
         return "space " + space + "  partition " + (d.partitionId() + 1) + "  sequence " + d.sequence() + "  " + d.operation() + " "
-                + d.typeName() + " id=" + d.id() + "  at " + d.recordedAt() + ": " + d.error();
+                + d.typeName() + " id=" + d.id() + "  at " + d.recordedAt() + ": " + oneLine(d.error());
+    }
+
+    /** {@code text} with its line breaks (and the indentation after them) turned into single spaces. */
+    static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** One JSON object: space, partition (1-based), sequence, operation, type, id (a string), error, recordedAt. */

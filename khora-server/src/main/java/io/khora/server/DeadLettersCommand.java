@@ -1,5 +1,6 @@
 package io.khora.server;
 
+import io.khora.internal.writebehind.DeadLetterReplay;
 import io.khora.internal.writebehind.DeadLetterStore;
 import io.khora.persistence.DeadLetter;
 
@@ -19,36 +20,42 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * {@code khora deadletters list|discard}: the write-behind changes a mirror (or an embedded space)
- * set aside because the endpoint refused them, kept in {@code DIR/<space>/dead-letters}.
+ * {@code khora deadletters list|discard|replay}: the write-behind changes a mirror (or an embedded
+ * space) set aside because the endpoint refused them, kept in {@code DIR/<space>/dead-letters}.
  *
  * <pre>
  * khora deadletters list    --data DIR [--space S] [--json]
  * khora deadletters discard --data DIR [--space S] --sequence N[,P:N…] | --all
+ * khora deadletters replay  --data DIR [--space S] [--sequence N[,P:N…] | --all]  the mirror's endpoint flags
  * </pre>
  *
- * {@code list} reads a copy of the store, so it works while the mirror runs; {@code discard} opens the
- * store itself and is refused (exit 1, naming the pid) while a mirror holds it. A sequence is a
+ * {@code list} reads a copy of the store, so it works while the mirror runs; {@code discard} and
+ * {@code replay} open the store itself and are refused (exit 1, naming the pid) while a mirror holds
+ * it. {@code replay} builds the endpoint as {@code khora mirror} does ({@link MirrorCommand}) and
+ * hands it each letter again (see {@link DeadLetterReplay}). A sequence is a
  * partition's outbox sequence: {@code P:N} names partition P's (1-based, as listed); a bare {@code N}
  * must match a single dead letter.
  */
 final class DeadLettersCommand {
     static final List<String> LIST_FLAGS = List.of("data", "space", "json");
     static final List<String> DISCARD_FLAGS = List.of("data", "space", "sequence", "all");
+    static final List<String> REPLAY_FLAGS = List.of("data", "space", "sequence", "all", "jdbc-url", "jdbc-user", "jdbc-password-file",
+            "entities", "schema", "endpoint-class");
 
     private DeadLettersCommand() {
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length < 2 || args[1].startsWith("--")) {
-            throw new IllegalArgumentException("give a subcommand: list, discard (khora deadletters --help)");
+            throw new IllegalArgumentException("give a subcommand: list, discard, replay (khora deadletters --help)");
         }
         Map<String, String> flags = Khora.flags(args, 2);
         try {
             return switch (args[1]) {
                 case "list" -> list(flags, out);
                 case "discard" -> discard(flags, out);
-                default -> throw new IllegalArgumentException("unknown subcommand '" + args[1] + "' (known: list, discard)");
+                case "replay" -> replay(flags, out);
+                default -> throw new IllegalArgumentException("unknown subcommand '" + args[1] + "' (known: list, discard, replay)");
             };
         } catch (IllegalStateException e) {
             err.println("khora deadletters " + args[1] + ": " + e.getMessage());
@@ -71,7 +78,7 @@ final class DeadLettersCommand {
         known(flags, DISCARD_FLAGS, "discard");
         Map.Entry<String, Path> space = single(stores(flags), "discard");
         try (DeadLetterStore store = new DeadLetterStore(space.getValue())) {
-            Predicate<DeadLetter> which = selection(flags, store.list(), space.getKey());
+            Predicate<DeadLetter> which = selection(flags, store.list(), space.getKey(), false);
             List<DeadLetter> removed = store.removeIf(which);
             out.println("discarded " + removed.size() + " dead letter" + (removed.size() == 1 ? "" : "s") + " of space '" + space.getKey()
                     + "'; " + store.count() + " left");
@@ -82,8 +89,45 @@ final class DeadLettersCommand {
         return 0;
     }
 
-    /** What {@code --sequence} or {@code --all} selects among {@code letters}, each given sequence matching exactly one. */
-    static Predicate<DeadLetter> selection(Map<String, String> flags, List<DeadLetter> letters, String space) {
+    /**
+     * Hands the selected dead letters (all by default) to the endpoint the mirror's flags describe,
+     * one at a time; removes those it accepts, keeps and reports the others. Exit 0 if all were
+     * accepted, 1 if some were refused again.
+     */
+    private static int replay(Map<String, String> flags, PrintStream out) throws Exception {
+        known(flags, REPLAY_FLAGS, "replay");
+        Map.Entry<String, Path> space = single(stores(flags), "replay");
+        org.hibernate.SessionFactory[] sessionFactory = new org.hibernate.SessionFactory[1];
+        try (DeadLetterStore store = new DeadLetterStore(space.getValue())) {
+            Predicate<DeadLetter> which = selection(flags, store.list(), space.getKey(), true);
+            io.khora.persistence.SpaceSynchronizationEndpoint endpoint = MirrorCommand.endpoint(flags, sessionFactory);
+            DeadLetterReplay.Result r = DeadLetterReplay.replay(store, space.getKey(), which, endpoint,
+                    Thread.currentThread().getContextClassLoader());
+            out.println("replayed " + r.replayed().size() + " dead letter" + (r.replayed().size() == 1 ? "" : "s") + " of space '"
+                    + space.getKey() + "' to " + endpoint.getClass().getName() + "; " + r.failed().size() + " refused again, "
+                    + store.count() + " left");
+            for (DeadLetter d : r.replayed()) {
+                out.println("  replayed " + DeadLetterText.line(space.getKey(), d));
+            }
+            for (DeadLetterReplay.Failure f : r.failed()) {
+                out.println("  refused  " + DeadLetterText.line(space.getKey(), f.letter()) + "  now: " + DeadLetterText.oneLine(f.error()));
+            }
+            return r.failed().isEmpty() ? 0 : 1;
+        } finally {
+            if (sessionFactory[0] != null) {
+                sessionFactory[0].close();
+            }
+        }
+    }
+
+    /**
+     * What {@code --sequence} or {@code --all} selects among {@code letters}, each given sequence
+     * matching exactly one; neither means all if {@code allByDefault}.
+     */
+    static Predicate<DeadLetter> selection(Map<String, String> flags, List<DeadLetter> letters, String space, boolean allByDefault) {
+        if (allByDefault && !flags.containsKey("sequence")) {
+            return d -> true;
+        }
         if (flags.containsKey("all") == flags.containsKey("sequence")) {
             throw new IllegalArgumentException("give either --sequence N[,P:N…] (as listed) or --all");
         }

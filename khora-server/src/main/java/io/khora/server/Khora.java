@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state, problems
  * khora mirror --connect khora://…/space --jdbc-url … --entities …   deliver a write-behind space's changes (see MirrorCommand)
  * khora certs  --dir certs --nodes n1,n2,n3 …                   the cluster CA, node certificates and users (see CertsCommand)
- * khora deadletters list|discard --data DIR …                  a mirror's dead letters (see DeadLettersCommand)
+ * khora deadletters list|discard|replay --data DIR …           a mirror's dead letters (see DeadLettersCommand)
  * </pre>
  */
 public final class Khora {
@@ -252,8 +252,13 @@ public final class Khora {
                                each change the endpoint refused: space, partition, sequence, operation, type, id, when, error
                                (reads a copy: works while the mirror runs)
                   khora deadletters discard --data DIR [--space S] --sequence N[,P:N…] | --all
-                               removes them for good (P:N = partition P's sequence N, as listed); refused while a mirror
-                               holds the directory
+                               removes them for good (P:N = partition P's sequence N, as listed)
+                  khora deadletters replay  --data DIR [--space S] [--sequence N[,P:N…] | --all (default)]
+                               --jdbc-url URL [--jdbc-user U] [--jdbc-password-file FILE] --entities com.acme.Order,…
+                               | --endpoint-class com.acme.MyEndpoint          (the mirror's endpoint flags)
+                               hands each to the endpoint again, with the data it had when refused; removes those it
+                               accepts, keeps and reports the others (exit 1 if any)
+                               discard and replay are refused while a mirror holds the directory (stop it first)
                 """);
         return m;
     }

@@ -153,7 +153,8 @@ final class MirrorCommand {
         }
     }
 
-    private static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, SessionFactory[] sf) throws Exception {
+    /** The endpoint the flags describe: {@code --endpoint-class}, or the built-in Hibernate one (its session factory put in {@code sf[0]}). */
+    static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, SessionFactory[] sf) throws Exception {
         String cls = flags.get("endpoint-class");
         if (cls != null) {
             if (flags.containsKey("jdbc-url")) {

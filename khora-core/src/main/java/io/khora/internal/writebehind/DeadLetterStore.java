@@ -68,14 +68,23 @@ public final class DeadLetterStore implements AutoCloseable {
         return count;
     }
 
+    /** Sets {@code c} aside, with its data (in the outbox's form) so that it can be replayed. */
     synchronized DeadLetter add(Change c, String error) {
         DeadLetter d = new DeadLetter(c.partitionId(), c.sequence(), c.type(), c.entry().type().name(), c.entry().id(),
                 error, Instant.now());
-        return add(d);
+        byte[] change;
+        try {
+            change = OutboxCodec.encode(c, new WireOutput(256));
+        } catch (RuntimeException e) {
+            change = new byte[0]; // kept without its data: listed, not replayable
+        }
+        return add(d, change);
     }
 
-    synchronized DeadLetter add(DeadLetter d) {
-        log.append(encode(d));
+    synchronized DeadLetter add(DeadLetter d, byte[] change) {
+        WireOutput out = encode(d);
+        out.writeBytes(change);
+        log.append(out.toByteArray());
         count++;
         return d;
     }
@@ -84,6 +93,25 @@ public final class DeadLetterStore implements AutoCloseable {
     public synchronized List<DeadLetter> list() {
         List<DeadLetter> out = new ArrayList<>();
         readAll(out, null);
+        return out;
+    }
+
+    /**
+     * The refused change of each dead letter {@code which} selects, as the outbox recorded it (see
+     * {@link OutboxCodec}); an empty array for a letter kept without its data.
+     */
+    synchronized java.util.Map<DeadLetter, byte[]> changes(Predicate<DeadLetter> which) {
+        List<DeadLetter> all = new ArrayList<>();
+        List<byte[]> raw = new ArrayList<>();
+        readAll(all, raw);
+        java.util.Map<DeadLetter, byte[]> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (which.test(all.get(i))) {
+                WireInput in = new WireInput(raw.get(i), JavaDeserialization.TRUSTED);
+                decode(in);
+                out.put(all.get(i), in.remaining() > 0 ? in.readBytes() : new byte[0]);
+            }
+        }
         return out;
     }
 
@@ -120,7 +148,7 @@ public final class DeadLetterStore implements AutoCloseable {
         try (SegmentReader r = log.read(Math.max(1, log.firstSequence()))) {
             LogRecord rec;
             while ((rec = r.next()) != null) {
-                letters.add(decode(rec.payload()));
+                letters.add(decode(new WireInput(rec.payload(), JavaDeserialization.TRUSTED))); // this machine's own file
                 if (raw != null) {
                     raw.add(rec.payload());
                 }
@@ -184,7 +212,7 @@ public final class DeadLetterStore implements AutoCloseable {
         }
     }
 
-    static byte[] encode(DeadLetter d) {
+    private static WireOutput encode(DeadLetter d) {
         WireOutput out = new WireOutput(128);
         out.writeVarInt(d.partitionId());
         out.writeVarLong(d.sequence());
@@ -193,11 +221,11 @@ public final class DeadLetterStore implements AutoCloseable {
         out.writeValue(d.id());
         out.writeString(d.error() == null ? "" : d.error());
         out.writeLong(d.recordedAt().toEpochMilli());
-        return out.toByteArray();
+        return out;
     }
 
-    private static DeadLetter decode(byte[] payload) {
-        WireInput in = new WireInput(payload, JavaDeserialization.TRUSTED); // this machine's own file
+    /** Reads a letter's fields; its change's bytes (if any) remain in {@code in}. */
+    private static DeadLetter decode(WireInput in) {
         int partition = in.readVarInt();
         long seq = in.readVarLong();
         DataSyncOperationType op = TYPES[in.readByte()];

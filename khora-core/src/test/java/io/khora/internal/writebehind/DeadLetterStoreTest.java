@@ -28,7 +28,7 @@ class DeadLetterStoreTest {
         Path dir = base.resolve("dead-letters");
         try (DeadLetterStore s = new DeadLetterStore(dir)) {
             for (long q : sequences) {
-                s.add(letter((int) (q % 2), q));
+                s.add(letter((int) (q % 2), q), new byte[0]);
             }
         }
         return dir;
@@ -50,7 +50,7 @@ class DeadLetterStoreTest {
             List<DeadLetter> removed = s.removeIf(d -> Set.of(2L, 4L).contains(d.sequence()));
             assertThat(removed).extracting(DeadLetter::sequence).containsExactly(2L, 4L);
             assertThat(s.count()).isEqualTo(2);
-            s.add(letter(1, 9)); // still writable after the rewrite
+            s.add(letter(1, 9), new byte[0]); // still writable after the rewrite
         }
         try (DeadLetterStore s = new DeadLetterStore(dir)) {
             assertThat(s.list()).extracting(DeadLetter::sequence).containsExactly(1L, 3L, 9L);
@@ -77,7 +77,7 @@ class DeadLetterStoreTest {
         Path dir = fill(1, 2, 3);
         // a crash while the survivors were being written: a partial .tmp beside the intact store
         try (DeadLetterStore partial = new DeadLetterStore(base.resolve("dead-letters.tmp"))) {
-            partial.add(letter(0, 2));
+            partial.add(letter(0, 2), new byte[0]);
         }
         try (DeadLetterStore s = new DeadLetterStore(dir)) {
             assertThat(s.list()).extracting(DeadLetter::sequence).containsExactly(1L, 2L, 3L);
@@ -90,7 +90,7 @@ class DeadLetterStoreTest {
         fill(1, 2, 3);
         Path dir = base.resolve("dead-letters");
         try (DeadLetterStore complete = new DeadLetterStore(base.resolve("dead-letters.tmp"))) {
-            complete.add(letter(1, 3)); // the survivors, written and forced before the swap began
+            complete.add(letter(1, 3), new byte[0]); // the survivors, written and forced before the swap began
         }
         Files.move(dir, base.resolve("dead-letters.old")); // step 2 done, the crash before step 3
         try (DeadLetterStore s = new DeadLetterStore(dir)) {
