@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * khora status --config node.yaml | --nodes host:port,…       print nodes, partitions, leaders, lag, entries, state, problems
  * khora mirror --connect khora://…/space --jdbc-url … --entities …   deliver a write-behind space's changes (see MirrorCommand)
  * khora certs  --dir certs --nodes n1,n2,n3 …                   the cluster CA, node certificates and users (see CertsCommand)
+ * khora deadletters list|discard|replay --data DIR …           a mirror's dead letters (see DeadLettersCommand)
  * </pre>
  */
 public final class Khora {
@@ -56,6 +57,9 @@ public final class Khora {
             return 0;
         }
         try {
+            if (args[0].equals("deadletters")) {
+                return DeadLettersCommand.run(args, out, err);
+            }
             Map<String, String> flags = flags(args);
             return switch (args[0]) {
                 case "node" -> node(flags, out);
@@ -173,8 +177,13 @@ public final class Khora {
 
     /** {@code --name value} pairs after the command. */
     static Map<String, String> flags(String[] args) {
+        return flags(args, 1);
+    }
+
+    /** {@code --name value} pairs from {@code args[from]} on (after a command and its subcommand, say). */
+    static Map<String, String> flags(String[] args, int from) {
         Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
+        for (int i = from; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
                 throw new IllegalArgumentException("expected --name value, got '" + a + "'");
@@ -242,6 +251,19 @@ public final class Khora {
 
                                [--lease-duration 10s] [--lease-wait 0s]
                                [--metrics-port 9402 [--metrics-bind 127.0.0.1] [--metrics-jmx true]]  (Prometheus /metrics; default off)
+                """);
+        m.put("deadletters", """
+                  khora deadletters list    --data DIR [--space S] [--json]
+                               each change the endpoint refused: space, partition, sequence, operation, type, id, when, error
+                               (reads a copy: works while the mirror runs)
+                  khora deadletters discard --data DIR [--space S] --sequence N[,P:N…] | --all
+                               removes them for good (P:N = partition P's sequence N, as listed)
+                  khora deadletters replay  --data DIR [--space S] [--sequence N[,P:N…] | --all (default)]
+                               --jdbc-url URL [--jdbc-user U] [--jdbc-password-file FILE] --entities com.acme.Order,…
+                               | --endpoint-class com.acme.MyEndpoint          (the mirror's endpoint flags)
+                               hands each to the endpoint again, with the data it had when refused; removes those it
+                               accepts, keeps and reports the others (exit 1 if any)
+                               discard and replay are refused while a mirror holds the directory (stop it first)
                 """);
         return m;
     }

@@ -171,7 +171,7 @@ final class MirrorCommand {
     }
 
     /** The endpoint {@code flags} choose; what must be closed after it goes to {@code resource[0]}. */
-    private static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, AutoCloseable[] resource) throws Exception {
+    static SpaceSynchronizationEndpoint endpoint(Map<String, String> flags, AutoCloseable[] resource) throws Exception {
         checkOneEndpoint(flags);
         if (flags.containsKey("cassandra")) {
             CassandraMirrorEndpoint cassandra = CassandraMirrorEndpoint.open(flags, System.getenv());

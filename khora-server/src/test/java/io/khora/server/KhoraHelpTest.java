@@ -14,7 +14,7 @@ class KhoraHelpTest {
 
     @Test
     void everyCommandAnswersHelpWithItsOwnUsageAndExitsZero() {
-        for (String command : List.of("node", "status", "mirror", "certs")) {
+        for (String command : List.of("node", "status", "mirror", "certs", "deadletters")) {
             CertsCommandTest.Run r = run(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).as(command).contains("khora " + command);
@@ -34,7 +34,7 @@ class KhoraHelpTest {
     @Test
     void versionIsTheBuildsOnEveryCommand() {
         for (String[] args : List.of(new String[] {"--version"}, new String[] {"node", "--version"}, new String[] {"status", "--version"},
-                new String[] {"mirror", "--version"}, new String[] {"certs", "--version"})) {
+                new String[] {"mirror", "--version"}, new String[] {"certs", "--version"}, new String[] {"deadletters", "list", "--version"})) {
             CertsCommandTest.Run r = run(args);
             assertThat(r.code()).isZero();
             assertThat(r.out()).matches("khora \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n");

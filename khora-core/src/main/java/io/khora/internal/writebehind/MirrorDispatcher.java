@@ -395,7 +395,7 @@ final class MirrorDispatcher implements Runnable {
         return Math.max(1, base / 2 + jitter.nextLong(base / 2 + 1));
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         if (e == null) {
             return "";
         }
