@@ -180,11 +180,6 @@ public final class NodeConfig {
         return (peerTls == null ? b : b.joinTimeout(MEMBERSHIP_TLS_JOIN_TIMEOUT)).build();
     }
 
-    /** How long a silent peer goes unsuspected. */
-    Duration failureDetectionTimeout() {
-        return failureDetectionTimeout;
-    }
-
     /** How often leaders are handed back to their preferred nodes; zero: never ({@link Builder#leaderBalanceInterval}). */
     public Duration leaderBalanceInterval() {
         return leaderBalanceInterval;
