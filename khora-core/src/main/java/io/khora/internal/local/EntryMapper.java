@@ -136,6 +136,27 @@ public final class EntryMapper implements EntryMapping {
         return type.codec().fromValues(copy);
     }
 
+    /** {@link #toEntry} of a stored entry, or null for none. */
+    public Object toEntryOrNull(SpaceEntry e) {
+        return e == null ? null : toEntry(e);
+    }
+
+    /** Fresh user entries of {@code type} for stored ones, in order. */
+    public <T> List<T> toEntries(Class<T> type, List<SpaceEntry> entries) {
+        List<T> out = new ArrayList<>(entries.size());
+        for (SpaceEntry e : entries) {
+            out.add(type.cast(toEntry(e)));
+        }
+        return out;
+    }
+
+    /** Refuses a negative {@code max} of a multiple read or take. */
+    static void requireMax(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative, got " + max);
+        }
+    }
+
     /**
      * Checks and normalises an id given for {@code type}: a wider integral type is accepted when
      * lossless (an {@code Integer} for a {@code Long} id), anything else of the wrong type is an error.

@@ -11,28 +11,19 @@ import io.khora.Lease;
 import io.khora.LeaseHandle;
 import io.khora.Period;
 import io.khora.Query;
-import io.khora.Scheduler;
 import io.khora.Space;
 import io.khora.SpaceAdmin;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
-import io.khora.SpaceException;
-import io.khora.SpaceInterruptedException;
 import io.khora.SpaceListener;
 import io.khora.SpaceState;
-import io.khora.SpaceTypeException;
-import io.khora.SynchronizationMode;
 import io.khora.Subscription;
 import io.khora.Transaction;
 import io.khora.TransactionOptions;
 import io.khora.WriteMode;
-import io.khora.WriteMultipleException;
 import io.khora.document.SpaceDocument;
 import io.khora.document.SpaceDocumentType;
-import io.khora.internal.engine.Change;
-import io.khora.internal.engine.ChangeSink;
 import io.khora.internal.engine.ComputeDecision;
-import io.khora.internal.engine.EntryLockedException;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.TxPart;
 import io.khora.internal.engine.SpaceEntry;
@@ -40,19 +31,11 @@ import io.khora.internal.engine.Waiter;
 import io.khora.internal.events.EventBus;
 import io.khora.internal.lifecycle.LifeCycle;
 import io.khora.internal.metadata.TypeDescriptor;
-import io.khora.internal.persistence.InitialLoader;
-import io.khora.internal.persistence.PendingChanges;
 import io.khora.internal.persistence.ReadThrough;
 import io.khora.internal.persistence.TransactionSink;
-import io.khora.internal.persistence.WriteThroughSink;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.internal.router.LocalRouter;
-import io.khora.internal.writebehind.WriteBehindSink;
 import io.khora.persistence.DeadLetter;
-import io.khora.persistence.SpaceDataSource;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,13 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -79,9 +56,8 @@ import java.util.function.Function;
  * caller's thread.
  */
 public final class LocalSpace implements Space, SpaceAdmin {
-    private static final Logger LOG = LoggerFactory.getLogger(LocalSpace.class);
-
     private final LocalSpaceConfig config;
+    private final SpaceWiring wiring;
     private final LifeCycle lifeCycle;
     private final EntryMapper mapper = new EntryMapper();
     private final EventBus events;
@@ -89,54 +65,21 @@ public final class LocalSpace implements Space, SpaceAdmin {
     private final AsyncView async = new AsyncView();
     private final Function<SpaceEntry, Object> toEntry = mapper::toEntry;
     private final ReadThrough readThrough;
-    private final InitialLoader loader;
-    private final WriteBehindSink writeBehind;
-    private final TransactionSink transactionSink;
-    private final long lockWaitNanos;
-    private final LocalLeaseHandle.Context handleContext;
-    private volatile Future<?> progressTask;
-    private volatile Future<?> sweeperTask;
+    private final SpaceWrites writes;
+    private final SpaceWaits waits;
     private final Object closeLock = new Object();
     private boolean closeDone;
 
     /** Builds the space in state INITIAL; call {@link #start()}. */
     public LocalSpace(LocalSpaceConfig config) {
         this.config = config;
-        this.lifeCycle = new LifeCycle(config.name(), config.spaceWait(), config.eventExecutor());
-        this.events = new EventBus(config.name(), config.eventExecutor(), config.eventQueueCapacity());
-        LocalSpaceConfig.Persistence persistence = config.persistence();
-        int n = config.partitions();
-        ChangeSink sink;
-        if (persistence.endpoint() == null) {
-            sink = ChangeSink.NONE;
-            this.writeBehind = null;
-            this.transactionSink = TransactionSink.NONE;
-        } else if (persistence.mode() == SynchronizationMode.WRITE_BEHIND) {
-            this.writeBehind = new WriteBehindSink(config.name(), n, persistence.endpoint(), persistence.writeBehind(), mapper,
-                    this::resolveType, persistence.persistLeaseExpiry());
-            sink = writeBehind;
-            this.transactionSink = writeBehind;
-        } else {
-            WriteThroughSink wt = new WriteThroughSink(config.name(), persistence.endpoint(), mapper, persistence.persistLeaseExpiry());
-            sink = wt;
-            this.transactionSink = wt;
-            this.writeBehind = null;
-        }
-        this.lockWaitNanos = saturatedNanos(config.transactions().lockWait());
-        this.handleContext = new LocalLeaseHandle.Context(lifeCycle, lockWaitNanos);
-        PartitionEngine[] parts = new PartitionEngine[n];
-        for (int i = 0; i < n; i++) {
-            int bound = persistence.maxEntries() == 0 ? 0 : persistence.maxEntries() / n + (i < persistence.maxEntries() % n ? 1 : 0);
-            parts[i] = new PartitionEngine(config.name(), i, config.ticker(), events, sink, bound);
-        }
-        this.router = new LocalRouter(parts);
-        config.documentTypes().forEach(mapper::registerType);
-        SpaceDataSource ds = persistence.dataSource();
-        this.readThrough = ds == null ? null
-                : new ReadThrough(config.name(), ds, router, mapper, persistence.cachePolicy(), persistence.endpoint() != null,
-                        writeBehind == null ? PendingChanges.NONE : writeBehind);
-        this.loader = ds == null ? null : new InitialLoader(config.name(), ds, router, mapper, persistence.initialLoadAttempts(),
-                persistence.metrics());
+        this.wiring = new SpaceWiring(config, mapper);
+        this.lifeCycle = wiring.lifeCycle;
+        this.events = wiring.events;
+        this.router = wiring.router;
+        this.readThrough = wiring.readThrough;
+        this.writes = new SpaceWrites(mapper, router, lifeCycle, saturatedNanos(config.transactions().lockWait()));
+        this.waits = new SpaceWaits(config.name(), config.scheduler());
     }
 
     /**
@@ -145,99 +88,14 @@ public final class LocalSpace implements Space, SpaceAdmin {
      * source it is READY when this returns.
      */
     public LocalSpace start() {
-        lifeCycle.moveTo(SpaceState.LOADING, null);
-        scheduleSweep();
-        List<List<Change>> undelivered = writeBehind == null ? List.of() : writeBehind.recoverUndelivered();
-        if (writeBehind != null) {
-            writeBehind.start();
-        }
-        if (loader == null) {
-            restore(undelivered);
-            lifeCycle.moveTo(SpaceState.READY, null);
-            return this;
-        }
-        long every = config.persistence().progressInterval().toMillis();
-        scheduleProgressLog(every);
-        loader.start().whenComplete((ok, failure) -> {
-            Future<?> t = progressTask;
-            if (t != null) {
-                t.cancel(false);
-            }
-            if (lifeCycle.isClosed()) {
-                return;
-            }
-            if (failure == null) {
-                LOG.info("space '{}': initial load finished: {}", config.name(), loader.progress());
-                restore(undelivered);
-                lifeCycle.moveTo(SpaceState.READY, null);
-            } else {
-                LOG.error("space '{}': initial load failed; the space is INVALID", config.name(), failure);
-                lifeCycle.moveTo(SpaceState.INVALID, "initial load failed: " + failure.getMessage());
-            }
-        });
+        wiring.start();
         return this;
-    }
-
-    /** Applies changes the store does not have yet (write-behind, after a restart) over the loaded data. */
-    private void restore(List<List<Change>> undelivered) {
-        for (int p = 0; p < undelivered.size(); p++) {
-            for (Change c : undelivered.get(p)) {
-                router.partition(p).restore(c);
-            }
-        }
-    }
-
-    /** Finds a type from an outbox record: a registered document type, or a class by name. */
-    private TypeDescriptor resolveType(String typeName, String className) {
-        if (className == null) {
-            return mapper.documentType(typeName);
-        }
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        try {
-            return mapper.describe(Class.forName(className, false, cl != null ? cl : LocalSpace.class.getClassLoader()));
-        } catch (ClassNotFoundException e) {
-            throw new SpaceTypeException("write-behind outbox holds changes of " + className + ", which is not on the class path", e);
-        }
-    }
-
-    private void scheduleProgressLog(long everyMillis) {
-        try {
-            progressTask = config.scheduler().schedule(() -> {
-                InitialLoadProgress p = loader.progress();
-                if (!p.finished() && !lifeCycle.isClosed()) {
-                    LOG.info("space '{}' initial load: {}", config.name(), p);
-                    scheduleProgressLog(everyMillis);
-                }
-            }, everyMillis);
-        } catch (RejectedExecutionException closing) {
-            LOG.debug("space '{}': scheduler closed, no more progress lines", config.name());
-        }
     }
 
     /** How far the initial load has got ({@link InitialLoadProgress#NONE} without a data source). */
     @Override
     public InitialLoadProgress initialLoadProgress() {
-        return loader == null ? InitialLoadProgress.NONE : loader.progress();
-    }
-
-    private void scheduleSweep() {
-        if (lifeCycle.isClosed()) {
-            return;
-        }
-        try {
-            sweeperTask = config.scheduler().schedule(() -> {
-                try {
-                    router.sweep();
-                } catch (SpaceException closed) {
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.error("space '{}': lease sweep failed", config.name(), e);
-                }
-                scheduleSweep();
-            }, config.leaseSweepInterval().toMillis());
-        } catch (RejectedExecutionException closing) {
-            LOG.debug("space '{}': scheduler closed, lease sweeping stops", config.name());
-        }
+        return wiring.initialLoadProgress();
     }
 
     /** The router (for tests and tools in this module). */
@@ -258,30 +116,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
         Objects.requireNonNull(mode, "write mode must not be null");
         lifeCycle.awaitReady();
-        TypeDescriptor type = mapper.describeEntry(entry);
-        Object[] values = mapper.toValues(type, entry);
-        PartitionEngine p = router.forEntry(type, values);
-        refuseRoutingChange(type, values, p);
-        PartitionEngine.WriteResult r;
-        try {
-            r = p.write(type, values, lease, mode);
-        } catch (EntryLockedException locked) {
-            r = writeWaiting(p, type, values, lease, mode, locked);
-        }
-        return finishWrite(entry, type, p, r);
-    }
-
-    /** A write that found its entry locked by a transaction: waits for the lock (up to the lock wait) and retries. */
-    private PartitionEngine.WriteResult writeWaiting(PartitionEngine p, TypeDescriptor type, Object[] values, Lease lease,
-                                                    WriteMode mode, EntryLockedException first) {
-        long deadline = LockWaits.await(first, 0, lockWaitNanos, null);
-        while (true) {
-            try {
-                return p.write(type, values, lease, mode);
-            } catch (EntryLockedException locked) {
-                deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
-            }
-        }
+        return writes.write(entry, lease, mode);
     }
 
     private static long saturatedNanos(Duration d) {
@@ -292,53 +127,14 @@ public final class LocalSpace implements Space, SpaceAdmin {
         }
     }
 
-    /** Runs a mutation of one partition, waiting for and retrying after every transaction lock it runs into. */
-    private <R> R locking(java.util.function.Supplier<R> op) {
-        long deadline = 0;
-        while (true) {
-            try {
-                return op.get();
-            } catch (EntryLockedException locked) {
-                deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
-            }
-        }
+    /** The space's writes (routing checks and lease handles are shared with its transactions). */
+    SpaceWrites writes() {
+        return writes;
     }
 
-    /**
-     * Ids are unique per type hierarchy, but the partition follows the routing value: an entry
-     * written again with another routing value would land beside its old self. Refused, naming
-     * both values; take the entry and write it anew to move it. (Checked without locks: two racing
-     * first writes of one id with different routing values are not caught.)
-     */
-    void refuseRoutingChange(TypeDescriptor type, Object[] values, PartitionEngine target) {
-        if (type.routingIndex() == type.idIndex() || router.size() == 1) {
-            return;
-        }
-        Object id = values[type.idIndex()];
-        for (int i = 0; i < router.size(); i++) {
-            PartitionEngine other = router.partition(i);
-            if (other != target) {
-                SpaceEntry existing = other.readById(type.root(), id);
-                if (existing != null) {
-                    throw new SpaceTypeException("entry of " + type.name() + " with id=" + id + " exists with routing value "
-                            + existing.routing() + "; it cannot be written with routing value " + values[type.routingIndex()]
-                            + " (the routing value picks the partition): take it and write it again to move it");
-                }
-            }
-        }
-    }
-
-    private <T> LeaseHandle<T> finishWrite(T entry, TypeDescriptor type, PartitionEngine p, PartitionEngine.WriteResult r) {
-        int vi = type.versionIndex();
-        if (vi >= 0) {
-            type.codec().writeBack(entry, vi, r.entry().values()[vi]);
-        }
-        return leaseHandle(p, r);
-    }
-
-    /** The lease handle of a write's result. */
-    <T> LeaseHandle<T> leaseHandle(PartitionEngine p, PartitionEngine.WriteResult r) {
-        return new LocalLeaseHandle<>(handleContext, p, r.entry(), r.created());
+    /** How callers wait for registered waiters (shared with its transactions). */
+    SpaceWaits waits() {
+        return waits;
     }
 
     @Override
@@ -347,86 +143,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         Objects.requireNonNull(lease, "lease must not be null (use Lease.FOREVER)");
         Objects.requireNonNull(mode, "write mode must not be null");
         lifeCycle.awaitReady();
-        int n = entries.size();
-        List<T> list = new ArrayList<>(entries);
-        TypeDescriptor[] types = new TypeDescriptor[n];
-        Object[][] values = new Object[n][];
-        PartitionEngine[] parts = new PartitionEngine[n];
-        for (int i = 0; i < n; i++) {
-            T entry = list.get(i);
-            if (entry == null) {
-                throw new NullPointerException("entry " + i + " of writeMultiple is null");
-            }
-            types[i] = mapper.describeEntry(entry);
-            values[i] = mapper.toValues(types[i], entry);
-            parts[i] = router.forEntry(types[i], values[i]);
-            refuseRoutingChange(types[i], values[i], parts[i]);
-        }
-        List<LeaseHandle<T>> handles = new ArrayList<>(java.util.Collections.nCopies(n, null));
-        Map<Integer, SpaceException> failures = new java.util.TreeMap<>();
-        // one engine call (one persistence batch) per partition for the first occurrence of each id;
-        // a repeated id is written after it, one by one, in the caller's order
-        Map<PartitionEngine, List<Integer>> batches = new LinkedHashMap<>();
-        List<Integer> repeats = new ArrayList<>();
-        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
-        for (int i = 0; i < n; i++) {
-            if (seen.add(List.of(types[i].root().name(), values[i][types[i].idIndex()]))) {
-                batches.computeIfAbsent(parts[i], k -> new ArrayList<>()).add(i);
-            } else {
-                repeats.add(i);
-            }
-        }
-        for (Map.Entry<PartitionEngine, List<Integer>> b : batches.entrySet()) {
-            List<Integer> idx = b.getValue();
-            TypeDescriptor[] bt = new TypeDescriptor[idx.size()];
-            Object[][] bv = new Object[idx.size()][];
-            for (int k = 0; k < bt.length; k++) {
-                bt[k] = types[idx.get(k)];
-                bv[k] = values[idx.get(k)];
-            }
-            Object[] results = b.getKey().writeAll(bt, bv, lease, mode);
-            for (int k = 0; k < bt.length; k++) {
-                int i = idx.get(k);
-                if (results[k] instanceof PartitionEngine.WriteResult r) {
-                    writeMultipleOne(list.get(i), i, types[i], values[i], parts[i], r, lease, mode, handles, failures);
-                } else if (results[k] instanceof EntryLockedException) {
-                    writeMultipleOne(list.get(i), i, types[i], values[i], parts[i], null, lease, mode, handles, failures);
-                } else if (results[k] instanceof SpaceException e && !lifeCycle.isClosed()) {
-                    failures.put(i, e);
-                } else {
-                    throw (RuntimeException) results[k];
-                }
-            }
-        }
-        for (int i : repeats) {
-            writeMultipleOne(list.get(i), i, types[i], values[i], parts[i], null, lease, mode, handles, failures);
-        }
-        if (!failures.isEmpty()) {
-            throw new WriteMultipleException(new LinkedHashMap<>(failures), new ArrayList<>(handles));
-        }
-        return handles;
-    }
-
-    /** Finishes entry {@code i} of a writeMultiple: written already ({@code r}), or written now, waiting for a lock if need be. */
-    private <T> void writeMultipleOne(T entry, int i, TypeDescriptor type, Object[] values, PartitionEngine part,
-                                      PartitionEngine.WriteResult r, Lease lease, WriteMode mode, List<LeaseHandle<T>> handles,
-                                      Map<Integer, SpaceException> failures) {
-        try {
-            PartitionEngine.WriteResult done = r;
-            if (done == null) {
-                try {
-                    done = part.write(type, values, lease, mode);
-                } catch (EntryLockedException locked) {
-                    done = writeWaiting(part, type, values, lease, mode, locked);
-                }
-            }
-            handles.set(i, finishWrite(entry, type, part, done));
-        } catch (SpaceException e) {
-            if (lifeCycle.isClosed()) {
-                throw e;
-            }
-            failures.put(i, e);
-        }
+        return writes.writeMultiple(entries, lease, mode);
     }
 
     // ================================================================ read
@@ -500,7 +217,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public <T> List<T> readMultiple(Query<T> query, int max) {
-        requireMax(max);
+        EntryMapper.requireMax(max);
         lifeCycle.awaitReady();
         return mapAll(query, readEntries(mapper.compile(query), max));
     }
@@ -570,7 +287,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public <T> List<T> takeMultiple(Query<T> query, int max) {
-        requireMax(max);
+        EntryMapper.requireMax(max);
         lifeCycle.awaitReady();
         CompiledQuery q = mapper.compile(query);
         List<SpaceEntry> taken = router.takeMultiple(q, max);
@@ -599,15 +316,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         CompiledQuery q = mapper.compile(query);
         int n = 0;
         for (PartitionEngine p : router.targets(q)) {
-            long deadline = 0;
-            while (true) {
-                try {
-                    n += p.clear(q);
-                    break;
-                } catch (EntryLockedException locked) {
-                    deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
-                }
-            }
+            n += writes.locking(() -> p.clear(q));
         }
         return n;
     }
@@ -622,15 +331,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         CompiledQuery q = mapper.compile(query);
         int n = 0;
         for (PartitionEngine p : router.targets(q)) {
-            long deadline = 0;
-            while (true) {
-                try {
-                    n += p.change(q, changes);
-                    break;
-                } catch (EntryLockedException locked) {
-                    deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
-                }
-            }
+            n += writes.locking(() -> p.change(q, changes));
         }
         return n;
     }
@@ -661,7 +362,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
         }
         PartitionEngine target = p;
         @SuppressWarnings("unchecked")
-        R result = (R) locking(() -> target.compute(td, checked, current -> {
+        R result = (R) writes.locking(() -> target.compute(td, checked, current -> {
             LocalMutableEntry<T> entry = new LocalMutableEntry<>(mapper, td, checked, current);
             R r = processor.process(entry);
             return entry.decision(r);
@@ -737,7 +438,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
     }
 
     TransactionSink transactionSink() {
-        return transactionSink;
+        return wiring.transactionSink;
     }
 
     Function<SpaceEntry, Object> toEntryFunction() {
@@ -810,18 +511,18 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     @Override
     public long pendingChanges() {
-        return writeBehind == null ? 0 : writeBehind.pendingChanges();
+        return wiring.writeBehind == null ? 0 : wiring.writeBehind.pendingChanges();
     }
 
     @Override
     public boolean flush(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return writeBehind == null || writeBehind.flush(timeout.isNegative() ? 0 : timeout.toNanos());
+        return wiring.writeBehind == null || wiring.writeBehind.flush(timeout.isNegative() ? 0 : timeout.toNanos());
     }
 
     @Override
     public List<DeadLetter> deadLetters() {
-        return writeBehind == null ? List.of() : writeBehind.deadLetters();
+        return wiring.writeBehind == null ? List.of() : wiring.writeBehind.deadLetters();
     }
 
     private void ensureNotClosed() {
@@ -851,46 +552,17 @@ public final class LocalSpace implements Space, SpaceAdmin {
     }
 
     private void shutdown() {
-        lifeCycle.close(); // first: from now on every caller gets SpaceClosedException, not a state error
-        lifeCycle.moveTo(SpaceState.INVALID, "closed");
-        for (Future<?> task : new Future<?>[] {sweeperTask, progressTask}) {
-            if (task != null) {
-                task.cancel(false);
-            }
-        }
-        if (writeBehind != null) {
-            writeBehind.close();
-        }
-        router.close();
-        events.close();
-        if (config.ownsScheduler()) {
-            Scheduler.close(config.scheduler());
-        }
-        if (config.ownsEventExecutor()) {
-            config.eventExecutor().shutdown();
-        }
-        LOG.info("space '{}' closed", config.name());
+        wiring.shutdown();
     }
 
     // ================================================================ helpers
 
-    private static void requireMax(int max) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max must not be negative, got " + max);
-        }
-    }
-
     private Object map(SpaceEntry e) {
-        return e == null ? null : mapper.toEntry(e);
+        return mapper.toEntryOrNull(e);
     }
 
     private <T> List<T> mapAll(Query<T> query, List<SpaceEntry> entries) {
-        Class<T> type = query.type();
-        List<T> out = new ArrayList<>(entries.size());
-        for (SpaceEntry e : entries) {
-            out.add(type.cast(mapper.toEntry(e)));
-        }
-        return out;
+        return mapper.toEntries(query.type(), entries);
     }
 
     /**
@@ -924,54 +596,8 @@ public final class LocalSpace implements Space, SpaceAdmin {
 
     private <T> T readOrTake(Query<T> query, Period period, boolean take) {
         Attempt a = attempt(query, period, take);
-        Object result = a.waiter() == null ? map(a.found()) : awaitSync(a.waiter(), period);
+        Object result = a.waiter() == null ? map(a.found()) : waits.block(a.waiter(), period);
         return query.type().cast(result);
-    }
-
-    /** Blocks for a waiter's result; on timeout or interrupt claims it, or takes what a racing write handed it. */
-    Object awaitSync(Waiter w, Period period) {
-        CompletableFuture<?> f = w.future();
-        try {
-            return period.isForever() ? f.get() : f.get(period.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException timeout) {
-            if (w.tryClaim()) {
-                w.deliver(null);
-                return null;
-            }
-            return joinUninterruptibly(f);
-        } catch (InterruptedException interrupted) {
-            if (w.tryClaim()) {
-                SpaceInterruptedException ex = new SpaceInterruptedException("interrupted while waiting in space '" + config.name() + "'", interrupted);
-                w.fail(ex);
-                Thread.currentThread().interrupt();
-                throw ex;
-            }
-            Object v = joinUninterruptibly(f);
-            Thread.currentThread().interrupt();
-            return v;
-        } catch (ExecutionException failed) {
-            throw unwrap(failed.getCause());
-        } catch (CancellationException cancelled) {
-            return null;
-        }
-    }
-
-    private static Object joinUninterruptibly(CompletableFuture<?> f) {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw unwrap(e.getCause());
-        }
-    }
-
-    private static RuntimeException unwrap(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        return new SpaceException(t.toString(), t);
     }
 
     // ================================================================ async view
@@ -993,42 +619,13 @@ public final class LocalSpace implements Space, SpaceAdmin {
             if (a.waiter() == null) {
                 return CompletableFuture.completedFuture(query.type().cast(map(a.found())));
             }
-            return armTimeout(a.waiter(), period);
+            return waits.armTimeout(a.waiter(), period);
         }
 
         @Override
         protected <T> CompletableFuture<T> waitForId(Class<T> type, String typeName, Object id, Period period, boolean take) {
             return awaitById(type, typeName, id, period, take);
         }
-    }
-
-    /** Nanoseconds rounded up to whole milliseconds (at least 1): a timer never fires before its period. */
-    private static long ceilMillis(long nanos) {
-        long ms = nanos / 1_000_000L;
-        return Math.max(1L, nanos % 1_000_000L == 0 ? ms : ms + 1);
-    }
-
-    /** Completes {@code w} with null when {@code period} elapses (unless it completed first). */
-    @SuppressWarnings("unchecked")
-    <T> CompletableFuture<T> armTimeout(Waiter w, Period period) {
-        CompletableFuture<T> f = (CompletableFuture<T>) w.future();
-        if (!period.isForever() && !f.isDone()) {
-            Future<?> timer;
-            try {
-                timer = config.scheduler().schedule(() -> {
-                    if (w.tryClaim()) {
-                        w.deliver(null);
-                    }
-                }, ceilMillis(period.toNanos()));
-            } catch (RejectedExecutionException closing) {
-                if (w.tryClaim()) {
-                    w.fail(new SpaceClosedException(config.name()));
-                }
-                return f;
-            }
-            f.whenComplete((r, t) -> timer.cancel(false));
-        }
-        return f;
     }
 
     /** A by-id read or take that may wait; {@code typeName} is set for documents. */
@@ -1042,7 +639,7 @@ public final class LocalSpace implements Space, SpaceAdmin {
             if (e != null || period.isNone()) {
                 return CompletableFuture.completedFuture(e == null ? null : type.cast(mapper.toEntry(e)));
             }
-            return armTimeout(router.await(CompiledQuery.all(td), checkedId, null, take, toEntry), period);
+            return waits.armTimeout(router.await(CompiledQuery.all(td), checkedId, null, take, toEntry), period);
         } catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
         }

@@ -92,7 +92,7 @@ final class TxSpace implements Space {
         TypeDescriptor type = mapper.describeEntry(entry);
         Object[] values = mapper.toValues(type, entry);
         PartitionEngine p = router.forEntry(type, values);
-        space.refuseRoutingChange(type, values, p);
+        space.writes().refuseRoutingChange(type, values, p);
         return doWrite(entry, type, values, p, lease, mode);
     }
 
@@ -112,7 +112,7 @@ final class TxSpace implements Space {
         if (vi >= 0) {
             type.codec().writeBack(entry, vi, r.entry().values()[vi]);
         }
-        return new TxLeaseHandle<>(tx, space.leaseHandle(p, r));
+        return new TxLeaseHandle<>(tx, space.writes().leaseHandle(p, r));
     }
 
     @Override
@@ -134,7 +134,7 @@ final class TxSpace implements Space {
             types[i] = mapper.describeEntry(entry);
             values[i] = mapper.toValues(types[i], entry);
             parts[i] = router.forEntry(types[i], values[i]);
-            space.refuseRoutingChange(types[i], values[i], parts[i]);
+            space.writes().refuseRoutingChange(types[i], values[i], parts[i]);
         }
         List<LeaseHandle<T>> handles = new ArrayList<>(n);
         Map<Integer, SpaceException> failures = new LinkedHashMap<>();
@@ -239,7 +239,7 @@ final class TxSpace implements Space {
 
     @Override
     public <T> List<T> readMultiple(Query<T> query, int max) {
-        requireMax(max);
+        EntryMapper.requireMax(max);
         tx.begin();
         CompiledQuery q = mapper.compile(query);
         return mapAll(query, exclusive ? lockMatches(q, max, false, null) : readEntries(q, max));
@@ -395,7 +395,7 @@ final class TxSpace implements Space {
 
     @Override
     public <T> List<T> takeMultiple(Query<T> query, int max) {
-        requireMax(max);
+        EntryMapper.requireMax(max);
         tx.begin();
         return mapAll(query, lockMatches(mapper.compile(query), max, true, null));
     }
@@ -410,7 +410,7 @@ final class TxSpace implements Space {
         if (e != null || period.isNone()) {
             return query.type().cast(map(e));
         }
-        return query.type().cast(space.awaitSync(await(q, null, null, take), period));
+        return query.type().cast(space.waits().block(await(q, null, null, take), period));
     }
 
     /** The first match as the transaction sees it: taken, or locked (exclusive read), or just read. */
@@ -627,23 +627,12 @@ final class TxSpace implements Space {
 
     // ================================================================ helpers
 
-    private static void requireMax(int max) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max must not be negative, got " + max);
-        }
-    }
-
     private Object map(SpaceEntry e) {
-        return e == null ? null : mapper.toEntry(e);
+        return mapper.toEntryOrNull(e);
     }
 
     private <T> List<T> mapAll(Query<T> query, List<SpaceEntry> entries) {
-        Class<T> type = query.type();
-        List<T> out = new ArrayList<>(entries.size());
-        for (SpaceEntry e : entries) {
-            out.add(type.cast(mapper.toEntry(e)));
-        }
-        return out;
+        return mapper.toEntries(query.type(), entries);
     }
 
     // ================================================================ async view
@@ -664,7 +653,7 @@ final class TxSpace implements Space {
                 if (e != null || period.isNone()) {
                     return CompletableFuture.completedFuture(query.type().cast(map(e)));
                 }
-                return space.armTimeout(await(q, null, null, take), period);
+                return space.waits().armTimeout(await(q, null, null, take), period);
             } catch (RuntimeException ex) {
                 return CompletableFuture.failedFuture(ex);
             }
@@ -681,7 +670,7 @@ final class TxSpace implements Space {
                 if (e != null || period.isNone()) {
                     return CompletableFuture.completedFuture(e == null ? null : type.cast(mapper.toEntry(e)));
                 }
-                return space.armTimeout(await(CompiledQuery.all(td), checkedId, null, take), period);
+                return space.waits().armTimeout(await(CompiledQuery.all(td), checkedId, null, take), period);
             } catch (RuntimeException ex) {
                 return CompletableFuture.failedFuture(ex);
             }
