@@ -2,16 +2,15 @@ package io.khora.internal.local;
 
 import io.khora.EntryNotFoundException;
 import io.khora.Lease;
-import io.khora.LeaseHandle;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.lifecycle.LifeCycle;
-import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.router.WrittenLease;
 
 import java.util.Objects;
 
 /** The lease of a written entry in an embedded space. */
-final class LocalLeaseHandle<T> implements LeaseHandle<T> {
+final class LocalLeaseHandle<T> extends WrittenLease<T> {
     /**
      * What every handle of a space shares.
      *
@@ -23,40 +22,11 @@ final class LocalLeaseHandle<T> implements LeaseHandle<T> {
 
     private final Context context;
     private final PartitionEngine partition;
-    private final TypeDescriptor type;
-    private final Object id;
-    private final long version;
-    private final boolean created;
-    private volatile long expiresAt;
 
     LocalLeaseHandle(Context context, PartitionEngine partition, SpaceEntry entry, boolean created) {
+        super(entry.type(), entry.id(), entry.version(), created, entry.expiresAt());
         this.context = context;
         this.partition = partition;
-        this.type = entry.type();
-        this.id = entry.id();
-        this.version = entry.version();
-        this.expiresAt = entry.expiresAt();
-        this.created = created;
-    }
-
-    @Override
-    public Object id() {
-        return id;
-    }
-
-    @Override
-    public long version() {
-        return version;
-    }
-
-    @Override
-    public long expiresAt() {
-        return expiresAt;
-    }
-
-    @Override
-    public boolean created() {
-        return created;
     }
 
     @Override
@@ -66,7 +36,7 @@ final class LocalLeaseHandle<T> implements LeaseHandle<T> {
         long deadline = 0;
         while (true) {
             try {
-                expiresAt = partition.renew(type, id, lease);
+                expiresAt(partition.renew(type(), id(), lease));
                 return;
             } catch (io.khora.internal.engine.EntryLockedException locked) {
                 deadline = LockWaits.await(locked, deadline, context.lockWaitNanos(), null);
@@ -80,20 +50,15 @@ final class LocalLeaseHandle<T> implements LeaseHandle<T> {
         long deadline = 0;
         while (true) {
             java.util.List<io.khora.internal.engine.TxPart> blocked = new java.util.ArrayList<>(1);
-            if (partition.takeById(type, id, blocked) != null) {
+            if (partition.takeById(type(), id(), blocked) != null) {
                 return;
             }
             if (blocked.isEmpty()) {
-                throw new EntryNotFoundException(type.name(), id, "lease cancel");
+                throw new EntryNotFoundException(type().name(), id(), "lease cancel");
             }
             // a transaction holds the entry: cancelling is an update, it waits for the lock
-            deadline = LockWaits.await(blocked.get(0), "entry of " + type.name() + " with id=" + id + " is locked by transaction "
+            deadline = LockWaits.await(blocked.get(0), "entry of " + type().name() + " with id=" + id() + " is locked by transaction "
                     + blocked.get(0).txId(), deadline, context.lockWaitNanos(), null);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "LeaseHandle[" + type.name() + " id=" + id + " v" + version + "]";
     }
 }

@@ -8,39 +8,22 @@ import java.lang.invoke.MethodHandle;
 final class PojoCodec implements EntryCodec {
     private final Class<?> type;
     private final MethodHandle constructor; // ()Object
-    private final MethodHandle[] getters;   // (Object)Object
+    private final PropertyHandles properties;
     private final MethodHandle[] setters;   // (Object,Object)void
-    private final Object[] primitiveDefaults;
 
     PojoCodec(Class<?> type, MethodHandle constructor, PropertyAccess[] props) {
         this.type = type;
         this.constructor = constructor;
-        this.getters = new MethodHandle[props.length];
+        this.properties = new PropertyHandles(type, "properties", props);
         this.setters = new MethodHandle[props.length];
-        this.primitiveDefaults = new Object[props.length];
         for (int i = 0; i < props.length; i++) {
-            getters[i] = props[i].getter;
             setters[i] = props[i].setter;
-            if (props[i].declaredType.isPrimitive()) {
-                primitiveDefaults[i] = Types.primitiveDefault(Types.box(props[i].declaredType));
-            }
         }
     }
 
     @Override
     public Object[] toValues(Object entry) {
-        MethodHandle[] g = getters;
-        Object[] values = new Object[g.length];
-        try {
-            for (int i = 0; i < g.length; i++) {
-                values[i] = (Object) g[i].invokeExact(entry);
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SpaceTypeException("cannot read the properties of " + type.getName() + ": " + t, t);
-        }
-        return values;
+        return properties.read(entry);
     }
 
     @Override
@@ -51,7 +34,7 @@ final class PojoCodec implements EntryCodec {
             for (int i = 0; i < s.length; i++) {
                 Object v = values[i];
                 if (v == null) {
-                    v = primitiveDefaults[i];
+                    v = properties.primitiveDefault(i);
                     if (v == null) {
                         continue;
                     }

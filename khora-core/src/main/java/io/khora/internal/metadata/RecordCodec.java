@@ -11,52 +11,33 @@ import java.lang.invoke.MethodHandle;
 final class RecordCodec implements EntryCodec {
     private final Class<?> type;
     private final MethodHandle constructor; // (Object[])Object
-    private final MethodHandle[] getters;   // (Object)Object
-    private final Object[] primitiveDefaults;
+    private final PropertyHandles properties;
 
     RecordCodec(Class<?> type, MethodHandle spreadConstructor, PropertyAccess[] props) {
         this.type = type;
         this.constructor = spreadConstructor;
-        this.getters = new MethodHandle[props.length];
-        this.primitiveDefaults = new Object[props.length];
-        for (int i = 0; i < props.length; i++) {
-            getters[i] = props[i].getter;
-            if (props[i].declaredType.isPrimitive()) {
-                primitiveDefaults[i] = Types.primitiveDefault(Types.box(props[i].declaredType));
-            }
-        }
+        this.properties = new PropertyHandles(type, "components", props);
     }
 
     @Override
     public Object[] toValues(Object entry) {
-        MethodHandle[] g = getters;
-        Object[] values = new Object[g.length];
-        try {
-            for (int i = 0; i < g.length; i++) {
-                values[i] = (Object) g[i].invokeExact(entry);
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SpaceTypeException("cannot read the components of " + type.getName() + ": " + t, t);
-        }
-        return values;
+        return properties.read(entry);
     }
 
     @Override
     public Object fromValues(Object[] values) {
         Object[] args = values;
-        for (int i = 0; i < primitiveDefaults.length; i++) {
-            if (args[i] == null && primitiveDefaults[i] != null) {
+        for (int i = 0; i < properties.size(); i++) {
+            if (args[i] == null && properties.primitiveDefault(i) != null) {
                 if (args == values) {
                     args = values.clone();
                 }
-                args[i] = primitiveDefaults[i];
+                args[i] = properties.primitiveDefault(i);
             }
         }
-        if (args.length != getters.length) {
-            Object[] exact = new Object[getters.length];
-            System.arraycopy(args, 0, exact, 0, getters.length);
+        if (args.length != properties.size()) {
+            Object[] exact = new Object[properties.size()];
+            System.arraycopy(args, 0, exact, 0, properties.size());
             args = exact;
         }
         try {
