@@ -1,7 +1,8 @@
 package io.khora.internal.writebehind;
 
 import io.khora.internal.engine.Change;
-import io.khora.internal.local.EntryMapper;
+import io.khora.internal.metadata.TypeIntrospector;
+import io.khora.internal.persistence.EntryCopier;
 import io.khora.internal.persistence.OperationsBatch;
 import io.khora.internal.wire.JavaDeserialization;
 import io.khora.persistence.DeadLetter;
@@ -45,14 +46,15 @@ public final class DeadLetterReplay {
      */
     public static Result replay(DeadLetterStore store, String spaceName, Predicate<DeadLetter> which, SpaceSynchronizationEndpoint endpoint,
                                 ClassLoader classes) {
-        EntryMapper mapper = new EntryMapper();
+        // a replayed entry is decoded fresh for the endpoint alone: no defensive copy needed
+        EntryCopier copier = e -> e.type().codec().fromValues(e.values());
         TypeResolver types = (typeName, className) -> {
             if (className == null) {
                 throw new IllegalStateException("type '" + typeName + "' is a document type, whose declaration only the cluster knows;"
                         + " it cannot be replayed from the command line");
             }
             try {
-                return mapper.describe(Class.forName(className, false, classes));
+                return TypeIntrospector.describe(Class.forName(className, false, classes));
             } catch (ClassNotFoundException e) {
                 throw new IllegalStateException("entry class " + className + " is not on the class path", e);
             }
@@ -69,7 +71,7 @@ public final class DeadLetterReplay {
                 // this machine's own file, written from changes the mirror had already accepted
                 Change c = OutboxCodec.decode(e.getValue(), d.sequence(), d.partitionId(), types, JavaDeserialization.TRUSTED);
                 // not durable sequences: the endpoint's checkpoint is past this old sequence and would skip it as delivered
-                OperationsBatch batch = new OperationsBatch(spaceName, List.of(c), mapper, false);
+                OperationsBatch batch = new OperationsBatch(spaceName, List.of(c), copier, false);
                 endpoint.onOperationsBatchSynchronization(batch);
                 replayed.add(d);
                 try {
