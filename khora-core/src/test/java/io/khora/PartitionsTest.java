@@ -4,7 +4,7 @@ import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceRouting;
 import io.khora.fixtures.Trade;
 import io.khora.internal.local.LocalSpace;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,16 +29,16 @@ class PartitionsTest {
 
     @Test
     void integralRoutingIsFloorModOfTheValueNegativesIncluded() {
-        assertThat(Routing.partition(-1, 4)).isEqualTo(3);
-        assertThat(Routing.partition(-4L, 4)).isZero();
-        assertThat(Routing.partition(Long.MIN_VALUE + 1, 4)).isEqualTo((int) Math.floorMod(Long.MIN_VALUE + 1, 4L));
-        assertThat(Routing.partition(7, 4)).isEqualTo(Routing.partition(7L, 4)).isEqualTo(Routing.partition(BigInteger.valueOf(7), 4));
-        assertThat(Routing.partition((short) -3, 4)).isEqualTo(1);
+        assertThat(Partitioning.partitionOf(-1, 4)).isEqualTo(3);
+        assertThat(Partitioning.partitionOf(-4L, 4)).isZero();
+        assertThat(Partitioning.partitionOf(Long.MIN_VALUE + 1, 4)).isEqualTo((int) Math.floorMod(Long.MIN_VALUE + 1, 4L));
+        assertThat(Partitioning.partitionOf(7, 4)).isEqualTo(Partitioning.partitionOf(7L, 4)).isEqualTo(Partitioning.partitionOf(BigInteger.valueOf(7), 4));
+        assertThat(Partitioning.partitionOf((short) -3, 4)).isEqualTo(1);
         for (String s : List.of("a", "ACME", "zzzzzzzz", "")) {
-            int p = Routing.partition(s, 4);
+            int p = Partitioning.partitionOf(s, 4);
             assertThat(p).isBetween(0, 3).isEqualTo(Math.floorMod(s.hashCode(), 4));
         }
-        assertThat(Routing.partition(Thread.State.NEW, 4)).isEqualTo(Math.floorMod("NEW".hashCode(), 4));
+        assertThat(Partitioning.partitionOf(Thread.State.NEW, 4)).isEqualTo(Math.floorMod("NEW".hashCode(), 4));
     }
 
     static class Order {

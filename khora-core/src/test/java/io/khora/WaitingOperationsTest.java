@@ -1,7 +1,7 @@
 package io.khora;
 
 import io.khora.fixtures.Trade;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.testing.Waiters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,7 @@ class WaitingOperationsTest {
         int found = 0;
         for (int i = 0; found < partitions; i++) {
             String s = "SYM" + i;
-            int p = Routing.partition(s, partitions);
+            int p = Partitioning.partitionOf(s, partitions);
             if (out[p] == null) {
                 out[p] = s;
                 found++;

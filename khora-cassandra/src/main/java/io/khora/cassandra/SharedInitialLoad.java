@@ -1,7 +1,7 @@
 package io.khora.cassandra;
 
 import io.khora.ClusterInfo;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.persistence.DataIterator;
 import io.khora.persistence.DataSourceException;
 import org.slf4j.Logger;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * One table scan shared by all partitions of an initial load, so each row is read from Cassandra
  * once per space, not once per partition. CQL cannot evaluate the router's {@code floorMod} (no
  * arithmetic in a WHERE clause), so the partition of each row is computed here, with the space's own
- * {@link Routing#partition}, and the row handed to that partition's bounded queue.
+ * {@link Partitioning#partitionOf}, and the row handed to that partition's bounded queue.
  *
  * <p>A <em>round</em> starts when the first partition asks; the scan begins once every partition
  * of the layout has asked or {@code claimWait} has passed (a cluster node loads only its own
@@ -94,7 +94,7 @@ final class SharedInitialLoad {
     /** The 0-based partition of {@code e}; a null routing value goes to partition 1, whose load reports it. */
     private int partitionOf(Object e, int n) {
         Object routing = routingOf.apply(e);
-        return routing == null ? 0 : Routing.partition(routing, n);
+        return routing == null ? 0 : Partitioning.partitionOf(routing, n);
     }
 
     private DataIterator<Object> filtered(DataIterator<Object> all, int n, int k) {

@@ -1,7 +1,7 @@
 package io.khora.cassandra;
 
 import io.khora.ClusterInfo;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.persistence.DataIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +44,7 @@ class SharedInitialLoadTest {
             for (int p = 0; p < 4; p++) {
                 List<Object> mine = parts.get(p).get(30, TimeUnit.SECONDS);
                 int partition = p;
-                assertThat(mine).allMatch(r -> Routing.partition(r, 4) == partition);
+                assertThat(mine).allMatch(r -> Partitioning.partitionOf(r, 4) == partition);
                 all.addAll(mine);
             }
             assertThat(all).containsExactlyInAnyOrderElementsOf(ROWS);
@@ -67,8 +67,8 @@ class SharedInitialLoadTest {
         }
         assertThat(opened.get(0).hasNext()).as("the shared scan began").isTrue(); // nobody drains: the scan stays blocked
         List<Object> again = drain(load.open(new ClusterInfo(4, 2, 0))); // a retry of partition 2
-        assertThat(again).allMatch(r -> Routing.partition(r, 4) == 1)
-                .hasSize((int) ROWS.stream().filter(r -> Routing.partition(r, 4) == 1).count());
+        assertThat(again).allMatch(r -> Partitioning.partitionOf(r, 4) == 1)
+                .hasSize((int) ROWS.stream().filter(r -> Partitioning.partitionOf(r, 4) == 1).count());
         assertThat(scans.get()).isEqualTo(2);
         opened.forEach(DataIterator::close);
     }

@@ -11,7 +11,7 @@ import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceRouting;
 import io.khora.fixtures.Trade;
 import io.khora.internal.local.LocalSpace;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -117,7 +117,7 @@ class InitialLoadTest {
             for (int part = 0; part < 4; part++) {
                 int expected = 0;
                 for (int c = -50; c < 50; c++) {
-                    if (Routing.partition(c, 4) == part) {
+                    if (Partitioning.partitionOf(c, 4) == part) {
                         expected++;
                     }
                 }

@@ -2,7 +2,7 @@ package io.khora.persistence;
 
 import io.khora.ClusterInfo;
 import io.khora.internal.metadata.TypeIntrospector;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +88,7 @@ final class MapStore {
         private boolean owned(Object row, ClusterInfo partition) {
             var type = TypeIntrospector.describe(row.getClass());
             Object routing = type.codec().toValues(row)[type.routingIndex()];
-            return routing == null || Routing.partition(routing, partition.numberOfInstances()) == partition.instanceId() - 1;
+            return routing == null || Partitioning.partitionOf(routing, partition.numberOfInstances()) == partition.instanceId() - 1;
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.khora.hibernate;
 
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 /**
  * What the Hibernate module needs to know about one entity mapped by the {@code SessionFactory}
@@ -31,7 +31,7 @@ record MappedEntity(Class<?> javaType, String hqlName, String idAttribute, Class
 
     /** Whether the identifier is integral, so chunks can be planned as numeric ranges from min/max. */
     boolean hasIntegralId() {
-        return idType != null && Routing.isIntegral(idType);
+        return idType != null && Partitioning.isIntegral(idType);
     }
 
     /** Whether the identifier is one basic, ordered column usable for key-range chunks (numbers, strings, dates, UUIDs…). */
@@ -41,7 +41,7 @@ record MappedEntity(Class<?> javaType, String hqlName, String idAttribute, Class
 
     /** Whether the partition filter can be pushed into SQL exactly: routing is integral and a column. */
     boolean routingIsSqlPartitionable() {
-        return routingMapped && Routing.isIntegral(routingType);
+        return routingMapped && Partitioning.isIntegral(routingType);
     }
 
     /** Whether the routing property is the identifier attribute. */

@@ -6,7 +6,7 @@ import io.khora.ClusterInfo;
  * The automatic augmentation of the initial-load query of a partitioned space (seed 001): an HQL
  * predicate that makes the database return exactly the rows the router sends to this partition.
  *
- * <p>The router ({@code io.khora.internal.router.Routing}) places an integral routing value
+ * <p>The router ({@link io.khora.persistence.Partitioning}) places an integral routing value
  * {@code r} in partition {@code Math.floorMod(r, N)}, which is never negative. SQL's
  * {@code MOD(r, N)} truncates like Java's {@code %}: for a negative {@code r} it is negative (e.g.
  * {@code MOD(-7, 4) = -3} where {@code floorMod(-7, 4) = 1}), so filtering on

@@ -6,7 +6,7 @@ import io.khora.hibernate.model.Product;
 import io.khora.hibernate.model.PurchaseOrder;
 import io.khora.hibernate.model.annotated.Invoice;
 import io.khora.hibernate.model.beans.OrderLoadQueries;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.persistence.ConcurrentMultiDataIterator;
 import io.khora.persistence.DataIterator;
 import io.khora.persistence.DataSourceException;
@@ -139,11 +139,11 @@ abstract class InitialLoadContract {
             loaded += rows.size();
             assertThat(ds.estimateInitialLoadSize(partition)).as("estimate of partition %d", k).isEqualTo(rows.size());
             for (PurchaseOrder o : only(rows, PurchaseOrder.class)) {
-                assertThat(Routing.partition(o.getCustomerId(), n)).as("partition of %s", o).isEqualTo(k - 1);
+                assertThat(Partitioning.partitionOf(o.getCustomerId(), n)).as("partition of %s", o).isEqualTo(k - 1);
                 assertThat(orderIds.add(o.getId())).as("%s loaded once", o).isTrue();
             }
             for (Account a : only(rows, Account.class)) {
-                assertThat(Routing.partition(a.getId(), n)).as("partition of account %d", a.getId()).isEqualTo(k - 1);
+                assertThat(Partitioning.partitionOf(a.getId(), n)).as("partition of account %d", a.getId()).isEqualTo(k - 1);
                 assertThat(accountIds.add(a.getId())).isTrue();
             }
             assertThat(only(rows, PurchaseOrder.class)).as("partition %d has orders", k).isNotEmpty();
@@ -176,7 +176,7 @@ abstract class InitialLoadContract {
                 List<io.khora.internal.engine.SpaceEntry> held = new ArrayList<>();
                 local.router().partition(p).readMultiple(allOrders, Integer.MAX_VALUE, held);
                 for (io.khora.internal.engine.SpaceEntry e : held) {
-                    assertThat(Routing.partition(e.routing(), n)).as("order %s in partition %d", e.id(), p).isEqualTo(p);
+                    assertThat(Partitioning.partitionOf(e.routing(), n)).as("order %s in partition %d", e.id(), p).isEqualTo(p);
                     assertThat(seen.add((Long) e.id())).as("order %s held once", e.id()).isTrue();
                 }
             }
@@ -269,7 +269,7 @@ abstract class InitialLoadContract {
         for (int k = 1; k <= 4; k++) {
             List<PurchaseOrder> rows = only(drain(ds.initialDataLoad(new ClusterInfo(4, k, 0))), PurchaseOrder.class);
             int partition = k - 1;
-            assertThat(rows).isNotEmpty().allMatch(o -> o.getStatus().equals("OPEN") && Routing.partition(o.getCustomerId(), 4) == partition);
+            assertThat(rows).isNotEmpty().allMatch(o -> o.getStatus().equals("OPEN") && Partitioning.partitionOf(o.getCustomerId(), 4) == partition);
             rows.forEach(o -> assertThat(all.add(o.getId())).isTrue());
         }
         assertThat((long) all.size()).isEqualTo(db.count("select count(*) from purchase_orders where status = 'OPEN'"));
@@ -306,7 +306,7 @@ abstract class InitialLoadContract {
         for (int k = 1; k <= 4; k++) {
             int partition = k - 1;
             List<PurchaseOrder> rows = only(drain(ds.initialDataLoad(new ClusterInfo(4, k, 0))), PurchaseOrder.class);
-            assertThat(rows).allMatch(o -> Routing.partition(o.getCustomerId(), 4) == partition);
+            assertThat(rows).allMatch(o -> Partitioning.partitionOf(o.getCustomerId(), 4) == partition);
             rows.forEach(o -> assertThat(all.add(o.getId())).isTrue());
         }
         assertThat(all).hasSize(ORDERS + 3);

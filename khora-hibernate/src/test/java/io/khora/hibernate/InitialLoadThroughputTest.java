@@ -2,7 +2,7 @@ package io.khora.hibernate;
 
 import io.khora.ClusterInfo;
 import io.khora.hibernate.model.PurchaseOrder;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.persistence.DataIterator;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,7 @@ class InitialLoadThroughputTest {
                     try (DataIterator<Object> it = ds.initialDataLoad(partition)) {
                         while (it.hasNext()) {
                             PurchaseOrder o = (PurchaseOrder) it.next();
-                            if (Routing.partition(o.getCustomerId(), partitions) != partition.instanceId() - 1) {
+                            if (Partitioning.partitionOf(o.getCustomerId(), partitions) != partition.instanceId() - 1) {
                                 throw new AssertionError(o + " is not in partition " + partition);
                             }
                             n++;

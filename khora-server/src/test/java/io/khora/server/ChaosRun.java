@@ -4,7 +4,7 @@ import io.khora.Query;
 import io.khora.Space;
 import io.khora.Spaces;
 import io.khora.cluster.client.StatusClient;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -392,11 +392,11 @@ final class ChaosRun {
         AckTimeline timeline = new AckTimeline(config.partitions());
         for (History.Write w : history.writes.values()) {
             if (w.outcome() == History.Outcome.ACK && w.item().writer() < ClientProcessLog.FIRST_WRITER) {
-                timeline.add(Routing.partition(w.item().routing(), config.partitions()), w.atNanos());
+                timeline.add(Partitioning.partitionOf(w.item().routing(), config.partitions()), w.atNanos());
             }
         }
         for (RegisterHistory.Put p : registers.acknowledgedPuts()) {
-            timeline.add(Routing.partition(registers.routing(p.key()), config.partitions()), p.endNanos());
+            timeline.add(Partitioning.partitionOf(registers.routing(p.key()), config.partitions()), p.endNanos());
         }
         return timeline;
     }

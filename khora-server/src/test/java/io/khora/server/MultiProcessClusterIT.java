@@ -5,7 +5,7 @@ import io.khora.Space;
 import io.khora.Spaces;
 import io.khora.cluster.client.StatusClient;
 import io.khora.cluster.protocol.Response;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -233,7 +233,7 @@ class MultiProcessClusterIT {
                         long pausedAt = System.nanoTime();
                         for (int i = 0; i < led.size(); i++) {
                             Item item = new Item(Item.idOf(90, i), led.get(i), 90, i); // routing value p lands in partition p
-                            assertThat(Routing.partition(item.routing(), 4)).isEqualTo(led.get(i));
+                            assertThat(Partitioning.partitionOf(item.routing(), 4)).isEqualTo(led.get(i));
                             h.attempt(item);
                             frozenItems.add(item);
                             frozenWrites.add(pinned.write(item, led.get(i)));

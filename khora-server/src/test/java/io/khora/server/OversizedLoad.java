@@ -7,7 +7,7 @@ import io.khora.Space;
 import io.khora.Spaces;
 import io.khora.WriteMode;
 import io.khora.cluster.SizeLimitExceededException;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -117,7 +117,7 @@ final class OversizedLoad implements ScheduleLoad {
     /** The smallest routing value from {@code from} on that lands in {@code partition}. */
     static int routingIn(int partition, int from, int partitions) {
         int r = from;
-        while (Routing.partition(r, partitions) != partition) {
+        while (Partitioning.partitionOf(r, partitions) != partition) {
             r++;
         }
         return r;

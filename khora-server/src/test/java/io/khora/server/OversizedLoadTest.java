@@ -4,7 +4,7 @@ import io.khora.cluster.SizeLimitExceededException;
 import io.khora.cluster.protocol.SizeLimits;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.metadata.TypeIntrospector;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,8 +55,8 @@ class OversizedLoadTest {
         for (int p = 0; p < 4; p++) {
             int bulk = OversizedLoad.routingIn(p, Load.ROUTING_VALUES, 4);
             assertThat(bulk).isGreaterThanOrEqualTo(Load.ROUTING_VALUES);
-            assertThat(Routing.partition(bulk, 4)).isEqualTo(p);
-            assertThat(Routing.partition(OversizedLoad.routingIn(p, 0, 4), 4)).isEqualTo(p);
+            assertThat(Partitioning.partitionOf(bulk, 4)).isEqualTo(p);
+            assertThat(Partitioning.partitionOf(OversizedLoad.routingIn(p, 0, 4), 4)).isEqualTo(p);
         }
     }
 

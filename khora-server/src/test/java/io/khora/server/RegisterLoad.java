@@ -3,7 +3,7 @@ package io.khora.server;
 import io.khora.Lease;
 import io.khora.Space;
 import io.khora.WriteMode;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ final class RegisterLoad implements AutoCloseable {
         for (int w = 0; w < writers; w++) {
             for (int k = 0; k < keysPerWriter; k++) {
                 int target = (w + k) % partitions;
-                while (Routing.partition(next, partitions) != target) {
+                while (Partitioning.partitionOf(next, partitions) != target) {
                     next++;
                 }
                 out.put(key(w, k), next++);

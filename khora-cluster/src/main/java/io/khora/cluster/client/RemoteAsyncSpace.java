@@ -18,7 +18,7 @@ import io.khora.cluster.raft.WriteOutcome;
 import io.khora.document.SpaceDocument;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.query.CompiledQuery;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -198,23 +198,23 @@ final class RemoteAsyncSpace implements AsyncSpace {
             throw new SpaceTypeException("entry of " + t.name() + " with id=" + values[t.idIndex()] + " has a null routing property '"
                     + t.property(t.routingIndex()).name() + "'");
         }
-        return Routing.partition(routing, client.partitions());
+        return Partitioning.partitionOf(routing, client.partitions());
     }
 
     private int[] targets(CompiledQuery q) {
         Object r = q.routingValue();
         if (r != null || client.partitions() == 1) {
-            return new int[] {r == null ? 0 : Routing.partition(r, client.partitions())};
+            return new int[] {r == null ? 0 : Partitioning.partitionOf(r, client.partitions())};
         }
         return all();
     }
 
     private int[] targetsForId(TypeDescriptor t, Object id, Object routing) {
         if (routing != null) {
-            return new int[] {Routing.partition(routing, client.partitions())};
+            return new int[] {Partitioning.partitionOf(routing, client.partitions())};
         }
         if (t.routingIndex() == t.idIndex() || client.partitions() == 1) {
-            return new int[] {Routing.partition(id, client.partitions())};
+            return new int[] {Partitioning.partitionOf(id, client.partitions())};
         }
         return all();
     }
@@ -598,7 +598,7 @@ final class RemoteAsyncSpace implements AsyncSpace {
             List<Scatter.Part<StoredEntry>> takes = new ArrayList<>();
             for (StoredEntry e : candidates) {
                 Object id = e.values()[t.idIndex()];
-                int p = Routing.partition(e.values()[t.routingIndex()], client.partitions());
+                int p = Partitioning.partitionOf(e.values()[t.routingIndex()], client.partitions());
                 java.util.function.Supplier<CompletableFuture<StoredEntry>> take =
                         () -> mutate(p, t, new Command.TakeById(t.name(), id)).thenApply(o -> (StoredEntry) o);
                 takes.add(new Scatter.Part<>(t.name() + " " + id, take.get(), take));

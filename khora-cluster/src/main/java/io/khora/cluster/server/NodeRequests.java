@@ -16,7 +16,7 @@ import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.internal.metadata.TypeDescriptor;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.internal.wire.JavaDeserialization;
 
 import org.slf4j.Logger;
@@ -364,9 +364,9 @@ final class NodeRequests {
     private static void checkRouting(HostedSpace space, int partition, TypeDescriptor t, Object[] values) {
         int n = space.spec().partitions();
         Object routing = values[t.routingIndex()];
-        if (routing != null && Routing.partition(routing, n) != partition) {
+        if (routing != null && Partitioning.partitionOf(routing, n) != partition) {
             throw new IllegalArgumentException("entry of " + t.name() + " with routing value " + routing + " belongs to partition "
-                    + Routing.partition(routing, n) + " of space '" + space.spec().name() + "', not " + partition);
+                    + Partitioning.partitionOf(routing, n) + " of space '" + space.spec().name() + "', not " + partition);
         }
     }
 

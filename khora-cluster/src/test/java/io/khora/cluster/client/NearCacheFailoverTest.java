@@ -5,7 +5,7 @@ import io.khora.Spaces;
 import io.khora.annotation.SpaceId;
 import io.khora.cluster.server.ClusterSpec;
 import io.khora.cluster.server.LocalCluster;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,7 +87,7 @@ class NearCacheFailoverTest {
     void aLeaderFailoverClearsTheNearCacheAndInvalidationGoesOnThroughTheNewLeader() throws Exception {
         writer.write(new Price("f", 1));
         awaitHit("f", 1);
-        int partition = Routing.partition("f", 2);
+        int partition = Partitioning.partitionOf("f", 2);
         String leader = cluster.leaderOf("prices", partition);
         assertThat(leader).isNotNull();
         long generation = cached.nearCache().generation();

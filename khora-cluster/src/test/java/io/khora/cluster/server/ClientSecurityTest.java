@@ -99,7 +99,7 @@ class ClientSecurityTest {
     @Test
     void anUnauthenticatedProbeLearnsNothingAboutSpacesTypesOrLayouts() throws Exception {
         ClusterSpec.NodeSpec node = cluster.spec.nodes().get(0);
-        int p = io.khora.internal.router.Routing.partition(1, 2);
+        int p = io.khora.persistence.Partitioning.partitionOf(1, 2);
         Command.QuerySpec all = Command.QuerySpec.all();
         List<Request> probes = List.of(
                 new Request.Layout(2, "vault"),

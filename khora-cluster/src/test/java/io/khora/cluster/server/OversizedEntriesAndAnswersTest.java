@@ -17,7 +17,7 @@ import io.khora.cluster.protocol.Status;
 import io.khora.cluster.raft.Command;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.metadata.TypeIntrospector;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,7 +151,7 @@ class OversizedEntriesAndAnswersTest {
             assertThat(exchange(out, in, new Request.Auth(100, "EXTERNAL", new byte[0])).status()).isEqualTo(Status.OK);
 
             Object[] values = BLOB.codec().toValues(new Blob("raw", 1, new byte[300 * 1024]));
-            int partition = Routing.partition(1, 2);
+            int partition = Partitioning.partitionOf(1, 2);
             Response entry = exchange(out, in, new Request.Mutate(2, "blobs", partition, 1, 1, false, false,
                     new Command.Write(BLOB.name(), values, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE)));
             assertThat(entry.requestId()).isEqualTo(2);
@@ -234,7 +234,7 @@ class OversizedEntriesAndAnswersTest {
 
     @Test
     void aTakeAnswersInOneFrameTakingOnlyWhatItHoldsAndSaysWhenMatchesAreLeft() throws Exception {
-        int partition = Routing.partition(1, 2);
+        int partition = Partitioning.partitionOf(1, 2);
         List<Blob> blobs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             blobs.add(new Blob("b" + i, 1, data(100 * 1024, i)));
@@ -274,7 +274,7 @@ class OversizedEntriesAndAnswersTest {
         long total = 0;
         for (int p = 0; p < 2; p++) {
             int shelf = 0;
-            while (Routing.partition(shelf, 2) != p) {
+            while (Partitioning.partitionOf(shelf, 2) != p) {
                 shelf++;
             }
             space.write(new Marker("marker" + p, shelf));

@@ -6,7 +6,7 @@ import io.khora.SpaceException;
 import io.khora.internal.engine.PartitionEngine;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.router.LocalRouter;
-import io.khora.internal.router.Routing;
+import io.khora.persistence.Partitioning;
 import io.khora.persistence.DataIterator;
 import io.khora.persistence.DataSourceException;
 import io.khora.persistence.SpaceDataSource;
@@ -156,7 +156,7 @@ public final class InitialLoader {
                         throw new DataSourceException("initial load: a row of " + type.name() + " with id=" + values[type.idIndex()]
                                 + " has a null routing property '" + type.property(type.routingIndex()).name() + "'", null);
                     }
-                    if (Routing.partition(routing, n) != p) {
+                    if (Partitioning.partitionOf(routing, n) != p) {
                         discardedHere++;
                         discarded.incrementAndGet();
                         continue;

@@ -2,6 +2,7 @@ package io.khora.internal.router;
 
 import io.khora.SpaceTypeException;
 import io.khora.internal.engine.PartitionEngine;
+import io.khora.persistence.Partitioning;
 import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.engine.TxContext;
 import io.khora.internal.engine.TxPart;
@@ -43,7 +44,7 @@ public final class LocalRouter {
 
     /** The partition owning {@code routingValue}. */
     public PartitionEngine forRouting(Object routingValue) {
-        return partitions[Routing.partition(routingValue, partitions.length)];
+        return partitions[Partitioning.partitionOf(routingValue, partitions.length)];
     }
 
     /** The partition of an entry with {@code values} of {@code type}. */

@@ -1,19 +1,20 @@
-package io.khora.internal.router;
+package io.khora.persistence;
 
 import java.math.BigInteger;
 
 /**
- * Maps a routing value to a partition: {@code Math.floorMod(value, n)} for integral values
+ * The partition function, public so data sources, loaders and SQL can compute where an entry
+ * lives: it maps a routing value to a partition: {@code Math.floorMod(value, n)} for integral values
  * (Byte, Short, Integer, Long, BigInteger) — so SQL can compute the same partition exactly — and
  * {@code Math.floorMod(hashCode, n)} otherwise; enums use their name's hash, which unlike their
  * identity hash is the same in every JVM. Never negative (LESSONS: {@code hashCode() % n} is).
  */
-public final class Routing {
-    private Routing() {
+public final class Partitioning {
+    private Partitioning() {
     }
 
     /** The 0-based partition of {@code value} among {@code partitions}. */
-    public static int partition(Object value, int partitions) {
+    public static int partitionOf(Object value, int partitions) {
         if (partitions == 1) {
             return 0;
         }
