@@ -41,11 +41,7 @@ final class CertsCommand {
     }
 
     static int run(Map<String, String> flags, PrintStream out, Clock clock) throws Exception {
-        for (String k : flags.keySet()) {
-            if (!FLAGS.contains(k)) {
-                throw new IllegalArgumentException("unknown flag --" + k + " (known: " + FLAGS + ")");
-            }
-        }
+        KnownFlags.require(flags, FLAGS, "certs");
         if (flags.containsKey("help")) {
             out.print(usage());
             return 0;

@@ -171,11 +171,7 @@ final class DeadLettersCommand {
     }
 
     private static void known(Map<String, String> flags, List<String> known, String sub) {
-        for (String k : flags.keySet()) {
-            if (!known.contains(k)) {
-                throw new IllegalArgumentException("unknown flag --" + k + " for " + sub + " (known: " + known + ")");
-            }
-        }
+        KnownFlags.require(flags, known, "deadletters " + sub);
     }
 
     /** The dead-letter stores of {@code --data} (default {@code khora-mirror}), by space, restricted to {@code --space}. */

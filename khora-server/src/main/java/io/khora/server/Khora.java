@@ -81,6 +81,7 @@ public final class Khora {
     }
 
     private static int node(Map<String, String> flags, PrintStream out) throws Exception {
+        KnownFlags.require(flags, NodeFile.nodeFlags(), "node");
         io.khora.micrometer.KhoraMeterBinder meters = new io.khora.micrometer.KhoraMeterBinder();
         NodeConfig cfg = NodeFile.load(flags);
         MetricsSettings metrics = NodeFile.metrics(flags, cfg.self().host());
@@ -110,7 +111,12 @@ public final class Khora {
         return 0;
     }
 
+    /** Every flag {@code khora status} takes. */
+    static final List<String> STATUS_FLAGS = java.util.stream.Stream.concat(java.util.stream.Stream.of("config", "nodes", "timeout",
+            "max-lag"), ClientFlags.NAMES.stream()).toList();
+
     private static int status(Map<String, String> flags, PrintStream out) throws Exception {
+        KnownFlags.require(flags, STATUS_FLAGS, "status");
         List<InetSocketAddress> nodes = new ArrayList<>();
         if (flags.containsKey("nodes") && !flags.get("nodes").contains("@")) {
             for (String hp : flags.get("nodes").split(",")) {

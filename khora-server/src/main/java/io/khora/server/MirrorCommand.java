@@ -88,11 +88,7 @@ final class MirrorCommand {
                     + "-password-file FILE, or set the environment variable "
                     + (which.equals("jdbc") ? PASSWORD_ENV : CassandraMirrorEndpoint.PASSWORD_ENV));
         }
-        for (String k : flags.keySet()) {
-            if (!FLAGS.contains(k)) {
-                throw new IllegalArgumentException("unknown flag --" + k + " (known: " + FLAGS + ")");
-            }
-        }
+        KnownFlags.require(flags, FLAGS, "mirror");
         String uri = flags.get("connect");
         if (uri == null) {
             throw new IllegalArgumentException("--connect khora://host:port,…/space is required");

@@ -73,6 +73,12 @@ final class NodeFile {
     private NodeFile() {
     }
 
+    /** Every flag {@code khora node} takes: the file, the cluster, the security flags and each node key. */
+    static List<String> nodeFlags() {
+        return Stream.of(List.of("config", "nodes", "space", "security"), SECURITY_KEYS.stream().map(k -> "security-" + k).toList(),
+                NODE_KEYS).flatMap(List::stream).toList();
+    }
+
     /** The node configuration from {@code flags} (already parsed {@code --name value} pairs; "config" names the file). */
     static NodeConfig load(Map<String, String> flags) throws IOException {
         return load(flags, io.khora.metrics.MetricsListener.NONE);
@@ -102,7 +108,7 @@ final class NodeFile {
         Map<String, Object> node = new LinkedHashMap<>(asMap(root.getOrDefault("node", Map.of()), where(file) + "node"));
         for (String k : node.keySet()) {
             if (!NODE_KEYS.contains(k)) {
-                throw new IllegalArgumentException(where(file) + "node: unknown key '" + k + "' (known: " + NODE_KEYS + ")");
+                throw new IllegalArgumentException(where(file) + "node: " + KnownFlags.unknown("", k, NODE_KEYS, null));
             }
         }
         for (String k : NODE_KEYS) {
@@ -272,7 +278,7 @@ final class NodeFile {
         }
         for (String k : root.keySet()) {
             if (!k.equals("cluster") && !k.equals("node") && !k.equals("security")) {
-                throw new IllegalArgumentException(file + ": unknown top-level key '" + k + "' (known: cluster, node, security)");
+                throw new IllegalArgumentException(file + ": top level: " + KnownFlags.unknown("", k, List.of("cluster", "node", "security"), null));
             }
         }
         return root;
@@ -280,6 +286,7 @@ final class NodeFile {
 
     /** The cluster spec from the file's {@code cluster} section, or from --nodes/--space flags. */
     static ClusterSpec spec(Map<String, Object> cluster, Map<String, String> flags, String file) {
+        known(cluster, where(file) + "cluster", List.of("nodes", "spaces"));
         ClusterSpec.Builder b = ClusterSpec.builder();
         if (flags.containsKey("nodes")) {
             for (String n : flags.get("nodes").split(",")) {
@@ -352,7 +359,7 @@ final class NodeFile {
     private static void known(Map<String, Object> m, String at, List<String> keys) {
         for (String k : m.keySet()) {
             if (!keys.contains(k)) {
-                throw new IllegalArgumentException(at + ": unknown key '" + k + "' (known: " + keys + ")");
+                throw new IllegalArgumentException(at + ": " + KnownFlags.unknown("", k, keys, null));
             }
         }
     }

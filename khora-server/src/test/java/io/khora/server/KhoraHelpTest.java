@@ -47,4 +47,16 @@ class KhoraHelpTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown command 'stauts'").contains("khora status");
     }
+
+    @Test
+    void aMisspeltFlagOfAnyCommandIsAUsageErrorSuggestingTheFlagMeant() {
+        CertsCommandTest.Run node = run("node", "--nodes", "n1@127.0.0.1:7701:7801", "--id", "n1", "--fsycn", "always");
+        assertThat(node.code()).isEqualTo(2);
+        assertThat(node.err()).contains("unknown flag --fsycn for node; did you mean --fsync?");
+        CertsCommandTest.Run status = run("status", "--nodes", "127.0.0.1:1", "--max-lga", "3");
+        assertThat(status.code()).isEqualTo(2);
+        assertThat(status.err()).contains("unknown flag --max-lga for status");
+        CertsCommandTest.Run far = run("status", "--colour", "on");
+        assertThat(far.err()).contains("unknown flag --colour for status (known: config, nodes, timeout, max-lag");
+    }
 }

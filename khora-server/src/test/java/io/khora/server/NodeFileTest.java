@@ -65,6 +65,13 @@ class NodeFileTest {
     }
 
     @Test
+    void anUnknownKeyDirectlyUnderClusterIsAnErrorWithASuggestion() throws Exception {
+        Path typo = file(CLUSTER.replace("  spaces:", "  spacse:"));
+        assertThatThrownBy(() -> NodeFile.load(Map.of("config", typo.toString(), "id", "n1")))
+                .hasMessageContaining("cluster: unknown key 'spacse'; did you mean 'spaces'?");
+    }
+
+    @Test
     void typosAndBadValuesAreNamedWithTheirPlace() throws Exception {
         Path typo = file(CLUSTER.replace("client-port: 7702", "clientport: 7702"));
         assertThatThrownBy(() -> NodeFile.load(Map.of("config", typo.toString(), "id", "n1")))
