@@ -1,5 +1,7 @@
 package io.khora.jcache;
 
+import io.khora.internal.lifecycle.SerialExecutor;
+
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +72,7 @@ final class EventDispatcher<K, V> {
         CacheEntryListener<? super K, ? super V> listener = lf.create();
         Factory<CacheEntryEventFilter<? super K, ? super V>> ff = cfg.getCacheEntryEventFilterFactory();
         CacheEntryEventFilter<? super K, ? super V> filter = ff == null ? null : ff.create();
-        registrations.add(new Registration<>(cfg, listener, filter, cfg.isSynchronous() ? null : new SerialExecutor(asyncExecutor)));
+        registrations.add(new Registration<>(cfg, listener, filter, cfg.isSynchronous() ? null : new SerialExecutor(asyncExecutor, "asynchronous cache entry listener")));
     }
 
     /** Removes a registration and closes its listener and filter; false if it was not registered. */

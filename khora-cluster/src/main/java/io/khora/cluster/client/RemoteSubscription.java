@@ -6,6 +6,7 @@ import io.khora.SpaceException;
 import io.khora.SpaceListener;
 import io.khora.Subscription;
 import io.khora.cluster.protocol.Request;
+import io.khora.internal.lifecycle.SerialExecutor;
 import io.khora.cluster.protocol.Response;
 import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.protocol.Status;
@@ -74,7 +75,7 @@ final class RemoteSubscription<T> implements Subscription {
         this.query = query;
         this.events = Set.copyOf(events);
         this.listener = listener;
-        this.delivery = new SerialExecutor(callbacks);
+        this.delivery = new SerialExecutor(callbacks, "subscription listener of space '" + client.space() + "'");
         this.streams = new AtomicReferenceArray<>(client.partitions());
     }
 

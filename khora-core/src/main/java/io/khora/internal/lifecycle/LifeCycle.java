@@ -44,7 +44,7 @@ public final class LifeCycle {
     public LifeCycle(String spaceName, Duration spaceWait, Executor listenerExecutor) {
         this.spaceName = spaceName;
         this.spaceWaitNanos = spaceWait.toNanos();
-        this.listenerExecutor = new SerialExecutor(listenerExecutor);
+        this.listenerExecutor = new SerialExecutor(listenerExecutor, "state listener of space '" + spaceName + "'");
     }
 
     /** The current state. */

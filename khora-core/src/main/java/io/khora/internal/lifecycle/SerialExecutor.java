@@ -5,21 +5,32 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: at most one drain task of
- * this serial executor is on the delegate at any time.
+ * this serial executor is on the delegate at any time, and a drain runs at most
+ * {@value #BATCH} tasks before it yields the delegate's thread to others. A task that throws is
+ * logged (naming what the tasks are) and the next runs. Once the delegate rejects the drain (it is
+ * shutting down), the queued tasks are dropped: nothing would ever run them.
+ *
+ * <p>Used for life-cycle listeners, subscription deliveries and JCache's asynchronous listeners —
+ * wherever callbacks must be ordered without holding a thread of their own.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+    static final int BATCH = 256;
 
     private final Executor delegate;
+    private final String what;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    SerialExecutor(Executor delegate) {
+    /** @param what names the tasks in the log line of one that fails ("space listener", …) */
+    public SerialExecutor(Executor delegate, String what) {
         this.delegate = delegate;
+        this.what = what;
     }
 
     @Override
@@ -29,12 +40,13 @@ final class SerialExecutor implements Executor {
     }
 
     private void schedule() {
-        if (draining.compareAndSet(false, true)) {
+        if (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
             try {
                 delegate.execute(this::drain);
-            } catch (RuntimeException rejected) {
+            } catch (RejectedExecutionException closing) {
                 draining.set(false);
-                LOG.debug("serial executor: delegate rejected the drain task", rejected);
+                tasks.clear();
+                LOG.debug("{}: the executor is shut down; queued tasks dropped", what);
             }
         }
     }
@@ -42,18 +54,17 @@ final class SerialExecutor implements Executor {
     private void drain() {
         try {
             Runnable r;
-            while ((r = tasks.poll()) != null) {
+            int n = 0;
+            while (n++ < BATCH && (r = tasks.poll()) != null) {
                 try {
                     r.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("task failed", e);
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("{} failed", what, e);
                 }
             }
         } finally {
             draining.set(false);
-            if (!tasks.isEmpty()) {
-                schedule();
-            }
+            schedule();
         }
     }
 }
