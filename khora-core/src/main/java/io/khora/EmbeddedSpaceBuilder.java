@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Configures and starts an embedded space. Every setter validates its argument at once and says
@@ -274,19 +273,11 @@ public final class EmbeddedSpaceBuilder {
         boolean ownsScheduler = scheduler == null;
         Scheduler s = ownsScheduler ? Scheduler.daemon("khora-" + name + "-timer") : scheduler;
         boolean ownsExecutor = eventExecutor == null;
-        ExecutorService ex = ownsExecutor ? Executors.newCachedThreadPool(daemonFactory("khora-" + name + "-events-")) : eventExecutor;
+        ExecutorService ex = ownsExecutor ? Executors.newCachedThreadPool(io.khora.internal.lifecycle.DaemonThreads.numbered("khora-" + name + "-events-")) : eventExecutor;
         LocalSpaceConfig config = new LocalSpaceConfig(name, partitions, spaceWait, leaseSweepInterval, ticker, s, ownsScheduler,
                 ex, ownsExecutor, eventQueueCapacity, List.copyOf(documentTypes), persistence,
                 new LocalSpaceConfig.Transactions(transactionTimeout, lockWait));
         return new LocalSpace(config).start();
     }
 
-    private static java.util.concurrent.ThreadFactory daemonFactory(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

@@ -19,11 +19,7 @@ public interface Scheduler {
 
     /** A scheduler backed by one daemon thread named {@code name}. Call {@code shutdown} through {@link #close(Scheduler)}. */
     static Scheduler daemon(String name) {
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, io.khora.internal.lifecycle.DaemonThreads.named(name));
         ex.setRemoveOnCancelPolicy(true);
         return new ExecutorScheduler(ex);
     }

@@ -1,6 +1,7 @@
 package io.khora.cassandra;
 
 import io.khora.ClusterInfo;
+import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.persistence.Partitioning;
 import io.khora.persistence.DataIterator;
 import io.khora.persistence.DataSourceException;
@@ -150,9 +151,7 @@ final class SharedInitialLoad {
             for (int i = 0; i < n; i++) {
                 queues[i] = new ArrayBlockingQueue<>(queueCapacity);
             }
-            Thread t = new Thread(this::dispatch, "khora-cassandra-shared-load");
-            t.setDaemon(true);
-            t.start();
+            DaemonThreads.start("khora-cassandra-shared-load", this::dispatch);
         }
 
         boolean scanStarted() {

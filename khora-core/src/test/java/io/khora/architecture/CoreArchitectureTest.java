@@ -74,6 +74,16 @@ class CoreArchitectureTest {
     }
 
     @Test
+    void threadsAreMadeOnlyByDaemonThreads() {
+        // ConcurrentMultiDataIterator is public SPI and keeps off internals: it names its own daemon threads
+        noClasses().that().doNotHaveFullyQualifiedName("io.khora.internal.lifecycle.DaemonThreads")
+                .and().doNotHaveFullyQualifiedName("io.khora.persistence.ConcurrentMultiDataIterator")
+                .should().callConstructor(Thread.class, Runnable.class, String.class)
+                .orShould().callConstructor(Thread.class, Runnable.class)
+                .check(main);
+    }
+
+    @Test
     void libraryCodeLogsThroughSlf4jAndNeverToTheStandardStreams() {
         NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS.check(main);
         NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING.check(main);

@@ -4,6 +4,7 @@ import io.khora.EmbeddedSpaceBuilder;
 import io.khora.Scheduler;
 import io.khora.Space;
 import io.khora.Spaces;
+import io.khora.internal.lifecycle.DaemonThreads;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -34,12 +35,7 @@ public final class EmbeddedSpaceFactory implements SpaceFactory {
     public EmbeddedSpaceFactory() {
         int n = FACTORIES.incrementAndGet();
         this.scheduler = Scheduler.daemon("khora-jcache-" + n + "-timer");
-        AtomicInteger threads = new AtomicInteger();
-        this.events = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "khora-jcache-" + n + "-events-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.events = Executors.newCachedThreadPool(DaemonThreads.numbered("khora-jcache-" + n + "-events-"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.khora.jcache;
 
+import io.khora.internal.lifecycle.DaemonThreads;
+
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
 import java.net.URI;
@@ -52,12 +54,7 @@ public final class KhoraCacheManager implements CacheManager {
         }
         this.spaceFactory = spaceFactory(this.properties, classLoader);
         int n = MANAGERS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "khora-jcache-" + n + "-listeners-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.numbered("khora-jcache-" + n + "-listeners-"));
     }
 
     /** The factory named by {@link KhoraCachingProvider#SPACE_FACTORY} (an instance or a class name), else embedded. */

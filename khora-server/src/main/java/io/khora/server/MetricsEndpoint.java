@@ -1,5 +1,6 @@
 package io.khora.server;
 
+import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.micrometer.KhoraMeterBinder;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -85,11 +86,7 @@ final class MetricsEndpoint implements AutoCloseable {
             throw new IOException("cannot open the metrics endpoint on " + settings.bind() + ":" + settings.port() + " (metrics-port, "
                     + "metrics-bind): " + e.getMessage(), e);
         }
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "khora-metrics-http");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named("khora-metrics-http"));
         http.setExecutor(executor);
         http.createContext("/metrics", this::scrape);
         http.start();

@@ -27,6 +27,7 @@ import io.khora.WriteMode;
 import io.khora.document.SpaceDocument;
 import io.khora.document.SpaceDocumentType;
 import io.khora.internal.events.LeasedRegistration;
+import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.persistence.DeadLetter;
 
 import java.time.Duration;
@@ -75,16 +76,8 @@ public final class RemoteSpace implements Space {
         this.client = client;
         this.types = new RemoteTypes();
         this.tx = null;
-        this.callbacks = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "khora-client-" + client.space() + "-callback");
-            t.setDaemon(true);
-            return t;
-        });
-        this.stateWatch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "khora-client-" + client.space() + "-state");
-            t.setDaemon(true);
-            return t;
-        });
+        this.callbacks = Executors.newCachedThreadPool(DaemonThreads.named("khora-client-" + client.space() + "-callback"));
+        this.stateWatch = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("khora-client-" + client.space() + "-state"));
         this.near = client.options().nearCache().enabled()
                 ? new NearCacheStreams(client, types, callbacks, new NearCache(client.options().nearCache()), System::nanoTime) : null;
         this.async = new RemoteAsyncSpace(client, types, callbacks, false, near);

@@ -4,6 +4,7 @@ import io.khora.SpaceException;
 import io.khora.SpaceTypeException;
 import io.khora.cluster.client.PartitionClient;
 import io.khora.document.SpaceDocumentType;
+import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.internal.local.EntryMapper;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.wire.JavaDeserialization;
@@ -135,11 +136,8 @@ public final class ClusterMirror implements AutoCloseable {
         long now = System.nanoTime() / 1_000_000L;
         leases = new MirrorLeaseKeeper(client.space(), client.partitions(), holder, leaseDuration.toMillis(), client::mirrorLease,
                 io.khora.Ticker.system());
-        renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "khora-" + client.space() + "-mirror-lease");
-            t.setDaemon(true);
-            return t;
-        });
+        renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("khora-" + client.space() + "-mirror-lease"));
         MirrorLeaseKeeper keeper = leases;
         leases.acquireAll(now + leaseWait.toMillis(), now + Math.max(connectTimeout.toMillis(), leaseWait.toMillis()),
                 () -> renewer.scheduleWithFixedDelay(keeper::renewAll, keeper.renewIntervalMillis(), keeper.renewIntervalMillis(),

@@ -1,5 +1,7 @@
 package io.khora.cluster.node;
 
+import io.khora.internal.lifecycle.DaemonThreads;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +53,8 @@ final class HandshakingServerSocket extends ServerSocket {
     HandshakingServerSocket(ServerSocket inner, Duration handshakeTimeout, int maxHandshakes) throws IOException {
         this.inner = inner;
         this.handshakeTimeout = handshakeTimeout;
-        AtomicInteger n = new AtomicInteger();
-        this.handshakes = new ThreadPoolExecutor(0, maxHandshakes, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "khora-tls-handshake-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.handshakes = new ThreadPoolExecutor(0, maxHandshakes, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.numbered("khora-tls-handshake-"));
         if (inner.isBound()) {
             startAcceptor();
         }
@@ -87,10 +85,7 @@ final class HandshakingServerSocket extends ServerSocket {
 
     private synchronized void startAcceptor() {
         if (acceptor == null && !closed) {
-            Thread t = new Thread(this::acceptLoop, "khora-tls-accept-" + inner.getLocalPort());
-            t.setDaemon(true);
-            acceptor = t;
-            t.start();
+            acceptor = DaemonThreads.start("khora-tls-accept-" + inner.getLocalPort(), this::acceptLoop);
         }
     }
 

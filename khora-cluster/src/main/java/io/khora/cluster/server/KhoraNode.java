@@ -4,6 +4,7 @@ import io.khora.SpaceState;
 import io.khora.cluster.ReplicatedPartition;
 import io.khora.cluster.protocol.NodeStatus;
 import io.khora.cluster.protocol.SpaceLayout;
+import io.khora.internal.lifecycle.DaemonThreads;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,16 +55,10 @@ public final class KhoraNode implements AutoCloseable {
             }
             spaces.put(s.name(), new HostedSpace(s, hosted));
         }
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "khora-" + config.nodeId() + "-timer"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("khora-" + config.nodeId() + "-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        this.starter = Executors.newFixedThreadPool(4, r -> daemon(r, "khora-" + config.nodeId() + "-start"));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.starter = Executors.newFixedThreadPool(4, DaemonThreads.named("khora-" + config.nodeId() + "-start"));
     }
 
     /**
@@ -416,10 +411,8 @@ public final class KhoraNode implements AutoCloseable {
         long t0 = System.nanoTime();
         List<Thread> closers = new ArrayList<>();
         for (ReplicatedPartition r : leading) {
-            Thread t = new Thread(r::close, "khora-" + id() + "-hand-off-" + r.config().spaceName() + "-p" + r.config().partitionId());
-            t.setDaemon(true);
-            t.start();
-            closers.add(t);
+            closers.add(DaemonThreads.start("khora-" + id() + "-hand-off-" + r.config().spaceName() + "-p" + r.config().partitionId(),
+                    r::close));
         }
         for (Thread t : closers) {
             try {

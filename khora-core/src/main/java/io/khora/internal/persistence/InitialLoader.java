@@ -4,6 +4,7 @@ import io.khora.ClusterInfo;
 import io.khora.InitialLoadProgress;
 import io.khora.SpaceException;
 import io.khora.internal.engine.PartitionEngine;
+import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.router.LocalRouter;
 import io.khora.persistence.Partitioning;
@@ -86,16 +87,14 @@ public final class InitialLoader {
         for (int p = 0; p < n; p++) {
             int partition = p;
             CompletableFuture<Void> f = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
+            DaemonThreads.start("khora-" + spaceName + "-load-" + (p + 1), () -> {
                 try {
                     loadPartition(partition);
                     f.complete(null);
                 } catch (Throwable e) {
                     f.completeExceptionally(e);
                 }
-            }, "khora-" + spaceName + "-load-" + (p + 1));
-            t.setDaemon(true);
-            t.start();
+            });
             parts.add(f);
         }
         CompletableFuture<Void> all = new CompletableFuture<>();

@@ -1,6 +1,7 @@
 package io.khora.internal.writebehind;
 
 import io.khora.internal.engine.Change;
+import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.internal.logging.RateLimitedLog;
 import io.khora.internal.outbox.LogRecord;
 import io.khora.internal.outbox.RecordReader;
@@ -88,8 +89,7 @@ final class MirrorDispatcher implements Runnable {
         this.jitter = new SplittableRandom(31L * spaceName.hashCode() + outbox.partitionId());
         // what a previous run may have sent (recorded before each send): pending pairs above it still cancel out
         this.possiblyDeliveredUpTo = outbox.possiblySentUpTo();
-        this.thread = new Thread(this, "khora-" + spaceName + "-mirror-" + (outbox.partitionId() + 1));
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.daemon(this, "khora-" + spaceName + "-mirror-" + (outbox.partitionId() + 1));
     }
 
     void start() {
