@@ -1,5 +1,7 @@
 package io.khora.cluster.client;
 
+import io.khora.internal.lifecycle.Backoff;
+
 /**
  * How long a call waits before its next attempt after a node answered "not the leader", "no leader"
  * or nothing: 5 ms doubling to 100 ms for the first {@link #EAGER_RETRIES} retries (about 0.65 s, the
@@ -16,9 +18,11 @@ final class RetryBackoff {
     private RetryBackoff() {
     }
 
-    /** The delay before retry number {@code retry} (0 for the first). */
+    private static final Backoff EAGER = new Backoff(5, EAGER_CAP_MILLIS);
+    private static final Backoff PATIENT = new Backoff(5, CAP_MILLIS);
+
+    /** The delay before retry number {@code retry} (0 for the first): 5 ms doubling, capped by the stage. */
     static long delayMillis(int retry) {
-        long doubling = 5L << Math.min(6, Math.max(0, retry));
-        return Math.min(retry < EAGER_RETRIES ? EAGER_CAP_MILLIS : CAP_MILLIS, doubling);
+        return (retry < EAGER_RETRIES ? EAGER : PATIENT).ceiling(retry);
     }
 }

@@ -1,6 +1,7 @@
 package io.khora.internal.writebehind;
 
 import io.khora.internal.engine.Change;
+import io.khora.internal.lifecycle.Backoff;
 import io.khora.internal.lifecycle.DaemonThreads;
 import io.khora.internal.logging.RateLimitedLog;
 import io.khora.internal.outbox.LogRecord;
@@ -70,6 +71,7 @@ final class MirrorDispatcher implements Runnable {
                     List.of(tx.order()), copier, tx.partition(), true, tx.sequence(), outbox.logId(), outbox.mirrorEpoch()));
         }
     };
+    private final Backoff backoff;
     private final SplittableRandom jitter;
     private final Thread thread;
     private volatile boolean stopping;
@@ -86,6 +88,8 @@ final class MirrorDispatcher implements Runnable {
         this.types = types;
         this.deadLetters = deadLetters;
         this.settings = settings;
+        this.backoff = new Backoff(Math.max(1, settings.retryInitial().toMillis()),
+                Math.max(Math.max(1, settings.retryInitial().toMillis()), settings.retryMax().toMillis()));
         this.jitter = new SplittableRandom(31L * spaceName.hashCode() + outbox.partitionId());
         // what a previous run may have sent (recorded before each send): pending pairs above it still cancel out
         this.possiblyDeliveredUpTo = outbox.possiblySentUpTo();
@@ -388,11 +392,8 @@ final class MirrorDispatcher implements Runnable {
     }
 
     private long nextBackoff(long previous) {
-        long initial = settings.retryInitial().toMillis();
-        long max = settings.retryMax().toMillis();
-        long base = previous == 0 ? initial : Math.min(max, previous * 2);
-        // full jitter on the upper half: spreads partitions' retries without ever waiting less than half
-        return Math.max(1, base / 2 + jitter.nextLong(base / 2 + 1));
+        // jitter on the upper half: spreads partitions' retries without ever waiting less than half
+        return backoff.next(previous, jitter);
     }
 
     static String rootMessage(Throwable e) {
