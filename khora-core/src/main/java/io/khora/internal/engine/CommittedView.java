@@ -16,11 +16,11 @@ import java.util.List;
  * lock.
  */
 final class CommittedView implements EntryView {
-    private final EntryStore store;
-    private final LeaseExpiry expiry;
+    final EntryStore store;
+    final LeaseExpiry expiry;
+    final TxLocks locks;
+    final QueryReads reads;
     private final WaiterDispatch waiters;
-    private final TxLocks locks;
-    private final QueryReads reads;
 
     CommittedView(EntryStore store, LeaseExpiry expiry, WaiterDispatch waiters, TxLocks locks, QueryReads reads) {
         this.store = store;

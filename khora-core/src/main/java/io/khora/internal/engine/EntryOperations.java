@@ -51,7 +51,7 @@ final class EntryOperations {
 
     /** {@code part}'s view (null: the committed state's). */
     EntryView view(TxPart part) {
-        return part == null ? committed : new TxOverlay(part, store, expiry, locks, reads);
+        return part == null ? committed : new TxOverlay(part, committed);
     }
 
     /** A checked write, not yet applied: the store, the entry it replaces (null: none), the new entry. */

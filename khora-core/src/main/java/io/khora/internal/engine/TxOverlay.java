@@ -21,12 +21,13 @@ final class TxOverlay implements EntryView {
     private final TxLocks locks;
     private final QueryReads reads;
 
-    TxOverlay(TxPart part, EntryStore store, LeaseExpiry expiry, TxLocks locks, QueryReads reads) {
+    /** {@code part}'s overlay on the committed state {@code committed}. */
+    TxOverlay(TxPart part, CommittedView committed) {
         this.part = part;
-        this.store = store;
-        this.expiry = expiry;
-        this.locks = locks;
-        this.reads = reads;
+        this.store = committed.store;
+        this.expiry = committed.expiry;
+        this.locks = committed.locks;
+        this.reads = committed.reads;
     }
 
     @Override

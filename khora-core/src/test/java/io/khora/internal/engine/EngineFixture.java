@@ -3,51 +3,34 @@ package io.khora.internal.engine;
 import io.khora.Lease;
 import io.khora.SpaceEventType;
 import io.khora.WriteMode;
+import io.khora.annotation.SpaceId;
+import io.khora.annotation.SpaceIndex;
 import io.khora.annotation.SpaceIndexType;
-import io.khora.internal.metadata.EntryCodec;
-import io.khora.internal.metadata.PropertyDescriptor;
+import io.khora.annotation.SpaceRouting;
+import io.khora.annotation.SpaceVersion;
 import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.metadata.TypeIntrospector;
 import io.khora.internal.query.CompiledQuery;
 import io.khora.testing.ManualTicker;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A partition engine on a {@link ManualTicker}, over one entry type {@code test.Item} (id, kind
- * indexed for equality, qty ordered, a version), recording the events it publishes.
+ * A partition engine on a {@link ManualTicker}, over one entry type, {@link Item}, recording the
+ * events it publishes.
  */
 final class EngineFixture {
-    /** The Java class of the Item type (only its name matters here). */
-    static final class Item {
+    /** The entry type: kind is the routing (equality-indexed), qty is ordered, version is optimistic locking's. */
+    record Item(@SpaceId String id, @SpaceRouting @SpaceIndex String kind, @SpaceIndex(type = SpaceIndexType.ORDERED) Integer qty,
+                @SpaceVersion Long version) {
     }
 
-    static final EntryCodec CODEC = new EntryCodec() {
-        @Override
-        public Object[] toValues(Object entry) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Object fromValues(Object[] values) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean writeBack(Object entry, int position, Object value) {
-            return false;
-        }
-    };
-
-    static final TypeDescriptor ITEM = new TypeDescriptor("test.Item", TypeDescriptor.Kind.POJO, Item.class, null, List.of(
-            new PropertyDescriptor("id", 0, String.class, SpaceIndexType.NONE),
-            new PropertyDescriptor("kind", 1, String.class, SpaceIndexType.EQUAL),
-            new PropertyDescriptor("qty", 2, Integer.class, SpaceIndexType.ORDERED),
-            new PropertyDescriptor("version", 3, Long.class, SpaceIndexType.NONE)),
-            0, 1, 3, false, false, CODEC);
+    static final TypeDescriptor ITEM = TypeIntrospector.describe(Item.class);
+    private static final int ID = ITEM.property("id").position();
+    private static final int KIND = ITEM.property("kind").position();
+    private static final int QTY = ITEM.property("qty").position();
 
     /** Events as "TYPE id", in publication order. */
     final List<String> events = new ArrayList<>();
@@ -75,7 +58,11 @@ final class EngineFixture {
     }
 
     static Object[] item(String id, String kind, int qty) {
-        return new Object[] {id, kind, qty, null};
+        Object[] values = new Object[ITEM.valuesLength()];
+        values[ID] = id;
+        values[KIND] = kind;
+        values[QTY] = qty;
+        return values;
     }
 
     static CompiledQuery query(String text, Object... args) {
@@ -95,7 +82,7 @@ final class EngineFixture {
     }
 
     static int qty(SpaceEntry e) {
-        return (Integer) e.values()[2];
+        return (Integer) e.values()[QTY];
     }
 
     /** Opens a transaction with a part in the engine's partition. */
@@ -108,12 +95,11 @@ final class EngineFixture {
     /** A transaction with one part, in partition 0. */
     static final class Tx implements TxContext {
         private final AtomicLong order = new AtomicLong();
-        private final Map<Integer, TxPart> parts = new HashMap<>();
         TxPart part;
 
         @Override
         public TxPart partIn(int partitionId) {
-            return partitionId == 0 ? part : parts.get(partitionId);
+            return partitionId == 0 ? part : null;
         }
 
         @Override

@@ -42,7 +42,7 @@ class PartitionEngineTest {
 
         assertThat(r.created()).isFalse();
         assertThat(r.entry().version()).isEqualTo(2L);
-        assertThat(r.entry().values()[3]).isEqualTo(2L);
+        assertThat(r.entry().values()[ITEM.versionIndex()]).isEqualTo(2L);
         assertThat(f.events).containsExactly("WRITE a", "UPDATE a");
     }
 
@@ -55,7 +55,7 @@ class PartitionEngineTest {
         assertThatThrownBy(() -> f.engine.write(ITEM, item("b", "x", 2), Lease.FOREVER, WriteMode.UPDATE_ONLY))
                 .isInstanceOf(EntryNotFoundException.class);
         Object[] stale = item("a", "x", 3);
-        stale[3] = 7L;
+        stale[ITEM.versionIndex()] = 7L;
         assertThatThrownBy(() -> f.engine.write(ITEM, stale, Lease.FOREVER, WriteMode.UPDATE_OR_WRITE))
                 .isInstanceOf(EntryVersionConflictException.class);
         assertThat(qty(f.read("a"))).isEqualTo(1);
@@ -83,7 +83,7 @@ class PartitionEngineTest {
         assertThat(taken).extracting(SpaceEntry::id).containsExactly("b", "c");
         assertThat(f.engine.size()).isEqualTo(2);
         assertThat(f.engine.clear(query("kind = ?", "x"))).isEqualTo(1);
-        assertThat(f.engine.countsByRootType()).containsEntry("test.Item", 1);
+        assertThat(f.engine.countsByRootType()).containsEntry(ITEM.name(), 1);
     }
 
     @Test
