@@ -12,7 +12,7 @@ import java.util.List;
  * {@link MutationScope} after unlocking.
  */
 final class AfterUnlock {
-    private static final Logger LOG = LoggerFactory.getLogger(PartitionEngine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AfterUnlock.class);
 
     private List<Runnable> actions;
 
