@@ -87,7 +87,7 @@ final class EntryOperations {
 
     /** See {@link PartitionEngine#writeAll}. */
     Object[] writeAll(TypeDescriptor[] types, Object[][] values, Lease lease, WriteMode mode) {
-        return scope.mutate(null, after -> {
+        return scope.batch(after -> {
             long now = ticker.millis();
             int n = types.length;
             Object[] results = new Object[n];

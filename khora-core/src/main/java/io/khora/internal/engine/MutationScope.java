@@ -45,17 +45,25 @@ final class MutationScope {
 
     /** A mutation: open, {@code part} (if given) active, housekeeping done, then {@code body}. */
     <T> T mutate(TxPart part, Body<T> body) {
-        return run(true, part, true, body);
+        return run(true, part, true, false, body);
+    }
+
+    /**
+     * Like {@link #mutate} (no transaction part), but what the body queued runs even if it throws: a
+     * batch may have applied some of its entries, whose waiters and after-hooks are then due.
+     */
+    <T> T batch(Body<T> body) {
+        return run(true, null, true, true, body);
     }
 
     /** Like {@link #mutate} without the housekeeping. */
     <T> T open(TxPart part, Body<T> body) {
-        return run(true, part, false, body);
+        return run(true, part, false, false, body);
     }
 
     /** Just the lock: {@code body} checks what it needs. */
     <T> T locked(Body<T> body) {
-        return run(false, null, false, body);
+        return run(false, null, false, false, body);
     }
 
     /** {@code read} under the read lock. */
@@ -75,10 +83,11 @@ final class MutationScope {
         }
     }
 
-    private <T> T run(boolean open, TxPart part, boolean maintain, Body<T> body) {
+    private <T> T run(boolean open, TxPart part, boolean maintain, boolean afterAlways, Body<T> body) {
         AfterUnlock after = new AfterUnlock();
         T result;
         long stamp = lock.writeLock();
+        boolean done = false;
         try {
             if (open) {
                 ensureOpen();
@@ -90,8 +99,12 @@ final class MutationScope {
                 lru.drainReads();
             }
             result = body.run(after);
+            done = true;
         } finally {
             lock.unlockWrite(stamp);
+            if (!done && afterAlways) {
+                after.run();
+            }
         }
         after.run();
         return result;
