@@ -1,7 +1,6 @@
 package io.khora.cluster.client;
 
 import io.khora.Space;
-import io.khora.Transaction;
 import io.khora.TransactionConflictException;
 import io.khora.TransactionException;
 import io.khora.TransactionOptions;
@@ -12,6 +11,7 @@ import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
 import io.khora.internal.metadata.TypeDescriptor;
+import io.khora.internal.router.TransactionRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,20 +54,16 @@ import java.util.concurrent.CompletableFuture;
  * change, clear, lease renewal, entry processors; an exclusive read is a plain read (the version
  * check at commit protects what the transaction writes).
  */
-final class RemoteTransaction implements Transaction {
+final class RemoteTransaction extends TransactionRecord {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteTransaction.class);
 
     private final RemoteAsyncSpace base;
-    private final String id = UUID.randomUUID().toString();
-    private final TransactionOptions options;
     /** The timeout of a transaction whose options name none. */
     static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final long deadlineNanos;
     private final java.time.Duration timeout;
     private final Space view;
-    private volatile Status status = Status.ACTIVE;
-    private volatile boolean timedOut;
     private final Map<Integer, List<Command>> ops = new TreeMap<>();
     private final Map<Integer, List<Long>> expected = new HashMap<>();
     private final Map<Integer, Set<TypeDescriptor>> typesUsed = new HashMap<>();
@@ -79,31 +74,11 @@ final class RemoteTransaction implements Transaction {
     private Map<Integer, Command.TxPrepare> unknownParts;
 
     RemoteTransaction(RemoteSpace space, RemoteAsyncSpace base, TransactionOptions options) {
+        super(options);
         this.base = base;
-        this.options = options;
-        this.timeout = options.timeout() != null ? options.timeout() : DEFAULT_TIMEOUT;
+        this.timeout = options().timeout() != null ? options().timeout() : DEFAULT_TIMEOUT;
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         this.view = space.transactional(this);
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public TransactionOptions options() {
-        return options;
-    }
-
-    @Override
-    public Status status() {
-        return status;
-    }
-
-    @Override
-    public boolean isTimedOut() {
-        return timedOut;
     }
 
     @Override
@@ -116,16 +91,16 @@ final class RemoteTransaction implements Transaction {
     }
 
     private void checkActive() {
-        if (status == Status.ACTIVE && System.nanoTime() - deadlineNanos > 0) {
-            timedOut = true;
-            status = Status.ROLLED_BACK;
+        if (status() == Status.ACTIVE && System.nanoTime() - deadlineNanos > 0) {
+            timedOut(true);
+            status(Status.ROLLED_BACK);
         }
-        if (timedOut) {
-            throw new TransactionTimedOutException("transaction " + id + " timed out after " + timeout.toMillis()
+        if (isTimedOut()) {
+            throw new TransactionTimedOutException("transaction " + id() + " timed out after " + timeout.toMillis()
                     + " ms and was rolled back");
         }
-        if (status != Status.ACTIVE) {
-            throw new TransactionException("transaction " + id + " is " + status);
+        if (status() != Status.ACTIVE) {
+            throw new TransactionException("transaction " + id() + " is " + status());
         }
     }
 
@@ -261,20 +236,20 @@ final class RemoteTransaction implements Transaction {
         Map<Integer, Command.TxPrepare> parts;
         boolean undecided;
         synchronized (this) {
-            if (status == Status.COMMITTED) {
+            if (status() == Status.COMMITTED) {
                 return;
             }
-            undecided = status == Status.COMMITTING && unknownParts != null;
+            undecided = status() == Status.COMMITTING && unknownParts != null;
             if (undecided) {
                 parts = unknownParts;
             } else {
                 checkActive();
-                status = Status.COMMITTING;
+                status(Status.COMMITTING);
                 parts = parts();
             }
         }
         if (parts.isEmpty()) {
-            status = Status.COMMITTED;
+            status(Status.COMMITTED);
             return;
         }
         int home = parts.keySet().iterator().next();
@@ -289,18 +264,18 @@ final class RemoteTransaction implements Transaction {
                 });
             } else {
                 prepareAll(parts);
-                committed = unlessUnknown(parts, home, () -> (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxCommit(id))));
+                committed = unlessUnknown(parts, home, () -> (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxCommit(id()))));
             }
             decided(parts, home, committed);
         } catch (OutcomeUnknownException unknown) {
             throw unknown; // still COMMITTING: commit() again learns the outcome
         } catch (RuntimeException e) {
-            if (status != Status.COMMITTED) {
-                status = Status.ROLLED_BACK;
+            if (status() != Status.COMMITTED) {
+                status(Status.ROLLED_BACK);
                 if (e instanceof TransactionException) {
                     throw e;
                 }
-                throw new TransactionException("transaction " + id + " was rolled back: " + e.getMessage(), e);
+                throw new TransactionException("transaction " + id() + " was rolled back: " + e.getMessage(), e);
             }
             throw e;
         }
@@ -327,7 +302,7 @@ final class RemoteTransaction implements Transaction {
      */
     private int resolve(Map<Integer, Command.TxPrepare> parts, int home, OutcomeUnknownException why) {
         try {
-            int committed = (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxAbort(id)));
+            int committed = (Integer) RemoteSpace.join(base.transact(home, Set.of(), new Command.TxAbort(id())));
             synchronized (this) {
                 unknownParts = null;
             }
@@ -339,7 +314,7 @@ final class RemoteTransaction implements Transaction {
             synchronized (this) {
                 unknownParts = parts;
             }
-            throw new OutcomeUnknownException("transaction " + id + ": whether it committed is unknown"
+            throw new OutcomeUnknownException("transaction " + id() + ": whether it committed is unknown"
                     + (why == null ? "" : " (" + why.getMessage() + ")") + ", and its home partition " + home + " could not be asked ("
                     + again.getMessage() + "); call commit() again to learn it: the transaction then commits, or is rolled back for good",
                     again);
@@ -352,16 +327,16 @@ final class RemoteTransaction implements Transaction {
             if (parts.size() > 1) {
                 abortAll(parts.keySet());
             }
-            status = Status.ROLLED_BACK;
-            throw new TransactionException("transaction " + id + " was rolled back: its home partition " + home + " aborted it (its"
+            status(Status.ROLLED_BACK);
+            throw new TransactionException("transaction " + id() + " was rolled back: its home partition " + home + " aborted it (its"
                     + " prepared parts outlived its timeout of " + timeout.toMillis() + " ms, or its commit's outcome was unknown and"
                     + " the home had not committed it); nothing of it was applied");
         }
-        status = Status.COMMITTED; // the home's log holds the decision: the others follow, now or by recovery
+        status(Status.COMMITTED); // the home's log holds the decision: the others follow, now or by recovery
         List<CompletableFuture<Object>> rest = new ArrayList<>();
         for (int p : parts.keySet()) {
             if (p != home) {
-                rest.add(base.transact(p, Set.of(), new Command.TxCommit(id)));
+                rest.add(base.transact(p, Set.of(), new Command.TxCommit(id())));
             }
         }
         for (CompletableFuture<Object> f : rest) {
@@ -370,7 +345,7 @@ final class RemoteTransaction implements Transaction {
             } catch (RuntimeException e) {
                 abandonIfUnknown(e);
                 LOG.warn("transaction {}: committed, but a participant did not confirm its part ({}); its leader completes it when"
-                        + " the transaction's timeout has passed", id, Futures.cause(e).toString());
+                        + " the transaction's timeout has passed", id(), Futures.cause(e).toString());
             }
         }
     }
@@ -397,7 +372,7 @@ final class RemoteTransaction implements Transaction {
             } catch (RuntimeException e) {
                 if (e instanceof OutcomeUnknownException u) {
                     u.abandon();
-                    e = new TransactionException("transaction " + id + ": the prepare of partition " + f.getKey() + " got no definitive"
+                    e = new TransactionException("transaction " + id() + ": the prepare of partition " + f.getKey() + " got no definitive"
                             + " answer (" + u.getMessage() + "); every part was aborted", u);
                 }
                 if (failure == null) {
@@ -414,14 +389,14 @@ final class RemoteTransaction implements Transaction {
     private void abortAll(Set<Integer> partitions) {
         List<CompletableFuture<Object>> aborts = new ArrayList<>();
         for (int p : partitions) {
-            aborts.add(base.transact(p, Set.of(), new Command.TxAbort(id)));
+            aborts.add(base.transact(p, Set.of(), new Command.TxAbort(id())));
         }
         for (CompletableFuture<Object> f : aborts) {
             try {
                 f.join();
             } catch (RuntimeException e) {
                 abandonIfUnknown(e);
-                LOG.debug("transaction {}: an abort was not confirmed ({}); the part is aborted when its timeout passes", id,
+                LOG.debug("transaction {}: an abort was not confirmed ({}); the part is aborted when its timeout passes", id(),
                         Futures.cause(e).toString());
             }
         }
@@ -440,7 +415,7 @@ final class RemoteTransaction implements Transaction {
             for (int i = 0; i < e.length; i++) {
                 e[i] = exp.get(i);
             }
-            out.put(p, new Command.TxPrepare(id, participants, participants[0], timeoutMillis, ops.get(p), e));
+            out.put(p, new Command.TxPrepare(id(), participants, participants[0], timeoutMillis, ops.get(p), e));
         }
         return out;
     }
@@ -453,7 +428,7 @@ final class RemoteTransaction implements Transaction {
         Map<Integer, Command.TxPrepare> parts;
         synchronized (this) {
             checkActive();
-            status = Status.COMMITTING;
+            status(Status.COMMITTING);
             parts = parts();
         }
         prepareAll(parts);
@@ -463,15 +438,15 @@ final class RemoteTransaction implements Transaction {
     /** For tests: prepares every part and commits the home partition's only, as a coordinator dying right after the decision. */
     void commitHomeOnlyAndVanish() {
         Map<Integer, Command.TxPrepare> parts = prepareOnlyAndVanish();
-        RemoteSpace.join(base.transact(parts.keySet().iterator().next(), Set.of(), new Command.TxCommit(id)));
+        RemoteSpace.join(base.transact(parts.keySet().iterator().next(), Set.of(), new Command.TxCommit(id())));
     }
 
     @Override
     public synchronized void rollback() {
-        if (status == Status.COMMITTED || status == Status.COMMITTING) {
-            throw new TransactionException("transaction " + id + " is " + status + "; it cannot be rolled back");
+        if (status() == Status.COMMITTED || status() == Status.COMMITTING) {
+            throw new TransactionException("transaction " + id() + " is " + status() + "; it cannot be rolled back");
         }
-        status = Status.ROLLED_BACK; // nothing was sent: no part is prepared before commit
+        status(Status.ROLLED_BACK); // nothing was sent: no part is prepared before commit
         ops.clear();
         written.clear();
         taken.clear();
@@ -479,7 +454,7 @@ final class RemoteTransaction implements Transaction {
 
     @Override
     public void close() {
-        if (status == Status.ACTIVE) {
+        if (status() == Status.ACTIVE) {
             rollback();
         }
     }

@@ -11,7 +11,6 @@ import io.khora.internal.events.TxListeners;
 import io.khora.Space;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceException;
-import io.khora.Transaction;
 import io.khora.TransactionException;
 import io.khora.TransactionOptions;
 import io.khora.TransactionTimedOutException;
@@ -22,6 +21,7 @@ import io.khora.internal.engine.TxPart;
 import io.khora.internal.engine.Waiter;
 import io.khora.internal.persistence.TransactionSink;
 import io.khora.internal.router.LocalRouter;
+import io.khora.internal.router.TransactionRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -57,13 +56,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A cluster (part two) keeps the engine side as it is — prepare/commit/abort of a part become log
  * commands — and replaces this coordinator.
  */
-final class LocalTransaction implements Transaction, TxContext {
+final class LocalTransaction extends TransactionRecord implements TxContext {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTransaction.class);
 
     private final LocalSpace space;
     private final LocalRouter router;
-    private final String id;
-    private final TransactionOptions options;
     private final boolean exclusiveReads;
     private final Duration timeout;
     private final long lockWaitNanos;
@@ -76,18 +73,15 @@ final class LocalTransaction implements Transaction, TxContext {
     private final TxSpace view;
     /** The transaction this one waits for a lock of (deadlock detection), or null. */
     volatile LocalTransaction waitingFor;
-    private volatile Status status = Status.ACTIVE;
-    private volatile boolean timedOut;
     private volatile Future<?> timer;
 
     LocalTransaction(LocalSpace space, TransactionOptions options) {
+        super(options);
         this.space = space;
         this.router = space.router();
-        this.id = UUID.randomUUID().toString();
-        this.options = options;
-        this.exclusiveReads = options.isolation() == TransactionOptions.Isolation.EXCLUSIVE_READ;
-        this.timeout = options.timeout() != null ? options.timeout() : space.config().transactions().timeout();
-        Duration lw = options.lockWait() != null ? options.lockWait() : space.config().transactions().lockWait();
+        this.exclusiveReads = options().isolation() == TransactionOptions.Isolation.EXCLUSIVE_READ;
+        this.timeout = options().timeout() != null ? options().timeout() : space.config().transactions().timeout();
+        Duration lw = options().lockWait() != null ? options().lockWait() : space.config().transactions().lockWait();
         this.lockWaitNanos = saturatedNanos(lw);
         long now = space.config().ticker().millis();
         long t = timeout.toMillis();
@@ -114,33 +108,13 @@ final class LocalTransaction implements Transaction, TxContext {
     }
 
     private void onTimeout() {
-        if (status == Status.ACTIVE) {
-            LOG.debug("space '{}': transaction {} timed out after {}; rolling it back", space.name(), id, timeout);
+        if (status() == Status.ACTIVE) {
+            LOG.debug("space '{}': transaction {} timed out after {}; rolling it back", space.name(), id(), timeout);
             end(true);
         }
     }
 
     // ================================================================ Transaction
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public TransactionOptions options() {
-        return options;
-    }
-
-    @Override
-    public Status status() {
-        return status;
-    }
-
-    @Override
-    public boolean isTimedOut() {
-        return timedOut;
-    }
 
     @Override
     public Space space() {
@@ -154,10 +128,10 @@ final class LocalTransaction implements Transaction, TxContext {
     @Override
     public void commit() {
         synchronized (this) {
-            if (status == Status.COMMITTED) {
+            if (status() == Status.COMMITTED) {
                 return;
             }
-            if (status != Status.ACTIVE) {
+            if (status() != Status.ACTIVE) {
                 throw endedException();
             }
         }
@@ -167,24 +141,24 @@ final class LocalTransaction implements Transaction, TxContext {
         }
         space.lifeCycleAwaitReady();
         synchronized (this) {
-            if (status != Status.ACTIVE) {
+            if (status() != Status.ACTIVE) {
                 throw endedException();
             }
-            status = Status.COMMITTING;
+            status(Status.COMMITTING);
         }
         cancelTimer();
         listeners.closeAll(); // before the commit is applied: its changes reach them once, as they were made
-        failWaiters(new TransactionException("transaction " + id + " committed while this operation was waiting under it"));
+        failWaiters(new TransactionException("transaction " + id() + " committed while this operation was waiting under it"));
         try {
             coordinate();
-            status = Status.COMMITTED;
+            status(Status.COMMITTED);
         } catch (RuntimeException e) {
-            status = Status.ROLLED_BACK;
+            status(Status.ROLLED_BACK);
             abortAll();
             if (e instanceof TransactionException || e instanceof SpaceClosedException) {
                 throw e;
             }
-            throw new TransactionException("transaction " + id + " was rolled back, nothing of it was applied: " + e.getMessage(), e);
+            throw new TransactionException("transaction " + id() + " was rolled back, nothing of it was applied: " + e.getMessage(), e);
         } finally {
             ended.complete(null);
         }
@@ -192,16 +166,16 @@ final class LocalTransaction implements Transaction, TxContext {
 
     @Override
     public void rollback() {
-        Status s = status;
+        Status s = status();
         if (s == Status.COMMITTED || s == Status.COMMITTING) {
-            throw new TransactionException("transaction " + id + " is " + s.name().toLowerCase() + "; it cannot be rolled back");
+            throw new TransactionException("transaction " + id() + " is " + s.name().toLowerCase() + "; it cannot be rolled back");
         }
         end(false);
     }
 
     @Override
     public void close() {
-        Status s = status;
+        Status s = status();
         if (s == Status.ACTIVE) {
             end(false);
         }
@@ -209,7 +183,7 @@ final class LocalTransaction implements Transaction, TxContext {
 
     @Override
     public String toString() {
-        return "Transaction[" + id + " " + status + (timedOut ? " (timed out)" : "") + "]";
+        return "Transaction[" + id() + " " + status() + (isTimedOut() ? " (timed out)" : "") + "]";
     }
 
     // ================================================================ TxContext
@@ -242,7 +216,7 @@ final class LocalTransaction implements Transaction, TxContext {
             ensureActive();
             t = parts.get(i);
             if (t == null) {
-                t = p.beginPart(id, this);
+                t = p.beginPart(id(), this);
                 t.endCause(this::endedException);
                 parts.set(i, t);
             }
@@ -268,7 +242,7 @@ final class LocalTransaction implements Transaction, TxContext {
 
     /** Throws unless the transaction may run operations (rolling it back if its timeout elapsed). */
     void ensureActive() {
-        if (status == Status.ACTIVE) {
+        if (status() == Status.ACTIVE) {
             if (space.config().ticker().millis() >= deadlineMillis) {
                 end(true);
                 throw endedException();
@@ -280,19 +254,19 @@ final class LocalTransaction implements Transaction, TxContext {
 
     /** What an operation on the ended transaction throws. */
     RuntimeException endedException() {
-        if (timedOut) {
-            return new TransactionTimedOutException("transaction " + id + " timed out after " + timeout
+        if (isTimedOut()) {
+            return new TransactionTimedOutException("transaction " + id() + " timed out after " + timeout
                     + " and was rolled back");
         }
-        Status s = status;
-        return new TransactionException("transaction " + id + " is " + (s == Status.COMMITTING ? "committing"
+        Status s = status();
+        return new TransactionException("transaction " + id() + " is " + (s == Status.COMMITTING ? "committing"
                 : s.name().toLowerCase().replace('_', ' ')) + "; no more operations can run under it");
     }
 
     /** Waits for the holder of an entry this transaction needs; see {@link LockWaits}. */
     long awaitLock(EntryLockedException locked, long deadline) {
         if (locked.holderPart().owner() == this) {
-            throw new IllegalStateException("transaction " + id + " conflicts with itself: " + locked.getMessage());
+            throw new IllegalStateException("transaction " + id() + " conflicts with itself: " + locked.getMessage());
         }
         return LockWaits.await(locked, deadline, lockWaitNanos, this);
     }
@@ -312,7 +286,7 @@ final class LocalTransaction implements Transaction, TxContext {
         ensureActive();
         EventRegistration r = space.subscribe(query, events, listener, lease);
         listeners.add(r);
-        if (status != Status.ACTIVE) {
+        if (status() != Status.ACTIVE) {
             listeners.closeAll(); // ended meanwhile
         }
         return r;
@@ -328,11 +302,11 @@ final class LocalTransaction implements Transaction, TxContext {
     /** Rolls back (once): fails the waiters, aborts every part. */
     private void end(boolean timeout) {
         synchronized (this) {
-            if (status != Status.ACTIVE) {
+            if (status() != Status.ACTIVE) {
                 return;
             }
-            timedOut = timeout;
-            status = Status.ROLLED_BACK;
+            timedOut(timeout);
+            status(Status.ROLLED_BACK);
         }
         cancelTimer();
         listeners.closeAll();
@@ -395,7 +369,7 @@ final class LocalTransaction implements Transaction, TxContext {
             return;
         }
         int[] partitions = writing.stream().mapToInt(TxPart::partitionId).toArray();
-        TransactionSink.Commit persistence = space.transactionSink().begin(id, partitions);
+        TransactionSink.Commit persistence = space.transactionSink().begin(id(), partitions);
         if (writing.size() == 1) {
             TxPart w = writing.get(0);
             engine(w).commitOnePhase(w, (changes, order) -> persistence.persistPart(w.partitionId(), changes, order));
