@@ -1,5 +1,6 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.NotLeaderException;
 import io.khora.EntryAlreadyExistsException;
 import io.khora.EntryNotFoundException;
 import io.khora.EntryVersionConflictException;

@@ -1,5 +1,12 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.CallId;
+import io.khora.cluster.Futures;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
+import io.khora.cluster.PartitionOptions;
+import io.khora.cluster.ReplicatedEvent;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.SpaceClosedException;

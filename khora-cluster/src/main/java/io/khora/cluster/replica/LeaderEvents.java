@@ -1,5 +1,7 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.ReplicatedEvent;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEvent;
 import io.khora.SpaceEventType;

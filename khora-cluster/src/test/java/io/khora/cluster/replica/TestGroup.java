@@ -1,5 +1,6 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.PartitionOptions;
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.server.security.TestSecurity;

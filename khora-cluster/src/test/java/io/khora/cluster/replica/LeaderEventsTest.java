@@ -1,5 +1,8 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.PartitionOptions;
+import io.khora.cluster.ReplicatedEvent;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.SpaceEventType;
@@ -21,9 +24,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
-import static io.khora.cluster.ReplicationTest.TRADE;
-import static io.khora.cluster.ReplicationTest.get;
-import static io.khora.cluster.ReplicationTest.trade;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.ReplicationTest.get;
+import static io.khora.cluster.replica.ReplicationTest.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
