@@ -18,7 +18,6 @@ import io.khora.WriteMode;
 import io.khora.cluster.node.RaftStack;
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.Command;
-import io.khora.cluster.raft.CommandCodec;
 import io.khora.cluster.raft.LeaderClock;
 import io.khora.cluster.raft.PartitionStateMachine;
 import io.khora.cluster.raft.ReplicatedOutbox;
@@ -26,7 +25,6 @@ import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.khora.cluster.raft.WriteOutcome;
 import io.khora.internal.metadata.TypeDescriptor;
-import io.khora.internal.query.CompiledQuery;
 
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -46,9 +44,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -98,6 +94,13 @@ import java.util.function.Consumer;
  *
  * <p><b>State.</b> {@link #state()} is READY while this replica knows a leader that serves, else
  * RECOVER.
+ *
+ * <p><b>Inside</b>, this class is a facade over the replica's rooms (package-private): a
+ * {@code LeaderState} holds everything of one leadership and is dropped whole when it ends;
+ * {@code LeaderDuties} makes a new leader serve and does its upkeep; {@code LeaderProposals} routes
+ * mutations into the log through {@code Proposer}'s group commit; {@code LeaderReads},
+ * {@code WaitingCalls} and {@code LeadershipConfirmation} serve reads; {@code ReplicaFailures} names
+ * what failed and whether it may have been applied.
  */
 public final class ReplicatedPartition implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedPartition.class);
@@ -114,10 +117,13 @@ public final class ReplicatedPartition implements AutoCloseable {
     private final io.khora.cluster.node.LeadershipProbe probe;
     private final io.khora.cluster.node.MergeElection election;
     private final ReplicaFailures failures;
-    private final LockedRetry lockedRetry;
+    private final LeaderProposals proposals;
     private final TypeDeclarations types;
     private final OverdueTransactions overdue;
     private final LeaderReads reads;
+    private final WaitingCalls waiting;
+    private final LeadershipConfirmation confirmation;
+    private final LeaderDuties duties;
     /** Log time, for proposals stamped while no leadership's clock is anchored. */
     private final LeaderClock idleClock;
     /** The leader's side of the write-behind outbox, or null without write-behind. */
@@ -130,20 +136,9 @@ public final class ReplicatedPartition implements AutoCloseable {
         this.config = config;
         this.options = options;
         this.channel = channel;
-        String name = "khora-" + config.spaceName() + "-p" + config.partitionId() + "-" + config.raftId();
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, name);
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
-        java.util.concurrent.atomic.AtomicInteger eventThreads = new java.util.concurrent.atomic.AtomicInteger();
-        this.eventExecutor = Executors.newCachedThreadPool(r -> {
-            Thread th = new Thread(r, name + "-events-" + eventThreads.incrementAndGet());
-            th.setDaemon(true);
-            return th;
-        });
+        String name = ReplicaThreads.name(config.spaceName(), config.partitionId(), config.raftId());
+        this.timer = ReplicaThreads.timer(name);
+        this.eventExecutor = ReplicaThreads.events(name);
         this.events = new LeaderEvents(config.spaceName(), eventExecutor, options.eventQueueCapacity());
         this.stateMachine = new PartitionStateMachine(config.spaceName(), config.partitionId(), events, options.callWindow(),
                 options.clientIdleTimeout().toMillis(), options.outboxCapacity(), options.javaDeserialization());
@@ -172,7 +167,6 @@ public final class ReplicatedPartition implements AutoCloseable {
                     org.jgroups.View v = channel.getView();
                     return v == null ? null : v.getMembers();
                 }, () -> closed);
-        this.lockedRetry = new LockedRetry(timer, System::nanoTime, () -> closed);
         this.types = new TypeDeclarations(config.spaceName(), stateMachine);
         this.overdue = new OverdueTransactions(config.spaceName(), config.partitionId(), stateMachine, this::propose);
         this.reads = new LeaderReads(stateMachine, () -> {
@@ -180,10 +174,17 @@ public final class ReplicatedPartition implements AutoCloseable {
                 throw notServing();
             }
         });
+        this.waiting = new WaitingCalls(this::serving, failures, types, reads, this::take);
+        this.confirmation = new LeadershipConfirmation(config.spaceName(), config.partitionId(), config.raftId(), () -> probe.confirm(),
+                this::serving, failures, () -> closed);
+        this.duties = new LeaderDuties(config, raft, stateMachine, outbox, overdue, () -> leader, this::serving, () -> closed,
+                this::propose);
         this.proposer = new Proposer(entry -> protocol.setAsync(entry, 0, entry.length, null), this::now,
                 config.operationTimeout().toMillis(), options.maxBatchCommands(), options.maxBatchBytes(),
                 options.maxBatchesInFlight(), this::notServing, failures::inFlightFailure, failures::overloaded,
                 options.javaDeserialization());
+        this.proposals = new LeaderProposals(config.spaceName(), this::serving, failures, types, proposer, outbox,
+                new LockedRetry(timer, System::nanoTime, () -> closed), config.operationTimeout().toNanos());
         handle.addRoleListener(this::roleChanged);
     }
 
@@ -223,7 +224,7 @@ public final class ReplicatedPartition implements AutoCloseable {
             throw e;
         }
         long every = config.sweepInterval().toMillis();
-        p.timer.scheduleWithFixedDelay(p::maintain, every, every, TimeUnit.MILLISECONDS);
+        p.timer.scheduleWithFixedDelay(p.duties, every, every, TimeUnit.MILLISECONDS);
         LOG.info("space '{}' partition {}: replica {} started on {} (log {}, {} commands applied)", config.spaceName(),
                 config.partitionId(), config.raftId(), config.address(), config.logDirectory(), p.stateMachine.appliedCommands());
         return p;
@@ -234,17 +235,16 @@ public final class ReplicatedPartition implements AutoCloseable {
     /**
      * jgroups-raft's role listener (it holds jgroups-raft's state lock: see {@link LeaderState}).
      * Whatever leadership this replica had ends, whole; becoming the leader begins a new one, which
-     * serves once its no-op is applied ({@link #maintain}).
+     * serves once its no-op is applied ({@link LeaderDuties}).
      */
     private void roleChanged(Role role) {
         LeaderState old = leader;
         if (role == Role.Leader) {
-            WaitHost host = new WaitHost();
-            host.leadership = new LeaderState(raft.currentTerm(), newClock(), new LeaderWaits(host, timer), events);
-            leader = host.leadership;
+            WaitingCalls.Host host = waiting.newHost();
+            leader = host.bind(new LeaderState(raft.currentTerm(), newClock(), new LeaderWaits(host, timer), events));
             endLeadership(old, null, false);
             try {
-                timer.execute(this::maintain);
+                timer.execute(duties);
             } catch (RuntimeException rejected) {
                 // closing
             }
@@ -276,85 +276,6 @@ public final class ReplicatedPartition implements AutoCloseable {
         return s != null && s.serves(raft.isLeader(), raft.currentTerm()) ? s : null;
     }
 
-    /** Runs every sweep interval on the timer: starts serving as a new leader, sweeps expired leases. */
-    private void maintain() {
-        try {
-            if (closed) {
-                return;
-            }
-            LeaderState s = leader;
-            if (raft.isLeader() && !isLeader()) {
-                if (s != null) {
-                    proposeBarrier(s);
-                }
-            } else if ((s = serving()) != null) {
-                startOutboxIfNeeded(s);
-                overdue.resolve(s.clock().now(), s.resolving());
-                sweepIfDue(s);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("space '{}' partition {}: maintenance failed", config.spaceName(), config.partitionId(), e);
-        }
-    }
-
-    /**
-     * The new leader's no-op (one in flight at a time, retried by {@link #maintain} until it
-     * commits): once applied, every command of earlier terms is applied here too, and leadership
-     * {@code s} starts serving with its clock anchored at log time.
-     */
-    private void proposeBarrier(LeaderState s) {
-        long term = raft.currentTerm();
-        if (!s.barrierInFlight().compareAndSet(false, true)) {
-            return;
-        }
-        byte[] entry = CommandCodec.encode(new Command.Barrier(), Long.MIN_VALUE);
-        CompletableFuture<byte[]> f;
-        try {
-            f = raft.setAsync(entry, 0, entry.length, null);
-        } catch (RuntimeException e) {
-            s.barrierInFlight().set(false);
-            return; // no longer the leader
-        }
-        f.orTimeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((rsp, ex) -> {
-            try {
-                if (ex == null && !closed && leader == s && raft.isLeader() && raft.currentTerm() == term && s.startServing(term)) {
-                    stateMachine.ticker().readClock(s.clock()::now);
-                    LOG.info("space '{}' partition {}: replica {} is the leader (term {}, {} commands applied)", config.spaceName(),
-                            config.partitionId(), config.raftId(), term, stateMachine.appliedCommands());
-                } else if (ex != null) {
-                    LOG.debug("space '{}' partition {}: barrier of term {} failed ({})", config.spaceName(), config.partitionId(),
-                            term, ex.toString());
-                }
-            } finally {
-                s.barrierInFlight().set(false);
-            }
-        });
-    }
-
-    /** At a serving leader of a partition with write-behind whose outbox has no log id yet: proposes one. */
-    private void startOutboxIfNeeded(LeaderState s) {
-        if (outbox == null || outbox.outbox().logId() != null || !s.outboxStartInFlight().compareAndSet(false, true)) {
-            return;
-        }
-        propose(new Command.OutboxStart(java.util.UUID.randomUUID().toString()))
-                .whenComplete((r, ex) -> s.outboxStartInFlight().set(false));
-    }
-
-    /** At the serving leader: proposes a sweep when a lease has run out (one sweep in flight at a time). */
-    private void sweepIfDue(LeaderState s) {
-        try {
-            if (s.sweepInFlight().get() || stateMachine.engine().nextExpiry() > s.clock().now()) {
-                return;
-            }
-            if (s.sweepInFlight().compareAndSet(false, true)) {
-                propose(new Command.ExpireSweep()).whenComplete((r, ex) -> s.sweepInFlight().set(false));
-            }
-        } catch (RuntimeException e) {
-            s.sweepInFlight().set(false);
-            LOG.warn("space '{}' partition {}: lease sweep failed", config.spaceName(), config.partitionId(), e);
-        }
-    }
-
     /** Whether this replica is the leader and serves (its term's no-op is applied). */
     public boolean isLeader() {
         return serving() != null;
@@ -368,22 +289,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * timeout; with {@link SpaceClosedException} once closed. Completes on a JGroups thread.
      */
     public CompletableFuture<Void> confirmLeadership() {
-        LeaderState s = serving();
-        if (s == null) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        long term = s.servingTerm();
-        return probe.confirm().handle((v, ex) -> {
-            if (ex == null && serving() == s && s.servingTerm() == term) {
-                return null;
-            }
-            if (closed) {
-                throw new SpaceClosedException(config.spaceName());
-            }
-            throw new NoLeaderException(config.spaceName(), config.partitionId(), "replica " + config.raftId()
-                    + " could not confirm that it still leads term " + term + (ex == null ? " (its term ended)" : ": "
-                    + Futures.cause(ex).getMessage()));
-        });
+        return confirmation.confirm();
     }
 
     /**
@@ -556,39 +462,11 @@ public final class ReplicatedPartition implements AutoCloseable {
      * retry of the call already received them).
      */
     public CompletableFuture<Integer> returnTaken(CallId call, List<StoredEntry> entries) {
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        return propose(new Command.ReturnTaken(call, entries));
+        return proposals.returnTaken(call, entries);
     }
 
-    /** Declares {@code type} if needed, checks {@code c}'s query, proposes {@code c} (as a call if {@code call} is given). */
     private <T> CompletableFuture<T> propose(TypeDescriptor type, Command c, CallId call) {
-        LeaderState s = serving();
-        if (s == null) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        try {
-            ensureDeclared(s, type);
-            if (c instanceof Command.TakeQuery t) {
-                t.query().compile(types.replicaView(type));
-            } else if (c instanceof Command.Change ch) {
-                ch.query().compile(types.replicaView(type));
-            } else if (c instanceof Command.Clear cl) {
-                cl.query().compile(types.replicaView(type));
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Command proposed = call == null ? c : new Command.Call(call, c);
-        java.util.function.Supplier<CompletableFuture<T>> attempt = outbox == null ? () -> propose(proposed)
-                : () -> outbox.whenRoom(() -> propose(proposed));
-        return lockedRetry.run(attempt, config.operationTimeout().toNanos());
-    }
-
-    /** Proposes the declaration of {@code type} and its supertypes unless the group has them or leadership {@code s} proposed them. */
-    private void ensureDeclared(LeaderState s, TypeDescriptor type) {
-        types.ensureDeclared(type, s.declaredTypes(), this::propose);
+        return proposals.propose(type, c, call);
     }
 
     // ================================================================ transactions (leader only)
@@ -600,22 +478,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * (aborted).
      */
     public CompletableFuture<Object> transact(List<TypeDescriptor> types, Command c, CallId call) {
-        if (!(c instanceof Command.TxPrepare || c instanceof Command.TxCommit || c instanceof Command.TxAbort)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("not a transaction command: " + c));
-        }
-        LeaderState s = serving();
-        if (s == null) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        try {
-            for (TypeDescriptor t : types) {
-                ensureDeclared(s, t);
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Command proposed = call == null ? c : new Command.Call(call, c);
-        return outbox == null || !(c instanceof Command.TxPrepare) ? propose(proposed) : outbox.whenRoom(() -> propose(proposed));
+        return proposals.transact(types, c, call);
     }
 
     /** How a leader learns the outcome of a transaction from its home partition: 1 committed, 0 aborted. */
@@ -644,7 +507,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * or batched with concurrent proposals; the future completes with its decoded result.
      */
     private <T> CompletableFuture<T> propose(Command c) {
-        return proposer.submit(c);
+        return proposals.propose(c);
     }
 
     // ================================================================ reads (leader only)
@@ -715,49 +578,7 @@ public final class ReplicatedPartition implements AutoCloseable {
 
     private CompletableFuture<List<StoredEntry>> await(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes, Duration wait,
                                                        boolean take, CallId call) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(query, "query");
-        long waitMillis = waitMillis(Objects.requireNonNull(wait, "wait"));
-        CompiledQuery matcher;
-        LeaderState s = serving();
-        try {
-            if (s == null) {
-                throw notServing();
-            }
-            matcher = query.compile(types.replicaView(type));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (max <= 0) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        if (waitMillis == 0) {
-            if (take) {
-                return take(type, query, max, maxBytes, call);
-            }
-            try {
-                return CompletableFuture.completedFuture(read(type, query, max));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        LeaderWaits.Wait w = s.waits().create(type, query, matcher, max, maxBytes, waitMillis, take, call);
-        if (!s.startWait(w)) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        w.tryNow();
-        return w;
-    }
-
-    /** {@code wait} in milliseconds: 0 for none, at least 1 for a positive wait, {@link Long#MAX_VALUE} for "forever". */
-    private static long waitMillis(Duration wait) {
-        if (wait.isNegative() || wait.isZero()) {
-            return 0;
-        }
-        if (wait.compareTo(Duration.ofDays(365L * 1000)) > 0) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(1, wait.toMillis());
+        return waiting.await(type, query, max, maxBytes, wait, take, call);
     }
 
     /** The group commit queue (tests and status). */
@@ -775,39 +596,6 @@ public final class ReplicatedPartition implements AutoCloseable {
     int idleWaits() {
         LeaderState s = leader;
         return s == null ? 0 : s.waits().idle();
-    }
-
-    /** What the parked waits use of this replica. */
-    private final class WaitHost implements LeaderWaits.Host {
-        /** The leadership whose waits these are (set once, before it is published). */
-        private LeaderState leadership;
-
-        @Override
-        public boolean isLeader() {
-            LeaderState s = serving();
-            return s != null && s == leadership;
-        }
-
-        @Override
-        public NotLeaderException notLeader() {
-            return failures.notLeader();
-        }
-
-        @Override
-        public List<StoredEntry> readLocal(TypeDescriptor type, Command.QuerySpec query, int max) {
-            return read(type, query, max);
-        }
-
-        @Override
-        public boolean hasMatch(TypeDescriptor type, Command.QuerySpec query) {
-            return reads.hasMatch(type, query);
-        }
-
-        @Override
-        public CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes,
-                                                                CallId call) {
-            return take(type, query, max, maxBytes, call);
-        }
     }
 
     // ================================================================ events (leader only)
@@ -917,14 +705,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * mirror of the current lease epoch ({@link io.khora.persistence.MirrorFencedException} otherwise).
      */
     public CompletableFuture<ReplicatedOutbox.Slice> outboxPull(long after, int max, long waitMillis, long epoch) {
-        if (outbox == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
-                    + "' has no write-behind (its partitions keep no outbox)"));
-        }
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        return outbox.pull(after, max, waitMillis, epoch);
+        return proposals.outboxPull(after, max, waitMillis, epoch);
     }
 
     /**
@@ -934,17 +715,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * as the client's call; the state machine checks the mirror's lease epoch.
      */
     public <T> CompletableFuture<T> mirrorCommand(Command c, CallId call) {
-        if (!(c instanceof Command.OutboxAck || c instanceof Command.MirrorLease)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("not a mirror command: " + c));
-        }
-        if (outbox == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
-                    + "' has no write-behind (its partitions keep no outbox and no mirror lease)"));
-        }
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        return propose(call == null ? c : new Command.Call(call, c));
+        return proposals.mirrorCommand(c, call);
     }
 
     /** The replicated write-behind outbox, or null without write-behind (status). */
