@@ -1,6 +1,5 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.ReplicatedEvent;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEvent;
 import io.khora.SpaceEventType;

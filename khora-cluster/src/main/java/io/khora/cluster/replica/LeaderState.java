@@ -3,7 +3,6 @@ package io.khora.cluster.replica;
 import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.Subscription;
-import io.khora.cluster.ReplicatedEvent;
 import io.khora.cluster.raft.LeaderClock;
 import io.khora.internal.query.CompiledQuery;
 

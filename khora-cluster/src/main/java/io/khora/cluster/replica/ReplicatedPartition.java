@@ -1,12 +1,5 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.CallId;
-import io.khora.cluster.Futures;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
-import io.khora.cluster.PartitionOptions;
-import io.khora.cluster.ReplicatedEvent;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.SpaceClosedException;
@@ -15,6 +8,11 @@ import io.khora.SpaceException;
 import io.khora.SpaceState;
 import io.khora.Subscription;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
+import io.khora.cluster.Futures;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.node.RaftStack;
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.Command;

@@ -243,7 +243,7 @@ public final class KhoraNode implements AutoCloseable {
         String name = s.spec().name();
         try {
             ClusterSpec.WriteBehindSpec wb = s.spec().writeBehind();
-            io.khora.cluster.PartitionOptions options = io.khora.cluster.PartitionOptions.DEFAULTS
+            io.khora.cluster.replica.PartitionOptions options = io.khora.cluster.replica.PartitionOptions.DEFAULTS
                     .withJavaDeserialization(config.javaDeserialization());
             if (wb != null) {
                 options = options.withWriteBehind(wb.maxPending(), wb.backlogWait());

@@ -1,9 +1,9 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.CallId;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
 import io.khora.cluster.raft.Command.QuerySpec;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;

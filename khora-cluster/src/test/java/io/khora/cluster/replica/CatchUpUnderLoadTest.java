@@ -1,8 +1,8 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.OutcomeUnknownException;
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.node.CatchUpRaft;
 import io.khora.cluster.raft.StoredEntry;
 

@@ -1,10 +1,10 @@
 package io.khora.cluster.replica;
 
+import io.khora.Lease;
+import io.khora.WriteMode;
 import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
-import io.khora.Lease;
-import io.khora.WriteMode;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
 

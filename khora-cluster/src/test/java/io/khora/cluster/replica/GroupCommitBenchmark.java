@@ -1,6 +1,5 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.PartitionOptions;
 import io.khora.Lease;
 import io.khora.WriteMode;
 

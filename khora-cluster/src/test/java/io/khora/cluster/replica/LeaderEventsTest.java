@@ -1,14 +1,12 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.PartitionOptions;
-import io.khora.cluster.ReplicatedEvent;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.Subscription;
 import io.khora.WriteMode;
+import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.raft.Command.QuerySpec;
 
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.CallId;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
 import io.khora.Lease;
 import io.khora.SpaceClosedException;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.raft.Command.QuerySpec;
 import io.khora.cluster.raft.StoredEntry;
 

@@ -1,6 +1,5 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.PartitionOptions;
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.server.security.TestSecurity;
