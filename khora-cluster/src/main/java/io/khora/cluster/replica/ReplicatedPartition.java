@@ -9,7 +9,6 @@ import io.khora.SpaceState;
 import io.khora.Subscription;
 import io.khora.WriteMode;
 import io.khora.cluster.CallId;
-import io.khora.cluster.Futures;
 import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.OutcomeUnknownException;

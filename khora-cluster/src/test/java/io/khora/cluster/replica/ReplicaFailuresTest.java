@@ -4,7 +4,6 @@ import io.khora.SpaceClosedException;
 import io.khora.SpaceException;
 import io.khora.cluster.CallId;
 import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.raft.Command;
 
