@@ -8,12 +8,12 @@ import java.util.UUID;
  * client increases with every new call (and keeps when it retries the same call).
  *
  * <p>The partition remembers, per client, the response of each call the client may still retry,
- * for as long as the client is not idle for more than {@link PartitionOptions#clientIdleTimeout()}
+ * for as long as the client is not idle for more than {@link io.khora.cluster.replica.PartitionOptions#clientIdleTimeout()}
  * of log time; a call with a remembered id answers the remembered response without being applied
  * again. The client says which calls it will never retry: {@code answeredBelow} — every call of
  * this client to this partition numbered below it has had its final answer (as in the client
  * sessions of the Raft dissertation, §6.3); their responses are dropped. The partition also keeps
- * at most {@link PartitionOptions#callWindow()} responses per client, dropping the oldest. A call
+ * at most {@link io.khora.cluster.replica.PartitionOptions#callWindow()} responses per client, dropping the oldest. A call
  * that is not remembered is applied — unless it is a {@code retry} (the client sent it before)
  * numbered below what was dropped: then whether it was applied can no longer be told, and it fails
  * with {@link OutcomeUnknownException}. A first attempt is never refused, so a call parked for long

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * partition) until it is resent with a definitive answer or {@link #abandon() abandoned}.
  *
  * <p>Limits: a partition remembers a client's calls within a window of the client's last 1024 calls
- * and for 10 minutes of idle time ({@link PartitionOptions#callWindow()},
- * {@link PartitionOptions#clientIdleTimeout()}). A resend of a call that has fallen out of that
+ * and for 10 minutes of idle time ({@link io.khora.cluster.replica.PartitionOptions#callWindow()},
+ * {@link io.khora.cluster.replica.PartitionOptions#clientIdleTimeout()}). A resend of a call that has fallen out of that
  * memory fails again with this exception, not resendable ("can no longer be told") — it is not
  * applied then; the client refuses a resend later than 9 minutes after the call began. Also thrown
  * (not resendable) for a call too old to be deduplicated any more, and by an embedded

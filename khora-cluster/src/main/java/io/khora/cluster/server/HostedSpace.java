@@ -1,7 +1,7 @@
 package io.khora.cluster.server;
 
 import io.khora.SpaceState;
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.raft.TypeDeclaration;
 
 import java.util.List;

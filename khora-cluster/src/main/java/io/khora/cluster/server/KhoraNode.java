@@ -1,7 +1,7 @@
 package io.khora.cluster.server;
 
 import io.khora.SpaceState;
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.protocol.NodeStatus;
 import io.khora.cluster.protocol.SpaceLayout;
 import io.khora.internal.lifecycle.DaemonThreads;
@@ -238,7 +238,7 @@ public final class KhoraNode implements AutoCloseable {
         String name = s.spec().name();
         try {
             ClusterSpec.WriteBehindSpec wb = s.spec().writeBehind();
-            io.khora.cluster.PartitionOptions options = io.khora.cluster.PartitionOptions.DEFAULTS
+            io.khora.cluster.replica.PartitionOptions options = io.khora.cluster.replica.PartitionOptions.DEFAULTS
                     .withJavaDeserialization(config.javaDeserialization());
             if (wb != null) {
                 options = options.withWriteBehind(wb.maxPending(), wb.backlogWait());

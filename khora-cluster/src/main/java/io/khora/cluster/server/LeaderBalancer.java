@@ -1,6 +1,6 @@
 package io.khora.cluster.server;
 
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicatedPartition;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

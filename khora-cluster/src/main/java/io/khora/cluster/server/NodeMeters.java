@@ -1,6 +1,6 @@
 package io.khora.cluster.server;
 
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.raft.ReplicatedOutbox;
 import io.khora.metrics.MeterRegistrar;
 import io.khora.metrics.MeterSource;

@@ -7,7 +7,7 @@ import io.khora.cluster.CallId;
 import io.khora.cluster.NoLeaderException;
 import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.OutcomeUnknownException;
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.protocol.NodeStatus;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;

@@ -7,7 +7,7 @@ import io.khora.TransactionConflictException;
 import io.khora.TransactionOptions;
 import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceRouting;
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.server.ClusterSpec;
 import io.khora.cluster.server.LocalCluster;
 

@@ -202,7 +202,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The replica leading {@code partition} of {@code space} among the running nodes, or null. */
-    public io.khora.cluster.ReplicatedPartition leaderReplica(String space, int partition) {
+    public io.khora.cluster.replica.ReplicatedPartition leaderReplica(String space, int partition) {
         for (KhoraNode n : running.values()) {
             HostedSpace s = n.hostedSpace(space);
             if (s != null && s.replica(partition) != null && s.replica(partition).isLeader()) {

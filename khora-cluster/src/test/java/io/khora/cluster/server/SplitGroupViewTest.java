@@ -5,8 +5,8 @@ import io.khora.Space;
 import io.khora.SpaceState;
 import io.khora.Spaces;
 import io.khora.annotation.SpaceId;
-import io.khora.cluster.ReplicaFaults;
-import io.khora.cluster.ReplicatedPartition;
+import io.khora.cluster.replica.ReplicaFaults;
+import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.protocol.NodeStatus;
 
 import org.junit.jupiter.api.Test;

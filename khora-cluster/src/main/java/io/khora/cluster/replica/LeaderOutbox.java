@@ -1,5 +1,6 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.Futures;
 import io.khora.cluster.raft.ReplicatedOutbox;
 import io.khora.persistence.PersistenceBacklogFullException;
 

@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.SpaceClosedException;
 import io.khora.SpaceEvent;
@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * apply order) and signals the parked waits ({@link LeaderWaits}). At a follower nothing is
  * subscribed and nothing waits, so {@link #isActive()} is false and the engine builds no events.
  *
- * <p>Subscriptions belong to one leadership: {@link #endTerm} terminates them all with the given
- * reason (NotLeaderException, or SpaceClosedException on close) and starts an empty bus for the next.
+ * <p>Subscriptions and waits belong to one leadership ({@link LeaderState}): {@link #begin} starts
+ * a {@link Term} with an empty bus and the leadership's waits, {@link #end} terminates its
+ * subscriptions with the given reason (NotLeaderException, or SpaceClosedException on close) and,
+ * if it is still the current one, leaves the sink idle until the next leadership begins.
  */
 final class LeaderEvents implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderEvents.class);
@@ -35,50 +37,64 @@ final class LeaderEvents implements EventSink {
     private final String spaceName;
     private final Executor executor;
     private final int queueCapacity;
-    private final LeaderWaits waits;
+    /** The current leadership's, or {@link #idle} while this replica does not lead. */
     private volatile Term term;
+    private final Term idle;
 
-    /** One leadership's bus and, once it ended, why. */
-    private static final class Term {
+    /** One leadership's bus and waits and, once it ended, why. */
+    static final class Term {
         final EventBus bus;
+        final LeaderWaits waits;
         volatile SpaceException reason;
 
-        Term(EventBus bus) {
+        private Term(EventBus bus, LeaderWaits waits) {
             this.bus = bus;
+            this.waits = waits;
+        }
+
+        private boolean waitsActive() {
+            return waits != null && waits.isActive();
         }
     }
 
-    LeaderEvents(String spaceName, Executor executor, int queueCapacity, LeaderWaits waits) {
+    LeaderEvents(String spaceName, Executor executor, int queueCapacity) {
         this.spaceName = spaceName;
         this.executor = executor;
         this.queueCapacity = queueCapacity;
-        this.waits = waits;
-        this.term = new Term(new EventBus(spaceName, executor, queueCapacity));
+        this.idle = new Term(new EventBus(spaceName, executor, queueCapacity), null);
+        this.term = idle;
     }
 
     @Override
     public boolean isActive() {
-        return term.bus.isActive() || waits.isActive();
+        Term t = term;
+        return t.bus.isActive() || t.waitsActive();
     }
 
     @Override
     public void publish(SpaceEventType type, SpaceEntry entry) {
-        EventBus bus = term.bus;
-        if (bus.isActive()) {
-            bus.publish(type, entry);
+        Term t = term;
+        if (t.bus.isActive()) {
+            t.bus.publish(type, entry);
         }
-        if ((type == SpaceEventType.WRITE || type == SpaceEventType.UPDATE) && waits.isActive()) {
-            waits.onWrite(entry);
+        if ((type == SpaceEventType.WRITE || type == SpaceEventType.UPDATE) && t.waitsActive()) {
+            t.waits.onWrite(entry);
         }
     }
 
+    /** Starts a leadership's term: published events go to its (empty) bus and signal {@code waits}. */
+    Term begin(LeaderWaits waits) {
+        Term t = new Term(new EventBus(spaceName, executor, queueCapacity), waits);
+        term = t;
+        return t;
+    }
+
     /**
-     * Subscribes to the current leadership's events. Call only while this replica serves as leader,
-     * under the lock that {@link #endTerm} is called under.
+     * Subscribes to {@code t}'s events. Call only while its leadership serves, under the lock that
+     * {@link #end} is called under.
      */
-    Subscription subscribe(CompiledQuery query, Set<SpaceEventType> types, Consumer<ReplicatedEvent> listener,
+    Subscription subscribe(Term t, CompiledQuery query, Set<SpaceEventType> types, Consumer<ReplicatedEvent> listener,
                            Consumer<? super SpaceException> onTerminated) {
-        Term t = term;
         return t.bus.subscribe(query, types, new SpaceListener<StoredEntry>() {
             @Override
             public void onEvent(SpaceEvent<StoredEntry> event) {
@@ -97,16 +113,17 @@ final class LeaderEvents implements EventSink {
         }, e -> new StoredEntry(e.type().name(), e.values().clone(), e.version(), e.expiresAt()));
     }
 
-    /** Whether the current leadership has subscriptions. */
-    boolean hasSubscriptions() {
-        return term.bus.isActive();
-    }
-
-    /** Terminates every subscription with {@code reason} (told to its onTerminated) and starts afresh. */
-    void endTerm(SpaceException reason) {
-        Term old = term;
-        term = new Term(new EventBus(spaceName, executor, queueCapacity));
-        old.reason = reason;
-        old.bus.close();
+    /**
+     * Ends {@code t}: the sink goes idle (unless another term began meanwhile) and every subscription
+     * of {@code t} is terminated with {@code reason} (told to its onTerminated on the event executor).
+     */
+    void end(Term t, SpaceException reason) {
+        if (term == t) {
+            term = idle;
+        }
+        if (t.bus.isActive()) {
+            t.reason = reason;
+            t.bus.close();
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.ChangeSet;
 import io.khora.Lease;
@@ -6,6 +6,7 @@ import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.Subscription;
 import io.khora.WriteMode;
+import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.raft.Command.QuerySpec;
 
 import org.junit.jupiter.api.Test;
@@ -21,9 +22,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
-import static io.khora.cluster.ReplicationTest.TRADE;
-import static io.khora.cluster.ReplicationTest.get;
-import static io.khora.cluster.ReplicationTest.trade;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.ReplicationTest.get;
+import static io.khora.cluster.replica.ReplicationTest.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

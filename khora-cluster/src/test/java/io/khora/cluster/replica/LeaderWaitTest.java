@@ -1,8 +1,11 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.SpaceClosedException;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.raft.Command.QuerySpec;
 import io.khora.cluster.raft.StoredEntry;
 
@@ -24,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
-import static io.khora.cluster.ReplicationTest.TRADE;
-import static io.khora.cluster.ReplicationTest.get;
-import static io.khora.cluster.ReplicationTest.trade;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.ReplicationTest.get;
+import static io.khora.cluster.replica.ReplicationTest.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

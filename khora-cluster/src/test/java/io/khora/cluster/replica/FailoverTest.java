@@ -1,7 +1,10 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
 
@@ -16,8 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
-import static io.khora.cluster.ReplicationTest.TRADE;
-import static io.khora.cluster.ReplicationTest.get;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.ReplicationTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

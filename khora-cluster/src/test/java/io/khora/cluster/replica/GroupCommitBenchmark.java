@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.WriteMode;
@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
-import static io.khora.cluster.ReplicatedPartitionBenchmark.KEYS;
-import static io.khora.cluster.ReplicatedPartitionBenchmark.TRADE;
+import static io.khora.cluster.replica.ReplicatedPartitionBenchmark.KEYS;
+import static io.khora.cluster.replica.ReplicatedPartitionBenchmark.TRADE;
 
 /**
  * Not a test: synchronous writers against one replicated partition (3 replicas and the writers in

@@ -1,5 +1,7 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.node.LeadershipProbe;
 
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.khora.cluster.FailoverTest.ELECTION;
+import static io.khora.cluster.replica.FailoverTest.ELECTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

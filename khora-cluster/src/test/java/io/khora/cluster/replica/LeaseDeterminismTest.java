@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.Ticker;
@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.khora.cluster.ReplicationTest.TRADE;
-import static io.khora.cluster.ReplicationTest.get;
-import static io.khora.cluster.ReplicationTest.trade;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.ReplicationTest.get;
+import static io.khora.cluster.replica.ReplicationTest.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,8 +1,9 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
 import io.khora.cluster.raft.Command.QuerySpec;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
@@ -17,9 +18,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.khora.cluster.ReplicationTest.TRADE;
-import static io.khora.cluster.ReplicationTest.get;
-import static io.khora.cluster.ReplicationTest.trade;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.ReplicationTest.get;
+import static io.khora.cluster.replica.ReplicationTest.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Client call deduplication and group commit on a three-replica group. */

@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.server.security.PeerTls;
@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static io.khora.cluster.FailoverTest.CONVERGE;
-import static io.khora.cluster.FailoverTest.ELECTION;
+import static io.khora.cluster.replica.FailoverTest.CONVERGE;
+import static io.khora.cluster.replica.FailoverTest.ELECTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

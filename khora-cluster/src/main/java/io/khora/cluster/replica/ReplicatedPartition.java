@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.ChangeSet;
 import io.khora.Lease;
@@ -6,22 +6,22 @@ import io.khora.SpaceClosedException;
 import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.SpaceState;
-import io.khora.SpaceTypeException;
 import io.khora.Subscription;
 import io.khora.WriteMode;
+import io.khora.cluster.CallId;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.node.RaftStack;
 import io.khora.cluster.node.ReplicaConfig;
 import io.khora.cluster.raft.Command;
-import io.khora.cluster.raft.CommandCodec;
 import io.khora.cluster.raft.LeaderClock;
 import io.khora.cluster.raft.PartitionStateMachine;
 import io.khora.cluster.raft.ReplicatedOutbox;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.TypeDeclaration;
 import io.khora.cluster.raft.WriteOutcome;
-import io.khora.internal.engine.SpaceEntry;
 import io.khora.internal.metadata.TypeDescriptor;
-import io.khora.internal.query.CompiledQuery;
 
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -33,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,15 +40,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -98,66 +91,57 @@ import java.util.function.Consumer;
  *
  * <p><b>State.</b> {@link #state()} is READY while this replica knows a leader that serves, else
  * RECOVER.
+ *
+ * <p><b>Inside</b>, this class is a facade over the replica's rooms (package-private): a
+ * {@code LeaderState} holds everything of one leadership and is dropped whole when it ends;
+ * {@code LeaderDuties} makes a new leader serve and does its upkeep; {@code LeaderProposals} routes
+ * mutations into the log through {@code Proposer}'s group commit; {@code LeaderReads},
+ * {@code WaitingCalls} and {@code LeadershipConfirmation} serve reads; {@code ReplicaFailures} names
+ * what failed and whether it may have been applied.
  */
 public final class ReplicatedPartition implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedPartition.class);
 
     private final ReplicaConfig config;
     private final PartitionStateMachine stateMachine;
-    private final LeaderClock clock;
     private final JChannel channel;
     private final RAFT raft;
     private final ScheduledExecutorService timer;
     private final ExecutorService eventExecutor;
     private final PartitionOptions options;
     private final Proposer proposer;
-    private final LeaderWaits waits;
     private final LeaderEvents events;
     private final io.khora.cluster.node.LeadershipProbe probe;
     private final io.khora.cluster.node.MergeElection election;
-    /**
-     * Held while waits and subscriptions register (if {@code serving}) and while a leadership ends
-     * (after {@code serving} became false), so none slips past its end. Never held while calling
-     * into jgroups-raft.
-     */
-    private final Object leadership = new Object();
-    private final Map<TypeDescriptor, TypeDeclaration> declarationCache = new ConcurrentHashMap<>();
-    private final Set<String> declaredThisTerm = ConcurrentHashMap.newKeySet();
-    private final Object declareLock = new Object();
-    private final AtomicBoolean sweepInFlight = new AtomicBoolean();
-    private final AtomicBoolean barrierInFlight = new AtomicBoolean();
-    private final AtomicBoolean outboxStartInFlight = new AtomicBoolean();
+    private final ReplicaFailures failures;
+    private final LeaderProposals proposals;
+    private final TypeDeclarations types;
+    private final OverdueTransactions overdue;
+    private final LeaderReads reads;
+    private final WaitingCalls waiting;
+    private final LeadershipConfirmation confirmation;
+    private final LeaderDuties duties;
+    /** Log time, for proposals stamped while no leadership's clock is anchored. */
+    private final LeaderClock idleClock;
     /** The leader's side of the write-behind outbox, or null without write-behind. */
     private final LeaderOutbox outbox;
-    private volatile boolean serving;
+    /** This replica's leadership while jgroups-raft has it lead (see {@link #roleChanged}), else null. */
+    private volatile LeaderState leader;
     private volatile boolean closed;
-    private volatile long servingTerm = -1;
 
     private ReplicatedPartition(ReplicaConfig config, PartitionOptions options, JChannel channel) {
         this.config = config;
         this.options = options;
         this.channel = channel;
-        String name = "khora-" + config.spaceName() + "-p" + config.partitionId() + "-" + config.raftId();
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, name);
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
-        java.util.concurrent.atomic.AtomicInteger eventThreads = new java.util.concurrent.atomic.AtomicInteger();
-        this.eventExecutor = Executors.newCachedThreadPool(r -> {
-            Thread th = new Thread(r, name + "-events-" + eventThreads.incrementAndGet());
-            th.setDaemon(true);
-            return th;
-        });
-        this.waits = new LeaderWaits(new WaitHost(), timer);
-        this.events = new LeaderEvents(config.spaceName(), eventExecutor, options.eventQueueCapacity(), waits);
+        String name = ReplicaThreads.name(config.spaceName(), config.partitionId(), config.raftId());
+        this.timer = ReplicaThreads.timer(name);
+        this.eventExecutor = ReplicaThreads.events(name);
+        this.events = new LeaderEvents(config.spaceName(), eventExecutor, options.eventQueueCapacity());
         this.stateMachine = new PartitionStateMachine(config.spaceName(), config.partitionId(), events, options.callWindow(),
                 options.clientIdleTimeout().toMillis(), options.outboxCapacity(), options.javaDeserialization());
         this.outbox = stateMachine.outbox() == null ? null : new LeaderOutbox(config.spaceName(), config.partitionId(),
                 stateMachine.outbox(), timer, options.backlogWait(), stateMachine.ticker()::millis);
-        this.clock = new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
+        this.idleClock = newClock();
         this.probe = channel.getProtocolStack().findProtocol(io.khora.cluster.node.LeadershipProbe.class);
         this.election = channel.getProtocolStack().findProtocol(io.khora.cluster.node.MergeElection.class);
         RaftHandle handle = new RaftHandle(channel, stateMachine);
@@ -175,13 +159,41 @@ public final class ReplicatedPartition implements AutoCloseable {
                 return e != null && e.term() > 0 ? e.term() : Math.max(1, protocol.currentTerm());
             }
         });
-        this.proposer = new Proposer(entry -> protocol.setAsync(entry, 0, entry.length, null), clock::now,
+        this.failures = new ReplicaFailures(config.spaceName(), config.partitionId(), config.raftId(),
+                config.operationTimeout().toMillis(), protocol::leader, channel::getAddress, () -> {
+                    org.jgroups.View v = channel.getView();
+                    return v == null ? null : v.getMembers();
+                }, () -> closed);
+        this.types = new TypeDeclarations(config.spaceName(), stateMachine);
+        this.overdue = new OverdueTransactions(config.spaceName(), config.partitionId(), stateMachine, this::propose);
+        this.reads = new LeaderReads(stateMachine, () -> {
+            if (!isLeader()) {
+                throw notServing();
+            }
+        });
+        this.waiting = new WaitingCalls(this::serving, failures, types, reads, this::take);
+        this.confirmation = new LeadershipConfirmation(config.spaceName(), config.partitionId(), config.raftId(), () -> probe.confirm(),
+                this::serving, failures, () -> closed);
+        this.duties = new LeaderDuties(config, raft, stateMachine, outbox, overdue, () -> leader, this::serving, () -> closed,
+                this::propose);
+        this.proposer = new Proposer(entry -> protocol.setAsync(entry, 0, entry.length, null), this::now,
                 config.operationTimeout().toMillis(), options.maxBatchCommands(), options.maxBatchBytes(),
-                options.maxBatchesInFlight(), this::notServing, this::inFlightFailure,
-                () -> new SpaceException("partition " + config.partitionId() + " of space '" + config.spaceName()
-                        + "' is overloaded (too many proposals waiting for the log); nothing was proposed"),
+                options.maxBatchesInFlight(), this::notServing, failures::inFlightFailure, failures::overloaded,
                 options.javaDeserialization());
+        this.proposals = new LeaderProposals(config.spaceName(), this::serving, failures, types, proposer, outbox,
+                new LockedRetry(timer, System::nanoTime, () -> closed), config.operationTimeout().toNanos());
         handle.addRoleListener(this::roleChanged);
+    }
+
+    /** A leader clock of this replica, not anchored: it tells log time until anchored. */
+    private LeaderClock newClock() {
+        return new LeaderClock(stateMachine.ticker(), config.monotonicClock(), config.wallClock());
+    }
+
+    /** The time to stamp a proposal with: the leader's time while it serves, else log time. */
+    private long now() {
+        LeaderState s = leader;
+        return (s == null ? idleClock : s.clock()).now();
     }
 
     /**
@@ -209,7 +221,7 @@ public final class ReplicatedPartition implements AutoCloseable {
             throw e;
         }
         long every = config.sweepInterval().toMillis();
-        p.timer.scheduleWithFixedDelay(p::maintain, every, every, TimeUnit.MILLISECONDS);
+        p.timer.scheduleWithFixedDelay(p.duties, every, every, TimeUnit.MILLISECONDS);
         LOG.info("space '{}' partition {}: replica {} started on {} (log {}, {} commands applied)", config.spaceName(),
                 config.partitionId(), config.raftId(), config.address(), config.logDirectory(), p.stateMachine.appliedCommands());
         return p;
@@ -217,24 +229,27 @@ public final class ReplicatedPartition implements AutoCloseable {
 
     // ================================================================ leadership
 
+    /**
+     * jgroups-raft's role listener (it holds jgroups-raft's state lock: see {@link LeaderState}).
+     * Whatever leadership this replica had ends, whole; becoming the leader begins a new one, which
+     * serves once its no-op is applied ({@link LeaderDuties}).
+     */
     private void roleChanged(Role role) {
+        LeaderState old = leader;
         if (role == Role.Leader) {
-            serving = false;
-            endLeadership(null, false);
-            clock.reset();
-            declaredThisTerm.clear();
+            WaitingCalls.Host host = waiting.newHost();
+            leader = host.bind(new LeaderState(raft.currentTerm(), newClock(), new LeaderWaits(host, timer), events));
+            endLeadership(old, null, false);
             try {
-                timer.execute(this::maintain);
+                timer.execute(duties);
             } catch (RuntimeException rejected) {
                 // closing
             }
         } else {
-            boolean was = serving;
-            serving = false;
-            endLeadership(null, false);
-            clock.reset();
+            leader = null;
+            endLeadership(old, null, false);
             stateMachine.ticker().readClock(null);
-            if (was) {
+            if (old != null && old.servingTerm() >= 0) {
                 LOG.info("space '{}' partition {}: replica {} is no longer the leader ({})", config.spaceName(),
                         config.partitionId(), config.raftId(), role);
             }
@@ -242,111 +257,25 @@ public final class ReplicatedPartition implements AutoCloseable {
     }
 
     /**
-     * Ends what belongs to a leadership ({@code serving} is false already): every subscription is
-     * terminated and every wait fails with {@code reason}, by default a {@link NotLeaderException}
-     * naming the leader if one is known. Called from jgroups-raft's role listener, which holds
-     * jgroups-raft's state lock: so under {@link #leadership} nothing here calls into jgroups-raft
-     * (and registrations under it read only {@code serving}), and the waits' futures are failed
-     * later on the scheduler, never on this thread. On close ({@code now}) they fail at once.
+     * Ends leadership {@code s} (null: none) with {@code reason}, by default a
+     * {@link NotLeaderException} naming the leader if one is known: every subscription is terminated
+     * and every wait fails with it — later, on the timer; on close ({@code now}) at once.
      */
-    private void endLeadership(SpaceException reason, boolean now) {
-        SpaceException why = reason != null ? reason : notLeader();
-        List<LeaderWaits.Wait> ended;
-        synchronized (leadership) {
-            if (events.hasSubscriptions()) {
-                events.endTerm(why); // listeners are told on the event executor
-            }
-            ended = waits.all();
-        }
-        if (ended.isEmpty()) {
-            return;
-        }
-        Runnable fail = () -> ended.forEach(w -> w.abort(why));
-        if (!now) {
-            try {
-                timer.execute(fail);
-                return;
-            } catch (RuntimeException rejected) {
-                // closing: fail them here
-            }
-        }
-        fail.run();
-    }
-
-    /** The failure of what outlived this replica's leadership: the leader it knows of, if any. */
-    private NotLeaderException notLeader() {
-        Address a = raft.leader();
-        String leaderId = a == null || a.equals(channel.getAddress()) ? null : Utils.extractRaftId(a);
-        return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), leaderId);
-    }
-
-    /** Runs every sweep interval on the timer: starts serving as a new leader, sweeps expired leases. */
-    private void maintain() {
-        try {
-            if (closed) {
-                return;
-            }
-            if (raft.isLeader() && !isLeader()) {
-                proposeBarrier();
-            } else {
-                startOutboxIfNeeded();
-                resolveOverdueTransactions();
-                sweepIfDue();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("space '{}' partition {}: maintenance failed", config.spaceName(), config.partitionId(), e);
+    private void endLeadership(LeaderState s, SpaceException reason, boolean now) {
+        if (s != null) {
+            s.close(reason != null ? reason : failures.notLeader(), now ? null : timer);
         }
     }
 
-    /**
-     * The new leader's no-op (one in flight at a time, retried by {@link #maintain} until it
-     * commits): once applied, every command of earlier terms is applied here too, and the leader
-     * starts serving with its clock anchored at log time.
-     */
-    private void proposeBarrier() {
-        long term = raft.currentTerm();
-        if (!barrierInFlight.compareAndSet(false, true)) {
-            return;
-        }
-        byte[] entry = CommandCodec.encode(new Command.Barrier(), Long.MIN_VALUE);
-        CompletableFuture<byte[]> f;
-        try {
-            f = raft.setAsync(entry, 0, entry.length, null);
-        } catch (RuntimeException e) {
-            barrierInFlight.set(false);
-            return; // no longer the leader
-        }
-        f.orTimeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((rsp, ex) -> {
-            try {
-                if (ex == null && !closed && raft.isLeader() && raft.currentTerm() == term) {
-                    clock.anchor();
-                    stateMachine.ticker().readClock(clock::now);
-                    servingTerm = term;
-                    serving = true;
-                    LOG.info("space '{}' partition {}: replica {} is the leader (term {}, {} commands applied)", config.spaceName(),
-                            config.partitionId(), config.raftId(), term, stateMachine.appliedCommands());
-                } else if (ex != null) {
-                    LOG.debug("space '{}' partition {}: barrier of term {} failed ({})", config.spaceName(), config.partitionId(),
-                            term, ex.toString());
-                }
-            } finally {
-                barrierInFlight.set(false);
-            }
-        });
-    }
-
-    /** At a serving leader of a partition with write-behind whose outbox has no log id yet: proposes one. */
-    private void startOutboxIfNeeded() {
-        if (outbox == null || !isLeader() || outbox.outbox().logId() != null || !outboxStartInFlight.compareAndSet(false, true)) {
-            return;
-        }
-        propose(new Command.OutboxStart(java.util.UUID.randomUUID().toString()))
-                .whenComplete((r, ex) -> outboxStartInFlight.set(false));
+    /** The leadership of this replica if it is the leader and serves (its term's no-op is applied), else null. */
+    private LeaderState serving() {
+        LeaderState s = leader;
+        return s != null && s.serves(raft.isLeader(), raft.currentTerm()) ? s : null;
     }
 
     /** Whether this replica is the leader and serves (its term's no-op is applied). */
     public boolean isLeader() {
-        return serving && raft.isLeader() && raft.currentTerm() == servingTerm;
+        return serving() != null;
     }
 
     /**
@@ -357,21 +286,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * timeout; with {@link SpaceClosedException} once closed. Completes on a JGroups thread.
      */
     public CompletableFuture<Void> confirmLeadership() {
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        long term = servingTerm;
-        return probe.confirm().handle((v, ex) -> {
-            if (ex == null && isLeader() && servingTerm == term) {
-                return null;
-            }
-            if (closed) {
-                throw new SpaceClosedException(config.spaceName());
-            }
-            throw new NoLeaderException(config.spaceName(), config.partitionId(), "replica " + config.raftId()
-                    + " could not confirm that it still leads term " + term + (ex == null ? " (its term ended)" : ": "
-                    + Futures.cause(ex).getMessage()));
-        });
+        return confirmation.confirm();
     }
 
     /**
@@ -425,30 +340,13 @@ public final class ReplicatedPartition implements AutoCloseable {
     }
 
     private RuntimeException notServing() {
-        if (closed) {
-            return new SpaceClosedException(config.spaceName());
-        }
-        Address a = raft.leader();
-        if (a == null) {
-            return new NoLeaderException(config.spaceName(), config.partitionId(),
-                    "replica " + config.raftId() + " sees no leader; view " + viewMembers());
-        }
-        if (a.equals(channel.getAddress())) {
-            return new NoLeaderException(config.spaceName(), config.partitionId(),
-                    "replica " + config.raftId() + " was just elected and is applying its predecessor's log");
-        }
-        return new NotLeaderException(config.spaceName(), config.partitionId(), config.raftId(), Utils.extractRaftId(a));
+        return failures.notServing();
     }
 
     /** The Raft ids (node ids) of the members of this replica's current group view; empty while not connected. */
     public List<String> groupView() {
         org.jgroups.View v = channel.getView();
         return v == null ? List.of() : v.getMembers().stream().map(String::valueOf).toList();
-    }
-
-    private String viewMembers() {
-        org.jgroups.View v = channel.getView();
-        return v == null ? "[]" : v.getMembers().toString();
     }
 
     // ================================================================ mutations
@@ -561,59 +459,11 @@ public final class ReplicatedPartition implements AutoCloseable {
      * retry of the call already received them).
      */
     public CompletableFuture<Integer> returnTaken(CallId call, List<StoredEntry> entries) {
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        return propose(new Command.ReturnTaken(call, entries));
+        return proposals.returnTaken(call, entries);
     }
 
-    /** Declares {@code type} if needed, checks {@code c}'s query, proposes {@code c} (as a call if {@code call} is given). */
     private <T> CompletableFuture<T> propose(TypeDescriptor type, Command c, CallId call) {
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        try {
-            ensureDeclared(type);
-            if (c instanceof Command.TakeQuery t) {
-                t.query().compile(replicaView(type));
-            } else if (c instanceof Command.Change ch) {
-                ch.query().compile(replicaView(type));
-            } else if (c instanceof Command.Clear cl) {
-                cl.query().compile(replicaView(type));
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Command proposed = call == null ? c : new Command.Call(call, c);
-        java.util.function.Supplier<CompletableFuture<T>> attempt = outbox == null ? () -> propose(proposed)
-                : () -> outbox.whenRoom(() -> propose(proposed));
-        return whileLocked(attempt, System.nanoTime() + config.operationTimeout().toNanos(), 1);
-    }
-
-    /**
-     * Runs {@code attempt} and again, after a growing pause, while it is refused because a prepared
-     * transaction locks an entry it touches (the lock lasts from a prepare to its commit, normally
-     * milliseconds), until {@code deadline}: then the refusal stands.
-     */
-    private <T> CompletableFuture<T> whileLocked(java.util.function.Supplier<CompletableFuture<T>> attempt, long deadline, long pauseMillis) {
-        return attempt.get().handle((r, ex) -> {
-            if (ex == null) {
-                return CompletableFuture.completedFuture(r);
-            }
-            Throwable cause = Futures.cause(ex);
-            if (cause instanceof io.khora.cluster.raft.EntryLockedException && deadline - System.nanoTime() > 0 && !closed) {
-                CompletableFuture<T> again = new CompletableFuture<>();
-                timer.schedule(() -> whileLocked(attempt, deadline, Math.min(50, pauseMillis * 2)).whenComplete((r2, ex2) -> {
-                    if (ex2 != null) {
-                        again.completeExceptionally(Futures.cause(ex2));
-                    } else {
-                        again.complete(r2);
-                    }
-                }), pauseMillis, TimeUnit.MILLISECONDS);
-                return again;
-            }
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(f -> f);
+        return proposals.propose(type, c, call);
     }
 
     // ================================================================ transactions (leader only)
@@ -625,21 +475,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * (aborted).
      */
     public CompletableFuture<Object> transact(List<TypeDescriptor> types, Command c, CallId call) {
-        if (!(c instanceof Command.TxPrepare || c instanceof Command.TxCommit || c instanceof Command.TxAbort)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("not a transaction command: " + c));
-        }
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        try {
-            for (TypeDescriptor t : types) {
-                ensureDeclared(t);
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Command proposed = call == null ? c : new Command.Call(call, c);
-        return outbox == null || !(c instanceof Command.TxPrepare) ? propose(proposed) : outbox.whenRoom(() -> propose(proposed));
+        return proposals.transact(types, c, call);
     }
 
     /** How a leader learns the outcome of a transaction from its home partition: 1 committed, 0 aborted. */
@@ -649,62 +485,9 @@ public final class ReplicatedPartition implements AutoCloseable {
         CompletableFuture<Integer> resolve(int home, String txId);
     }
 
-    private volatile TransactionResolver resolver;
-    private final Set<String> resolving = ConcurrentHashMap.newKeySet();
-
-    /** Sets how overdue prepared parts are resolved with their home partition (the node sets it). */
+    /** Sets how overdue prepared parts are resolved with their home partition (the node sets it; see {@link OverdueTransactions}). */
     public void resolveTransactionsWith(TransactionResolver r) {
-        this.resolver = r;
-    }
-
-    /**
-     * At the leader: every prepared part whose timeout ran out (its coordinator died or lost touch)
-     * is resolved with its home partition and then committed or aborted here.
-     */
-    private void resolveOverdueTransactions() {
-        if (!isLeader()) {
-            return;
-        }
-        Map<String, Integer> overdue = stateMachine.overdueTransactions(clock.now());
-        for (Map.Entry<String, Integer> e : overdue.entrySet()) {
-            String txId = e.getKey();
-            int home = e.getValue();
-            if (!resolving.add(txId)) {
-                continue;
-            }
-            CompletableFuture<Integer> outcome;
-            if (home == config.partitionId()) {
-                outcome = propose(new Command.TxAbort(txId));
-            } else if (resolver != null) {
-                outcome = resolver.resolve(home, txId);
-            } else {
-                resolving.remove(txId);
-                continue;
-            }
-            outcome.thenCompose(committed -> {
-                        LOG.info("space '{}' partition {}: transaction {} was left prepared by its coordinator; its home partition {}"
-                                + " says {}", config.spaceName(), config.partitionId(), txId, home, committed == 1 ? "commit" : "abort");
-                        return home == config.partitionId() ? CompletableFuture.completedFuture(committed)
-                                : this.<Integer>propose(committed == 1 ? new Command.TxCommit(txId) : new Command.TxAbort(txId));
-                    })
-                    .whenComplete((r, ex) -> {
-                        resolving.remove(txId);
-                        if (ex != null) {
-                            LOG.debug("space '{}' partition {}: resolving transaction {} failed (retried): {}", config.spaceName(),
-                                    config.partitionId(), txId, Futures.cause(ex).toString());
-                        }
-                    });
-        }
-    }
-
-    /** The descriptor the replicas build for {@code type} (queries are checked against it before proposing). */
-    private TypeDescriptor replicaView(TypeDescriptor type) {
-        TypeDescriptor applied = stateMachine.type(type.name());
-        if (applied != null) {
-            return applied;
-        }
-        TypeDescriptor sup = type.superType() == null ? null : replicaView(type.superType());
-        return declarationOf(type).toDescriptor(sup);
+        overdue.resolveWith(r);
     }
 
     /**
@@ -713,47 +496,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * {@link TypeDeclaration#of} would not give the client's declaration back).
      */
     public void useDeclaration(TypeDescriptor type, TypeDeclaration declaration) {
-        declarationCache.put(type, declaration);
-    }
-
-    private TypeDeclaration declarationOf(TypeDescriptor type) {
-        return declarationCache.computeIfAbsent(type, TypeDeclaration::of);
-    }
-
-    /**
-     * Proposes the declaration of {@code type} (and its supertypes) unless the group has it or this
-     * leader proposed it in its term. Proposals enter jgroups-raft's queue in call order, so a
-     * command proposed after this returns is logged after the declaration.
-     */
-    private void ensureDeclared(TypeDescriptor type) {
-        if (type.superType() != null) {
-            ensureDeclared(type.superType());
-        }
-        TypeDeclaration d = declarationOf(type);
-        TypeDeclaration applied = stateMachine.declaration(d.name());
-        if (applied != null) {
-            if (!applied.equals(d)) {
-                throw new SpaceTypeException("type " + d.name() + " is declared in space '" + config.spaceName()
-                        + "' with another layout: " + applied.properties() + " (this client has " + d.properties() + ")");
-            }
-            return;
-        }
-        if (declaredThisTerm.contains(d.name())) {
-            return;
-        }
-        synchronized (declareLock) {
-            if (declaredThisTerm.contains(d.name())) {
-                return;
-            }
-            // queued before the name is published: a command that sees the name is queued after the declaration
-            CompletableFuture<Object> declared = propose(new Command.DeclareType(d));
-            declaredThisTerm.add(d.name());
-            declared.whenComplete((r, ex) -> {
-                if (ex != null) {
-                    declaredThisTerm.remove(d.name());
-                }
-            });
-        }
+        types.use(type, declaration);
     }
 
     /**
@@ -761,76 +504,24 @@ public final class ReplicatedPartition implements AutoCloseable {
      * or batched with concurrent proposals; the future completes with its decoded result.
      */
     private <T> CompletableFuture<T> propose(Command c) {
-        return proposer.submit(c);
-    }
-
-    private RuntimeException inFlightFailure(Command c, Throwable ex) {
-        Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-        String what = c instanceof Command.Call call ? call.command().getClass().getSimpleName() + " (call " + call.call() + ")"
-                : c.getClass().getSimpleName();
-        if (cause instanceof TimeoutException) {
-            return new OutcomeUnknownException(what + " on partition " + config.partitionId() + " of space '" + config.spaceName()
-                    + "' did not commit within " + config.operationTimeout().toMillis() + " ms (no quorum reachable?); it may or may"
-                    + " not be applied later", cause);
-        }
-        if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("processing queue is full")) {
-            return new io.khora.SpaceException("partition " + config.partitionId() + " of space '" + config.spaceName()
-                    + "' is overloaded (Raft queue full); " + what + " was not proposed", cause);
-        }
-        return new OutcomeUnknownException(what + " on partition " + config.partitionId() + " of space '" + config.spaceName()
-                + "': the leader lost its leadership while it was in flight; it may or may not be applied", cause);
-    }
-
-    /** At the leader: proposes a sweep when a lease has run out (one sweep in flight at a time). */
-    private void sweepIfDue() {
-        try {
-            if (!isLeader() || sweepInFlight.get()) {
-                return;
-            }
-            if (stateMachine.engine().nextExpiry() > clock.now()) {
-                return;
-            }
-            if (sweepInFlight.compareAndSet(false, true)) {
-                propose(new Command.ExpireSweep()).whenComplete((r, ex) -> sweepInFlight.set(false));
-            }
-        } catch (RuntimeException e) {
-            sweepInFlight.set(false);
-            LOG.warn("space '{}' partition {}: lease sweep failed", config.spaceName(), config.partitionId(), e);
-        }
+        return proposals.propose(c);
     }
 
     // ================================================================ reads (leader only)
 
     /** The live entry of {@code type} (or a subtype) with {@code id}, or null. */
     public StoredEntry readById(TypeDescriptor type, Object id) {
-        TypeDescriptor t = servingType(type);
-        if (t == null) {
-            return null;
-        }
-        SpaceEntry e = stateMachine.engine().readById(t, id);
-        return e == null ? null : copy(e);
+        return reads.readById(type, id);
     }
 
     /** Up to {@code max} live matches (in ORDER BY order if any). */
     public List<StoredEntry> read(TypeDescriptor type, Command.QuerySpec query, int max) {
-        TypeDescriptor t = servingType(type);
-        if (t == null) {
-            return List.of();
-        }
-        CompiledQuery q = query.compile(t);
-        List<SpaceEntry> found = new ArrayList<>();
-        stateMachine.engine().readMultiple(q, max, found);
-        List<StoredEntry> out = new ArrayList<>(found.size());
-        for (SpaceEntry e : found) {
-            out.add(copy(e));
-        }
-        return out;
+        return reads.read(type, query, max);
     }
 
     /** The number of live matches. */
     public int count(TypeDescriptor type, Command.QuerySpec query) {
-        TypeDescriptor t = servingType(type);
-        return t == null ? 0 : stateMachine.engine().count(query.compile(t));
+        return reads.count(type, query);
     }
 
     // ================================================================ waiting reads and takes (leader only)
@@ -884,55 +575,7 @@ public final class ReplicatedPartition implements AutoCloseable {
 
     private CompletableFuture<List<StoredEntry>> await(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes, Duration wait,
                                                        boolean take, CallId call) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(query, "query");
-        long waitMillis = waitMillis(Objects.requireNonNull(wait, "wait"));
-        CompiledQuery matcher;
-        try {
-            if (!isLeader()) {
-                throw notServing();
-            }
-            matcher = query.compile(replicaView(type));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (max <= 0) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        if (waitMillis == 0) {
-            if (take) {
-                return take(type, query, max, maxBytes, call);
-            }
-            try {
-                return CompletableFuture.completedFuture(read(type, query, max));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        LeaderWaits.Wait w = waits.create(type, query, matcher, max, maxBytes, waitMillis, take, call);
-        boolean started;
-        synchronized (leadership) { // no jgroups-raft calls in here (see endLeadership)
-            started = serving;
-            if (started) {
-                w.start();
-            }
-        }
-        if (!started) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        w.tryNow();
-        return w;
-    }
-
-    /** {@code wait} in milliseconds: 0 for none, at least 1 for a positive wait, {@link Long#MAX_VALUE} for "forever". */
-    private static long waitMillis(Duration wait) {
-        if (wait.isNegative() || wait.isZero()) {
-            return 0;
-        }
-        if (wait.compareTo(Duration.ofDays(365L * 1000)) > 0) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(1, wait.toMillis());
+        return waiting.await(type, query, max, maxBytes, wait, take, call);
     }
 
     /** The group commit queue (tests and status). */
@@ -942,42 +585,14 @@ public final class ReplicatedPartition implements AutoCloseable {
 
     /** How many reads and takes wait at this replica (status, tests). */
     public int parkedWaits() {
-        return waits.size();
+        LeaderState s = leader;
+        return s == null ? 0 : s.waits().size();
     }
 
     /** How many of them are idle: parked with no look or take of theirs under way (tests). */
     int idleWaits() {
-        return waits.idle();
-    }
-
-    /** What the parked waits use of this replica. */
-    private final class WaitHost implements LeaderWaits.Host {
-        @Override
-        public boolean isLeader() {
-            return ReplicatedPartition.this.isLeader();
-        }
-
-        @Override
-        public NotLeaderException notLeader() {
-            return ReplicatedPartition.this.notLeader();
-        }
-
-        @Override
-        public List<StoredEntry> readLocal(TypeDescriptor type, Command.QuerySpec query, int max) {
-            return read(type, query, max);
-        }
-
-        @Override
-        public boolean hasMatch(TypeDescriptor type, Command.QuerySpec query) {
-            TypeDescriptor t = servingType(type);
-            return t != null && stateMachine.engine().readFirst(query.compile(t)) != null;
-        }
-
-        @Override
-        public CompletableFuture<List<StoredEntry>> proposeTake(TypeDescriptor type, Command.QuerySpec query, int max, long maxBytes,
-                                                                CallId call) {
-            return take(type, query, max, maxBytes, call);
-        }
+        LeaderState s = leader;
+        return s == null ? 0 : s.waits().idle();
     }
 
     // ================================================================ events (leader only)
@@ -1016,28 +631,15 @@ public final class ReplicatedPartition implements AutoCloseable {
         if (types.isEmpty()) {
             throw new IllegalArgumentException("subscribe to at least one event type");
         }
-        if (!isLeader()) {
+        LeaderState s = serving();
+        if (s == null) {
             throw notServing();
         }
-        CompiledQuery q = query.compile(replicaView(type));
-        synchronized (leadership) { // no jgroups-raft calls in here (see endLeadership)
-            if (serving) {
-                return events.subscribe(q, types, listener, onTerminated);
-            }
-        }
-        throw notServing();
-    }
-
-    /** The replica-side descriptor for a read at the leader; null if the group never declared the type. */
-    private TypeDescriptor servingType(TypeDescriptor type) {
-        if (!isLeader()) {
+        Subscription sub = s.subscribe(query.compile(this.types.replicaView(type)), types, listener, onTerminated);
+        if (sub == null) {
             throw notServing();
         }
-        return stateMachine.type(type.name());
-    }
-
-    private static StoredEntry copy(SpaceEntry e) {
-        return new StoredEntry(e.type().name(), e.values().clone(), e.version(), e.expiresAt());
+        return sub;
     }
 
     // ================================================================ status
@@ -1100,14 +702,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * mirror of the current lease epoch ({@link io.khora.persistence.MirrorFencedException} otherwise).
      */
     public CompletableFuture<ReplicatedOutbox.Slice> outboxPull(long after, int max, long waitMillis, long epoch) {
-        if (outbox == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
-                    + "' has no write-behind (its partitions keep no outbox)"));
-        }
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        return outbox.pull(after, max, waitMillis, epoch);
+        return proposals.outboxPull(after, max, waitMillis, epoch);
     }
 
     /**
@@ -1117,17 +712,7 @@ public final class ReplicatedPartition implements AutoCloseable {
      * as the client's call; the state machine checks the mirror's lease epoch.
      */
     public <T> CompletableFuture<T> mirrorCommand(Command c, CallId call) {
-        if (!(c instanceof Command.OutboxAck || c instanceof Command.MirrorLease)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("not a mirror command: " + c));
-        }
-        if (outbox == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("space '" + config.spaceName()
-                    + "' has no write-behind (its partitions keep no outbox and no mirror lease)"));
-        }
-        if (!isLeader()) {
-            return CompletableFuture.failedFuture(notServing());
-        }
-        return propose(call == null ? c : new Command.Call(call, c));
+        return proposals.mirrorCommand(c, call);
     }
 
     /** The replicated write-behind outbox, or null without write-behind (status). */
@@ -1147,8 +732,9 @@ public final class ReplicatedPartition implements AutoCloseable {
             return;
         }
         closed = true;
-        serving = false;
-        endLeadership(new SpaceClosedException(config.spaceName()), true);
+        LeaderState s = leader;
+        leader = null;
+        endLeadership(s, new SpaceClosedException(config.spaceName()), true);
         timer.shutdownNow();
         try {
             channel.close();

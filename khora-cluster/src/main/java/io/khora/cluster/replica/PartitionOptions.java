@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.cluster.raft.PartitionStateMachine;
 import io.khora.internal.wire.JavaDeserialization;

@@ -1,7 +1,8 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.WriteMode;
+import io.khora.cluster.OutcomeUnknownException;
 import io.khora.cluster.node.CatchUpRaft;
 import io.khora.cluster.raft.StoredEntry;
 
@@ -18,10 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
-import static io.khora.cluster.FailoverTest.ELECTION;
-import static io.khora.cluster.FailoverTest.idsOf;
-import static io.khora.cluster.FailoverTest.trade;
-import static io.khora.cluster.ReplicationTest.TRADE;
+import static io.khora.cluster.replica.FailoverTest.ELECTION;
+import static io.khora.cluster.replica.FailoverTest.idsOf;
+import static io.khora.cluster.replica.FailoverTest.trade;
+import static io.khora.cluster.replica.ReplicationTest.TRADE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import org.jgroups.JChannel;
 import org.jgroups.protocols.DISCARD;

@@ -1,4 +1,4 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.SpaceEventType;
 import io.khora.cluster.raft.StoredEntry;

@@ -1,6 +1,9 @@
-package io.khora.cluster;
+package io.khora.cluster.replica;
 
 import io.khora.SpaceException;
+import io.khora.cluster.CallId;
+import io.khora.cluster.NoLeaderException;
+import io.khora.cluster.NotLeaderException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.internal.engine.SpaceEntry;
