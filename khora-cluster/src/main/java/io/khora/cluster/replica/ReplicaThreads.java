@@ -1,9 +1,10 @@
 package io.khora.cluster.replica;
 
+import io.khora.internal.lifecycle.DaemonThreads;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads of one replica, all daemons named after it ({@code khora-<space>-p<partition>-<raft id>}):
@@ -22,22 +23,13 @@ final class ReplicaThreads {
 
     /** The replica's timer: one thread named {@code name}. */
     static ScheduledThreadPoolExecutor timer(String name) {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, name);
-            th.setDaemon(true);
-            return th;
-        });
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(name));
         t.setRemoveOnCancelPolicy(true);
         return t;
     }
 
     /** The replica's event delivery threads, named {@code name-events-<n>}. */
     static ExecutorService events(String name) {
-        AtomicInteger eventThreads = new AtomicInteger();
-        return Executors.newCachedThreadPool(r -> {
-            Thread th = new Thread(r, name + "-events-" + eventThreads.incrementAndGet());
-            th.setDaemon(true);
-            return th;
-        });
+        return Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-events-"));
     }
 }

@@ -7,10 +7,19 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ObjectInputStream;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-/** Probe. */
+/**
+ * The package map of khora-cluster, checked on its compiled main classes (see docs/architecture.md,
+ * "Cluster packages"): every package its own slice and no cycle among them; the client and the
+ * protocol never reach into the node side; the replica never into the node's server; threads, logging
+ * and deserialization as everywhere in Khora.
+ */
 class ClusterArchitectureTest {
     private static JavaClasses main;
 
@@ -21,21 +30,50 @@ class ClusterArchitectureTest {
     }
 
     @Test
-    void cycles() {
+    void theClusterPackagesFormNoCycle() {
+        // each package, the root included, is its own slice ("cluster", "cluster.raft", "cluster.server.security", …)
         slices().matching("io.khora.(**)").should().beFreeOfCycles().check(main);
     }
 
     @Test
-    void clientOff() {
+    void theClientKnowsNothingOfTheNodeSide() {
         noClasses().that().resideInAPackage("io.khora.cluster.client..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.khora.cluster.server..", "io.khora.cluster.node..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.khora.cluster.server..", "io.khora.cluster.node..",
+                        "io.khora.cluster.replica..")
                 .check(main);
     }
 
     @Test
-    void protocolOff() {
+    void theProtocolIsSharedVocabularyOnly() {
         noClasses().that().resideInAPackage("io.khora.cluster.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.khora.cluster.server..", "io.khora.cluster.node..", "io.khora.cluster.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.khora.cluster.server..", "io.khora.cluster.node..",
+                        "io.khora.cluster.client..", "io.khora.cluster.replica..", "io.khora.cluster.mirror..")
                 .check(main);
+    }
+
+    @Test
+    void theReplicaAndTheStateMachineDoNotReachUpIntoTheServer() {
+        noClasses().that().resideInAnyPackage("io.khora.cluster.replica..", "io.khora.cluster.raft..", "io.khora.cluster.node..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.khora.cluster.server..", "io.khora.cluster.client..",
+                        "io.khora.cluster.mirror..")
+                .check(main);
+    }
+
+    @Test
+    void threadsAreMadeOnlyByDaemonThreads() {
+        noClasses().should().callConstructor(Thread.class, Runnable.class, String.class)
+                .orShould().callConstructor(Thread.class, Runnable.class)
+                .check(main);
+    }
+
+    @Test
+    void nothingFromTheNetworkIsJavaDeserializedHere() {
+        noClasses().should().dependOnClassesThat().areAssignableTo(ObjectInputStream.class).check(main);
+    }
+
+    @Test
+    void libraryCodeLogsThroughSlf4jAndNeverToTheStandardStreams() {
+        NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS.check(main);
+        NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING.check(main);
     }
 }
