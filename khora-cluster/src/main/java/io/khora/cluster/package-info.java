@@ -3,8 +3,8 @@
  *
  * <p>Each partition of a space is one Raft group (jgroups-raft on its own JGroups channel) whose
  * state machine is the partition engine. This package holds the vocabulary every layer shares:
- * {@link io.khora.cluster.NotLeaderException}, {@link io.khora.cluster.NoLeaderException} (state
- * RECOVER) and {@link io.khora.cluster.OutcomeUnknownException} say what the caller may retry; a
+ * {@link io.khora.NotLeaderException}, {@link io.khora.NoLeaderException} (state
+ * RECOVER) and {@link io.khora.OutcomeUnknownException} say what the caller may retry; a
  * {@link io.khora.cluster.CallId} makes any mutation safe to retry (applied at most once). It
  * depends on no other package of the cluster module.
  *

@@ -30,7 +30,7 @@ class ClientProcessLogTest {
                 "@@ S 3 W w100-000001 6 100 1",
                 "@@ T 2 w100-000000",
                 "@@ S 4 T 4 102",
-                "@@ F 3 NOT_APPLIED io.khora.cluster.NoLeaderException: partition 1 has no leader",
+                "@@ F 3 NOT_APPLIED io.khora.NoLeaderException: partition 1 has no leader",
                 "@@ S 5 W w100-000002 7 100 2",
                 "@@ A 5")); // cut off by the kill: no newline, so not counted
         assertThat(ClientProcessLog.acknowledged(log)).isEqualTo(2);

@@ -1,8 +1,8 @@
 package io.khora.server;
 
 import io.khora.SpaceException;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,7 +97,7 @@ class HistoryTest {
 
     @Test
     void aWriteOverEveryNodesLimitMustNeverBeAppliedWhateverItsOutcome() {
-        Item refused = failed(0, new io.khora.cluster.SizeLimitExceededException("too big", 2, 1));
+        Item refused = failed(0, new io.khora.SizeLimitExceededException("too big", 2, 1));
         Item unknown = failed(1, new OutcomeUnknownException("timed out", null));
         Item acknowledged = written(2);
         h.overLimit(refused);

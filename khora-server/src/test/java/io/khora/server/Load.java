@@ -163,7 +163,7 @@ final class Load implements AutoCloseable {
                     default -> got.addAll(UnknownOutcomes.resolve(() -> space.takeMultiple(OWN_ITEMS, max), TAKE_RESENDS));
                 }
                 history.tookItems(thread, name, got, max, start);
-            } catch (io.khora.cluster.OutcomeUnknownException e) {
+            } catch (io.khora.OutcomeUnknownException e) {
                 @SuppressWarnings("unchecked")
                 List<Item> partial = (List<Item>) e.partialResult().orElse(List.of());
                 if (!partial.isEmpty()) {

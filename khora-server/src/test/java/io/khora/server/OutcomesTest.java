@@ -10,10 +10,10 @@ import io.khora.SpaceTypeException;
 import io.khora.TransactionConflictException;
 import io.khora.TransactionException;
 import io.khora.TransactionTimedOutException;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.NoLeaderException;
+import io.khora.NotLeaderException;
+import io.khora.OutcomeUnknownException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.raft.EntryLockedException;
 import io.khora.persistence.PersistenceBacklogFullException;
 

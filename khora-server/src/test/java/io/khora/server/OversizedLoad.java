@@ -6,7 +6,7 @@ import io.khora.Query;
 import io.khora.Space;
 import io.khora.Spaces;
 import io.khora.WriteMode;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.persistence.Partitioning;
 
 import java.time.Duration;

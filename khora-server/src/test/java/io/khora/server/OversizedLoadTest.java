@@ -1,6 +1,6 @@
 package io.khora.server;
 
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.protocol.SizeLimits;
 import io.khora.internal.metadata.TypeDescriptor;
 import io.khora.internal.metadata.TypeIntrospector;

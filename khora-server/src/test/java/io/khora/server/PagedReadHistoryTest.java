@@ -1,8 +1,8 @@
 package io.khora.server;
 
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
+import io.khora.SizeLimitExceededException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

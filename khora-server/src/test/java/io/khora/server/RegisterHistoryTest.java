@@ -1,8 +1,8 @@
 package io.khora.server;
 
 import io.khora.SpaceException;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

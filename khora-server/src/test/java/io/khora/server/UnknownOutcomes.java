@@ -1,7 +1,7 @@
 package io.khora.server;
 
 import io.khora.cluster.Futures;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

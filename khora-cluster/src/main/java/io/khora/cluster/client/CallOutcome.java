@@ -1,8 +1,8 @@
 package io.khora.cluster.client;
 
 import io.khora.SpaceException;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 
 /**
  * What the attempts of one call have learnt about its outcome, across all of them, so that the call

@@ -3,7 +3,7 @@ package io.khora.cluster.client;
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.exception.ScramException;
 
-import io.khora.cluster.AuthenticationException;
+import io.khora.AuthenticationException;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;
 import io.khora.cluster.protocol.Responses;

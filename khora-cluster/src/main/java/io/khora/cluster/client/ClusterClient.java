@@ -2,8 +2,8 @@ package io.khora.cluster.client;
 
 import io.khora.SpaceException;
 import io.khora.SpaceState;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;
 import io.khora.cluster.protocol.Responses;
@@ -127,10 +127,10 @@ final class ClusterClient implements AutoCloseable {
                 }
                 if (r.status() == Status.ERROR) {
                     RuntimeException e = Responses.readError(r.body());
-                    failures.add(seed + ": " + e.getMessage() + (e instanceof io.khora.cluster.AuthenticationException
+                    failures.add(seed + ": " + e.getMessage() + (e instanceof io.khora.AuthenticationException
                             && !uri.options().security().authenticates() ? " (this client gives no credentials: add user=<name>&password-file=<path>,"
                             + " or tls-cert=<pem>&tls-key=<pem>)" : ""));
-                    if (e instanceof io.khora.cluster.AuthenticationException || e instanceof io.khora.cluster.AccessDeniedException) {
+                    if (e instanceof io.khora.AuthenticationException || e instanceof io.khora.AccessDeniedException) {
                         break; // every node has the same users: another seed would say the same
                     }
                     continue;
@@ -142,7 +142,7 @@ final class ClusterClient implements AutoCloseable {
             } catch (Exception e) {
                 Throwable cause = unwrap(e);
                 failures.add(seed + ": " + cause.getMessage());
-                if (cause instanceof io.khora.cluster.AuthenticationException) {
+                if (cause instanceof io.khora.AuthenticationException) {
                     break; // every node has the same users: another seed would refuse too (and count one more failure)
                 }
             } finally {

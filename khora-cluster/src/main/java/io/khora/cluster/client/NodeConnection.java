@@ -2,7 +2,7 @@ package io.khora.cluster.client;
 
 import io.khora.SpaceException;
 import io.khora.cluster.ByteSizes;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.protocol.AnswerParts;
 import io.khora.cluster.protocol.FrameCodec;
 import io.khora.cluster.protocol.SizeLimits;
@@ -111,7 +111,7 @@ final class NodeConnection {
      * the client's id and frame limit, authenticates, and completes with the open connection. Fails
      * with {@link ConnectionLostException} if the node cannot be reached or the TLS handshake fails
      * (the message says why: an unknown CA, a host name the certificate does not hold), or with
-     * {@link io.khora.cluster.AuthenticationException} if the node refused the credentials.
+     * {@link io.khora.AuthenticationException} if the node refused the credentials.
      */
     static CompletableFuture<NodeConnection> open(EventLoopGroup group, String nodeId, InetSocketAddress address, long clientHigh,
                                                   long clientLow, boolean leaderLocalReads, int connectTimeoutMillis, SizeLimits limits,
@@ -330,7 +330,7 @@ final class NodeConnection {
     /**
      * The node sent a frame over the client's limit (a node splits larger answers, so this is a node
      * that does not): the request it answers fails, naming the size and the limit, with
-     * {@link io.khora.cluster.OutcomeUnknownException} — a mutation may have been applied.
+     * {@link io.khora.OutcomeUnknownException} — a mutation may have been applied.
      */
     private void oversized(FrameCodec.OversizedFrame o) {
         long id = ProtocolCodec.responseIdOf(o.head());
@@ -339,7 +339,7 @@ final class NodeConnection {
                 + "), over this client's max-frame-size of " + ByteSizes.describe(limits.maxFrameBytes());
         LOG.warn("{}; the frame was skipped", what);
         if (f != null) {
-            f.completeExceptionally(new io.khora.cluster.OutcomeUnknownException(what + "; the answer was not read: if the request"
+            f.completeExceptionally(new io.khora.OutcomeUnknownException(what + "; the answer was not read: if the request"
                     + " was a mutation, whether it was applied is unknown", null));
         }
         if (o.closing()) { // a length beyond any frame limit: the stream cannot be followed any further

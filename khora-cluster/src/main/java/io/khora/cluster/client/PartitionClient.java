@@ -91,7 +91,7 @@ public final class PartitionClient implements AutoCloseable {
      */
     private CompletableFuture<Integer> propose(int partition, Command c) {
         return client.mutate(partition, List.of(), c, false).whenComplete((r, e) -> {
-            if (e != null && ClusterClient.unwrap(e) instanceof io.khora.cluster.OutcomeUnknownException u) {
+            if (e != null && ClusterClient.unwrap(e) instanceof io.khora.OutcomeUnknownException u) {
                 u.abandon();
             }
         }).thenApply(r -> (Integer) r);

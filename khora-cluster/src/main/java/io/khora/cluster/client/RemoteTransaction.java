@@ -6,7 +6,7 @@ import io.khora.TransactionException;
 import io.khora.TransactionOptions;
 import io.khora.TransactionTimedOutException;
 import io.khora.cluster.Futures;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
@@ -47,7 +47,7 @@ import java.util.concurrent.CompletableFuture;
  * the coordinator asks the home partition for the decision with an abort (which aborts unless the
  * home committed): the commit then returns (committed) or fails with {@link TransactionException}
  * (rolled back, nothing applied). If the home cannot be asked either, {@link #commit()} throws
- * {@link io.khora.cluster.OutcomeUnknownException} and the transaction stays COMMITTING; calling
+ * {@link io.khora.OutcomeUnknownException} and the transaction stays COMMITTING; calling
  * {@code commit()} again asks again.
  *
  * <p>Not supported inside a cluster transaction (they fail with {@link UnsupportedOperationException}):

@@ -1,7 +1,7 @@
 package io.khora.cluster.client;
 
 import io.khora.cluster.Futures;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 
 import java.util.ArrayList;
 import java.util.List;

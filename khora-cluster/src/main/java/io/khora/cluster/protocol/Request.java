@@ -36,7 +36,7 @@ public sealed interface Request {
      * mechanism and its message. {@code SCRAM-SHA-256}: the client-first message, then the
      * client-final message (each answered with {@link Responses#authStep}: the server-first, then the
      * server-final message); {@code EXTERNAL}: no data, the TLS client certificate authenticates.
-     * Failures answer ERROR with {@link io.khora.cluster.AuthenticationException}.
+     * Failures answer ERROR with {@link io.khora.AuthenticationException}.
      */
     record Auth(long requestId, String mechanism, byte[] data) implements Request {
         /** Checks the components. */

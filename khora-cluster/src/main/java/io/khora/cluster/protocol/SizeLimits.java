@@ -2,7 +2,7 @@ package io.khora.cluster.protocol;
 
 import io.khora.ChangeSet;
 import io.khora.cluster.ByteSizes;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.CommandCodec;
 import io.khora.internal.wire.WireOutput;

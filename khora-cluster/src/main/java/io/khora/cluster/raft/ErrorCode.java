@@ -38,7 +38,7 @@ public enum ErrorCode {
     OTHER(8),
     /**
      * A call too old to be deduplicated ({@link ClientCalls.ForgottenCallException}); rebuilt as
-     * {@link io.khora.cluster.OutcomeUnknownException}.
+     * {@link io.khora.OutcomeUnknownException}.
      */
     FORGOTTEN_CALL(9),
     /** {@link io.khora.persistence.PersistenceBacklogFullException}: the write-behind outbox had no room. */
@@ -49,13 +49,13 @@ public enum ErrorCode {
     TX(12),
     /** {@link EntryLockedException}: a plain mutation met a prepared transaction's lock. */
     LOCKED(13),
-    /** {@link io.khora.cluster.SizeLimitExceededException}: the size travels as "given", the limit as "stored". */
+    /** {@link io.khora.SizeLimitExceededException}: the size travels as "given", the limit as "stored". */
     TOO_LARGE(14),
     /** {@link io.khora.persistence.MirrorFencedException}: the holder travels as the id, its epoch and lapse time as the numbers. */
     MIRROR_FENCED(15),
-    /** {@link io.khora.cluster.AuthenticationException}: not authenticated, or authentication failed. */
+    /** {@link io.khora.AuthenticationException}: not authenticated, or authentication failed. */
     AUTHENTICATION(16),
-    /** {@link io.khora.cluster.AccessDeniedException}: the principal's roles do not allow the request. */
+    /** {@link io.khora.AccessDeniedException}: the principal's roles do not allow the request. */
     ACCESS_DENIED(17);
 
     private final int code;
@@ -117,13 +117,13 @@ public enum ErrorCode {
             code = TX;
         } else if (e instanceof ClientCalls.ForgottenCallException) {
             code = FORGOTTEN_CALL;
-        } else if (e instanceof io.khora.cluster.SizeLimitExceededException x) {
+        } else if (e instanceof io.khora.SizeLimitExceededException x) {
             code = TOO_LARGE;
             given = x.size();
             stored = x.limit();
-        } else if (e instanceof io.khora.cluster.AuthenticationException) {
+        } else if (e instanceof io.khora.AuthenticationException) {
             code = AUTHENTICATION;
-        } else if (e instanceof io.khora.cluster.AccessDeniedException) {
+        } else if (e instanceof io.khora.AccessDeniedException) {
             code = ACCESS_DENIED;
         } else {
             code = OTHER;
@@ -155,15 +155,15 @@ public enum ErrorCode {
             case ILLEGAL_ARGUMENT -> new IllegalArgumentException(message);
             case WIRE -> new SpaceException("not decoded, so not applied: " + message);
             case OTHER -> new SpaceException(message);
-            case FORGOTTEN_CALL -> new io.khora.cluster.OutcomeUnknownException(message, null);
+            case FORGOTTEN_CALL -> new io.khora.OutcomeUnknownException(message, null);
             case BACKLOG_FULL -> new RebuiltBacklogFull(message, (int) given, stored);
             case TX_CONFLICT -> new io.khora.TransactionConflictException(message, id == null ? null : String.valueOf(id));
             case TX -> new io.khora.TransactionException(message);
             case LOCKED -> new EntryLockedException(message, id == null ? null : String.valueOf(id));
-            case TOO_LARGE -> new io.khora.cluster.SizeLimitExceededException(message, given, stored);
+            case TOO_LARGE -> new io.khora.SizeLimitExceededException(message, given, stored);
             case MIRROR_FENCED -> new io.khora.persistence.MirrorFencedException(message, id == null ? null : String.valueOf(id), given, stored);
-            case AUTHENTICATION -> new io.khora.cluster.AuthenticationException(message);
-            case ACCESS_DENIED -> new io.khora.cluster.AccessDeniedException(message);
+            case AUTHENTICATION -> new io.khora.AuthenticationException(message);
+            case ACCESS_DENIED -> new io.khora.AccessDeniedException(message);
         };
     }
 

@@ -2,8 +2,8 @@ package io.khora.cluster.replica;
 
 import io.khora.SpaceException;
 import io.khora.cluster.CallId;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
+import io.khora.NoLeaderException;
+import io.khora.NotLeaderException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.internal.engine.SpaceEntry;

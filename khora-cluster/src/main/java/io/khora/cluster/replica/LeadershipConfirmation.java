@@ -2,7 +2,7 @@ package io.khora.cluster.replica;
 
 import io.khora.SpaceClosedException;
 import io.khora.cluster.Futures;
-import io.khora.cluster.NoLeaderException;
+import io.khora.NoLeaderException;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;

@@ -2,9 +2,9 @@ package io.khora.cluster.replica;
 
 import io.khora.SpaceClosedException;
 import io.khora.SpaceException;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.NotLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.raft.Command;
 
 import org.jgroups.Address;

@@ -1,7 +1,7 @@
 package io.khora.cluster.replica;
 
 import io.khora.cluster.CallId;
-import io.khora.cluster.NotLeaderException;
+import io.khora.NotLeaderException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.internal.metadata.TypeDescriptor;

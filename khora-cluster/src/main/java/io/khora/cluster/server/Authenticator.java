@@ -1,6 +1,6 @@
 package io.khora.cluster.server;
 
-import io.khora.cluster.AuthenticationException;
+import io.khora.AuthenticationException;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Responses;
 import io.khora.cluster.server.security.AuthThrottle;

@@ -4,9 +4,9 @@ import io.khora.Lease;
 import io.khora.SpaceClosedException;
 import io.khora.WriteMode;
 import io.khora.cluster.CallId;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.NotLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.replica.ReplicatedPartition;
 import io.khora.cluster.protocol.NodeStatus;
 import io.khora.cluster.protocol.Request;
@@ -77,10 +77,10 @@ final class NodeRequests {
             io.khora.cluster.server.security.Principal principal = authenticator.principalOf(session);
             if (!access.beforeAuthentication()) {
                 if (principal == null) {
-                    throw new io.khora.cluster.AuthenticationException("authentication required");
+                    throw new io.khora.AuthenticationException("authentication required");
                 }
                 if (!access.allowedBy(principal.grants())) {
-                    throw new io.khora.cluster.AccessDeniedException(principal.describe() + " may not " + access.what() + " space '"
+                    throw new io.khora.AccessDeniedException(principal.describe() + " may not " + access.what() + " space '"
                             + access.space() + "': that needs " + access.needed() + " (its roles there: "
                             + principal.grants().on(access.space()).stream().map(io.khora.cluster.server.security.Role::fileName).toList()
                             + ")");

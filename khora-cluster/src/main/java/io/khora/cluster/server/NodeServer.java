@@ -2,7 +2,7 @@ package io.khora.cluster.server;
 
 import io.khora.internal.logging.RateLimitedLog;
 import io.khora.cluster.ByteSizes;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.protocol.FrameCodec;
 import io.khora.cluster.protocol.ProtocolCodec;
 import io.khora.cluster.protocol.Request;

@@ -2,8 +2,8 @@ package io.khora.cluster.client;
 
 import io.khora.EntryAlreadyExistsException;
 import io.khora.SpaceException;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.persistence.PersistenceBacklogFullException;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.khora.cluster.client;
 
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.protocol.ProtocolCodec;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;

@@ -1,6 +1,6 @@
 package io.khora.cluster.mirror;
 
-import io.khora.cluster.NoLeaderException;
+import io.khora.NoLeaderException;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.MirrorLeaseState;
 import io.khora.persistence.MirrorFencedException;

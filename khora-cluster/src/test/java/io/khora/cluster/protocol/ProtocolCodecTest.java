@@ -69,10 +69,10 @@ class ProtocolCodecTest {
         Responses.AuthStep step = Responses.readAuthStep(Responses.authStep(true, new byte[] {1, 2}));
         assertThat(step.done()).isTrue();
         assertThat(step.data()).containsExactly(1, 2);
-        assertThat(Responses.readError(Responses.error(new io.khora.cluster.AuthenticationException("authentication required"))))
-                .isInstanceOf(io.khora.cluster.AuthenticationException.class).hasMessage("authentication required");
-        assertThat(Responses.readError(Responses.error(new io.khora.cluster.AccessDeniedException("no"))))
-                .isInstanceOf(io.khora.cluster.AccessDeniedException.class).hasMessage("no");
+        assertThat(Responses.readError(Responses.error(new io.khora.AuthenticationException("authentication required"))))
+                .isInstanceOf(io.khora.AuthenticationException.class).hasMessage("authentication required");
+        assertThat(Responses.readError(Responses.error(new io.khora.AccessDeniedException("no"))))
+                .isInstanceOf(io.khora.AccessDeniedException.class).hasMessage("no");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.khora.cluster.protocol;
 import io.khora.ChangeSet;
 import io.khora.Lease;
 import io.khora.WriteMode;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.raft.Command;
 
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.khora.Lease;
 import io.khora.SpaceTypeException;
 import io.khora.WriteMode;
 import io.khora.cluster.CallId;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.fixtures.Job;
 import io.khora.cluster.fixtures.Trade;
 import io.khora.document.SpaceDocumentType;

@@ -2,7 +2,7 @@ package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.WriteMode;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.node.CatchUpRaft;
 import io.khora.cluster.raft.StoredEntry;
 

@@ -2,9 +2,9 @@ package io.khora.cluster.replica;
 
 import io.khora.Lease;
 import io.khora.WriteMode;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.NotLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.raft.StoredEntry;
 import io.khora.cluster.raft.WriteOutcome;
 

@@ -6,7 +6,7 @@ import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.Subscription;
 import io.khora.WriteMode;
-import io.khora.cluster.NotLeaderException;
+import io.khora.NotLeaderException;
 import io.khora.cluster.raft.Command.QuerySpec;
 
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.khora.cluster.replica;
 import io.khora.SpaceEventType;
 import io.khora.SpaceException;
 import io.khora.Subscription;
-import io.khora.cluster.NotLeaderException;
+import io.khora.NotLeaderException;
 import io.khora.cluster.raft.Command.QuerySpec;
 import io.khora.cluster.raft.Command;
 import io.khora.cluster.raft.LeaderClock;

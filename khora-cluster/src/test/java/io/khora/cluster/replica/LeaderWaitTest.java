@@ -4,8 +4,8 @@ import io.khora.Lease;
 import io.khora.SpaceClosedException;
 import io.khora.WriteMode;
 import io.khora.cluster.CallId;
-import io.khora.cluster.NotLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NotLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.raft.Command.QuerySpec;
 import io.khora.cluster.raft.StoredEntry;
 

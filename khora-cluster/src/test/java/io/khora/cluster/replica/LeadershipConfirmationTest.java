@@ -1,7 +1,7 @@
 package io.khora.cluster.replica;
 
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.NotLeaderException;
+import io.khora.NoLeaderException;
+import io.khora.NotLeaderException;
 import io.khora.cluster.node.LeadershipProbe;
 
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.khora.cluster.replica;
 
 import io.khora.SpaceClosedException;
-import io.khora.cluster.NoLeaderException;
+import io.khora.NoLeaderException;
 import io.khora.cluster.raft.LeaderClock;
 import io.khora.cluster.raft.LogTicker;
 

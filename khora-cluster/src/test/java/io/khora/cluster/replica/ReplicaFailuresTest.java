@@ -3,8 +3,8 @@ package io.khora.cluster.replica;
 import io.khora.SpaceClosedException;
 import io.khora.SpaceException;
 import io.khora.cluster.CallId;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.raft.Command;
 
 import org.jgroups.Address;

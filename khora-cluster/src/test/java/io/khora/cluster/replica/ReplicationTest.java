@@ -5,7 +5,7 @@ import io.khora.EntryNotFoundException;
 import io.khora.EntryVersionConflictException;
 import io.khora.Lease;
 import io.khora.WriteMode;
-import io.khora.cluster.NotLeaderException;
+import io.khora.NotLeaderException;
 import io.khora.cluster.fixtures.Job;
 import io.khora.cluster.fixtures.Trade;
 import io.khora.cluster.raft.Command.QuerySpec;

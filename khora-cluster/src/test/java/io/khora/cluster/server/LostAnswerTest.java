@@ -7,8 +7,8 @@ import io.khora.Spaces;
 import io.khora.Transaction;
 import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceVersion;
-import io.khora.cluster.NoLeaderException;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.NoLeaderException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.raft.Command;
 

@@ -8,7 +8,7 @@ import io.khora.TransactionException;
 import io.khora.WriteMode;
 import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceRouting;
-import io.khora.cluster.SizeLimitExceededException;
+import io.khora.SizeLimitExceededException;
 import io.khora.cluster.protocol.ProtocolCodec;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.protocol.Response;

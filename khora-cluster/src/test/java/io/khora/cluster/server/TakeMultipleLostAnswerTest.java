@@ -5,7 +5,7 @@ import io.khora.Space;
 import io.khora.Spaces;
 import io.khora.annotation.SpaceId;
 import io.khora.annotation.SpaceRouting;
-import io.khora.cluster.OutcomeUnknownException;
+import io.khora.OutcomeUnknownException;
 import io.khora.cluster.protocol.Request;
 import io.khora.cluster.raft.Command;
 

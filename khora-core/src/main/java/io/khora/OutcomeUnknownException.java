@@ -1,6 +1,5 @@
-package io.khora.cluster;
+package io.khora;
 
-import io.khora.SpaceException;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -13,18 +12,18 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Do not simply repeat the operation</b>: a repeated increment or transfer could be applied
  * twice. Retry it safely with {@link #resend()} where {@link #isResendable()}: the cluster client
- * sends the <em>same call</em> again (same client id, same call sequence — see {@link CallId}), so
+ * sends the <em>same call</em> again (same client id, same call sequence — see {@code CallId}), so
  * the partition applies it at most once and answers with its real outcome, whether it was applied
  * before or only now. The client keeps such a call open (its response stays remembered by the
  * partition) until it is resent with a definitive answer or {@link #abandon() abandoned}.
  *
  * <p>Limits: a partition remembers a client's calls within a window of the client's last 1024 calls
- * and for 10 minutes of idle time ({@link io.khora.cluster.replica.PartitionOptions#callWindow()},
- * {@link io.khora.cluster.replica.PartitionOptions#clientIdleTimeout()}). A resend of a call that has fallen out of that
+ * and for 10 minutes of idle time ({@code PartitionOptions.callWindow()},
+ * {@code PartitionOptions.clientIdleTimeout()}). A resend of a call that has fallen out of that
  * memory fails again with this exception, not resendable ("can no longer be told") — it is not
  * applied then; the client refuses a resend later than 9 minutes after the call began. Also thrown
  * (not resendable) for a call too old to be deduplicated any more, and by an embedded
- * {@link ReplicatedPartition} (whose callers retry with their own {@link CallId}).
+ * cluster replica (whose callers retry with their own {@code CallId}).
  *
  * <p><b>Operations over several partitions</b> (a {@code writeMultiple}, a {@code clear} or
  * {@code change} by query, a {@code takeMultiple} or {@code takeByIds} without routing) send one call

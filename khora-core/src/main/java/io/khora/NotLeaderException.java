@@ -1,11 +1,10 @@
-package io.khora.cluster;
+package io.khora;
 
-import io.khora.SpaceException;
 
 /**
  * This replica is not its partition's leader, so it neither proposes nor serves reads. This
  * replica did not apply the operation (an earlier attempt elsewhere may have: retry with the same
- * {@link CallId}); send it to {@link #leaderId()} (null if this replica knows of none: then see
+ * {@code CallId}); send it to {@link #leaderId()} (null if this replica knows of none: then see
  * {@link NoLeaderException}). The cluster client handles it and never ends an operation with it.
  */
 public class NotLeaderException extends SpaceException {

@@ -1,6 +1,5 @@
-package io.khora.cluster;
+package io.khora;
 
-import io.khora.SpaceException;
 
 /**
  * An entry or a message is larger than a configured limit ({@code max-entry-size},

@@ -1,6 +1,5 @@
-package io.khora.cluster;
+package io.khora;
 
-import io.khora.SpaceException;
 
 /**
  * A node refused this client's authentication, or a request came before it: the credentials are

@@ -1,6 +1,5 @@
-package io.khora.cluster;
+package io.khora;
 
-import io.khora.SpaceException;
 
 /**
  * An authenticated client asked for something its roles on the space do not allow (a read-only
