@@ -6,7 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -71,6 +76,53 @@ public final class GoldenBytes {
             throw new AssertionError("the encoding of " + format + "/" + sample + " no longer matches its golden file "
                     + file(format, sample) + ": " + difference + ".\nA persistent format must not change: if the change is"
                     + " intended, add a new format version with new golden files and keep the old ones (they must still decode).");
+        }
+    }
+
+    /**
+     * {@link #assertMatches} for every sample of {@code format}: {@code encodings} maps each sample's name to its
+     * encoding. Fails once, listing every sample that differs or lacks its golden file.
+     */
+    public static void assertAllMatch(String format, Map<String, Supplier<byte[]>> encodings) {
+        List<String> failures = new ArrayList<>();
+        encodings.forEach((sample, encoding) -> {
+            try {
+                assertMatches(format, sample, encoding.get());
+            } catch (AssertionError e) {
+                failures.add(e.getMessage());
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " of " + encodings.size() + " samples of " + format
+                    + " do not match their golden files:\n" + String.join("\n\n", failures));
+        }
+    }
+
+    /**
+     * The samples a decoding test checks: those with a golden file (every earlier version's included) and those the
+     * test expects (so that a missing file fails with how to create it), sorted.
+     */
+    public static List<String> samplesToDecode(String format, Collection<String> expected) {
+        Set<String> all = new TreeSet<>(expected);
+        if (Files.isDirectory(root().resolve(format))) {
+            all.addAll(samples(format));
+        }
+        return List.copyOf(all);
+    }
+
+    /** Something that decodes golden bytes, and may fail. */
+    @FunctionalInterface
+    public interface Decoding<T> {
+        /** The decoded value. */
+        T decode() throws Exception;
+    }
+
+    /** What {@code decoding} answers; if it throws, an assertion error naming the golden file (with the cause). */
+    public static <T> T decoded(String format, String sample, Decoding<T> decoding) {
+        try {
+            return decoding.decode();
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("the golden file " + file(format, sample) + " no longer decodes: " + e, e);
         }
     }
 

@@ -135,20 +135,22 @@ class WireFormatTest {
 
     @Test
     void everyValueTagStillEncodesToItsGoldenBytes() {
-        samples().forEach((name, value) -> GoldenBytes.assertMatches(FORMAT, name, encode(value)));
+        Map<String, java.util.function.Supplier<byte[]>> encodings = new LinkedHashMap<>();
+        samples().forEach((name, value) -> encodings.put(name, () -> encode(value)));
+        GoldenBytes.assertAllMatch(FORMAT, encodings);
     }
 
     @Test
     void goldenBytesOfEveryValueTagStillDecodeToTheSample() {
         GoldenBytes.assumeReading();
         Map<String, Object> samples = samples();
-        List<String> files = GoldenBytes.samples(FORMAT);
-        assertThat(files).as("a golden file for every sample").containsAll(samples.keySet());
+        List<String> files = GoldenBytes.samplesToDecode(FORMAT, samples.keySet());
         for (String name : files) {
             assertThat(samples).as("the sample of golden file %s (a retired sample's file stays, with its sample)", name)
                     .containsKey(name);
             Object expected = samples.get(name);
-            Object decoded = decode(GoldenBytes.read(FORMAT, name));
+            byte[] golden = GoldenBytes.read(FORMAT, name);
+            Object decoded = GoldenBytes.decoded(FORMAT, name, () -> decode(golden));
             assertThat(Objects.deepEquals(decoded, expected)).as("%s decodes to %s, expected %s", name, show(decoded), show(expected))
                     .isTrue();
             if (expected != null) {
