@@ -58,6 +58,13 @@ class CommandFormatTest {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("01-declare-type-class", new Command.DeclareType(TypeDeclaration.of(TRADE)));
         c.put("01-declare-type-document", new Command.DeclareType(TypeDeclaration.of(DOC)));
+        // a subtype, every index kind, a version property, generated ids (the fixtures declare none of these)
+        c.put("01-declare-type-subtype-every-index", new Command.DeclareType(new TypeDeclaration("SpecialQuote", null,
+                TypeDescriptor.Kind.DOCUMENT, "Quote", List.of(
+                        new TypeDeclaration.PropertyDeclaration("sym", "java.lang.String", false, io.khora.annotation.SpaceIndexType.EQUAL),
+                        new TypeDeclaration.PropertyDeclaration("bid", "java.lang.Double", true, io.khora.annotation.SpaceIndexType.ORDERED),
+                        new TypeDeclaration.PropertyDeclaration("rev", "java.lang.Long", true, io.khora.annotation.SpaceIndexType.NONE)),
+                0, 0, 2, true, false)));
         c.put("02-write-update-or-write-forever", new Command.Write(TRADE.name(), trade("t1", "S", 5), Lease.FOREVER,
                 WriteMode.UPDATE_OR_WRITE));
         c.put("02-write-write-only-lease", new Command.Write(TRADE.name(), trade("t2", "S", 6), Lease.ofMillis(1234), WriteMode.WRITE_ONLY));
