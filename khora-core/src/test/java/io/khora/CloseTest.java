@@ -157,6 +157,9 @@ class CloseTest {
     // RejectedExecutionException to its caller instead of answering a future failed with
     // SpaceClosedException (leaving its waiter registered). The spinning clients hit that window often.
     @Test
+    // a hang guard, not a speed bound: 30 iterations of 6 racing threads take ~1 s on an idle machine and
+    // took 25 s while three builds shared 2 cores; every step inside an iteration has its own bound
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void closeReleasesWaitersThatArriveWhileItRuns() throws Exception {
         SplittableRandom rnd = new SplittableRandom(20240611L);
         for (int iteration = 0; iteration < 30; iteration++) {
