@@ -228,7 +228,11 @@ final class MirrorDb implements AutoCloseable {
         }
     }
 
-    /** The checkpoint table's rows as log id → last sequence (empty before the first batch). */
+    /**
+     * The checkpoint table's rows as log id → last sequence (empty before the first batch). A row the
+     * endpoint has only created (before its partition's first batch commits) has no log id yet and
+     * sequence 0, which is what a missing entry means: it is left out.
+     */
     Map<String, Long> checkpoints() {
         Map<String, Long> out = new TreeMap<>();
         try (Connection c = dataSource(database).getConnection(); Statement st = c.createStatement()) {
@@ -240,7 +244,9 @@ final class MirrorDb implements AutoCloseable {
             }
             try (ResultSet rs = st.executeQuery("select log_id, last_sequence from khora_checkpoint")) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
+                    if (rs.getString(1) != null) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
                 }
             }
         } catch (SQLException e) {
