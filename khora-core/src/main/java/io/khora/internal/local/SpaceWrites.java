@@ -51,7 +51,25 @@ final class SpaceWrites {
         Object[] values = mapper.toValues(type, entry);
         PartitionEngine p = router.forEntry(type, values);
         refuseRoutingChange(type, values, p);
-        return finishWrite(entry, type, p, locking(() -> p.write(type, values, lease, mode)));
+        PartitionEngine.WriteResult r;
+        try {
+            r = p.write(type, values, lease, mode); // the common case: no lock met, nothing allocated to retry
+        } catch (EntryLockedException locked) {
+            r = lockedRetry(locked, () -> p.write(type, values, lease, mode));
+        }
+        return finishWrite(entry, type, p, r);
+    }
+
+    /** Waits for the lock {@code first} reported (up to the lock wait), then runs {@code op} as {@link #locking} does. */
+    private <R> R lockedRetry(EntryLockedException first, Supplier<R> op) {
+        long deadline = LockWaits.await(first, 0, lockWaitNanos, null);
+        while (true) {
+            try {
+                return op.get();
+            } catch (EntryLockedException locked) {
+                deadline = LockWaits.await(locked, deadline, lockWaitNanos, null);
+            }
+        }
     }
 
     /** Runs a mutation of one partition, waiting for and retrying after every transaction lock it runs into. */
